@@ -1,0 +1,7 @@
+// Package models owns surfscope's one representation of a network, Net: a graph of nodes (dense,
+// conv, batch norm, pooling, activations, add and multiply merges) with float32 parameters. Training
+// (with gorgonia), checkpoints, ONNX import and the fast batched forward pass all read and write it.
+//
+// Images enter a Net in pixel space, float32 in [0,1], laid out [C,H,W] per sample; a net that
+// wants normalised inputs carries an OpNormalize node, so every probe works on raw pixels.
+package models

@@ -1,0 +1,192 @@
+package models
+
+import (
+	"fmt"
+	"math"
+)
+
+// ForwardReference evaluates the net on one sample x (length InputSize) with plain loops over every
+// op, in float64 accumulation, and returns the logits. It is slow and obviously correct: the yardstick
+// the fast batched kernels, the gorgonia graph and ONNX import are tested against.
+func (n *Net) ForwardReference(x []float32) ([]float32, error) {
+	shapes, err := n.Shapes()
+	if err != nil {
+		return nil, err
+	}
+	if len(x) != n.InputSize() {
+		return nil, fmt.Errorf("models: input has %d values, want %d", len(x), n.InputSize())
+	}
+	vals := make([][]float32, len(n.Nodes))
+	vals[0] = x
+	for i := 1; i < len(n.Nodes); i++ {
+		nd := &n.Nodes[i]
+		in := shapes[nd.Inputs[0]]
+		a := vals[nd.Inputs[0]]
+		out := make([]float32, shapeSize(shapes[i]))
+		switch nd.Op {
+		case OpNormalize:
+			mean, std := nd.Params["mean"].Data, nd.Params["std"].Data
+			plane := len(a) / in[0]
+			for k := range out {
+				c := k / plane
+				out[k] = (a[k] - mean[c]) / std[c]
+			}
+		case OpFlatten:
+			copy(out, a)
+		case OpDense:
+			w := nd.Params["weight"]
+			for o := range out {
+				s := 0.0
+				for k, v := range a {
+					s += float64(w.Data[o*len(a)+k]) * float64(v)
+				}
+				if b := nd.Params["bias"]; b != nil {
+					s += float64(b.Data[o])
+				}
+				out[o] = float32(s)
+			}
+		case OpConv:
+			refConv(out, a, in, shapes[i], nd)
+		case OpBatchNorm:
+			p := nd.Params
+			plane := len(a) / in[0]
+			eps := float64(nd.Attr.eps())
+			for k := range out {
+				c := k / plane
+				sd := math.Sqrt(float64(p["var"].Data[c]) + eps)
+				out[k] = float32(float64(p["gamma"].Data[c])*(float64(a[k])-float64(p["mean"].Data[c]))/sd + float64(p["beta"].Data[c]))
+			}
+		case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU:
+			for k, v := range a {
+				out[k] = float32(refActivation(nd.Op, float64(v), float64(nd.Attr.Alpha)))
+			}
+		case OpMaxPool, OpAvgPool:
+			refPool(out, a, in, shapes[i], nd)
+		case OpGlobalAvgPool:
+			plane := in[1] * in[2]
+			for c := range out {
+				s := 0.0
+				for _, v := range a[c*plane : (c+1)*plane] {
+					s += float64(v)
+				}
+				out[c] = float32(s / float64(plane))
+			}
+		case OpAdd, OpMul:
+			refBroadcast(out, shapes[i], a, in, vals[nd.Inputs[1]], shapes[nd.Inputs[1]], nd.Op)
+		default:
+			return nil, fmt.Errorf("models: node %d: unknown op %q", i, nd.Op)
+		}
+		vals[i] = out
+	}
+	return vals[len(vals)-1], nil
+}
+
+func refActivation(op Op, v, alpha float64) float64 {
+	switch op {
+	case OpReLU:
+		return math.Max(v, 0)
+	case OpLeakyReLU:
+		if v < 0 {
+			return alpha * v
+		}
+		return v
+	case OpSigmoid:
+		return 1 / (1 + math.Exp(-v))
+	case OpTanh:
+		return math.Tanh(v)
+	case OpGELU:
+		return 0.5 * v * (1 + math.Erf(v/math.Sqrt2))
+	}
+	panic("models: not an activation: " + string(op))
+}
+
+func refConv(out, x []float32, in, os []int, nd *Node) {
+	w := nd.Params["weight"]
+	cout, cinG, kh, kw := w.Shape[0], w.Shape[1], w.Shape[2], w.Shape[3]
+	g := nd.Attr.groups()
+	coutG := cout / g
+	sh, sw := nd.Attr.stride()
+	dh, dw := nd.Attr.dilation()
+	H, W := in[1], in[2]
+	for o := 0; o < cout; o++ {
+		grp := o / coutG
+		for oy := 0; oy < os[1]; oy++ {
+			for ox := 0; ox < os[2]; ox++ {
+				s := 0.0
+				if b := nd.Params["bias"]; b != nil {
+					s = float64(b.Data[o])
+				}
+				for ci := 0; ci < cinG; ci++ {
+					c := grp*cinG + ci
+					for ky := 0; ky < kh; ky++ {
+						y := oy*sh - nd.Attr.Pad[0] + ky*dh
+						if y < 0 || y >= H {
+							continue
+						}
+						for kx := 0; kx < kw; kx++ {
+							xx := ox*sw - nd.Attr.Pad[1] + kx*dw
+							if xx < 0 || xx >= W {
+								continue
+							}
+							s += float64(w.Data[((o*cinG+ci)*kh+ky)*kw+kx]) * float64(x[(c*H+y)*W+xx])
+						}
+					}
+				}
+				out[(o*os[1]+oy)*os[2]+ox] = float32(s)
+			}
+		}
+	}
+}
+
+func refPool(out, x []float32, in, os []int, nd *Node) {
+	kh, kw := nd.Attr.Kernel[0], nd.Attr.Kernel[1]
+	sh, sw := nd.Attr.stride()
+	H, W := in[1], in[2]
+	for c := 0; c < in[0]; c++ {
+		for oy := 0; oy < os[1]; oy++ {
+			for ox := 0; ox < os[2]; ox++ {
+				mx, sum := math.Inf(-1), 0.0
+				for ky := 0; ky < kh; ky++ {
+					y := oy*sh - nd.Attr.Pad[0] + ky
+					for kx := 0; kx < kw; kx++ {
+						xx := ox*sw - nd.Attr.Pad[1] + kx
+						if y < 0 || y >= H || xx < 0 || xx >= W {
+							continue // padding: ignored by max, counts as zero in the average
+						}
+						v := float64(x[(c*H+y)*W+xx])
+						mx = math.Max(mx, v)
+						sum += v
+					}
+				}
+				r := mx
+				if nd.Op == OpAvgPool {
+					r = sum / float64(kh*kw)
+				}
+				out[(c*os[1]+oy)*os[2]+ox] = float32(r)
+			}
+		}
+	}
+}
+
+// refBroadcast combines a and b element-wise into out, indexing each input with its own shape
+// (a size-1 dimension repeats).
+func refBroadcast(out []float32, os []int, a []float32, as []int, b []float32, bs []int, op Op) {
+	idx := make([]int, len(os))
+	for k := range out {
+		r := k
+		for d := len(os) - 1; d >= 0; d-- {
+			idx[d] = r % os[d]
+			r /= os[d]
+		}
+		ia, ib := 0, 0
+		for d := range os {
+			ia = ia*as[d] + idx[d]%as[d]
+			ib = ib*bs[d] + idx[d]%bs[d]
+		}
+		if op == OpAdd {
+			out[k] = a[ia] + b[ib]
+		} else {
+			out[k] = a[ia] * b[ib]
+		}
+	}
+}
