@@ -98,6 +98,9 @@ type Node struct {
 type Net struct {
 	// Arch records how the net was built (e.g. "arch": "mlp", "depth": "2"); it is saved in checkpoints.
 	Arch map[string]string
+	// Meta records provenance: the dataset trained on, the training history (JSON), the source file of
+	// an import. It is saved in checkpoints and never read by the math.
+	Meta map[string]string
 	// Input is the per-sample input shape [C, H, W].
 	Input [3]int
 	// Classes is the number of logits.
