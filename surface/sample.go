@@ -1,0 +1,133 @@
+package surface
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/surfscope/surfscope/projection"
+)
+
+// Forwarder evaluates a batch of images [batch, C, H, W] and writes the logits [batch][classes] into
+// dst, growing it when it is too short, and returns dst[:batch·classes]. It must be safe for use by
+// several goroutines at once. *models.Evaluator implements it.
+type Forwarder interface {
+	Forward(dst, x []float32, batch int) []float32
+	InputSize() int
+	NumClasses() int
+}
+
+// affineForwarder is the optional exact shortcut for affine probes: it evaluates the points
+// x0 + Σ_d coef[k·len(dirs)+d]·dirs[d] without forming them, because a net's first layer is affine.
+type affineForwarder interface {
+	ForwardAffine(dst []float32, x0 []float32, dirs [][]float32, coef []float32, batch int) []float32
+}
+
+// Options tunes Sample; nil means the defaults.
+type Options struct {
+	// Chunk is the number of points evaluated per call of Forward (default 256). Memory stays
+	// bounded by Workers·Chunk·InputSize floats, independently of the grid size.
+	Chunk int
+	// Workers is the number of chunks in flight (default GOMAXPROCS).
+	Workers int
+	// Plain disables the affine shortcut even when the forwarder offers it.
+	Plain bool
+}
+
+// MaxPoints is the largest grid Sample accepts (16.7 million points, a 4096x4096 plane).
+const MaxPoints = projection.MaxAxis * projection.MaxAxis
+
+// Sample evaluates f at every grid point of probe p and returns the logits as a Grid. Work is split
+// into chunks spread over workers; progress, when not nil, is called with the number of points done
+// so far after each chunk (from one goroutine at a time, in no particular order of chunks). When
+// ctx is cancelled, Sample stops after the chunks in flight and returns ctx.Err(). The result does
+// not depend on the number of workers.
+func Sample(ctx context.Context, f Forwarder, p *projection.Probe, opt *Options, progress func(done, total int)) (*Grid, error) {
+	if p.Shape[0]*p.Shape[1]*p.Shape[2] != f.InputSize() || len(p.Origin) != f.InputSize() {
+		return nil, fmt.Errorf("surface: probe points have %d values (shape %v), the net takes %d", len(p.Origin), p.Shape, f.InputSize())
+	}
+	nx, ny := p.Dims()
+	total := nx * ny
+	if total <= 0 || total > MaxPoints {
+		return nil, fmt.Errorf("surface: %d grid points; at most %d", total, MaxPoints)
+	}
+	var o Options
+	if opt != nil {
+		o = *opt
+	}
+	if o.Chunk <= 0 {
+		o.Chunk = 256
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	k := f.NumClasses()
+	g := &Grid{NX: nx, NY: ny, K: k, S: p.S, T: p.T, Values: make([]float32, total*k), Probe: p}
+	af, useAffine := f.(affineForwarder)
+	useAffine = useAffine && !o.Plain
+
+	chunks := (total + o.Chunk - 1) / o.Chunk
+	next := make(chan int)
+	var (
+		mu   sync.Mutex
+		done int
+		wg   sync.WaitGroup
+	)
+	size := f.InputSize()
+	nd := len(p.Dirs)
+	for w := 0; w < o.Workers && w < chunks; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var pts, coef, out []float32
+			for c := range next {
+				lo := c * o.Chunk
+				n := min(o.Chunk, total-lo)
+				if useAffine {
+					coef = grow(coef, n*nd)
+					for q := 0; q < n; q++ {
+						p.Coef(coef[q*nd:], lo+q)
+					}
+					out = af.ForwardAffine(out, p.Origin, p.Dirs, coef, n)
+				} else {
+					pts = grow(pts, n*size)
+					for q := 0; q < n; q++ {
+						p.Point(pts[q*size:(q+1)*size], lo+q)
+					}
+					out = f.Forward(out, pts, n)
+				}
+				copy(g.Values[lo*k:(lo+n)*k], out[:n*k])
+				if progress != nil {
+					mu.Lock()
+					done += n
+					progress(done, total)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	var err error
+feed:
+	for c := 0; c < chunks; c++ {
+		select {
+		case next <- c:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
