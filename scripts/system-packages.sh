@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The one list of Debian packages surfscope needs, used by `make run`, `make test`, .ci/run and the README.
+#
+#   scripts/system-packages.sh list  [GROUP...]   print the packages of the groups
+#   scripts/system-packages.sh check [GROUP...]   exit 1 and name what is missing
+#   scripts/system-packages.sh install [GROUP...] install what is missing (apt-get as root; otherwise
+#                                                 print the exact command to run and fail)
+# Groups: build (compile and run the app), test (what `make test` needs beyond build),
+#         bench (the PyTorch reference of `make bench`). Default: build.
+set -euo pipefail
+
+# Compiling Fyne (OpenGL, X11) and gonum's OpenBLAS binding; Mesa for offscreen EGL rendering.
+build=(gcc pkg-config libgl1-mesa-dev libegl-dev libegl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+  libxinerama-dev libxi-dev libxxf86vm-dev libopenblas-dev libgl1-mesa-dri libegl-mesa0)
+# Window tests under a virtual display with screenshots, NumPy to cross-check NPY files, ONNX's own
+# backend test suite for the importer's conformance tests, Fashion-MNIST.
+test=(xvfb xauth imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist)
+# The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script).
+bench=(python3-torch python3-onnx)
+
+cmd=${1:-list}
+shift || true
+groups=("$@")
+[ ${#groups[@]} -eq 0 ] && groups=(build)
+pkgs=()
+for g in "${groups[@]}"; do
+  case $g in
+    build) pkgs+=("${build[@]}") ;;
+    test) pkgs+=("${test[@]}") ;;
+    bench) pkgs+=("${bench[@]}") ;;
+    all) pkgs+=("${build[@]}" "${test[@]}" "${bench[@]}") ;;
+    *) echo "system-packages: unknown group $g (build, test, bench, all)" >&2; exit 2 ;;
+  esac
+done
+
+missing() {
+  local p
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+  done
+}
+
+case $cmd in
+  list) printf '%s\n' "${pkgs[@]}" ;;
+  check)
+    m=$(missing)
+    if [ -n "$m" ]; then echo "missing Debian packages:" $m >&2; exit 1; fi ;;
+  install)
+    m=$(missing)
+    [ -z "$m" ] && exit 0
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "installing:" $m >&2
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      # shellcheck disable=SC2086
+      apt-get install -y -qq --no-install-recommends $m >/dev/null
+    else
+      echo "surfscope needs these Debian packages; run:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends" $m >&2
+      exit 1
+    fi ;;
+  *) echo "usage: $0 list|check|install [build|test|bench|all]..." >&2; exit 2 ;;
+esac
