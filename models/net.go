@@ -68,6 +68,14 @@ const (
 	// ([C,1,1] against [C,H,W]) — residual sums, multiplicative shortcuts and SE gates.
 	OpAdd Op = "add"
 	OpMul Op = "mul"
+	// OpReshape gives its input the per-sample shape Attr.Shape (same number of elements); the
+	// row-major data is unchanged, like OpFlatten. ONNX Reshape, Squeeze, Unsqueeze map onto it.
+	OpReshape Op = "reshape"
+	// OpSoftmax computes exp(x − max)/Σ exp(x − max) along the last axis of the sample.
+	OpSoftmax Op = "softmax"
+	// OpClip limits every value to [Attr.Min, Attr.Max] as min(max(x, Min), Max) (ReLU6,
+	// hardtanh); ±Inf bounds leave that side open.
+	OpClip Op = "clip"
 )
 
 // Attr holds the attributes a node's op reads; the zero value means the op's defaults
@@ -81,6 +89,8 @@ type Attr struct {
 	Alpha    float32 // LeakyReLU slope
 	Eps      float32 // BatchNorm epsilon; 0 means 1e-5
 	Meta     string  // free-form annotation (e.g. "shortcut", "gate"), not used by the math
+	Shape    []int   // OpReshape: the per-sample output shape
+	Min, Max float32 // OpClip bounds
 }
 
 // Node is one operation in a Net. Inputs index earlier nodes of the same Net.
@@ -309,6 +319,24 @@ func nodeShape(nd *Node, shapes [][]int) ([]int, error) {
 		return []int{x[0], 1, 1}, nil
 	case OpAdd, OpMul:
 		return broadcastShape(x, shapes[nd.Inputs[1]])
+	case OpReshape:
+		for _, d := range nd.Attr.Shape {
+			if d <= 0 {
+				return nil, fmt.Errorf("bad target shape %v", nd.Attr.Shape)
+			}
+		}
+		if len(nd.Attr.Shape) == 0 || shapeSize(nd.Attr.Shape) != shapeSize(x) {
+			return nil, fmt.Errorf("cannot reshape %v to %v", x, nd.Attr.Shape)
+		}
+		return append([]int(nil), nd.Attr.Shape...), nil
+	case OpSoftmax:
+		return x, nil
+	case OpClip:
+		lo, hi := float64(nd.Attr.Min), float64(nd.Attr.Max)
+		if math.IsNaN(lo) || math.IsNaN(hi) {
+			return nil, fmt.Errorf("clip bounds [%v, %v]", lo, hi)
+		}
+		return x, nil
 	}
 	return nil, fmt.Errorf("unknown op %q", nd.Op)
 }

@@ -73,6 +73,14 @@ func (n *Net) ForwardReference(x []float32) ([]float32, error) {
 			}
 		case OpAdd, OpMul:
 			refBroadcast(out, shapes[i], a, in, vals[nd.Inputs[1]], shapes[nd.Inputs[1]], nd.Op)
+		case OpReshape:
+			copy(out, a)
+		case OpSoftmax:
+			refSoftmax(out, a, in[len(in)-1])
+		case OpClip:
+			for k, v := range a {
+				out[k] = min(max(v, nd.Attr.Min), nd.Attr.Max)
+			}
 		default:
 			return nil, fmt.Errorf("models: node %d: unknown op %q", i, nd.Op)
 		}
@@ -187,6 +195,24 @@ func refBroadcast(out []float32, os []int, a []float32, as []int, b []float32, b
 			out[k] = a[ia] + b[ib]
 		} else {
 			out[k] = a[ia] * b[ib]
+		}
+	}
+}
+
+// refSoftmax computes the softmax of every run of n consecutive values of x (the last axis).
+func refSoftmax(out, x []float32, n int) {
+	for lo := 0; lo < len(x); lo += n {
+		row := x[lo : lo+n]
+		mx := math.Inf(-1)
+		for _, v := range row {
+			mx = math.Max(mx, float64(v))
+		}
+		sum := 0.0
+		for _, v := range row {
+			sum += math.Exp(float64(v) - mx)
+		}
+		for k, v := range row {
+			out[lo+k] = float32(math.Exp(float64(v)-mx) / sum)
 		}
 	}
 }
