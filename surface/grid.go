@@ -41,14 +41,14 @@ func (g *Grid) Channel(k int) *Field {
 	if k < 0 || k >= g.K {
 		panic(fmt.Sprintf("surface: channel %d of %d", k, g.K))
 	}
-	return &Field{NX: g.NX, NY: g.NY, X: g.S, Y: g.T, Values: g.Values, Stride: g.K, Offset: k}
+	return &Field{NX: g.NX, NY: g.NY, Xs: g.S, Ys: g.T, Values: g.Values, Stride: g.K, Offset: k}
 }
 
-// Field is a scalar map over a grid: height Z(i, j) at coordinates (X[i], Y[j]). It is what the
+// Field is a scalar map over a grid: height Z(i, j) at coordinates (Xs[i], Ys[j]). It is what the
 // renderer draws (it satisfies the renderer's Dims/Z interface) and what the analyses return.
 type Field struct {
 	NX, NY int
-	X, Y   []float64
+	Xs, Ys []float64
 	Values []float32
 	// Stride and Offset select a channel from interleaved values: Z(i,j) = Values[(j·NX+i)·Stride+Offset].
 	// Stride 0 means 1.
@@ -57,7 +57,7 @@ type Field struct {
 
 // NewField returns a field with its own zeroed values.
 func NewField(nx, ny int, x, y []float64) *Field {
-	return &Field{NX: nx, NY: ny, X: x, Y: y, Values: make([]float32, nx*ny)}
+	return &Field{NX: nx, NY: ny, Xs: x, Ys: y, Values: make([]float32, nx*ny)}
 }
 
 // Dims returns the number of points along each axis.
@@ -72,20 +72,20 @@ func (f *Field) Z(i, j int) float64 {
 	return float64(f.Values[(j*f.NX+i)*s+f.Offset])
 }
 
-// XAt returns the coordinate of column i (i itself when X is nil).
-func (f *Field) XAt(i int) float64 {
-	if f.X == nil {
+// X returns the coordinate of column i (i itself when Xs is nil).
+func (f *Field) X(i int) float64 {
+	if f.Xs == nil {
 		return float64(i)
 	}
-	return f.X[i]
+	return f.Xs[i]
 }
 
-// YAt returns the coordinate of row j (j itself when Y is nil).
-func (f *Field) YAt(j int) float64 {
-	if f.Y == nil {
+// Y returns the coordinate of row j (j itself when Ys is nil).
+func (f *Field) Y(j int) float64 {
+	if f.Ys == nil {
 		return float64(j)
 	}
-	return f.Y[j]
+	return f.Ys[j]
 }
 
 // Range returns the smallest and largest finite values; both are NaN when there are none.
