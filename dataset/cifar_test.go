@@ -3,6 +3,7 @@ package dataset
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -97,5 +98,27 @@ func TestReadCIFARMalformed(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func TestKnownClassNames(t *testing.T) {
+	for name, tc := range map[string]struct {
+		names []string
+		n     int
+	}{"digits": {DigitNames, 10}, "fashion": {FashionNames, 10}, "cifar10": {CIFAR10Names, 10}, "cifar100": {CIFAR100Names, 100}} {
+		if len(tc.names) != tc.n {
+			t.Errorf("%s: %d names, want %d", name, len(tc.names), tc.n)
+		}
+		seen := map[string]bool{}
+		for _, n := range tc.names {
+			if seen[n] {
+				t.Errorf("%s: %q repeated", name, n)
+			}
+			seen[n] = true
+		}
+	}
+	// fine_label_names.txt lists the CIFAR-100 classes in alphabetical order, as do the labels.
+	if !slices.IsSorted(CIFAR100Names) || !slices.IsSorted(CIFAR10Names) {
+		t.Error("CIFAR class names must be in label (alphabetical) order")
 	}
 }

@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 )
 
@@ -39,7 +40,7 @@ func readClassNames(fsys fs.FS, file, display string, fallback []string) ([]stri
 	data, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		if isNotExist(err) {
-			return fallback, nil
+			return slices.Clone(fallback), nil
 		}
 		return nil, fmt.Errorf("dataset: %s: %w", display, err)
 	}

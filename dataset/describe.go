@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"strings"
 )
 
@@ -85,16 +86,16 @@ func (src source) hasSplit(l layout, split string) bool {
 		return src.idxFile(l.dir, split, "images") != "" || src.idxFile(l.dir, split, "labels") != ""
 	case formatCIFAR10:
 		if split == Test {
-			return src.exists(l.dir + "/test_batch.bin")
+			return src.exists(path.Join(l.dir, "test_batch.bin"))
 		}
 		for i := 1; i <= 5; i++ {
-			if src.exists(fmt.Sprintf("%s/data_batch_%d.bin", l.dir, i)) {
+			if src.exists(path.Join(l.dir, fmt.Sprintf("data_batch_%d.bin", i))) {
 				return true
 			}
 		}
 		return false
 	}
-	return src.exists(l.dir + "/" + split + ".bin")
+	return src.exists(path.Join(l.dir, split+".bin"))
 }
 
 // String prints the description over several lines, for example

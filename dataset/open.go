@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/surfscope/surfscope/assets/mnistsample"
@@ -201,9 +202,9 @@ func (src source) openIDX(dir, split string) (*Set, error) {
 		return nil, err
 	}
 	if classes == 10 {
-		s.ClassNames = DigitNames
+		s.ClassNames = slices.Clone(DigitNames)
 		if strings.Contains(strings.ToLower(src.name), "fashion") || strings.Contains(strings.ToLower(dir), "fashion") {
-			s.ClassNames = FashionNames
+			s.ClassNames = slices.Clone(FashionNames)
 		}
 	}
 	return s, nil

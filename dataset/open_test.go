@@ -181,3 +181,46 @@ func TestDescribeFS(t *testing.T) {
 		t.Errorf("Describe of a broken test split: %v", err)
 	}
 }
+
+func TestDescribeFSCIFAR(t *testing.T) {
+	c100 := fstest.MapFS{
+		"train.bin":            {Data: cifarRecords([]byte{0, 5}, []byte{1, 5}, []byte{2, 99})},
+		"test.bin":             {Data: cifarRecords([]byte{0, 1})},
+		"fine_label_names.txt": {Data: []byte(strings.Repeat("name\n", 100))},
+	}
+	for _, tc := range []struct {
+		fsys    fstest.MapFS
+		format  string
+		classes int
+		n       [2]int
+		count   [2]int // images of class 5 in train, class 1 in test
+	}{
+		{cifar10FS("."), formatCIFAR10, 10, [2]int{15, 1}, [2]int{5, 0}},
+		{cifar10FS("cifar-10-batches-bin"), formatCIFAR10, 10, [2]int{15, 1}, [2]int{5, 0}},
+		{c100, formatCIFAR100, 100, [2]int{3, 1}, [2]int{2, 1}},
+	} {
+		in, err := DescribeFS(tc.fsys, "c")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Format != tc.format || in.C != 3 || in.H != 32 || in.W != 32 || in.Classes != tc.classes || len(in.Splits) != 2 ||
+			in.Splits[0].N != tc.n[0] || in.Splits[1].N != tc.n[1] ||
+			in.Splits[0].ClassCounts[5] != tc.count[0] || in.Splits[1].ClassCounts[1] != tc.count[1] {
+			t.Errorf("%s: %+v", tc.format, in)
+		}
+		if len(in.Splits[0].Mean) != 3 || len(in.Splits[0].Std) != 3 {
+			t.Errorf("%s: stats per channel: %v %v", tc.format, in.Splits[0].Mean, in.Splits[0].Std)
+		}
+	}
+}
+
+func TestClassNamesAreCopies(t *testing.T) {
+	s, err := OpenFS(idxFS(".", false), "mnist", Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ClassNames[0] = "zero"
+	if DigitNames[0] != "0" {
+		t.Error("a set's class names must not alias the package's")
+	}
+}
