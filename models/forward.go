@@ -1,0 +1,110 @@
+package models
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Evaluator is a Net compiled for fast batched inference in float32: batch norms folded into the
+// conv or dense node before them, activations fused into the conv or dense step that feeds them,
+// weights copied into the layout the kernels read. Convolutions run as im2col + sgemm (OpenBLAS
+// through gonum's blas.Float32 interface; pure Go with the build tag noblas).
+//
+// A batch is split into work units of a fixed number of samples that run in parallel on up to
+// GOMAXPROCS goroutines, each with its own pooled scratch memory, so memory is bounded by the unit
+// size whatever the batch, and results do not depend on the number of cores. An Evaluator is safe
+// for concurrent use; it keeps no reference to the Net it was built from.
+type Evaluator struct {
+	inputSize, classes int
+	shapes             [][]int
+	fast               *fwdPlan // activations fused: Forward
+	full               *fwdPlan // every node kept: InputGrad, affine probes
+
+	affine *affinePlans
+
+	probeMu sync.Mutex
+	probe   *AffineProbe // ForwardAffine's cache: the last probe built
+}
+
+// NewEvaluator validates n (Net.Shapes) and compiles it.
+func NewEvaluator(n *Net) (*Evaluator, error) {
+	shapes, err := n.Shapes()
+	if err != nil {
+		return nil, err
+	}
+	e := &Evaluator{inputSize: n.InputSize(), classes: n.Classes, shapes: shapes}
+	e.fast = fwdCompile(n, shapes, fwdOptions{fuse: true})
+	e.full = fwdCompile(n, shapes, fwdOptions{})
+	e.affine = newAffinePlans(n, shapes)
+	return e, nil
+}
+
+// InputSize returns the number of values per sample, C·H·W.
+func (e *Evaluator) InputSize() int { return e.inputSize }
+
+// NumClasses returns the number of logits per sample.
+func (e *Evaluator) NumClasses() int { return e.classes }
+
+// FLOPs returns the floating-point operations of one forward pass through the conv and dense
+// layers (two per multiply-add), the usual yardstick for GFLOP/s figures.
+func (e *Evaluator) FLOPs() float64 { return e.fast.flops }
+
+// Forward evaluates the batch samples in x (batch·InputSize values, [N,C,H,W]) and writes their
+// logits, [batch][NumClasses], into dst, which it grows when it is too short. It returns
+// dst[:batch·NumClasses]. It panics if x is too short.
+func (e *Evaluator) Forward(dst, x []float32, batch int) []float32 {
+	if batch < 0 || len(x) < batch*e.inputSize {
+		panic(fmt.Sprintf("models: Forward: %d inputs for a batch of %d samples of %d", len(x), batch, e.inputSize))
+	}
+	dst = grow(dst, batch*e.classes)
+	p := e.fast
+	parallelUnits(batch, p.unit, func(lo, hi int) {
+		sc := p.getScratch()
+		out := p.run(sc, x[lo*e.inputSize:hi*e.inputSize], hi-lo)
+		copy(dst[lo*e.classes:hi*e.classes], out)
+		p.putScratch(sc)
+	})
+	return dst
+}
+
+// grow returns dst[:n], reallocating when its capacity is short.
+func grow(dst []float32, n int) []float32 {
+	if cap(dst) < n {
+		return make([]float32, n)
+	}
+	return dst[:n]
+}
+
+// parallelUnits calls f on the units [lo, hi) of [0, batch), unit samples each (the last may be
+// shorter), on up to GOMAXPROCS goroutines, and returns when all are done. Units are fixed by
+// batch and unit alone, so results do not depend on scheduling.
+func parallelUnits(batch, unit int, f func(lo, hi int)) {
+	units := (batch + unit - 1) / unit
+	workers := min(runtime.GOMAXPROCS(0), units)
+	var next atomic.Int64
+	work := func() {
+		for {
+			u := int(next.Add(1)) - 1
+			if u >= units {
+				return
+			}
+			f(u*unit, min((u+1)*unit, batch))
+		}
+	}
+	if workers <= 1 {
+		work()
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
+}

@@ -1,0 +1,101 @@
+package models
+
+import (
+	"math"
+	"testing"
+)
+
+// fwdTestPoints returns x0, dirs, coefficients and the explicit points x0 + Σ c·dirs.
+func fwdTestPoints(D, ndirs, batch int) (x0 []float32, dirs [][]float32, coef, pts []float32) {
+	x0 = fwdTestInputs(11, 1, D)
+	for d := 0; d < ndirs; d++ {
+		v := fwdTestInputs(uint64(20+d), 1, D)
+		for i := range v {
+			v[i] -= 0.5
+		}
+		dirs = append(dirs, v)
+	}
+	coef = fwdTestInputs(30, batch, ndirs)
+	for i := range coef {
+		coef[i] = 2*coef[i] - 1
+	}
+	pts = make([]float32, batch*D)
+	for k := 0; k < batch; k++ {
+		for i := 0; i < D; i++ {
+			v := x0[i]
+			for d := range dirs {
+				v += coef[k*ndirs+d] * dirs[d][i]
+			}
+			pts[k*D+i] = v
+		}
+	}
+	return x0, dirs, coef, pts
+}
+
+// ForwardAffine agrees with Forward on the explicit points to float32 rounding:
+// |affine − explicit| ≤ 1e-5·max(1, max|logit|).
+func TestForwardAffineMatchesExplicitPoints(t *testing.T) {
+	b := newFwdTestBuilder(40, 1, 4, 4)
+	b.dense(b.op(OpFlatten, b.normalize(0, 1)), 16, 3, true) // entirely affine
+	linear := b.net(t)
+	b = newFwdTestBuilder(41, 1, 4, 4)
+	b.op(OpFlatten, b.op(OpReLU, 0)) // frontier = the input
+	relu := b.net(t)
+	nets := map[string]*Net{"mlp": fwdTestMLP(t, 2), "cnn": fwdTestCNN(t, 3, OpReLU), "linear": linear, "relu": relu}
+	for name, n := range nets {
+		e, err := NewEvaluator(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, nd := range []int{0, 1, 2, 3} {
+			const batch = 133
+			x0, dirs, coef, pts := fwdTestPoints(n.InputSize(), nd, batch)
+			want := e.Forward(nil, pts, batch)
+			got := e.ForwardAffine(nil, x0, dirs, coef, batch)
+			scale := 1.0
+			for _, w := range want {
+				scale = math.Max(scale, math.Abs(float64(w)))
+			}
+			for i := range want {
+				if d := math.Abs(float64(got[i] - want[i])); d > 1e-5*scale || math.IsNaN(d) {
+					t.Fatalf("%s, %d dirs: logit %d: affine %v, explicit %v", name, nd, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// The shortcut is taken where it saves work: past the first dense layer of the MLP and the
+// first convolution of the CNN.
+func TestAffineProbeUsesShortcut(t *testing.T) {
+	frontier := map[string]int{"mlp": 4, "cnn": 3} // the batch norms after the first dense and conv
+	for name, n := range map[string]*Net{"mlp": fwdTestMLP(t, 2), "cnn": fwdTestCNN(t, 3, OpReLU)} {
+		e, err := NewEvaluator(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x0, dirs, _, _ := fwdTestPoints(n.InputSize(), 2, 1)
+		pr, err := e.Affine(x0, dirs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pr.p != e.affine.front || len(pr.nodes) != 1 || pr.nodes[0] != frontier[name] {
+			t.Errorf("%s: probe combines nodes %v, want [%d]", name, pr.nodes, frontier[name])
+		}
+	}
+}
+
+func TestAffineRejectsBadDirections(t *testing.T) {
+	e, err := NewEvaluator(fwdTestMLP(t, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0, dirs, _, _ := fwdTestPoints(e.InputSize(), 2, 1)
+	if _, err := e.Affine(x0[:5], dirs); err == nil {
+		t.Error("short x0 accepted")
+	}
+	dirs[1][3] = float32(math.NaN())
+	if _, err := e.Affine(x0, dirs); err == nil {
+		t.Error("NaN direction accepted")
+	}
+}

@@ -1,0 +1,179 @@
+package models
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/surfscope/surfscope/models/internal/kernel"
+)
+
+// gradScratch is one worker's memory for InputGrad: the forward values of every node and their
+// gradients.
+type gradScratch struct {
+	fwd   *fwdScratch
+	grads [][]float32
+}
+
+// InputGrad writes, for every sample of x ([batch][InputSize]), the gradient with respect to the
+// input of one scalar: logit `class` when class ≥ 0, or, when class < 0, the cross-entropy loss
+// −log softmax(logits)[labels[k]] of sample k. dst ([batch][InputSize]) grows when it is too short;
+// InputGrad returns dst[:batch·InputSize]. ReLU and LeakyReLU take their left derivative at 0 and a
+// max pool passes the gradient to the first maximum of its window. It panics if x or labels are too
+// short, or class or a label is out of range.
+func (e *Evaluator) InputGrad(dst, x []float32, batch int, class int, labels []int) []float32 {
+	if batch < 0 || len(x) < batch*e.inputSize {
+		panic(fmt.Sprintf("models: InputGrad: %d inputs for a batch of %d samples of %d", len(x), batch, e.inputSize))
+	}
+	if class >= e.classes {
+		panic(fmt.Sprintf("models: InputGrad: class %d of %d", class, e.classes))
+	}
+	if class < 0 {
+		if len(labels) < batch {
+			panic(fmt.Sprintf("models: InputGrad: %d labels for a batch of %d", len(labels), batch))
+		}
+		for _, l := range labels[:batch] {
+			if l < 0 || l >= e.classes {
+				panic(fmt.Sprintf("models: InputGrad: label %d of %d classes", l, e.classes))
+			}
+		}
+	}
+	dst = grow(dst, batch*e.inputSize)
+	p := e.full
+	D := e.inputSize
+	parallelUnits(batch, p.unit, func(lo, hi int) {
+		gs := p.getGradScratch()
+		n := hi - lo
+		v := p.views(gs.fwd, x[lo*D:hi*D], n)
+		p.run(gs.fwd, x[lo*D:hi*D], n)
+		g := make([][]float32, len(v))
+		for i, b := range p.buf {
+			if b >= 0 {
+				g[i] = gs.grads[b][:n*p.size[i]]
+			}
+		}
+		for i, b := range p.buf {
+			if b == i {
+				clear(g[i])
+			}
+		}
+		out, gout := v[p.out], g[p.out]
+		C := e.classes
+		for s := 0; s < n; s++ {
+			if class >= 0 {
+				gout[s*C+class] = 1
+				continue
+			}
+			softmaxGrad(gout[s*C:(s+1)*C], out[s*C:(s+1)*C], labels[lo+s])
+		}
+		p.backward(v, g, n, gs.fwd.col)
+		if g[0] == nil { // the output does not depend on the input
+			clear(dst[lo*D : hi*D])
+		} else {
+			copy(dst[lo*D:hi*D], g[0])
+		}
+		p.gradPool.Put(gs)
+	})
+	return dst
+}
+
+// softmaxGrad writes the gradient of −log softmax(z)[label] with respect to z: softmax(z) − onehot.
+func softmaxGrad(g, z []float32, label int) {
+	m := math.Inf(-1)
+	for _, v := range z {
+		m = math.Max(m, float64(v))
+	}
+	t := 0.0
+	for _, v := range z {
+		t += math.Exp(float64(v) - m)
+	}
+	for k, v := range z {
+		g[k] = float32(math.Exp(float64(v)-m) / t)
+	}
+	g[label]--
+}
+
+func (p *fwdPlan) getGradScratch() *gradScratch {
+	if gs, ok := p.gradPool.Get().(*gradScratch); ok {
+		return gs
+	}
+	gs := &gradScratch{fwd: p.newScratch(), grads: make([][]float32, len(p.size))}
+	for i, b := range p.buf {
+		if b == i {
+			gs.grads[i] = make([]float32, p.unit*p.size[i])
+		}
+	}
+	return gs
+}
+
+// backward runs the steps in reverse, adding each step's input gradients from its output gradient.
+func (p *fwdPlan) backward(v, g [][]float32, n int, col []float32) {
+	for i := len(p.steps) - 1; i >= 0; i-- {
+		st := &p.steps[i]
+		if st.act.Kind != kernel.Identity && !fwdIsActivation(st.op) {
+			panic("models: backward through a fused activation")
+		}
+		if st.op == OpDense {
+			kernel.Gemm(false, false, n, st.nin, st.nout, 1, g[st.node], st.nout, st.w, st.nin, 1, g[st.in[0]], st.nin)
+			continue
+		}
+		for s := 0; s < n; s++ {
+			p.sampleBackward(st, v, g, s, col)
+		}
+	}
+}
+
+func (p *fwdPlan) sampleBackward(st *fwdStep, v, g [][]float32, s int, col []float32) {
+	x, y := at(v, p.size, st.in[0], s), at(v, p.size, st.node, s)
+	dx, dy := at(g, p.size, st.in[0], s), at(g, p.size, st.node, s)
+	switch st.op {
+	case OpConv:
+		convBackward(st, dx, dy, col)
+	case OpNormalize, OpBatchNorm:
+		for c, sc := range st.scale {
+			dxc, dyc := dx[c*st.plane:(c+1)*st.plane], dy[c*st.plane:(c+1)*st.plane]
+			for k, d := range dyc {
+				dxc[k] += d * sc
+			}
+		}
+	case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU, OpClip:
+		st.act.Backward(dx, x, y, dy)
+	case OpSoftmax:
+		kernel.SoftmaxBackward(dx, y, dy, st.plane)
+	case OpMaxPool:
+		kernel.MaxPoolBackward(dx, x, dy, st.groups, st.win)
+	case OpAvgPool:
+		kernel.AvgPoolBackward(dx, dy, st.groups, st.win)
+	case OpGlobalAvgPool:
+		inv := 1 / float32(st.plane)
+		for c, d := range dy {
+			d *= inv
+			dxc := dx[c*st.plane : (c+1)*st.plane]
+			for k := range dxc {
+				dxc[k] += d
+			}
+		}
+	case OpAdd, OpMul:
+		st.bc.backward(dx, at(g, p.size, st.in[1], s), dy, x, at(v, p.size, st.in[1], s), st.op == OpMul)
+	default:
+		panic("models: backward: unexpected step " + string(st.op))
+	}
+}
+
+// convBackward adds the gradient of one sample's convolution input: per group, weightsᵀ × dy, then
+// the adjoint of im2col.
+func convBackward(st *fwdStep, dx, dy, col []float32) {
+	g := st.win
+	ohw, hw := g.OH*g.OW, g.H*g.W
+	k := st.cinG * g.KH * g.KW
+	for grp := 0; grp < st.groups; grp++ {
+		dxg := dx[grp*st.cinG*hw : (grp+1)*st.cinG*hw]
+		dyg := dy[grp*st.coutG*ohw : (grp+1)*st.coutG*ohw]
+		w := st.w[grp*st.coutG*k:]
+		if st.pointwise {
+			kernel.Gemm(true, false, k, ohw, st.coutG, 1, w, k, dyg, ohw, 1, dxg, ohw)
+			continue
+		}
+		kernel.Gemm(true, false, k, ohw, st.coutG, 1, w, k, dyg, ohw, 0, col, ohw)
+		kernel.Col2imAdd(dxg, col, st.cinG, g)
+	}
+}
