@@ -1,0 +1,65 @@
+package render
+
+import (
+	"image"
+
+	"github.com/surfscope/surfscope/render/internal/gl"
+)
+
+// NewGL returns the OpenGL renderer: an offscreen EGL context (no display
+// needed) on its own locked OS thread. The error says why when EGL or an
+// OpenGL 3.3 core context is unavailable.
+func NewGL() (Renderer, error) {
+	c, err := gl.Open()
+	if err != nil {
+		return nil, err
+	}
+	return &renderer{b: &glBackend{ctx: c}}, nil
+}
+
+type glBackend struct {
+	ctx   *gl.Context
+	lutOf *Colormap
+	lut   []byte
+	tmp   []byte
+}
+
+func (g *glBackend) name() string { return "gl (" + g.ctx.Renderer() + ")" }
+func (g *glBackend) close() error { return g.ctx.Close() }
+
+func (g *glBackend) surface(dst *image.RGBA, f *frame) error {
+	if g.lutOf != f.st.cmap {
+		g.lut, g.lutOf = f.st.cmap.bytes(), f.st.cmap
+	}
+	bg := f.st.bg
+	fr := &gl.Frame{
+		Width: f.w, Height: f.h, Samples: f.st.samples,
+		Vertices: f.mesh.verts, Indices: f.mesh.idx,
+		MVP: f.view.mvp.float32s(), Eye: f32x3(f.view.eye), Light: f32x3(f.view.light),
+		Material:     material,
+		Contours:     float32(f.scene.Contours),
+		ContourStyle: contourStyle,
+		LineWidth:    [2]float32{contourHalfWidth, wireHalfWidth},
+		LUT:          g.lut,
+		Background:   [4]float32{float32(bg.R) / 255, float32(bg.G) / 255, float32(bg.B) / 255, 1},
+	}
+	if f.scene.Wireframe {
+		fr.WireStyle = wireStyle
+	}
+	// Read straight into dst when its rows are contiguous.
+	off := dst.PixOffset(dst.Rect.Min.X, dst.Rect.Min.Y)
+	if dst.Stride == 4*f.w {
+		return g.ctx.Draw(fr, dst.Pix[off:off+4*f.w*f.h])
+	}
+	if cap(g.tmp) < 4*f.w*f.h {
+		g.tmp = make([]byte, 4*f.w*f.h)
+	}
+	g.tmp = g.tmp[:4*f.w*f.h]
+	if err := g.ctx.Draw(fr, g.tmp); err != nil {
+		return err
+	}
+	for y := 0; y < f.h; y++ {
+		copy(dst.Pix[off+y*dst.Stride:off+y*dst.Stride+4*f.w], g.tmp[4*f.w*y:4*f.w*(y+1)])
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+package render
+
+import (
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var regen = flag.Bool("regen", false, "rewrite the golden images in testdata/")
+
+// imageDiff compares two pictures of the same size: the mean absolute
+// difference per channel (0-255) and the fraction of pixels where some
+// channel differs by more than big.
+func imageDiff(a, b *image.RGBA, big int) (mean, frac float64) {
+	var sum float64
+	var n, nbig int
+	bb := a.Bounds()
+	for y := bb.Min.Y; y < bb.Max.Y; y++ {
+		for x := bb.Min.X; x < bb.Max.X; x++ {
+			p, q := a.RGBAAt(x, y), b.RGBAAt(x, y)
+			d := []int{int(p.R) - int(q.R), int(p.G) - int(q.G), int(p.B) - int(q.B)}
+			worst := 0
+			for _, v := range d {
+				v = max(v, -v)
+				sum += float64(v)
+				worst = max(worst, v)
+			}
+			if worst > big {
+				nbig++
+			}
+			n++
+		}
+	}
+	return sum / float64(3*n), float64(nbig) / float64(n)
+}
+
+func readPNG(path string) (*image.RGBA, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if r, ok := img.(*image.RGBA); ok {
+		return r, nil
+	}
+	b := img.Bounds()
+	r := image.NewRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r.Set(x, y, img.At(x, y))
+		}
+	}
+	return r, nil
+}
+
+// checkGolden compares got with testdata/name.png within tolerance (mean
+// channel difference ≤ maxMean and at most maxFrac of pixels off by more
+// than 24). With -regen it rewrites the file instead; on failure it writes
+// got to testdata/failed/name.png.
+func checkGolden(t *testing.T, name string, got *image.RGBA, maxMean, maxFrac float64) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".png")
+	if *regen {
+		if err := WritePNG(path, got); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s", path)
+		return
+	}
+	want, err := readPNG(path)
+	if err != nil {
+		t.Fatalf("golden image: %v (run go test ./render -args -regen to create it)", err)
+	}
+	fail := func(format string, args ...any) {
+		t.Helper()
+		dir := filepath.Join("testdata", "failed")
+		os.MkdirAll(dir, 0o755)
+		out := filepath.Join(dir, name+".png")
+		if err := WritePNG(out, got); err != nil {
+			t.Error(err)
+		}
+		t.Errorf(format+"; picture written to %s", append(args, out)...)
+	}
+	if want.Bounds().Size() != got.Bounds().Size() {
+		fail("%s: size %v, golden %v", name, got.Bounds().Size(), want.Bounds().Size())
+		return
+	}
+	mean, frac := imageDiff(got, want, 24)
+	if mean > maxMean || frac > maxFrac {
+		fail("%s: mean difference %.3f (max %.3f), %.3f%% of pixels off by > 24 (max %.3f%%)", name, mean, maxMean, 100*frac, 100*maxFrac)
+	}
+}
+
+func renderCPU(t *testing.T, s *Scene, w, h int) *image.RGBA {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	if err := NewCPU().Render(img, s); err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func TestGoldenParaboloidCPU(t *testing.T) {
+	s := &Scene{Field: paraboloid(48), Contours: 6}
+	checkGolden(t, "paraboloid_cpu", renderCPU(t, s, 240, 180), 0.5, 0.002)
+}
+
+func TestGoldenWavesCPU(t *testing.T) {
+	s := &Scene{Field: holes(64), Contours: 10, Wireframe: true, Title: "waves", Colormap: Magma, Background: image.Black.C}
+	checkGolden(t, "holes_cpu", renderCPU(t, s, 320, 240), 0.5, 0.002)
+}
+
+// The paraboloid seen from above has circular contours at radii √(level):
+// walking right from the centre, the dark contour pixels sit where the
+// points (r_k, 0, r_k²) project, within 1.5 pixels.
+func TestParaboloidContoursFromAbove(t *testing.T) {
+	s := &Scene{Field: paraboloid(129), Contours: 7, Samples: 1, Colormap: NewColormap("white", color.White, color.White),
+		Camera: Camera{Pitch: math.Pi / 2, Yaw: -math.Pi / 2, Distance: defaultDistance}}
+	const n = 401
+	img := renderCPU(t, s, n, n)
+	r := NewCPU().(*renderer)
+	f, err := r.prepare(img.Bounds(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cx, cy, _ := f.projectField(0, 0, 0)
+	var found []float64
+	inLine := false
+	for x := int(cx); x < n; x++ {
+		c := img.RGBAAt(x, int(cy))
+		dark := int(c.R)+int(c.G)+int(c.B) < 500
+		if dark && !inLine {
+			found = append(found, float64(x)+0.5)
+		}
+		inLine = dark
+	}
+	// z = x² + y² spans [0, 2]; 7 levels at 2k/8, the first 3 inside |x| < 1.
+	var want []float64
+	for k := 1; k <= 3; k++ {
+		z := 2 * float64(k) / 8
+		px, _, _ := f.projectField(math.Sqrt(z), 0, z)
+		want = append(want, px)
+	}
+	if len(found) < len(want) {
+		t.Fatalf("found contours at x = %v, want %v", found, want)
+	}
+	for k, w := range want {
+		if math.Abs(found[k]+0.5-w) > 1.5 { // found is the line's first pixel; lines are ~1.2 px wide
+			t.Errorf("contour %d at x = %.1f, want %.1f", k+1, found[k], w)
+		}
+	}
+}

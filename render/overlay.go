@@ -1,0 +1,45 @@
+package render
+
+import (
+	"image"
+	"image/color"
+	"math"
+)
+
+// layout places the overlays: font sizes, margins and how far the surface
+// moves to leave room for them.
+type layout struct {
+	fontSize  float64 // body text, pixels
+	titleSize float64
+	region    [4]float64 // where the 3D picture goes: x0, x1, y0, y1 in NDC
+}
+
+func layoutFor(f *frame) layout {
+	short := float64(min(f.w, f.h))
+	l := layout{fontSize: math.Max(10, short/42)}
+	l.titleSize = l.fontSize * 1.35
+	l.region = [4]float64{-0.94, 0.94, -0.94, 0.94}
+	if f.scene.Title != "" {
+		l.region[3] = 1 - 2*(2.2*l.titleSize)/float64(f.h)
+	}
+	return l
+}
+
+// ink is the colour for text and lines on the frame's background.
+func (f *frame) ink() color.RGBA {
+	if f.st.dark {
+		return color.RGBA{235, 235, 235, 255}
+	}
+	return color.RGBA{25, 25, 25, 255}
+}
+
+// drawOverlays draws the title (and, as the scene asks, the other
+// annotations) over the finished surface.
+func drawOverlays(dst *image.RGBA, f *frame) {
+	b := dst.Bounds()
+	if f.scene.Title != "" {
+		fc := face(f.lay.titleSize)
+		y := float64(b.Min.Y) + 0.6*f.lay.titleSize + ascent(fc)
+		drawText(dst, fc, f.scene.Title, float64(b.Min.X)+float64(b.Dx())/2, y, alignCenter, f.ink())
+	}
+}

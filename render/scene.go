@@ -1,0 +1,109 @@
+package render
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+)
+
+// Scene is what to draw. The zero value of every field but Field is a
+// sensible default.
+type Scene struct {
+	// Field gives the heights of the surface; required, at least 2x2.
+	Field Field
+	// Color, when not nil, colours the surface by its values instead of by
+	// height; it must have the same dimensions as Field.
+	Color Field
+	// Colormap maps colour values to colours; nil means Viridis.
+	Colormap *Colormap
+	// Min and Max are the colour range. Both zero, or either NaN, means the
+	// finite range of the colour values (symmetric about zero for a
+	// diverging colormap).
+	Min, Max float64
+	// Contours is the number of contour lines of height, evenly spaced
+	// between the lowest and highest finite height; 0 means none.
+	Contours int
+	// Wireframe draws the mesh lines over the surface.
+	Wireframe bool
+	// Camera is the viewpoint; the zero value is the default view.
+	Camera Camera
+	// Title is drawn centred above the picture when not empty.
+	Title string
+	// Background fills the picture; nil means white. Text and axes are drawn
+	// dark on light backgrounds and light on dark ones.
+	Background color.Color
+	// ZScale is the height of the surface relative to its longer horizontal
+	// side; 0 means 0.5. Heights are always normalised to the field's range.
+	ZScale float64
+	// Stretch draws the field square whatever its x and y extents; otherwise
+	// the longer side spans the picture and the other keeps its proportion.
+	Stretch bool
+	// Samples is the antialiasing: samples per pixel, 0 means 4, 1 means
+	// none. GL multisamples (up to GL_MAX_SAMPLES); CPU supersamples
+	// round(√Samples)² times.
+	Samples int
+	// Step draws every Step-th grid line only (a coarser mesh for fast
+	// interaction); 0 or 1 means every line.
+	Step int
+}
+
+// Renderer draws scenes into images. Implementations may be called from any
+// goroutine; concurrent calls are serialised.
+type Renderer interface {
+	// Render draws s into dst, filling dst.Bounds(). The error reports a
+	// scene that cannot be drawn (no field, mismatched dimensions, bad
+	// coordinates or colour range) or a backend failure.
+	Render(dst *image.RGBA, s *Scene) error
+	// Name says which backend draws: "cpu" or "gl (<GL_RENDERER>)".
+	Name() string
+	// Close releases the backend; the Renderer cannot be used afterwards.
+	Close() error
+}
+
+// settings are a scene's defaults resolved.
+type settings struct {
+	cmap    *Colormap
+	bg      color.RGBA
+	dark    bool // background is dark: draw text and lines light
+	zscale  float64
+	samples int
+	step    int
+}
+
+func resolve(s *Scene) settings {
+	st := settings{cmap: s.Colormap, zscale: s.ZScale, samples: s.Samples, step: s.Step}
+	if st.cmap == nil {
+		st.cmap = Viridis
+	}
+	st.bg = color.RGBA{255, 255, 255, 255}
+	if s.Background != nil {
+		r, g, b, _ := s.Background.RGBA()
+		st.bg = color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 255}
+	}
+	st.dark = 0.2126*float64(st.bg.R)+0.7152*float64(st.bg.G)+0.0722*float64(st.bg.B) < 128
+	if !(st.zscale > 0) || math.IsInf(st.zscale, 0) {
+		st.zscale = 0.5
+	}
+	if st.samples <= 0 {
+		st.samples = 4
+	}
+	if st.samples > 16 {
+		st.samples = 16
+	}
+	if st.step < 1 {
+		st.step = 1
+	}
+	return st
+}
+
+// checkDst rejects destinations that cannot be drawn into.
+func checkDst(dst *image.RGBA) error {
+	if dst == nil {
+		return fmt.Errorf("render: nil destination image")
+	}
+	if b := dst.Bounds(); b.Dx() <= 0 || b.Dy() <= 0 {
+		return fmt.Errorf("render: empty destination image %v", b)
+	}
+	return nil
+}
