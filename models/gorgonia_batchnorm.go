@@ -1,0 +1,122 @@
+package models
+
+import "math"
+
+// bnKernel is batch normalisation over a batch of [C, …] samples (Ioffe & Szegedy 2015), plane
+// values per channel. In training mode it normalises with the batch statistics (biased variance),
+// keeps x̂ and 1/σ for the gradient, and updates the running mean and variance (unbiased, momentum
+// 0.1, as PyTorch does); in inference mode it uses the running statistics.
+// Inputs: x, gamma [C], beta [C].
+type bnKernel struct {
+	batch, c, plane int
+	eps             float64
+	training        bool
+	inputGrad       bool
+	momentum        float64
+	runMean, runVar []float32 // shared with the trainer's parameter store
+	xhat            []float32 // [B,C,plane], training only
+	invStd          []float32 // [C]
+}
+
+func newBNKernel(batch int, shape []int, nd *Node, runMean, runVar []float32, training, inputGrad bool) *bnKernel {
+	k := &bnKernel{batch: batch, c: shape[0], plane: shapeSize(shape) / shape[0], eps: float64(nd.Attr.eps()),
+		training: training, inputGrad: inputGrad, momentum: 0.1, runMean: runMean, runVar: runVar,
+		invStd: make([]float32, shape[0])}
+	if training {
+		k.xhat = make([]float32, batch*shapeSize(shape))
+	}
+	return k
+}
+
+func (k *bnKernel) needsGrad(i int) bool { return k.training && (i > 0 || k.inputGrad) }
+
+// channel calls f with the slice of every sample's plane of channel c.
+func (k *bnKernel) channel(v []float32, c int, f func(row []float32, s int)) {
+	for s := 0; s < k.batch; s++ {
+		off := (s*k.c + c) * k.plane
+		f(v[off:off+k.plane], s)
+	}
+}
+
+func (k *bnKernel) forward(y []float32, in [][]float32) {
+	x, gamma, beta := in[0], in[1], in[2]
+	n := float64(k.batch * k.plane)
+	gParallel(k.c, 1, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			var mean, inv float64
+			if k.training {
+				sum := 0.0
+				k.channel(x, c, func(row []float32, _ int) {
+					for _, v := range row {
+						sum += float64(v)
+					}
+				})
+				mean = sum / n
+				ss := 0.0
+				k.channel(x, c, func(row []float32, _ int) {
+					for _, v := range row {
+						d := float64(v) - mean
+						ss += d * d
+					}
+				})
+				variance := ss / n
+				inv = 1 / math.Sqrt(variance+k.eps)
+				unbiased := variance
+				if n > 1 {
+					unbiased = ss / (n - 1)
+				}
+				k.runMean[c] = float32((1-k.momentum)*float64(k.runMean[c]) + k.momentum*mean)
+				k.runVar[c] = float32((1-k.momentum)*float64(k.runVar[c]) + k.momentum*unbiased)
+			} else {
+				mean = float64(k.runMean[c])
+				inv = 1 / math.Sqrt(float64(k.runVar[c])+k.eps)
+			}
+			k.invStd[c] = float32(inv)
+			g, b, m, is := gamma[c], beta[c], float32(mean), float32(inv)
+			for s := 0; s < k.batch; s++ {
+				off := (s*k.c + c) * k.plane
+				for i := off; i < off+k.plane; i++ {
+					xh := (x[i] - m) * is
+					if k.training {
+						k.xhat[i] = xh
+					}
+					y[i] = g*xh + b
+				}
+			}
+		}
+	})
+}
+
+// backward: with N values per channel and g = dy·γ,
+// ∂x = (1/σ)(g − mean(g) − x̂·mean(g·x̂)), ∂γ = Σ dy·x̂, ∂β = Σ dy.
+func (k *bnKernel) backward(i int, dx []float32, in [][]float32, _, dy []float32) {
+	gamma := in[1]
+	n := float64(k.batch * k.plane)
+	gParallel(k.c, 1, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			sumDy, sumDyXh := 0.0, 0.0
+			for s := 0; s < k.batch; s++ {
+				off := (s*k.c + c) * k.plane
+				for j := off; j < off+k.plane; j++ {
+					sumDy += float64(dy[j])
+					sumDyXh += float64(dy[j]) * float64(k.xhat[j])
+				}
+			}
+			switch i {
+			case 1:
+				dx[c] = float32(sumDyXh)
+			case 2:
+				dx[c] = float32(sumDy)
+			case 0:
+				a := gamma[c] * k.invStd[c]
+				mDy, mDyXh := float32(sumDy/n), float32(sumDyXh/n)
+				for s := 0; s < k.batch; s++ {
+					off := (s*k.c + c) * k.plane
+					for j := off; j < off+k.plane; j++ {
+						dx[j] = a * (dy[j] - mDy - k.xhat[j]*mDyXh)
+					}
+				}
+			}
+		}
+	})
+}
