@@ -12,6 +12,8 @@ type layout struct {
 	fontSize  float64 // body text, pixels
 	titleSize float64
 	region    [4]float64 // where the 3D picture goes: x0, x1, y0, y1 in NDC
+	top       float64    // pixels taken by the title
+	bar       *colorBar  // nil: none
 }
 
 func layoutFor(f *frame) layout {
@@ -20,7 +22,13 @@ func layoutFor(f *frame) layout {
 	l.titleSize = l.fontSize * 1.35
 	l.region = [4]float64{-0.94, 0.94, -0.94, 0.94}
 	if f.scene.Title != "" {
-		l.region[3] = 1 - 2*(2.2*l.titleSize)/float64(f.h)
+		l.top = 2.2 * l.titleSize
+		l.region[3] = 1 - 2*l.top/float64(f.h)
+	}
+	if f.scene.ColorBar && f.w > 0 {
+		cb, taken := placeColorBar(f.mesh.cmin, f.mesh.cmax, f.w, f.h, l.fontSize, l.top, float64(f.h))
+		l.bar = &cb
+		l.region[1] = 1 - 2*taken/float64(f.w)
 	}
 	return l
 }
@@ -41,5 +49,8 @@ func drawOverlays(dst *image.RGBA, f *frame) {
 		fc := face(f.lay.titleSize)
 		y := float64(b.Min.Y) + 0.6*f.lay.titleSize + ascent(fc)
 		drawText(dst, fc, f.scene.Title, float64(b.Min.X)+float64(b.Dx())/2, y, alignCenter, f.ink())
+	}
+	if f.lay.bar != nil {
+		f.lay.bar.draw(dst, f, f.scene.Label)
 	}
 }

@@ -30,6 +30,10 @@ type Scene struct {
 	Camera Camera
 	// Title is drawn centred above the picture when not empty.
 	Title string
+	// ColorBar draws the colour scale at the right, with Label (the metric's
+	// name, e.g. "logit 3") above it.
+	ColorBar bool
+	Label    string
 	// Background fills the picture; nil means white. Text and axes are drawn
 	// dark on light backgrounds and light on dark ones.
 	Background color.Color
