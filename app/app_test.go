@@ -1,0 +1,160 @@
+package app
+
+import (
+	"image"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/surfscope/surfscope/render"
+)
+
+// waitFor polls cond on the test goroutine until it holds or the timeout passes.
+func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func newTestUI(t *testing.T) *UI {
+	t.Helper()
+	a := test.NewTempApp(t)
+	u := New(a, render.NewCPU(), Options{})
+	t.Cleanup(u.Close)
+	u.Window.Resize(fyne.NewSize(900, 600))
+	return u
+}
+
+// distinctColours counts the different colours of an image, a cheap "is something drawn" check.
+func distinctColours(img *image.RGBA) int {
+	seen := map[[3]uint8]bool{}
+	for i := 0; i+3 < len(img.Pix); i += 4 * 7 {
+		seen[[3]uint8{img.Pix[i], img.Pix[i+1], img.Pix[i+2]}] = true
+	}
+	return len(seen)
+}
+
+// waitForFrame paints the window (which asks the view for a frame) until the view has drawn one
+// newer than prev.
+func waitForFrame(t *testing.T, u *UI, prev *image.RGBA) *image.RGBA {
+	t.Helper()
+	waitFor(t, "a frame", 60*time.Second, func() bool {
+		u.Window.Canvas().Capture()
+		f := u.View.Frame()
+		return f != nil && f != prev
+	})
+	return u.View.Frame()
+}
+
+func TestStartShowsTheDefaultSurface(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	frame := waitForFrame(t, u, nil)
+	if n := distinctColours(frame); n < 50 {
+		t.Fatalf("the first frame has only %d colours: no surface drawn", n)
+	}
+	s := u.Session.Snapshot()
+	if s.Grid.NX != 64 || s.Grid.NY != 64 || s.Grid.K != 10 {
+		t.Fatalf("grid %dx%dx%d, want 64x64x10", s.Grid.NX, s.Grid.NY, s.Grid.K)
+	}
+	if !strings.Contains(u.Window.Title(), "embedded MLP") || !strings.Contains(u.Window.Title(), "sample") {
+		t.Errorf("window title %q does not say what is open", u.Window.Title())
+	}
+	// The height shown is the logit of the first image's class.
+	if want := s.Test.Labels[0]; u.Class.SelectedIndex() != want {
+		t.Errorf("height shows class %d, want the first image's class %d", u.Class.SelectedIndex(), want)
+	}
+}
+
+func TestDragOrbitsScrollZoomsDoubleTapResets(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	first := waitForFrame(t, u, nil)
+	c := u.Window.Canvas()
+	pos := fyne.NewPos(600, 300) // inside the view, right of the side panel
+	test.Drag(c, pos, 60, 0)
+	u.View.DragEnd()
+	cam := u.View.Camera()
+	if cam.Distance == 0 || cam.Yaw == 0 {
+		t.Fatalf("drag did not orbit the camera: %+v", cam)
+	}
+	orbited := waitForFrame(t, u, first)
+	if same(first, orbited) {
+		t.Fatal("the picture did not change after orbiting")
+	}
+	d := cam.Distance
+	test.Scroll(c, pos, 0, 200)
+	if got := u.View.Camera().Distance; !(got < d) {
+		t.Fatalf("scrolling up did not zoom in: distance %g → %g", d, got)
+	}
+	test.DoubleTap(u.View)
+	if u.View.Camera() != (render.Camera{}) {
+		t.Fatalf("double tap did not reset the camera: %+v", u.View.Camera())
+	}
+}
+
+func TestProbeEntryResamples(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	u.Probe.SetText("flip:3,7")
+	test.Tap(u.SampleBtn)
+	waitFor(t, "the flip plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "flip" })
+	if g := u.Session.Snapshot().Grid; g.Probe.Kind != "flip" || g.NX != 64 {
+		t.Fatalf("grid after resampling: %+v", g.Probe.Kind)
+	}
+	u.Probe.SetText("data:1,1,2")
+	test.Tap(u.SampleBtn)
+	waitFor(t, "an error in the status bar", 5*time.Second, func() bool { return strings.HasPrefix(u.Status.Text, "error:") })
+}
+
+func TestTrainThenCancel(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	u.Hidden.SetText("32")
+	u.Epochs.SetText("2")
+	test.Tap(u.TrainBtn)
+	if !u.TrainBtn.Disabled() || u.CancelBtn.Disabled() {
+		t.Fatal("while training, Train must be disabled and Cancel enabled")
+	}
+	waitFor(t, "training to finish", 120*time.Second, func() bool { return !u.TrainBtn.Disabled() })
+	s := u.Session.Snapshot()
+	if s.ModelSource != "trained" || s.Net.Arch["hidden"] != "32" {
+		t.Fatalf("after training the model is %q %v", s.ModelSource, s.Net.Arch)
+	}
+	if !strings.Contains(u.Status.Text, "epoch") && !strings.Contains(u.Status.Text, "sampl") {
+		t.Errorf("status %q", u.Status.Text)
+	}
+
+	// Cancel a long run at once: the button comes back and the model stays valid.
+	u.Hidden.SetText("256,256")
+	u.Epochs.SetText("1000")
+	test.Tap(u.TrainBtn)
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	test.Tap(u.CancelBtn)
+	waitFor(t, "cancellation", 30*time.Second, func() bool { return !u.TrainBtn.Disabled() })
+	t.Logf("training stopped %v after cancel", time.Since(start))
+	if err := u.Session.Snapshot().Net.Validate(); err != nil {
+		t.Fatalf("model after cancel: %v", err)
+	}
+}
+
+func same(a, b *image.RGBA) bool {
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	for i := range a.Pix {
+		if a.Pix[i] != b.Pix[i] {
+			return false
+		}
+	}
+	return true
+}

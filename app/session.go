@@ -1,0 +1,190 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/surface"
+)
+
+// Session is what the window shows: a dataset, a model and a probe sampled into a grid. It does the
+// engine work in background goroutines and never touches widgets; callers pass callbacks and move
+// them onto the UI thread themselves. A new job of a kind cancels the running one of that kind.
+type Session struct {
+	mu       sync.Mutex
+	data     string
+	train    *dataset.Set
+	test     *dataset.Set
+	net      *models.Net
+	eval     *models.Evaluator
+	modelSrc string
+	spec     projection.Spec
+	sizes    projection.Sizes
+	grid     *surface.Grid
+
+	cancelSample context.CancelFunc
+	cancelTrain  context.CancelFunc
+	jobs         sync.WaitGroup
+}
+
+// SetData loads both splits of a dataset (blocking; call it from a goroutine for large sets).
+func (s *Session) SetData(name string) error {
+	train, err := dataset.Open(name, dataset.Train)
+	if err != nil {
+		return err
+	}
+	test, err := dataset.Open(name, dataset.Test)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.net != nil && !fits(s.net, test) {
+		return fmt.Errorf("the model takes %v images, %s has %dx%dx%d", s.net.Input, name, test.C, test.H, test.W)
+	}
+	s.data, s.train, s.test = name, train, test
+	return nil
+}
+
+// SetModel makes net the current model; src says where it came from (a file, "trained", "embedded").
+func (s *Session) SetModel(net *models.Net, src string) error {
+	ev, err := models.NewEvaluator(net)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.test != nil && !fits(net, s.test) {
+		return fmt.Errorf("the model takes %v images, %s has %dx%dx%d", net.Input, s.data, s.test.C, s.test.H, s.test.W)
+	}
+	s.net, s.eval, s.modelSrc = net, ev, src
+	return nil
+}
+
+func fits(net *models.Net, set *dataset.Set) bool {
+	return set.C == net.Input[0] && set.H == net.Input[1] && set.W == net.Input[2]
+}
+
+// Snapshot is a consistent view of the session for the UI.
+type Snapshot struct {
+	Data        string
+	Train, Test *dataset.Set
+	Net         *models.Net
+	ModelSource string
+	Spec        projection.Spec
+	Sizes       projection.Sizes
+	Grid        *surface.Grid
+}
+
+// Snapshot returns the current state.
+func (s *Session) Snapshot() Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Snapshot{s.data, s.train, s.test, s.net, s.modelSrc, s.spec, s.sizes, s.grid}
+}
+
+// Sample builds the probe from spec over the test split and samples the current model on it in the
+// background. progress and done are called from the worker goroutine. A newer Sample cancels this one,
+// in which case done receives context.Canceled.
+func (s *Session) Sample(spec projection.Spec, sizes projection.Sizes, progress func(done, total int), done func(*surface.Grid, error)) {
+	s.mu.Lock()
+	if s.cancelSample != nil {
+		s.cancelSample()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancelSample = cancel
+	net, ev, test := s.net, s.eval, s.test
+	s.mu.Unlock()
+	s.jobs.Add(1)
+	go func() {
+		defer s.jobs.Done()
+		defer cancel()
+		g, err := func() (*surface.Grid, error) {
+			if net == nil || test == nil {
+				return nil, errors.New("open a dataset and a model first")
+			}
+			probe, err := spec.Build(net.Input, func(i int) ([]float32, error) {
+				if i < 0 || i >= test.Len() {
+					return nil, fmt.Errorf("image %d is out of range: %s has %d images", i, test.Name, test.Len())
+				}
+				return test.Image(i), nil
+			}, sizes)
+			if err != nil {
+				return nil, err
+			}
+			return surface.Sample(ctx, ev, probe, nil, progress)
+		}()
+		if err == nil {
+			s.mu.Lock()
+			if s.eval == ev { // the model did not change meanwhile
+				s.grid, s.spec, s.sizes = g, spec, sizes
+			} else {
+				err = context.Canceled
+			}
+			s.mu.Unlock()
+		}
+		done(g, err)
+	}()
+}
+
+// Train trains a new network on the current training split in the background and makes it the
+// current model when it finishes or is cancelled (training copies weights back every epoch, so a
+// cancelled run leaves a valid net). progress and done are called from the worker goroutine.
+func (s *Session) Train(net *models.Net, cfg models.TrainConfig, limit int, progress func(models.Progress), done func(*models.Net, error)) {
+	s.mu.Lock()
+	if s.cancelTrain != nil {
+		s.cancelTrain()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancelTrain = cancel
+	train, test := s.train, s.test
+	s.mu.Unlock()
+	s.jobs.Add(1)
+	go func() {
+		defer s.jobs.Done()
+		defer cancel()
+		if train == nil {
+			done(nil, errors.New("open a dataset first"))
+			return
+		}
+		if limit > 0 {
+			train = train.Head(limit)
+		}
+		_, err := models.Train(ctx, net, train, test, cfg, progress)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			done(nil, err)
+			return
+		}
+		if serr := s.SetModel(net, "trained"); serr != nil {
+			done(nil, serr)
+			return
+		}
+		done(net, err)
+	}()
+}
+
+// CancelTraining stops a running training job; its done callback still runs.
+func (s *Session) CancelTraining() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cancelTrain != nil {
+		s.cancelTrain()
+	}
+}
+
+// Close cancels every job and waits for them.
+func (s *Session) Close() {
+	s.mu.Lock()
+	for _, c := range []context.CancelFunc{s.cancelSample, s.cancelTrain} {
+		if c != nil {
+			c()
+		}
+	}
+	s.mu.Unlock()
+	s.jobs.Wait()
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/models"
+)
+
+// archFlags describe a new network.
+type archFlags struct {
+	arch, hidden, activation string
+	seed                     int64
+}
+
+// build makes an untrained network for images of set.
+func (a *archFlags) build(set *dataset.Set) (*models.Net, error) {
+	input := [3]int{set.C, set.H, set.W}
+	switch a.arch {
+	case "mlp":
+		hidden, err := parseInts(a.hidden)
+		if err != nil {
+			return nil, fmt.Errorf("--hidden %q: %v", a.hidden, err)
+		}
+		return models.NewMLP(models.MLPConfig{Input: input, Classes: set.Classes, Hidden: hidden,
+			Activation: models.Op(a.activation)}, a.seed)
+	}
+	return nil, fmt.Errorf("--arch %q: want mlp", a.arch)
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.Atoi(f)
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("%q is not a positive integer", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("train", "--data NAME --arch mlp [flags] --out model.safetensors", stderr)
+	var a archFlags
+	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
+	limit := fs.Int("limit", 0, "train on the first N training images only (0 = all)")
+	fs.StringVar(&a.arch, "arch", "mlp", "architecture: mlp")
+	fs.StringVar(&a.hidden, "hidden", "256,256", "mlp: hidden layer widths")
+	fs.StringVar(&a.activation, "activation", "relu", "mlp: relu, tanh, sigmoid, gelu")
+	fs.Int64Var(&a.seed, "seed", 1, "random seed for the weights and the batch order")
+	var cfg models.TrainConfig
+	fs.StringVar(&cfg.Optimizer, "opt", "adam", "optimiser: adam or sgd")
+	fs.Float64Var(&cfg.LR, "lr", 1e-3, "learning rate")
+	fs.Float64Var(&cfg.Momentum, "momentum", 0.9, "sgd momentum")
+	fs.Float64Var(&cfg.WeightDecay, "wd", 0, "weight decay")
+	fs.IntVar(&cfg.BatchSize, "batch", 128, "batch size")
+	fs.IntVar(&cfg.MaxEpochs, "epochs", 50, "epoch cap")
+	untilFit := fs.Bool("until-fit", true, "stop at 100% training accuracy")
+	fs.BoolVar(&cfg.Flip, "flip", false, "augment with horizontal flips")
+	fs.Float64Var(&cfg.Mixup, "mixup", 0, "mixup with Beta(A, A) mixing weights (0 = off)")
+	out := fs.String("out", "", "checkpoint to write (.safetensors)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("--out is required")
+	}
+	cfg.UntilFit = *untilFit
+	cfg.Seed = a.seed
+	train, err := openSplit(*data, dataset.Train, nil)
+	if err != nil {
+		return err
+	}
+	test, err := openSplit(*data, dataset.Test, nil)
+	if err != nil {
+		return err
+	}
+	if *limit > 0 {
+		train = train.Head(*limit)
+	}
+	net, err := a.build(train)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", a.arch, net.NumParams(), train.Len(), *data)
+	hist, err := models.Train(ctx, net, train, test, cfg, func(p models.Progress) {
+		if e := p.Done; e != nil {
+			fmt.Fprintf(stderr, "epoch %d: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%% (%.1fs)\n",
+				e.Epoch, e.TrainLoss, 100*e.TrainAcc, e.TestLoss, 100*e.TestAcc, e.Seconds)
+		}
+	})
+	cancelled := errors.Is(err, context.Canceled)
+	if err != nil && !cancelled {
+		return err
+	}
+	net.Meta["data"] = *data
+	if serr := models.Save(*out, net); serr != nil {
+		return serr
+	}
+	if cancelled {
+		return fmt.Errorf("cancelled after %d epochs; the last complete epoch was saved to %s", len(hist), *out)
+	}
+	last := hist[len(hist)-1]
+	fmt.Fprintf(stdout, "wrote %s: %d epochs, train accuracy %.2f%%, test accuracy %.2f%%\n",
+		*out, len(hist), 100*last.TrainAcc, 100*last.TestAcc)
+	return nil
+}

@@ -1,0 +1,53 @@
+// Command surfscope shows what a neural network that fits its training set has learned: it samples
+// the network's outputs on planes and lines through input space and renders them as 3D surfaces.
+//
+// With no command it opens the desktop app; with a command (data, train, sample, eval, render) it
+// runs headless. `surfscope COMMAND -h` lists a command's flags.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/surfscope/surfscope/app"
+	_ "github.com/surfscope/surfscope/internal/cleanlocale" // before Fyne's initialisers
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the exit, for tests.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return runCommand(args, stdout, stderr)
+	}
+	fs := flag.NewFlagSet("surfscope", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts app.Options
+	fs.StringVar(&opts.Model, "model", "", "checkpoint or .onnx file to open (default: the embedded model)")
+	fs.StringVar(&opts.Data, "data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
+	fs.StringVar(&opts.Probe, "probe", "data:0,1,2", "probe to show first")
+	fs.Usage = func() {
+		usage(stderr)
+		fmt.Fprintln(stderr, "\napp flags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return runCommand(fs.Args(), stdout, stderr)
+	}
+	if err := app.Run(opts); err != nil {
+		fmt.Fprintf(stderr, "surfscope: %v\n", err)
+		return 1
+	}
+	return 0
+}
