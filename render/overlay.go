@@ -13,6 +13,7 @@ type layout struct {
 	titleSize float64
 	region    [4]float64 // where the 3D picture goes: x0, x1, y0, y1 in NDC
 	top       float64    // pixels taken by the title
+	right     float64    // pixels taken by the colour bar
 	bar       *colorBar  // nil: none
 }
 
@@ -28,6 +29,7 @@ func layoutFor(f *frame) layout {
 	if f.scene.ColorBar && f.w > 0 {
 		cb, taken := placeColorBar(f.mesh.cmin, f.mesh.cmax, f.w, f.h, l.fontSize, l.top, float64(f.h))
 		l.bar = &cb
+		l.right = taken
 		l.region[1] = 1 - 2*taken/float64(f.w)
 	}
 	return l

@@ -23,6 +23,7 @@ type frame struct {
 	view  view
 	w, h  int
 	lay   layout
+	plot  *plotArea // the 2D plot's area, for the heatmap and line views
 }
 
 // renderer is the Renderer of both backends: it prepares frames, lets the
@@ -60,7 +61,15 @@ func (r *renderer) Render(dst *image.RGBA, s *Scene) error {
 	if err != nil {
 		return err
 	}
-	if err := r.b.surface(dst, f); err != nil {
+	switch s.View {
+	case ViewSurface:
+		err = r.b.surface(dst, f)
+	case ViewHeatmap:
+		err = drawHeatmap(dst, f)
+	default:
+		err = fmt.Errorf("render: unknown view %d", s.View)
+	}
+	if err != nil {
 		return err
 	}
 	drawOverlays(dst, f)
@@ -75,7 +84,11 @@ func (r *renderer) prepare(b image.Rectangle, s *Scene) (*frame, error) {
 	}
 	st := resolve(s)
 	m := &r.mesh
-	if err := m.build(s, &st); err != nil {
+	if s.View == ViewSurface {
+		if err := m.build(s, &st); err != nil {
+			return nil, err
+		}
+	} else if err := m.measure(s, &st); err != nil {
 		return nil, err
 	}
 	f := &frame{scene: s, st: st, mesh: m, w: b.Dx(), h: b.Dy()}

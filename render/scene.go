@@ -7,11 +7,24 @@ import (
 	"math"
 )
 
+// View is how a scene's field is shown.
+type View int
+
+const (
+	// ViewSurface is the shaded 3D surface, seen through the Camera.
+	ViewSurface View = iota
+	// ViewHeatmap is the field seen from above as a colour image with
+	// contour lines and axes (x to the right, y up).
+	ViewHeatmap
+)
+
 // Scene is what to draw. The zero value of every field but Field is a
 // sensible default.
 type Scene struct {
 	// Field gives the heights of the surface; required, at least 2x2.
 	Field Field
+	// View chooses the kind of picture; the zero value is the 3D surface.
+	View View
 	// Color, when not nil, colours the surface by its values instead of by
 	// height; it must have the same dimensions as Field.
 	Color Field
@@ -34,6 +47,8 @@ type Scene struct {
 	// name, e.g. "logit 3") above it.
 	ColorBar bool
 	Label    string
+	// XLabel and YLabel name the axes of the 2D views.
+	XLabel, YLabel string
 	// Background fills the picture; nil means white. Text and axes are drawn
 	// dark on light backgrounds and light on dark ones.
 	Background color.Color

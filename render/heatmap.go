@@ -1,0 +1,190 @@
+package render
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"sort"
+)
+
+// axisLookup finds, for a coordinate, the grid interval holding it: index k
+// and fraction t with coord = (1−t)·c[k] + t·c[k+1]. Coordinates must be
+// strictly monotonic (either direction).
+type axisLookup struct {
+	c    []float64 // ascending
+	flip bool      // the field's coordinates descend
+	n    int
+}
+
+func newAxisLookup(n int, at func(int) float64, name string) (axisLookup, error) {
+	a := axisLookup{c: make([]float64, n), n: n}
+	for k := range a.c {
+		a.c[k] = at(k)
+	}
+	if n > 1 && a.c[1] < a.c[0] {
+		a.flip = true
+		for i, j := 0, n-1; i < j; i, j = i+1, j-1 {
+			a.c[i], a.c[j] = a.c[j], a.c[i]
+		}
+	}
+	for k := 1; k < n; k++ {
+		if !(a.c[k] > a.c[k-1]) {
+			return a, fmt.Errorf("render: %s coordinates are not strictly monotonic at index %d", name, k)
+		}
+	}
+	return a, nil
+}
+
+// locate returns the field index of the interval's first point, the
+// fraction towards the next field index (+1 or −1 when flipped) and ok
+// when v lies inside the coordinate range.
+func (a *axisLookup) locate(v float64) (k int, t float64, ok bool) {
+	if v < a.c[0] || v > a.c[a.n-1] {
+		return 0, 0, false
+	}
+	k = sort.SearchFloat64s(a.c, v) - 1
+	k = max(0, min(k, a.n-2))
+	t = (v - a.c[k]) / (a.c[k+1] - a.c[k])
+	if a.flip {
+		return a.n - 1 - k, t, true // from index n−1−k towards n−2−k
+	}
+	return k, t, true
+}
+
+// step is the direction of increasing coordinate in field indices.
+func (a *axisLookup) step() int {
+	if a.flip {
+		return -1
+	}
+	return 1
+}
+
+// bilinear interpolates the field at column interval (i, ti) and row
+// interval (j, tj), with di, dj the index steps. Where a corner is not
+// finite it falls back to the nearest corner, which may itself be NaN.
+func bilinear(f Field, i, di int, ti float64, j, dj int, tj float64) float64 {
+	v00, v10 := f.Z(i, j), f.Z(i+di, j)
+	v01, v11 := f.Z(i, j+dj), f.Z(i+di, j+dj)
+	if finite(v00) && finite(v10) && finite(v01) && finite(v11) {
+		return (1-tj)*((1-ti)*v00+ti*v10) + tj*((1-ti)*v01+ti*v11)
+	}
+	switch {
+	case ti < 0.5 && tj < 0.5:
+		return v00
+	case tj < 0.5:
+		return v10
+	case ti < 0.5:
+		return v01
+	}
+	return v11
+}
+
+// drawHeatmap draws the field seen from above as a colour image with
+// contour lines, axes and (when asked) the colour bar. Both backends use it.
+func drawHeatmap(dst *image.RGBA, f *frame) error {
+	s, m := f.scene, f.mesh
+	xl, err := newAxisLookup(m.nx, func(i int) float64 { return fieldX(s.Field, i) }, "x")
+	if err != nil {
+		return err
+	}
+	yl, err := newAxisLookup(m.ny, func(j int) float64 { return fieldY(s.Field, j) }, "y")
+	if err != nil {
+		return err
+	}
+	fill(dst, f.st.bg)
+	a := placePlot(f.w, f.h, f.lay.fontSize, f.lay.top, f.lay.right, [4]float64{m.xmin, m.xmax, m.ymin, m.ymax}, !s.Stretch, s.XLabel, s.YLabel)
+	f.plot = &a
+	if f.lay.bar != nil {
+		f.lay.bar.y0, f.lay.bar.y1 = a.y0, a.y1
+	}
+
+	px0, px1 := int(math.Round(a.x0)), int(math.Round(a.x1))
+	py0, py1 := int(math.Round(a.y0)), int(math.Round(a.y1))
+	w, h := px1-px0, py1-py0
+	if w <= 0 || h <= 0 {
+		return nil
+	}
+	// Per pixel: colour fraction and contour parameter (NaN outside/gaps).
+	tv := make([]float32, w*h)
+	sv := make([]float32, w*h)
+	levels := float64(s.Contours + 1)
+	crange := m.cmax - m.cmin
+	parallel(h, func(y int) {
+		k, tj, okY := yl.locate(a.dataY(float64(py0+y) + 0.5))
+		for x := 0; x < w; x++ {
+			o := y*w + x
+			i, ti, okX := xl.locate(a.dataX(float64(px0+x) + 0.5))
+			if !okX || !okY {
+				tv[o], sv[o] = float32(math.NaN()), float32(math.NaN())
+				continue
+			}
+			z := bilinear(s.Field, i, xl.step(), ti, k, yl.step(), tj)
+			c := z
+			if s.Color != nil {
+				c = bilinear(s.Color, i, xl.step(), ti, k, yl.step(), tj)
+			}
+			if !finite(z) || !finite(c) {
+				tv[o], sv[o] = float32(math.NaN()), float32(math.NaN())
+				continue
+			}
+			t := 0.5
+			if crange > 0 {
+				t = (c - m.cmin) / crange
+			}
+			tv[o] = float32(t)
+			sv[o] = float32(heightFraction(z, m.zmin, m.zmax) * levels)
+		}
+	})
+	b := dst.Bounds()
+	contours := float32(s.Contours)
+	parallel(h, func(y int) {
+		for x := 0; x < w; x++ {
+			o := y*w + x
+			if tv[o] != tv[o] {
+				continue
+			}
+			r, g, bl := f.st.cmap.rgb(tv[o])
+			c := [3]float32{r, g, bl}
+			if contours > 0 {
+				sc := sv[o]
+				if lv := float32(math.Floor(float64(sc + 0.5))); lv >= 1 && lv <= contours {
+					gr := [2]float32{centralDiff(sv, o, x, w, 1), centralDiff(sv, o, y, h, w)}
+					c = mix3(c, [3]float32(contourStyle[:3]), contourStyle[3]*lineAlpha(sc, gr, contourHalfWidth))
+				}
+			}
+			i := dst.PixOffset(b.Min.X+px0+x, b.Min.Y+py0+y)
+			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = to8(c[0]), to8(c[1]), to8(c[2]), 255
+		}
+	})
+	drawAxes(dst, &a, f.lay.fontSize, f.ink(), s.XLabel, s.YLabel)
+	return nil
+}
+
+// centralDiff is the derivative of v along one axis at offset o (position p
+// of n along that axis, neighbours stride apart), one-sided at edges and
+// gaps.
+func centralDiff(v []float32, o, p, n, stride int) float32 {
+	var lo, hi = o, o
+	if p > 0 && v[o-stride] == v[o-stride] {
+		lo = o - stride
+	}
+	if p+1 < n && v[o+stride] == v[o+stride] {
+		hi = o + stride
+	}
+	if lo == hi {
+		return 0
+	}
+	return (v[hi] - v[lo]) / float32((hi-lo)/stride)
+}
+
+// fill paints the whole image one colour.
+func fill(dst *image.RGBA, c interface{ RGBA() (r, g, b, a uint32) }) {
+	r, g, bb, _ := c.RGBA()
+	b := dst.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := dst.Pix[dst.PixOffset(b.Min.X, y) : dst.PixOffset(b.Max.X-1, y)+4]
+		for x := 0; x < len(row); x += 4 {
+			row[x], row[x+1], row[x+2], row[x+3] = uint8(r>>8), uint8(g>>8), uint8(bb>>8), 255
+		}
+	}
+}
