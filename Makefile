@@ -34,8 +34,12 @@ bench: build
 generate:
 	$(GO) generate ./...
 
+# The fyne packaging tool at a pinned version, run outside our module so that it cannot move the Fyne
+# version the app is built with (fyne.io/tools as a go.mod tool would upgrade fyne.io/fyne/v2).
+FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+
 package: deps
-	$(GO) tool fyne package --os linux --release --src . --name surfscope
+	$(GO) run $(FYNE_TOOL) package --os linux --release --name surfscope
 	@ls -l surfscope.tar.xz
 
 clean:

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/surfscope/surfscope/assets/icon"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/render"
@@ -32,6 +33,7 @@ type Options struct {
 // Run opens the main window and blocks until it is closed.
 func Run(opts Options) error {
 	a := fyneapp.NewWithID(ID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", icon.PNG))
 	r, err := render.New()
 	if err != nil {
 		return err

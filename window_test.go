@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMain lets the window test run this test binary as the app itself: with SURFSCOPE_TEST_APP set,
+// the binary is surfscope, its arguments taken from that variable.
+func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv("SURFSCOPE_TEST_APP"); ok {
+		os.Exit(run(strings.Fields(args), os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// screenshot grabs the whole X screen with ImageMagick's import, as a person would.
+func screenshot() (image.Image, []byte, error) {
+	out, err := exec.Command("import", "-window", "root", "png:-").Output()
+	if err != nil {
+		return nil, nil, err
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	return img, out, err
+}
+
+// surfaceColours counts the distinct colours in the right two thirds of the screen, where the
+// surface view sits: a lit, colour-mapped surface has hundreds, an empty window a handful.
+func surfaceColours(img image.Image) int {
+	b := img.Bounds()
+	seen := map[uint32]bool{}
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X + b.Dx()/3; x < b.Max.X; x += 2 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[r>>8<<16|g>>8<<8|bl>>8] = true
+		}
+	}
+	return len(seen)
+}
+
+// TestWindowShowsSurface opens the real app window on the X display (make test runs under Xvfb),
+// waits until a surface is drawn and keeps the screenshot: SURFSCOPE_SCREENSHOTS=DIR keeps it in DIR.
+func TestWindowShowsSurface(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no X display: run under xvfb-run (make test does)")
+	}
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick's import is not installed (scripts/system-packages.sh install test)")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), "SURFSCOPE_TEST_APP=--probe data:0,1,2", "FYNE_SCALE=1")
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	var shot []byte
+	colours := 0
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		time.Sleep(time.Second)
+		img, raw, err := screenshot()
+		if err != nil {
+			continue
+		}
+		shot = raw
+		if colours = surfaceColours(img); colours > 300 {
+			break
+		}
+	}
+	dir := os.Getenv("SURFSCOPE_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, "window.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if colours <= 300 {
+		t.Fatalf("after 90 s the window shows %d colours where the surface should be (screenshot %s)\n%s", colours, path, logs.String())
+	}
+	t.Logf("surface drawn with %d colours; screenshot %s", colours, path)
+}
