@@ -94,8 +94,11 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 	fill(dst, f.st.bg)
 	a := placePlot(f.w, f.h, f.lay.fontSize, f.lay.top, f.lay.right, [4]float64{m.xmin, m.xmax, m.ymin, m.ymax}, !s.Stretch, s.XLabel, s.YLabel)
 	f.plot = &a
-	if f.lay.bar != nil {
-		f.lay.bar.y0, f.lay.bar.y1 = a.y0, a.y1
+	if cb := f.lay.bar; cb != nil { // beside the plot, as tall as it
+		w := cb.x1 - cb.x0
+		cb.x0 = math.Min(cb.x0, a.x1+1.6*f.lay.fontSize)
+		cb.x1 = cb.x0 + w
+		cb.y0, cb.y1 = a.y0, a.y1
 	}
 
 	px0, px1 := int(math.Round(a.x0)), int(math.Round(a.x1))

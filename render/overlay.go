@@ -43,9 +43,20 @@ func (f *frame) ink() color.RGBA {
 	return color.RGBA{25, 25, 25, 255}
 }
 
-// drawOverlays draws the title (and, as the scene asks, the other
-// annotations) over the finished surface.
-func drawOverlays(dst *image.RGBA, f *frame) {
+// drawOverlays draws the markers, the title and the colour bar over the
+// finished picture.
+func drawOverlays(dst *image.RGBA, f *frame) error {
+	if len(f.scene.Markers) > 0 {
+		if f.plot != nil {
+			drawMarkers(dst, f, planeMarkers(f.plot))
+		} else {
+			g, err := surfaceMarkers(f)
+			if err != nil {
+				return err
+			}
+			drawMarkers(dst, f, g)
+		}
+	}
 	b := dst.Bounds()
 	if f.scene.Title != "" {
 		fc := face(f.lay.titleSize)
@@ -55,4 +66,5 @@ func drawOverlays(dst *image.RGBA, f *frame) {
 	if f.lay.bar != nil {
 		f.lay.bar.draw(dst, f, f.scene.Label)
 	}
+	return nil
 }

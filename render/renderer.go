@@ -72,8 +72,7 @@ func (r *renderer) Render(dst *image.RGBA, s *Scene) error {
 	if err != nil {
 		return err
 	}
-	drawOverlays(dst, f)
-	return nil
+	return drawOverlays(dst, f)
 }
 
 // prepare resolves the scene's defaults, builds the mesh and sets up the

@@ -47,6 +47,12 @@ type Scene struct {
 	// name, e.g. "logit 3") above it.
 	ColorBar bool
 	Label    string
+	// Markers annotate points of the plane (labels, thumbnails); in the 3D
+	// view they sit on the surface and are drawn over it. MarkerEdges joins
+	// them in order into a closed polygon (a triangle for a data plane's
+	// three images), following the surface in 3D.
+	Markers     []Marker
+	MarkerEdges bool
 	// XLabel and YLabel name the axes of the 2D views.
 	XLabel, YLabel string
 	// Background fills the picture; nil means white. Text and axes are drawn
