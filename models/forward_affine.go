@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/surfscope/surfscope/models/internal/kernel"
+	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
 // Every probe of surfscope (data plane, random plane, flip plane, mixup line) evaluates points
@@ -151,6 +151,16 @@ func finite(v []float32) error {
 	return nil
 }
 
+// FLOPs returns the floating-point operations per point the probe executes in its conv and dense
+// layers and in combining the precomputed values (two per multiply-add).
+func (pr *AffineProbe) FLOPs() float64 {
+	f := pr.p.flops
+	for _, n := range pr.nodes {
+		f += 2 * float64(pr.ndirs*pr.p.size[n])
+	}
+	return f
+}
+
 // Dirs returns the number of directions, the coefficients per point.
 func (pr *AffineProbe) Dirs() int { return pr.ndirs }
 
@@ -174,7 +184,7 @@ func (pr *AffineProbe) Forward(dst, coef []float32, batch int) []float32 {
 				copy(buf[s*sz:(s+1)*sz], pr.base[fi])
 			}
 			if nd > 0 {
-				kernel.Gemm(false, false, n, sz, nd, 1, coef[lo*nd:hi*nd], nd, pr.delta[fi], sz, 1, buf, sz)
+				sgemm.Gemm(false, false, n, sz, nd, 1, coef[lo*nd:hi*nd], nd, pr.delta[fi], sz, 1, buf, sz)
 			}
 		}
 		out := p.run(sc, nil, n)

@@ -2,6 +2,7 @@ package models
 
 import (
 	"github.com/surfscope/surfscope/models/internal/kernel"
+	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
 // fwdScratch is one worker's memory for a unit of samples: a buffer per materialised node and an
@@ -89,7 +90,7 @@ func (p *fwdPlan) dense(st *fwdStep, v [][]float32, n int) {
 	} else {
 		clear(out)
 	}
-	kernel.Gemm(false, true, n, st.nout, st.nin, 1, in, st.nin, st.w, st.nin, 1, out, st.nout)
+	sgemm.Gemm(false, true, n, st.nout, st.nin, 1, in, st.nin, st.w, st.nin, 1, out, st.nout)
 	st.act.Apply(out)
 }
 
@@ -161,7 +162,7 @@ func convForward(st *fwdStep, y, x, col []float32) {
 			kernel.Im2col(col, xg, st.cinG, g)
 			b = col
 		}
-		kernel.Gemm(false, false, st.coutG, ohw, k, 1, st.w[grp*st.coutG*k:], k, b, ohw, 1, yg, ohw)
+		sgemm.Gemm(false, false, st.coutG, ohw, k, 1, st.w[grp*st.coutG*k:], k, b, ohw, 1, yg, ohw)
 	}
 	st.act.Apply(y)
 }

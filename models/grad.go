@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/surfscope/surfscope/models/internal/kernel"
+	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
 // gradScratch is one worker's memory for InputGrad: the forward values of every node and their
@@ -113,7 +114,7 @@ func (p *fwdPlan) backward(v, g [][]float32, n int, col []float32) {
 			panic("models: backward through a fused activation")
 		}
 		if st.op == OpDense {
-			kernel.Gemm(false, false, n, st.nin, st.nout, 1, g[st.node], st.nout, st.w, st.nin, 1, g[st.in[0]], st.nin)
+			sgemm.Gemm(false, false, n, st.nin, st.nout, 1, g[st.node], st.nout, st.w, st.nin, 1, g[st.in[0]], st.nin)
 			continue
 		}
 		for s := 0; s < n; s++ {
@@ -170,10 +171,10 @@ func convBackward(st *fwdStep, dx, dy, col []float32) {
 		dyg := dy[grp*st.coutG*ohw : (grp+1)*st.coutG*ohw]
 		w := st.w[grp*st.coutG*k:]
 		if st.pointwise {
-			kernel.Gemm(true, false, k, ohw, st.coutG, 1, w, k, dyg, ohw, 1, dxg, ohw)
+			sgemm.Gemm(true, false, k, ohw, st.coutG, 1, w, k, dyg, ohw, 1, dxg, ohw)
 			continue
 		}
-		kernel.Gemm(true, false, k, ohw, st.coutG, 1, w, k, dyg, ohw, 0, col, ohw)
+		sgemm.Gemm(true, false, k, ohw, st.coutG, 1, w, k, dyg, ohw, 0, col, ohw)
 		kernel.Col2imAdd(dxg, col, st.cinG, g)
 	}
 }

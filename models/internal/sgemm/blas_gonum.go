@@ -1,6 +1,6 @@
 //go:build !cgo || noblas
 
-package kernel
+package sgemm
 
 import "gonum.org/v1/gonum/blas/gonum"
 

@@ -1,6 +1,6 @@
 //go:build cgo && !noblas
 
-package kernel
+package sgemm
 
 /*
 #cgo LDFLAGS: -lopenblas

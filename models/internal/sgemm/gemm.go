@@ -1,4 +1,4 @@
-package kernel
+package sgemm
 
 import "gonum.org/v1/gonum/blas"
 

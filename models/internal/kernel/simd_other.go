@@ -1,0 +1,11 @@
+//go:build !amd64 || purego
+
+package kernel
+
+const useAVX2 = false
+
+func biasClampAVX2(dst, src *float32, n int, b, lo, hi float32) { panic("kernel: no AVX2") }
+
+func biasVecClampAVX2(dst, src, b *float32, n int, lo, hi float32) { panic("kernel: no AVX2") }
+
+func pool2BiasClampAVX2(dst, r0, r1 *float32, n int, b, lo, hi float32) { panic("kernel: no AVX2") }
