@@ -22,6 +22,10 @@ type Marker struct {
 type markerGeometry struct {
 	at   func(x, y float64) (pt, bool)
 	edge func(a, b Marker) []pt
+	// thumb, when not nil, places the centre of a thumbnail of the given
+	// size for a marker at c; otherwise thumbnails move away from the
+	// markers' centroid.
+	thumb func(c pt, size float64) pt
 }
 
 // surfaceMarkers projects markers onto the 3D surface: each sits at the
@@ -82,6 +86,20 @@ func planeMarkers(a *plotArea) markerGeometry {
 	return markerGeometry{at: at, edge: func(m, n Marker) []pt {
 		return []pt{{a.px(m.X), a.py(m.Y)}, {a.px(n.X), a.py(n.Y)}}
 	}}
+}
+
+// curveMarkers places markers on a line plot: thumbnails go to the top of
+// the plot above a marker in its lower half, to the bottom otherwise.
+func curveMarkers(a *plotArea) markerGeometry {
+	g := planeMarkers(a)
+	g.thumb = func(c pt, size float64) pt {
+		x := math.Max(a.x0+size/2+2, math.Min(a.x1-size/2-2, c.x))
+		if c.y > (a.y0+a.y1)/2 {
+			return pt{x, a.y0 + size/2 + 4}
+		}
+		return pt{x, a.y1 - size/2 - size*0.45}
+	}
+	return g
 }
 
 // drawMarkers draws the edges (when asked), the dots, the thumbnails and the
@@ -152,6 +170,9 @@ func drawMarkers(dst *image.RGBA, f *frame, g markerGeometry) {
 		if m.Image != nil {
 			size := 4.5 * fs
 			tc := pt{c.x + dx*size*0.95, c.y + dy*size*0.95}
+			if g.thumb != nil {
+				tc = g.thumb(c, size)
+			}
 			tc.x = math.Max(size/2+2, math.Min(float64(f.w)-size/2-2, tc.x))
 			tc.y = math.Max(size/2+2, math.Min(float64(f.h)-size/2-2-1.5*fs, tc.y))
 			p.line(c, tc, 0.12*fs, dark)

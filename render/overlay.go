@@ -26,7 +26,7 @@ func layoutFor(f *frame) layout {
 		l.top = 2.2 * l.titleSize
 		l.region[3] = 1 - 2*l.top/float64(f.h)
 	}
-	if f.scene.ColorBar && f.w > 0 {
+	if f.scene.ColorBar && f.scene.View != ViewLines && f.w > 0 {
 		cb, taken := placeColorBar(f.mesh.cmin, f.mesh.cmax, f.w, f.h, l.fontSize, l.top, float64(f.h))
 		l.bar = &cb
 		l.right = taken
@@ -47,9 +47,12 @@ func (f *frame) ink() color.RGBA {
 // finished picture.
 func drawOverlays(dst *image.RGBA, f *frame) error {
 	if len(f.scene.Markers) > 0 {
-		if f.plot != nil {
+		switch {
+		case f.plot != nil && f.scene.View == ViewLines:
+			drawMarkers(dst, f, curveMarkers(f.plot))
+		case f.plot != nil:
 			drawMarkers(dst, f, planeMarkers(f.plot))
-		} else {
+		default:
 			g, err := surfaceMarkers(f)
 			if err != nil {
 				return err

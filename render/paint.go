@@ -11,14 +11,16 @@ import (
 
 // painter draws antialiased 2D shapes (lines, polygons, discs) over an
 // image with golang.org/x/image/vector, rasterising each shape only over
-// its own bounding box. Coordinates are pixels relative to the image's
-// top-left corner.
+// its own bounding box. Coordinates are pixels relative to origin, the
+// picture's top-left corner; drawing is clipped to dst's bounds, so dst may
+// be a sub-image of the picture.
 type painter struct {
-	dst *image.RGBA
-	z   vector.Rasterizer
+	dst    *image.RGBA
+	origin image.Point
+	z      vector.Rasterizer
 }
 
-func newPainter(dst *image.RGBA) *painter { return &painter{dst: dst} }
+func newPainter(dst *image.RGBA) *painter { return &painter{dst: dst, origin: dst.Bounds().Min} }
 
 // pt is a point in pixels.
 type pt struct{ x, y float64 }
@@ -81,13 +83,12 @@ func (p *painter) fill(s *shape, c color.Color) {
 	if !(x1 >= x0) || math.IsInf(x0, 0) || math.IsInf(x1, 0) || math.IsInf(y0, 0) || math.IsInf(y1, 0) {
 		return
 	}
-	b := p.dst.Bounds()
 	r := image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1))+1, int(math.Ceil(y1))+1).
-		Add(b.Min).Intersect(b)
+		Add(p.origin).Intersect(p.dst.Bounds())
 	if r.Empty() {
 		return
 	}
-	ox, oy := float64(r.Min.X-b.Min.X), float64(r.Min.Y-b.Min.Y)
+	ox, oy := float64(r.Min.X-p.origin.X), float64(r.Min.Y-p.origin.Y)
 	p.z.Reset(r.Dx(), r.Dy())
 	for _, poly := range s.polys {
 		if len(poly) < 3 {

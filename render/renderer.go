@@ -66,6 +66,8 @@ func (r *renderer) Render(dst *image.RGBA, s *Scene) error {
 		err = r.b.surface(dst, f)
 	case ViewHeatmap:
 		err = drawHeatmap(dst, f)
+	case ViewLines:
+		err = drawLines(dst, f)
 	default:
 		err = fmt.Errorf("render: unknown view %d", s.View)
 	}
@@ -83,12 +85,21 @@ func (r *renderer) prepare(b image.Rectangle, s *Scene) (*frame, error) {
 	}
 	st := resolve(s)
 	m := &r.mesh
-	if s.View == ViewSurface {
+	switch s.View {
+	case ViewSurface:
 		if err := m.build(s, &st); err != nil {
 			return nil, err
 		}
-	} else if err := m.measure(s, &st); err != nil {
-		return nil, err
+	case ViewHeatmap:
+		if err := m.measure(s, &st); err != nil {
+			return nil, err
+		}
+	case ViewLines: // drawLines checks the field itself
+		f := &frame{scene: s, st: st, mesh: m, w: b.Dx(), h: b.Dy()}
+		f.lay = layoutFor(f)
+		return f, nil
+	default:
+		return nil, fmt.Errorf("render: unknown view %d", s.View)
 	}
 	f := &frame{scene: s, st: st, mesh: m, w: b.Dx(), h: b.Dy()}
 	f.lay = layoutFor(f)

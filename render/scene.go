@@ -16,6 +16,10 @@ const (
 	// ViewHeatmap is the field seen from above as a colour image with
 	// contour lines and axes (x to the right, y up).
 	ViewHeatmap
+	// ViewLines draws each row j of the field as a curve Z(i, j) over X(i),
+	// e.g. the logits along a mixup line; Min and Max, when set, fix the
+	// value axis, Legend names the curves and Markers mark points.
+	ViewLines
 )
 
 // Scene is what to draw. The zero value of every field but Field is a
@@ -53,6 +57,8 @@ type Scene struct {
 	// three images), following the surface in 3D.
 	Markers     []Marker
 	MarkerEdges bool
+	// Legend names the curves of the line view, in row order.
+	Legend []string
 	// XLabel and YLabel name the axes of the 2D views.
 	XLabel, YLabel string
 	// Background fills the picture; nil means white. Text and axes are drawn

@@ -39,3 +39,11 @@ func triangleMarkers(thumbs bool) []Marker {
 	}
 	return ms
 }
+
+// mixup is a line field: 5 logit curves over λ in [−0.25, 1.25].
+func mixup() *funcField {
+	return &funcField{nx: 121, ny: 5, x0: -0.25, x1: 1.25, y0: 0, y1: 4, f: func(x, y float64) float64 {
+		k := y
+		return (k-2)*(x-0.5)*3 + math.Sin(3*x*(k+1))
+	}}
+}
