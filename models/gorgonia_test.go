@@ -3,6 +3,7 @@ package models
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -67,6 +68,13 @@ func layerZoo(t *testing.T) map[string]*Net {
 		}
 		nets["mlp-"+string(act)] = n
 	}
+	for _, kind := range []Shortcut{ShortcutGate, ShortcutBNMul1} {
+		n, err := NewResNet(ResNetConfig{Input: [3]int{2, 8, 8}, Classes: 3, Shortcut: kind, SE: true}, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nets["resnet-se-"+string(kind)] = n
+	}
 	for name, n := range nets {
 		if err := n.Validate(); err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -114,67 +122,140 @@ func TestGorgoniaLogitsMatchReference(t *testing.T) {
 	}
 }
 
+// smoothed returns a copy of n with its kinked ops replaced by smooth ones (ReLU → GELU, leaky
+// ReLU → tanh, max pool → average pool), for finite differences that no kink can spoil.
+func smoothed(n *Net) *Net {
+	c := *n
+	c.Nodes = append([]Node(nil), n.Nodes...)
+	for i := range c.Nodes {
+		switch c.Nodes[i].Op {
+		case OpReLU:
+			c.Nodes[i].Op = OpGELU
+		case OpLeakyReLU:
+			c.Nodes[i].Op = OpTanh
+		case OpMaxPool:
+			c.Nodes[i].Op = OpAvgPool
+		}
+	}
+	return &c
+}
+
 // The training graph's gradients agree with central finite differences of its own loss along
-// random directions, for every learnable tensor: |fd − g·d| ≤ 2e-2·(|g·d| + 1e-2).
+// random directions, for every learnable tensor: |fd − g·d| ≤ 1e-2·(|g·d| + 1e-2). The nets are
+// the zoo's with kinked ops made smooth (a finite step can straddle a ReLU or max-pool kink);
+// TestPiecewiseLinearGradients covers those ops exactly.
 func TestGorgoniaGradientsMatchFiniteDifferences(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	for name, n := range layerZoo(t) {
-		const batch = 4
-		ps := newParamStore(n)
-		g, err := buildGGraph(n, ps, batch, true)
+	zoo := layerZoo(t)
+	var names []string
+	for name := range zoo {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		checkGradients(t, name, smoothed(zoo[name]), r, 1e-2)
+	}
+}
+
+// ReLU, leaky ReLU and max pooling pass gradients exactly where they picked their output.
+func TestPiecewiseLinearGradients(t *testing.T) {
+	x := []float32{-2, -0.5, 0.5, 3}
+	dy := []float32{1, 2, 3, 4}
+	dx := make([]float32, 4)
+	(&activationKernel{op: OpReLU, inputGrad: true}).backward(0, dx, [][]float32{x}, nil, dy)
+	if !slices.Equal(dx, []float32{0, 0, 3, 4}) {
+		t.Errorf("relu: %v", dx)
+	}
+	(&activationKernel{op: OpLeakyReLU, alpha: 0.1, inputGrad: true}).backward(0, dx, [][]float32{x}, nil, dy)
+	if !slices.Equal(dx, []float32{0.1, 0.2, 3, 4}) {
+		t.Errorf("leaky relu: %v", dx)
+	}
+	// 2×2 max pool, stride 2, over a 1×2×4 sample: windows {1,5,2,0} and {7,3,4,8}; maxima at 5 and 8.
+	nd := &Node{Op: OpMaxPool, Attr: Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}}
+	k := newPoolKernel(1, []int{1, 2, 4}, []int{1, 1, 2}, nd, true)
+	in := []float32{1, 2, 7, 4, 5, 0, 3, 8}
+	y, g := make([]float32, 2), make([]float32, 8)
+	k.forward(y, [][]float32{in})
+	k.backward(0, g, [][]float32{in}, y, []float32{10, 20})
+	if !slices.Equal(y, []float32{5, 8}) || !slices.Equal(g, []float32{0, 0, 0, 0, 10, 0, 0, 20}) {
+		t.Errorf("max pool: y %v, dx %v", y, g)
+	}
+}
+
+func checkGradients(t *testing.T, name string, n *Net, r *rand.Rand, tol float64) {
+	const batch = 4
+	ps := newParamStore(n)
+	g, err := buildGGraph(n, ps, batch, true)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	copy(g.xData, randomImages(r, batch, n.InputSize()))
+	for s := 0; s < batch; s++ { // soft targets, as under mixup
+		a, b := r.IntN(n.Classes), r.IntN(n.Classes)
+		g.tData[s*n.Classes+a] += 0.7
+		g.tData[s*n.Classes+b] += 0.3
+	}
+	loss := func() float64 {
+		if err := g.run(); err != nil {
+			t.Fatal(err)
+		}
+		return g.lossValue()
+	}
+	loss()
+	grads := make([][]float32, len(g.learn))
+	for j := range g.learn {
+		gr, err := g.gradient(j)
 		if err != nil {
-			t.Fatalf("%s: %v", name, err)
+			t.Fatal(err)
 		}
-		copy(g.xData, randomImages(r, batch, n.InputSize()))
-		for s := 0; s < batch; s++ { // soft targets, as under mixup
-			a, b := r.IntN(n.Classes), r.IntN(n.Classes)
-			g.tData[s*n.Classes+a] += 0.7
-			g.tData[s*n.Classes+b] += 0.3
+		grads[j] = append([]float32(nil), gr...)
+	}
+	for j, l := range g.learn {
+		d := randomImages(r, 1, len(l.data))
+		norm := 0.0
+		for i := range d {
+			d[i] -= 0.5
+			norm += float64(d[i] * d[i])
 		}
-		loss := func() float64 {
-			if err := g.run(); err != nil {
-				t.Fatal(err)
-			}
-			return g.lossValue()
+		analytic := 0.0
+		for i := range d {
+			d[i] /= float32(math.Sqrt(norm))
+			analytic += float64(d[i] * grads[j][i])
 		}
-		loss()
-		grads := make([][]float32, len(g.learn))
-		for j := range g.learn {
-			gr, err := g.gradient(j)
-			if err != nil {
-				t.Fatal(err)
-			}
-			grads[j] = append([]float32(nil), gr...)
+		const eps = 3e-3 // much smaller steps drown in float32 rounding
+		orig := append([]float32(nil), l.data...)
+		for i := range d {
+			l.data[i] = orig[i] + eps*d[i]
 		}
-		for j, l := range g.learn {
-			d := randomImages(r, 1, len(l.data))
-			norm := 0.0
-			for i := range d {
-				d[i] -= 0.5
-				norm += float64(d[i] * d[i])
-			}
-			analytic := 0.0
-			for i := range d {
-				d[i] /= float32(math.Sqrt(norm))
-				analytic += float64(d[i] * grads[j][i])
-			}
-			// Steps much larger cross ReLU and max-pool kinks; much smaller drown in float32 rounding.
-			const eps = 3e-3
-			orig := append([]float32(nil), l.data...)
-			for i := range d {
-				l.data[i] = orig[i] + eps*d[i]
-			}
-			up := loss()
-			for i := range d {
-				l.data[i] = orig[i] - eps*d[i]
-			}
-			down := loss()
-			copy(l.data, orig)
-			fd := (up - down) / (2 * eps)
-			if math.Abs(fd-analytic) > 2e-2*(math.Abs(analytic)+1e-2) {
-				t.Errorf("%s: %s: directional derivative %v, finite difference %v", name, l.node.Name(), analytic, fd)
-			}
+		up := loss()
+		for i := range d {
+			l.data[i] = orig[i] - eps*d[i]
 		}
-		g.close()
+		down := loss()
+		copy(l.data, orig)
+		fd := (up - down) / (2 * eps)
+		if math.Abs(fd-analytic) > tol*(math.Abs(analytic)+1e-2) {
+			t.Errorf("%s (tolerance %v): %s: directional derivative %v, finite difference %v", name, tol, l.node.Name(), analytic, fd)
+		}
+	}
+	g.close()
+}
+
+// Training-mode batch norm by hand: one channel, two samples of two values, 1, 3 and 5, 7:
+// mean 4, biased variance 5, unbiased 20/3; running mean 0.9·0 + 0.1·4, variance 0.9·1 + 0.1·20/3.
+func TestBatchNormTrainingKnownAnswer(t *testing.T) {
+	nd := &Node{Op: OpBatchNorm}
+	mean, variance := []float32{0}, []float32{1}
+	k := newBNKernel(2, []int{1, 2}, nd, mean, variance, true, true)
+	y := make([]float32, 4)
+	k.forward(y, [][]float32{{1, 3, 5, 7}, {2}, {0.5}})
+	sd := math.Sqrt(5 + 1e-5)
+	for i, x := range []float64{1, 3, 5, 7} {
+		if want := 2*(x-4)/sd + 0.5; math.Abs(float64(y[i])-want) > 1e-6 {
+			t.Errorf("y[%d] = %v, want %v", i, y[i], want)
+		}
+	}
+	if math.Abs(float64(mean[0])-0.4) > 1e-7 || math.Abs(float64(variance[0])-(0.9+2.0/3)) > 1e-6 {
+		t.Errorf("running mean %v variance %v", mean[0], variance[0])
 	}
 }

@@ -1,0 +1,158 @@
+package models
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Shortcut says how a residual block combines its shortcut s(x) with its residual branch r(x).
+// The block's output is ReLU of the combination.
+type Shortcut string
+
+const (
+	// ShortcutAdd is He et al.'s residual sum s(x) + r(x) ("Deep residual learning", 2016).
+	ShortcutAdd Shortcut = "add"
+	// ShortcutMul multiplies them: s(x) · r(x).
+	ShortcutMul Shortcut = "mul"
+	// ShortcutBNMul multiplies batch-normalised factors: bn(s(x)) · bn(r(x)).
+	ShortcutBNMul Shortcut = "bnmul"
+	// ShortcutBNMul1 is ShortcutBNMul with both batch norms' biases initialised to 1, so that both
+	// factors start near 1.
+	ShortcutBNMul1 Shortcut = "bnmul1"
+	// ShortcutGate gates the normalised shortcut with the residual: bn(s(x)) · sigmoid(bn(r(x))).
+	ShortcutGate Shortcut = "gate"
+)
+
+// Shortcuts lists every Shortcut kind.
+var Shortcuts = []Shortcut{ShortcutAdd, ShortcutMul, ShortcutBNMul, ShortcutBNMul1, ShortcutGate}
+
+// ResNetConfig describes a CIFAR-style ResNet (He et al. 2016, section 4.2): a 3×3 convolution to
+// 16·Width channels, three stages of (Depth−2)/6 basic blocks of 16·Width, 32·Width and
+// 64·Width channels (the second and third start with stride 2), global average pooling and a dense
+// output. Depth 8, 14 and 20 give ResNet-8/14/20. Every convolution is followed by batch norm; a
+// block whose shape changes takes a 1×1 stride-2 convolution with batch norm as its shortcut
+// (option B), other blocks the identity (batch-normalised for the bnmul, bnmul1 and gate kinds).
+type ResNetConfig struct {
+	Input    [3]int
+	Classes  int
+	Depth    int      // 6n+2; 0 means 8
+	Width    int      // channel multiplier; 0 means 1
+	Shortcut Shortcut // "" means ShortcutAdd
+	// SE adds a squeeze-and-excitation gate to every residual branch before the combination
+	// (Hu et al. 2018): r ← r · sigmoid(W₂ ReLU(W₁ avgpool(r))), with 1×1 convolutions reducing the
+	// channels by 4.
+	SE        bool
+	Normalize *[2]float32
+}
+
+// seReduction is the channel reduction inside SE gates; Hu et al. use 16 on ImageNet widths, too
+// narrow for 16-channel stages.
+const seReduction = 4
+
+// NewResNet builds the ResNet with PyTorch's default initialisation drawn from seed (batch norms
+// with weight 1 and bias 0, or bias 1 where ShortcutBNMul1 says so) and records the configuration
+// in Arch.
+func NewResNet(cfg ResNetConfig, seed int64) (*Net, error) {
+	if err := checkInputClasses("resnet", cfg.Input, cfg.Classes); err != nil {
+		return nil, err
+	}
+	depth, width, kind := cfg.Depth, cfg.Width, cfg.Shortcut
+	if depth == 0 {
+		depth = 8
+	}
+	if width == 0 {
+		width = 1
+	}
+	if kind == "" {
+		kind = ShortcutAdd
+	}
+	if depth < 8 || (depth-2)%6 != 0 {
+		return nil, fmt.Errorf("models: resnet: depth %d is not 6n+2 with n ≥ 1", depth)
+	}
+	if width < 0 {
+		return nil, fmt.Errorf("models: resnet: width %d", width)
+	}
+	known := false
+	for _, s := range Shortcuts {
+		known = known || s == kind
+	}
+	if !known {
+		return nil, fmt.Errorf("models: resnet: unknown shortcut %q (want add, mul, bnmul, bnmul1 or gate)", cfg.Shortcut)
+	}
+	b := newNetBuilder(cfg.Input, cfg.Classes, seed)
+	x := b.normalize(0, cfg.Normalize)
+	c := 16 * width
+	x = b.conv("stem", x, cfg.Input[0], c, 3, 1, 1, false)
+	x = b.batchNorm("stem_bn", x, c, 0, "")
+	x = b.act("stem_relu", OpReLU, x)
+	h, w := cfg.Input[1], cfg.Input[2]
+	blocks := (depth - 2) / 6
+	for stage := 0; stage < 3; stage++ {
+		out := 16 * width << stage
+		for i := 0; i < blocks; i++ {
+			stride := 1
+			if stage > 0 && i == 0 {
+				stride = 2
+				if h < 2 || w < 2 {
+					return nil, fmt.Errorf("models: resnet: input %v is too small for three stages", cfg.Input)
+				}
+				h, w = (h+1)/2, (w+1)/2
+			}
+			x = b.basicBlock(fmt.Sprintf("s%d.b%d", stage+1, i+1), x, c, out, stride, kind, cfg.SE)
+			c = out
+		}
+	}
+	x = b.add("gap", OpGlobalAvgPool, Attr{}, nil, x)
+	x = b.add("flatten", OpFlatten, Attr{}, nil, x)
+	b.dense("out", x, c, cfg.Classes)
+	a := b.net.Arch
+	a["arch"] = "resnet"
+	a["depth"] = strconv.Itoa(depth)
+	a["width"] = strconv.Itoa(width)
+	a["shortcut"] = string(kind)
+	a["se"] = strconv.FormatBool(cfg.SE)
+	a["seed"] = strconv.FormatInt(seed, 10)
+	recordNormalize(a, cfg.Normalize)
+	return b.net, b.net.Validate()
+}
+
+// basicBlock appends conv3×3-BN-ReLU-conv3×3-BN (plus an SE gate), the shortcut and their
+// combination, and returns the block's output node.
+func (b *netBuilder) basicBlock(name string, x, cin, cout, stride int, kind Shortcut, se bool) int {
+	beta := float32(0)
+	if kind == ShortcutBNMul1 {
+		beta = 1
+	}
+	r := b.conv(name+".conv1", x, cin, cout, 3, stride, 1, false)
+	r = b.batchNorm(name+".bn1", r, cout, 0, "")
+	r = b.act(name+".relu1", OpReLU, r)
+	r = b.conv(name+".conv2", r, cout, cout, 3, 1, 1, false)
+	r = b.batchNorm(name+".bn2", r, cout, beta, "residual")
+	if se {
+		hidden := max(cout/seReduction, 1)
+		s := b.add(name+".se_pool", OpGlobalAvgPool, Attr{}, nil, r)
+		s = b.conv(name+".se_fc1", s, cout, hidden, 1, 1, 0, true)
+		s = b.act(name+".se_relu", OpReLU, s)
+		s = b.conv(name+".se_fc2", s, hidden, cout, 1, 1, 0, true)
+		s = b.add(name+".se_gate", OpSigmoid, Attr{Meta: "se gate"}, nil, s)
+		r = b.add(name+".se_scale", OpMul, Attr{}, nil, r, s)
+	}
+	sc := x
+	if stride != 1 || cin != cout {
+		sc = b.conv(name+".down", x, cin, cout, 1, stride, 0, false)
+		sc = b.batchNorm(name+".down_bn", sc, cout, beta, "shortcut")
+	} else if kind == ShortcutBNMul || kind == ShortcutBNMul1 || kind == ShortcutGate {
+		sc = b.batchNorm(name+".shortcut_bn", x, cout, beta, "shortcut")
+	}
+	var y int
+	switch kind {
+	case ShortcutAdd:
+		y = b.add(name+".add", OpAdd, Attr{Meta: "shortcut"}, nil, sc, r)
+	case ShortcutMul, ShortcutBNMul, ShortcutBNMul1:
+		y = b.add(name+".mul", OpMul, Attr{Meta: "shortcut"}, nil, sc, r)
+	case ShortcutGate:
+		g := b.add(name+".gate", OpSigmoid, Attr{Meta: "shortcut gate"}, nil, r)
+		y = b.add(name+".mul", OpMul, Attr{Meta: "shortcut"}, nil, sc, g)
+	}
+	return b.act(name+".relu", OpReLU, y)
+}
