@@ -29,6 +29,7 @@ func TestGLMatchesCPU(t *testing.T) {
 		"waves":      {Field: waves(96), Contours: 12, Wireframe: true, Title: "waves"},
 		"holes":      {Field: holes(80), Colormap: Coolwarm, Background: color.Black, Camera: Camera{Yaw: 0.4, Pitch: 0.9, Distance: 3}},
 		"aliased":    {Field: waves(64), Samples: 1, ZScale: 1},
+		"classes":    {Field: waves(64), Color: regions(64), Categorical: true, Contours: 5, ColorBar: true, Wireframe: true, Step: 2},
 		"strip":      {Field: &funcField{nx: 40, ny: 20, x0: 0, x1: 10, y0: 0, y1: 1, f: func(x, y float64) float64 { return math.Sin(x) * y }}, Contours: 4},
 	}
 	for name, s := range scenes {

@@ -2,7 +2,10 @@ package render
 
 import (
 	"image"
+	"image/color"
 	"math"
+	"slices"
+	"strconv"
 )
 
 // colorBar is the placed colour bar: a vertical gradient at the right of
@@ -12,6 +15,72 @@ type colorBar struct {
 	ticks          []float64
 	step           float64
 	labelW         float64 // widest tick label
+
+	// categorical scenes: the classes present, listed as swatches
+	classes []int
+	names   []string
+}
+
+// maxListedClasses bounds the swatches of a categorical colour bar.
+const maxListedClasses = 24
+
+// classList returns the distinct classes (finite colour values rounded)
+// of a field, sorted, at most maxListedClasses of them.
+func classList(f Field) []int {
+	nx, ny := f.Dims()
+	seen := map[int]bool{}
+	for j := 0; j < ny; j++ {
+		for i := 0; i < nx; i++ {
+			if v := f.Z(i, j); finite(v) && len(seen) <= maxListedClasses {
+				seen[int(math.Round(v))] = true
+			}
+		}
+	}
+	var ks []int
+	for k := range seen {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks[:min(len(ks), maxListedClasses)]
+}
+
+// placeClassBar lays out class swatches at the right of the picture.
+func placeClassBar(classes []int, legend []string, w, h int, fs, top float64) (colorBar, float64) {
+	cb := colorBar{classes: classes}
+	fc := face(fs)
+	for _, k := range classes {
+		name := strconv.Itoa(k)
+		if k >= 0 && k < len(legend) {
+			name = legend[k]
+		}
+		cb.names = append(cb.names, name)
+		cb.labelW = math.Max(cb.labelW, textWidth(fc, name))
+	}
+	margin := 1.2 * fs
+	sw := 1.1 * fs
+	cb.x1 = float64(w) - margin - cb.labelW - 0.6*fs
+	cb.x0 = cb.x1 - sw
+	rows := float64(len(classes)) * 1.5 * fs
+	cb.y0 = math.Max(top+fs, (float64(h)-rows)/2)
+	cb.y1 = cb.y0 + rows
+	return cb, margin + cb.labelW + 0.6*fs + sw + margin
+}
+
+// drawClasses paints the swatches and class names.
+func (cb *colorBar) drawClasses(dst *image.RGBA, f *frame) {
+	fs := f.lay.fontSize
+	fc := face(fs)
+	p := newPainter(dst)
+	pal := paletteTable(f.scene.Palette)
+	b := dst.Bounds()
+	rowH := (cb.y1 - cb.y0) / float64(max(len(cb.classes), 1))
+	for n, k := range cb.classes {
+		y := cb.y0 + float64(n)*rowH
+		c := pal[classIndex(float32(k))]
+		p.rect(cb.x0, y+0.2*fs, cb.x1, y+rowH-0.2*fs, color.RGBA{to8(c[0]), to8(c[1]), to8(c[2]), 255})
+		p.frame(cb.x0, y+0.2*fs, cb.x1, y+rowH-0.2*fs, 1, f.ink())
+		drawText(dst, fc, cb.names[n], float64(b.Min.X)+cb.x1+0.5*fs, float64(b.Min.Y)+y+rowH/2+ascent(fc)/2, alignLeft, f.ink())
+	}
 }
 
 // placeColorBar reserves room at the right of a w x h picture and returns
@@ -40,6 +109,10 @@ func placeColorBar(lo, hi float64, w, h int, fs float64, top, bottom float64) (c
 // draw paints the gradient, its frame, ticks and labels, and the metric
 // name above the bar.
 func (cb *colorBar) draw(dst *image.RGBA, f *frame, label string) {
+	if cb.classes != nil {
+		cb.drawClasses(dst, f)
+		return
+	}
 	m := f.mesh
 	lo, hi := m.cmin, m.cmax
 	b := dst.Bounds()

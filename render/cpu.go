@@ -39,6 +39,11 @@ func (c *cpuBackend) surface(dst *image.RGBA, f *frame) error {
 		contours:  float32(f.scene.Contours),
 		wire:      f.scene.Wireframe,
 		lineScale: float32(ss),
+		wireStep:  float32(f.st.step),
+	}
+	if f.scene.Categorical {
+		sh.classes, sh.nx, sh.ny = f.mesh.classes, f.mesh.nx, f.mesh.ny
+		sh.palette = paletteTable(f.scene.Palette)
 	}
 	pix, stride, off := dst.Pix, dst.Stride, dst.PixOffset(dst.Rect.Min.X, dst.Rect.Min.Y)
 	if ss > 1 {
@@ -129,7 +134,7 @@ func (c *cpuBackend) shadePixel(sh *shader, i, x, y int) [3]float32 {
 	levels := sh.contours + 1
 	h, gh := interp(7)
 	in.s, in.gs = h*levels, [2]float32{gh[0] * levels, gh[1] * levels}
-	if sh.wire {
+	if sh.wire || sh.classes != nil {
 		in.u, in.gu = interp(8)
 		in.v, in.gv = interp(9)
 	}

@@ -39,12 +39,18 @@ func (g *glBackend) surface(dst *image.RGBA, f *frame) error {
 		Material:     material,
 		Contours:     float32(f.scene.Contours),
 		ContourStyle: contourStyle,
-		LineWidth:    [2]float32{contourHalfWidth, wireHalfWidth},
+		WireStep:     float32(f.st.step),
+		LineWidth:    [3]float32{contourHalfWidth, wireHalfWidth, boundaryHalfWidth},
 		LUT:          g.lut,
 		Background:   [4]float32{float32(bg.R) / 255, float32(bg.G) / 255, float32(bg.B) / 255, 1},
 	}
 	if f.scene.Wireframe {
 		fr.WireStyle = wireStyle
+	}
+	if f.scene.Categorical {
+		fr.Classes, fr.ClassesW, fr.ClassesH = f.mesh.classes, f.mesh.nx, f.mesh.ny
+		fr.Palette = paletteBytes(paletteTable(f.scene.Palette))
+		fr.BoundaryStyle = boundaryStyle
 	}
 	// Read straight into dst when its rows are contiguous.
 	off := dst.PixOffset(dst.Rect.Min.X, dst.Rect.Min.Y)
@@ -62,4 +68,12 @@ func (g *glBackend) surface(dst *image.RGBA, f *frame) error {
 		copy(dst.Pix[off+y*dst.Stride:off+y*dst.Stride+4*f.w], g.tmp[4*f.w*y:4*f.w*(y+1)])
 	}
 	return nil
+}
+
+func paletteBytes(t *[256][3]float32) []byte {
+	b := make([]byte, 256*4)
+	for i, c := range t {
+		b[4*i], b[4*i+1], b[4*i+2], b[4*i+3] = to8(c[0]), to8(c[1]), to8(c[2]), 255
+	}
+	return b
 }

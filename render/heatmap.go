@@ -98,7 +98,9 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 		w := cb.x1 - cb.x0
 		cb.x0 = math.Min(cb.x0, a.x1+1.6*f.lay.fontSize)
 		cb.x1 = cb.x0 + w
-		cb.y0, cb.y1 = a.y0, a.y1
+		if cb.classes == nil {
+			cb.y0, cb.y1 = a.y0, a.y1
+		}
 	}
 
 	px0, px1 := int(math.Round(a.x0)), int(math.Round(a.x1))
@@ -107,9 +109,14 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 	if w <= 0 || h <= 0 {
 		return nil
 	}
-	// Per pixel: colour fraction and contour parameter (NaN outside/gaps).
+	// Per pixel: colour fraction and contour parameter (NaN outside/gaps),
+	// and for categorical scenes the continuous field column and row.
 	tv := make([]float32, w*h)
 	sv := make([]float32, w*h)
+	var uv [][2]float32
+	if s.Categorical {
+		uv = make([][2]float32, w*h)
+	}
 	levels := float64(s.Contours + 1)
 	crange := m.cmax - m.cmin
 	parallel(h, func(y int) {
@@ -136,10 +143,27 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 			}
 			tv[o] = float32(t)
 			sv[o] = float32(heightFraction(z, m.zmin, m.zmax) * levels)
+			if uv != nil {
+				uv[o] = [2]float32{float32(float64(i) + ti*float64(xl.step())), float32(float64(k) + tj*float64(yl.step()))}
+			}
 		}
 	})
 	b := dst.Bounds()
 	contours := float32(s.Contours)
+	var sh *shader
+	if uv != nil {
+		cf := s.Color
+		if cf == nil {
+			cf = s.Field
+		}
+		classes := make([]float32, m.nx*m.ny)
+		for j := 0; j < m.ny; j++ {
+			for i := 0; i < m.nx; i++ {
+				classes[j*m.nx+i] = float32(math.Round(cf.Z(i, j)))
+			}
+		}
+		sh = &shader{classes: classes, nx: m.nx, ny: m.ny, palette: paletteTable(s.Palette), lineScale: 1}
+	}
 	parallel(h, func(y int) {
 		for x := 0; x < w; x++ {
 			o := y*w + x
@@ -147,6 +171,13 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 				continue
 			}
 			r, g, bl := f.st.cmap.rgb(tv[o])
+			var edge float32
+			if sh != nil {
+				in := shadeInput{u: uv[o][0], v: uv[o][1]}
+				in.gu = [2]float32{centralDiffUV(uv, tv, o, x, w, 1, 0), centralDiffUV(uv, tv, o, y, h, w, 0)}
+				in.gv = [2]float32{centralDiffUV(uv, tv, o, x, w, 1, 1), centralDiffUV(uv, tv, o, y, h, w, 1)}
+				r, g, bl, edge = sh.classColor(&in)
+			}
 			c := [3]float32{r, g, bl}
 			if contours > 0 {
 				sc := sv[o]
@@ -155,6 +186,7 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 					c = mix3(c, [3]float32(contourStyle[:3]), contourStyle[3]*lineAlpha(sc, gr, contourHalfWidth))
 				}
 			}
+			c = mix3(c, [3]float32(boundaryStyle[:3]), boundaryStyle[3]*edge)
 			i := dst.PixOffset(b.Min.X+px0+x, b.Min.Y+py0+y)
 			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = to8(c[0]), to8(c[1]), to8(c[2]), 255
 		}
@@ -178,6 +210,22 @@ func centralDiff(v []float32, o, p, n, stride int) float32 {
 		return 0
 	}
 	return (v[hi] - v[lo]) / float32((hi-lo)/stride)
+}
+
+// centralDiffUV is centralDiff for component q of the field coordinates,
+// skipping pixels outside the field (NaN in tv).
+func centralDiffUV(uv [][2]float32, tv []float32, o, p, n, stride, q int) float32 {
+	lo, hi := o, o
+	if p > 0 && tv[o-stride] == tv[o-stride] {
+		lo = o - stride
+	}
+	if p+1 < n && tv[o+stride] == tv[o+stride] {
+		hi = o + stride
+	}
+	if lo == hi {
+		return 0
+	}
+	return (uv[hi][q] - uv[lo][q]) / float32((hi-lo)/stride)
 }
 
 // fill paints the whole image one colour.

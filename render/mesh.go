@@ -8,14 +8,16 @@ import (
 )
 
 // vertexFloats is the vertex layout shared by both backends: position (3),
-// normal (3), colour t in [0,1], height h in [0,1], grid coordinates u, v.
+// normal (3), colour t in [0,1], height h in [0,1], and the field column
+// and row (u, v) the vertex samples.
 const vertexFloats = gl.VertexFloats
 
 // mesh is a field turned into triangles in world space, plus the ranges the
 // overlays need. Its slices are reused from frame to frame.
 type mesh struct {
-	verts []float32
-	idx   []uint32
+	verts   []float32
+	idx     []uint32
+	classes []float32 // categorical scenes: class of every field point, [j*nx+i]
 
 	nx, ny     int     // field size
 	zmin, zmax float64 // finite height range
@@ -207,7 +209,20 @@ func (m *mesh) build(s *Scene, st *settings) error {
 			h := m.zs[k]/(2*m.zscale) + 0.5
 			v[0], v[1], v[2] = float32(m.xs[a]), float32(m.ys[b]), float32(m.zs[k])
 			v[3], v[4], v[5] = float32(-nxw/nl), float32(-nyw/nl), float32(1/nl)
-			v[6], v[7], v[8], v[9] = float32(t), float32(h), float32(a), float32(b)
+			v[6], v[7], v[8], v[9] = float32(t), float32(h), float32(m.cols[a]), float32(m.rows[b])
+		}
+	}
+
+	m.classes = m.classes[:0]
+	if s.Categorical {
+		cf := s.Color
+		if cf == nil {
+			cf = f
+		}
+		for j := 0; j < m.ny; j++ {
+			for i := 0; i < m.nx; i++ {
+				m.classes = append(m.classes, float32(math.Round(cf.Z(i, j))))
+			}
 		}
 	}
 

@@ -27,7 +27,17 @@ func layoutFor(f *frame) layout {
 		l.region[3] = 1 - 2*l.top/float64(f.h)
 	}
 	if f.scene.ColorBar && f.scene.View != ViewLines && f.w > 0 {
-		cb, taken := placeColorBar(f.mesh.cmin, f.mesh.cmax, f.w, f.h, l.fontSize, l.top, float64(f.h))
+		var cb colorBar
+		var taken float64
+		if f.scene.Categorical {
+			cf := f.scene.Color
+			if cf == nil {
+				cf = f.scene.Field
+			}
+			cb, taken = placeClassBar(classList(cf), f.scene.Legend, f.w, f.h, l.fontSize, l.top)
+		} else {
+			cb, taken = placeColorBar(f.mesh.cmin, f.mesh.cmax, f.w, f.h, l.fontSize, l.top, float64(f.h))
+		}
 		l.bar = &cb
 		l.right = taken
 		l.region[1] = 1 - 2*taken/float64(f.w)

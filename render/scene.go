@@ -38,6 +38,14 @@ type Scene struct {
 	// finite range of the colour values (symmetric about zero for a
 	// diverging colormap).
 	Min, Max float64
+	// Categorical colours by class instead: the colour values (Color, or
+	// the heights) rounded to integers index Palette (nil means Tab10,
+	// cycling), each field point's cell takes its class colour, and lines
+	// mark the boundaries between classes — e.g. the predicted class over
+	// a data plane. The colour bar then lists the classes, named by Legend
+	// when given.
+	Categorical bool
+	Palette     []color.Color
 	// Contours is the number of contour lines of height, evenly spaced
 	// between the lowest and highest finite height; 0 means none.
 	Contours int

@@ -1,6 +1,9 @@
 package render
 
-import "math"
+import (
+	"image/color"
+	"math"
+)
 
 // Shading constants, shared by both backends: the GL fragment shader
 // (internal/gl/surface.frag) receives them as uniforms and shadeCPU below
@@ -16,7 +19,32 @@ var (
 	// wireframe lines: rgb, strength; half width in pixels
 	wireStyle     = [4]float32{0.05, 0.05, 0.05, 0.35}
 	wireHalfWidth = float32(0.45)
+	// class boundaries: rgb, strength; half width in pixels
+	boundaryStyle     = [4]float32{0.02, 0.02, 0.02, 0.85}
+	boundaryHalfWidth = float32(0.7)
 )
+
+// paletteTable expands a class palette to the 256 entries both backends
+// index with class mod 256.
+func paletteTable(p []color.Color) *[256][3]float32 {
+	var t [256][3]float32
+	for e := range t {
+		var c color.Color
+		if len(p) == 0 {
+			c = Tab10[e%len(Tab10)]
+		} else {
+			c = p[e%len(p)]
+		}
+		r, g, b, _ := c.RGBA()
+		t[e] = [3]float32{float32(r) / 0xffff, float32(g) / 0xffff, float32(b) / 0xffff}
+	}
+	return &t
+}
+
+// classIndex is the palette entry of class k (mod 256, never negative).
+func classIndex(k float32) int {
+	return ((int(k) % 256) + 256) % 256
+}
 
 // shadeInput is what a pixel of the surface needs, interpolated.
 type shadeInput struct {
@@ -28,7 +56,12 @@ type shadeInput struct {
 
 // shader holds a frame's constants for shadeCPU.
 type shader struct {
-	cmap      *Colormap
+	cmap     *Colormap
+	wireStep float32
+	// categorical scenes: class per field point and the palette
+	classes   []float32
+	nx, ny    int
+	palette   *[256][3]float32
 	eye       [3]float32
 	light     [3]float32
 	contours  float32
@@ -68,7 +101,13 @@ func (sh *shader) shade(in *shadeInput) [3]float32 {
 	if dot3(n, v) < 0 {
 		n = [3]float32{-n[0], -n[1], -n[2]}
 	}
-	r, g, b := sh.cmap.rgb(in.t)
+	var r, g, b float32
+	var boundary float32
+	if sh.classes != nil {
+		r, g, b, boundary = sh.classColor(in)
+	} else {
+		r, g, b = sh.cmap.rgb(in.t)
+	}
 	diff := max(dot3(n, sh.light), 0)
 	h := normalize3([3]float32{sh.light[0] + v[0], sh.light[1] + v[1], sh.light[2] + v[2]})
 	spec := float32(math.Pow(float64(max(dot3(n, h), 0)), float64(material[3])))
@@ -87,8 +126,46 @@ func (sh *shader) shade(in *shadeInput) [3]float32 {
 		}
 	}
 	if sh.wire {
-		a := max(lineAlpha(in.u, in.gu, wireHalfWidth*sh.lineScale), lineAlpha(in.v, in.gv, wireHalfWidth*sh.lineScale))
+		ws := sh.wireStep
+		a := max(lineAlpha(in.u/ws, [2]float32{in.gu[0] / ws, in.gu[1] / ws}, wireHalfWidth*sh.lineScale),
+			lineAlpha(in.v/ws, [2]float32{in.gv[0] / ws, in.gv[1] / ws}, wireHalfWidth*sh.lineScale))
 		c = mix3(c, [3]float32(wireStyle[:3]), wireStyle[3]*a)
 	}
-	return c
+	return mix3(c, [3]float32(boundaryStyle[:3]), boundaryStyle[3]*boundary)
+}
+
+// edgeAlpha covers a line at distance d (field index units) given the
+// gradient of the index per pixel.
+func edgeAlpha(d float32, g [2]float32, halfWidth float32) float32 {
+	gl := float32(math.Sqrt(float64(g[0]*g[0] + g[1]*g[1])))
+	if !(gl > 1e-6) {
+		return 0
+	}
+	return min(max(halfWidth+0.5-d/gl, 0), 1)
+}
+
+// classColor is the colour of the nearest field point's class and the
+// coverage of a boundary line towards a neighbour of another class.
+func (sh *shader) classColor(in *shadeInput) (r, g, b, boundary float32) {
+	cx := min(max(int(math.Floor(float64(in.u+0.5))), 0), sh.nx-1)
+	cy := min(max(int(math.Floor(float64(in.v+0.5))), 0), sh.ny-1)
+	k := sh.classes[cy*sh.nx+cx]
+	c := sh.palette[classIndex(k)]
+	dx, dy := in.u-float32(cx), in.v-float32(cy)
+	nx := cx + 1
+	if dx < 0 {
+		nx = cx - 1
+	}
+	ny := cy + 1
+	if dy < 0 {
+		ny = cy - 1
+	}
+	hw := boundaryHalfWidth * sh.lineScale
+	if nx >= 0 && nx < sh.nx && sh.classes[cy*sh.nx+nx] != k {
+		boundary = max(boundary, edgeAlpha(0.5-float32(math.Abs(float64(dx))), in.gu, hw))
+	}
+	if ny >= 0 && ny < sh.ny && sh.classes[ny*sh.nx+cx] != k {
+		boundary = max(boundary, edgeAlpha(0.5-float32(math.Abs(float64(dy))), in.gv, hw))
+	}
+	return c[0], c[1], c[2], boundary
 }

@@ -47,3 +47,18 @@ func mixup() *funcField {
 		return (k-2)*(x-0.5)*3 + math.Sin(3*x*(k+1))
 	}}
 }
+
+// regions is a field of classes 0..3 over [−3,3]²: the argmax of four
+// smooth scores, like the predicted class over a data plane.
+func regions(n int) *funcField {
+	return &funcField{nx: n, ny: n, x0: -3, x1: 3, y0: -3, y1: 3, f: func(x, y float64) float64 {
+		s := []float64{math.Sin(x) + 0.3*y, math.Cos(y) - 0.2*x, x * y / 3, -0.5 + 0.1*x*x}
+		best := 0
+		for k := range s {
+			if s[k] > s[best] {
+				best = k
+			}
+		}
+		return float64(best)
+	}}
+}

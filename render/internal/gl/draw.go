@@ -28,7 +28,18 @@ type Frame struct {
 	Contours     float32    // number of contour levels; 0 = none
 	ContourStyle [4]float32 // rgb in [0,1], strength
 	WireStyle    [4]float32 // rgb in [0,1], strength; 0 = no wireframe
-	LineWidth    [2]float32 // half widths in pixels of contour and wire lines
+	WireStep     float32    // wire lines every WireStep columns and rows (≥ 1)
+	LineWidth    [3]float32 // half widths in pixels: contour, wire and class boundary lines
+
+	// Classes, when not nil, colours the surface by class instead of by
+	// the colormap: ClassesW x ClassesH class indices (row-major, one per
+	// field point, looked up at the nearest point of the vertices' field
+	// coordinates), coloured by Palette (256 RGBA entries, index mod 256),
+	// with boundary lines between points of different classes.
+	Classes            []float32
+	ClassesW, ClassesH int
+	Palette            []byte
+	BoundaryStyle      [4]float32
 
 	LUT        []byte     // 256 RGBA colormap entries
 	Background [4]float32 // clear colour, rgba in [0,1]
@@ -48,6 +59,9 @@ func (c *Context) Draw(f *Frame, dst []byte) error {
 	}
 	if len(f.LUT) != 256*4 {
 		return fmt.Errorf("gl: colormap has %d bytes, want 1024", len(f.LUT))
+	}
+	if f.Classes != nil && (f.ClassesW < 1 || f.ClassesH < 1 || len(f.Classes) != f.ClassesW*f.ClassesH || len(f.Palette) != 256*4) {
+		return fmt.Errorf("gl: %d classes for %dx%d points with a %d-byte palette", len(f.Classes), f.ClassesW, f.ClassesH, len(f.Palette))
 	}
 	nv := uint32(len(f.Vertices) / VertexFloats)
 	for _, ix := range f.Indices {
@@ -124,7 +138,24 @@ func (c *Context) drawSurface(f *Frame) {
 	ogl.Uniform1f(p.contours, f.Contours)
 	ogl.Uniform4fv(p.cstyle, 1, &f.ContourStyle[0])
 	ogl.Uniform4fv(p.wstyle, 1, &f.WireStyle[0])
-	ogl.Uniform2fv(p.width, 1, &f.LineWidth[0])
+	ogl.Uniform1f(p.wstep, max(f.WireStep, 1))
+	ogl.Uniform3fv(p.width, 1, &f.LineWidth[0])
+	ogl.Uniform4fv(p.bstyle, 1, &f.BoundaryStyle[0])
+	if f.Classes != nil {
+		ogl.Uniform1i(p.categorical, 1)
+		ogl.ActiveTexture(ogl.TEXTURE1)
+		ogl.BindTexture(ogl.TEXTURE_2D, p.classes)
+		ogl.PixelStorei(ogl.UNPACK_ALIGNMENT, 4)
+		ogl.TexImage2D(ogl.TEXTURE_2D, 0, ogl.R32F, int32(f.ClassesW), int32(f.ClassesH), 0, ogl.RED, ogl.FLOAT, unsafe.Pointer(&f.Classes[0]))
+		ogl.ActiveTexture(ogl.TEXTURE2)
+		ogl.BindTexture(ogl.TEXTURE_2D, p.palette)
+		ogl.TexImage2D(ogl.TEXTURE_2D, 0, ogl.RGBA8, 256, 1, 0, ogl.RGBA, ogl.UNSIGNED_BYTE, unsafe.Pointer(&f.Palette[0]))
+		ogl.ActiveTexture(ogl.TEXTURE0)
+	} else {
+		ogl.Uniform1i(p.categorical, 0)
+	}
+	ogl.Uniform1i(p.classesU, 1)
+	ogl.Uniform1i(p.paletteU, 2)
 
 	ogl.DrawElements(ogl.TRIANGLES, int32(len(f.Indices)), ogl.UNSIGNED_INT, nil)
 	ogl.BindVertexArray(0)

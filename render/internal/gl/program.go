@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"unsafe"
 
 	ogl "github.com/go-gl/gl/v3.3-core/gl"
 )
@@ -19,9 +20,13 @@ var surfaceFrag string
 type surfaceProgram struct {
 	prog                 uint32
 	vao, vbo, ebo, lut   uint32
+	classes, palette     uint32
 	mvp, eye, light, mat int32
 	contours, cstyle     int32
 	wstyle, width, lutU  int32
+	wstep, bstyle        int32
+	categorical          int32
+	classesU, paletteU   int32
 }
 
 func newSurfaceProgram() (*surfaceProgram, error) {
@@ -34,6 +39,8 @@ func newSurfaceProgram() (*surfaceProgram, error) {
 	p.mvp, p.eye, p.light, p.mat = loc("uMVP"), loc("uEye"), loc("uLight"), loc("uMaterial")
 	p.contours, p.cstyle = loc("uContours"), loc("uContourStyle")
 	p.wstyle, p.width, p.lutU = loc("uWireStyle"), loc("uLineWidth"), loc("uLUT")
+	p.wstep, p.bstyle, p.categorical = loc("uWireStep"), loc("uBoundaryStyle"), loc("uCategorical")
+	p.classesU, p.paletteU = loc("uClasses"), loc("uPalette")
 
 	ogl.GenVertexArrays(1, &p.vao)
 	ogl.BindVertexArray(p.vao)
@@ -50,12 +57,15 @@ func newSurfaceProgram() (*surfaceProgram, error) {
 	ogl.VertexAttribPointerWithOffset(2, 4, ogl.FLOAT, false, stride, 6*4)
 	ogl.BindVertexArray(0)
 
-	ogl.GenTextures(1, &p.lut)
-	ogl.BindTexture(ogl.TEXTURE_2D, p.lut)
-	ogl.TexParameteri(ogl.TEXTURE_2D, ogl.TEXTURE_MIN_FILTER, ogl.LINEAR)
-	ogl.TexParameteri(ogl.TEXTURE_2D, ogl.TEXTURE_MAG_FILTER, ogl.LINEAR)
-	ogl.TexParameteri(ogl.TEXTURE_2D, ogl.TEXTURE_WRAP_S, ogl.CLAMP_TO_EDGE)
-	ogl.TexParameteri(ogl.TEXTURE_2D, ogl.TEXTURE_WRAP_T, ogl.CLAMP_TO_EDGE)
+	p.lut = texture(ogl.LINEAR)
+	p.classes = texture(ogl.NEAREST)
+	p.palette = texture(ogl.NEAREST)
+	// Empty class and palette textures keep the unused samplers complete.
+	var zero [4]byte
+	ogl.BindTexture(ogl.TEXTURE_2D, p.classes)
+	ogl.TexImage2D(ogl.TEXTURE_2D, 0, ogl.R32F, 1, 1, 0, ogl.RED, ogl.FLOAT, unsafe.Pointer(&zero[0]))
+	ogl.BindTexture(ogl.TEXTURE_2D, p.palette)
+	ogl.TexImage2D(ogl.TEXTURE_2D, 0, ogl.RGBA8, 1, 1, 0, ogl.RGBA, ogl.UNSIGNED_BYTE, unsafe.Pointer(&zero[0]))
 	if err := glError("creating buffers"); err != nil {
 		p.delete()
 		return nil, err
@@ -63,8 +73,22 @@ func newSurfaceProgram() (*surfaceProgram, error) {
 	return p, nil
 }
 
+// texture makes a 2D texture with the given filter, clamped at the edges.
+func texture(filter int32) uint32 {
+	var t uint32
+	ogl.GenTextures(1, &t)
+	ogl.BindTexture(ogl.TEXTURE_2D, t)
+	ogl.TexParameteri(ogl.TEXTURE_2D, ogl.TEXTURE_MIN_FILTER, filter)
+	ogl.TexParameteri(ogl.TEXTURE_2D, ogl.TEXTURE_MAG_FILTER, filter)
+	ogl.TexParameteri(ogl.TEXTURE_2D, ogl.TEXTURE_WRAP_S, ogl.CLAMP_TO_EDGE)
+	ogl.TexParameteri(ogl.TEXTURE_2D, ogl.TEXTURE_WRAP_T, ogl.CLAMP_TO_EDGE)
+	return t
+}
+
 func (p *surfaceProgram) delete() {
 	ogl.DeleteTextures(1, &p.lut)
+	ogl.DeleteTextures(1, &p.classes)
+	ogl.DeleteTextures(1, &p.palette)
 	ogl.DeleteBuffers(1, &p.vbo)
 	ogl.DeleteBuffers(1, &p.ebo)
 	ogl.DeleteVertexArrays(1, &p.vao)
