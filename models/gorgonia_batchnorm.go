@@ -1,6 +1,9 @@
 package models
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // bnKernel is batch normalisation over a batch of [C, …] samples (Ioffe & Szegedy 2015), plane
 // values per channel. In training mode it normalises with the batch statistics (biased variance),
@@ -16,12 +19,17 @@ type bnKernel struct {
 	runMean, runVar []float32 // shared with the trainer's parameter store
 	xhat            []float32 // [B,C,plane], training only
 	invStd          []float32 // [C]
+	// Per-channel Σdy and Σdy·x̂ of the current step, computed by whichever gradient op runs
+	// first (∂x, ∂γ and ∂β all need them); step counts forwards, sumsStep the step they are for.
+	sumDy, sumDyXh []float64
+	step, sumsStep int
+	sumsMu         sync.Mutex
 }
 
 func newBNKernel(batch int, shape []int, nd *Node, runMean, runVar []float32, training, inputGrad bool) *bnKernel {
 	k := &bnKernel{batch: batch, c: shape[0], plane: shapeSize(shape) / shape[0], eps: float64(nd.Attr.eps()),
 		training: training, inputGrad: inputGrad, momentum: 0.1, runMean: runMean, runVar: runVar,
-		invStd: make([]float32, shape[0])}
+		invStd: make([]float32, shape[0]), sumDy: make([]float64, shape[0]), sumDyXh: make([]float64, shape[0])}
 	if training {
 		k.xhat = make([]float32, batch*shapeSize(shape))
 	}
@@ -39,25 +47,30 @@ func (k *bnKernel) channel(v []float32, c int, f func(row []float32, s int)) {
 }
 
 func (k *bnKernel) forward(y []float32, in [][]float32) {
+	k.step++
 	x, gamma, beta := in[0], in[1], in[2]
 	n := float64(k.batch * k.plane)
 	gParallel(k.c, 1, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
 			var mean, inv float64
 			if k.training {
-				sum := 0.0
+				sum, ss := 0.0, 0.0
 				k.channel(x, c, func(row []float32, _ int) {
+					var a float32
 					for _, v := range row {
-						sum += float64(v)
+						a += v
 					}
+					sum += float64(a)
 				})
 				mean = sum / n
-				ss := 0.0
+				m := float32(mean)
 				k.channel(x, c, func(row []float32, _ int) {
+					var a float32
 					for _, v := range row {
-						d := float64(v) - mean
-						ss += d * d
+						d := v - m
+						a += d * d
 					}
+					ss += float64(a)
 				})
 				variance := ss / n
 				inv = 1 / math.Sqrt(variance+k.eps)
@@ -87,34 +100,61 @@ func (k *bnKernel) forward(y []float32, in [][]float32) {
 	})
 }
 
+// sums fills sumDy and sumDyXh for this step's dy, once.
+func (k *bnKernel) sums(dy []float32) {
+	k.sumsMu.Lock()
+	defer k.sumsMu.Unlock()
+	if k.sumsStep == k.step {
+		return
+	}
+	gParallel(k.c, 1, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			var sd, sdx float64
+			for s := 0; s < k.batch; s++ {
+				off := (s*k.c + c) * k.plane
+				var a, b float32 // per-plane partial sums in float32, accumulated in float64
+				xh := k.xhat[off : off+k.plane]
+				for j, g := range dy[off : off+k.plane] {
+					a += g
+					b += g * xh[j]
+				}
+				sd += float64(a)
+				sdx += float64(b)
+			}
+			k.sumDy[c], k.sumDyXh[c] = sd, sdx
+		}
+	})
+	k.sumsStep = k.step
+}
+
 // backward: with N values per channel and g = dy·γ,
 // ∂x = (1/σ)(g − mean(g) − x̂·mean(g·x̂)), ∂γ = Σ dy·x̂, ∂β = Σ dy.
 func (k *bnKernel) backward(i int, dx []float32, in [][]float32, _, dy []float32) {
+	k.sums(dy)
+	switch i {
+	case 1:
+		for c := range dx {
+			dx[c] = float32(k.sumDyXh[c])
+		}
+		return
+	case 2:
+		for c := range dx {
+			dx[c] = float32(k.sumDy[c])
+		}
+		return
+	}
 	gamma := in[1]
 	n := float64(k.batch * k.plane)
 	gParallel(k.c, 1, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
-			sumDy, sumDyXh := 0.0, 0.0
+			a := gamma[c] * k.invStd[c]
+			mDy, mDyXh := float32(k.sumDy[c]/n), float32(k.sumDyXh[c]/n)
 			for s := 0; s < k.batch; s++ {
 				off := (s*k.c + c) * k.plane
-				for j := off; j < off+k.plane; j++ {
-					sumDy += float64(dy[j])
-					sumDyXh += float64(dy[j]) * float64(k.xhat[j])
-				}
-			}
-			switch i {
-			case 1:
-				dx[c] = float32(sumDyXh)
-			case 2:
-				dx[c] = float32(sumDy)
-			case 0:
-				a := gamma[c] * k.invStd[c]
-				mDy, mDyXh := float32(sumDy/n), float32(sumDyXh/n)
-				for s := 0; s < k.batch; s++ {
-					off := (s*k.c + c) * k.plane
-					for j := off; j < off+k.plane; j++ {
-						dx[j] = a * (dy[j] - mDy - k.xhat[j]*mDyXh)
-					}
+				xh := k.xhat[off : off+k.plane]
+				d := dx[off : off+k.plane]
+				for j, g := range dy[off : off+k.plane] {
+					d[j] = a * (g - mDy - xh[j]*mDyXh)
 				}
 			}
 		}

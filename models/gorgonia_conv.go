@@ -18,9 +18,16 @@ type convKernel struct {
 	identity         bool        // 1×1, stride 1, no padding: the sample is its own im2col matrix
 	cols             [][]float32 // per worker
 	partial          [][]float32 // per worker ∂W accumulators
+	// saved holds every sample's im2col matrix from the forward pass for ∂W, when training and
+	// it fits in convSaveBytes; otherwise ∂W lowers the samples again.
+	saved []float32
 }
 
-func newConvKernel(batch int, in, out []int, nd *Node, inputGrad bool) *convKernel {
+// convSaveBytes bounds the im2col matrices one training convolution keeps between its forward
+// and backward passes.
+const convSaveBytes = 64 << 20
+
+func newConvKernel(batch int, in, out []int, nd *Node, training, inputGrad bool) *convKernel {
 	w := nd.Params["weight"]
 	sh, sw := nd.Attr.stride()
 	dh, dw := nd.Attr.dilation()
@@ -29,6 +36,9 @@ func newConvKernel(batch int, in, out []int, nd *Node, inputGrad bool) *convKern
 			PT: nd.Attr.Pad[0], PL: nd.Attr.Pad[1], DH: dh, DW: dw, OH: out[1], OW: out[2]}}
 	k.identity = k.g.KH == 1 && k.g.KW == 1 && sh == 1 && sw == 1 && k.g.PT == 0 && k.g.PL == 0 &&
 		k.g.OH == k.g.H && k.g.OW == k.g.W
+	if size := batch * k.kdim() * k.plane(); training && !k.identity && size*4 <= convSaveBytes {
+		k.saved = make([]float32, size)
+	}
 	workers := runtime.GOMAXPROCS(0)
 	k.cols = make([][]float32, workers)
 	k.partial = make([][]float32, workers)
@@ -40,11 +50,20 @@ func (k *convKernel) plane() int { return k.g.OH * k.g.OW }
 
 func (k *convKernel) needsGrad(i int) bool { return i > 0 || k.inputGrad }
 
-// col returns worker w's im2col matrix of sample s of x.
-func (k *convKernel) col(w int, x []float32, s int) []float32 {
+// col returns the im2col matrix of sample s of x, lowering it into worker w's buffer unless the
+// sample's saved matrix is wanted (fromSaved) and available.
+func (k *convKernel) col(w int, x []float32, s int, fromSaved bool) []float32 {
 	xs := x[s*k.cin*k.g.H*k.g.W : (s+1)*k.cin*k.g.H*k.g.W]
 	if k.identity {
 		return xs
+	}
+	if k.saved != nil {
+		size := k.kdim() * k.plane()
+		c := k.saved[s*size : (s+1)*size]
+		if !fromSaved {
+			kernel.Im2col(c, xs, k.cin, k.g)
+		}
+		return c
 	}
 	if k.cols[w] == nil {
 		k.cols[w] = make([]float32, k.kdim()*k.plane())
@@ -75,7 +94,7 @@ func (k *convKernel) forward(y []float32, in [][]float32) {
 	kd, p := k.kdim(), k.plane()
 	k.eachSample(func(w, s int) {
 		ys := y[s*k.cout*p : (s+1)*k.cout*p]
-		kernel.Gemm(false, false, k.cout, p, kd, 1, wt, kd, k.col(w, x, s), p, 0, ys, p)
+		kernel.Gemm(false, false, k.cout, p, kd, 1, wt, kd, k.col(w, x, s, false), p, 0, ys, p)
 		if k.bias {
 			for o, b := range in[2][:k.cout] {
 				row := ys[o*p : (o+1)*p]
@@ -116,7 +135,7 @@ func (k *convKernel) backward(i int, dx []float32, in [][]float32, _, dy []float
 				clear(k.partial[w])
 				used[w] = true
 			}
-			kernel.Gemm(false, true, k.cout, kd, p, 1, dy[s*k.cout*p:], p, k.col(w, x, s), p, 1, k.partial[w], kd)
+			kernel.Gemm(false, true, k.cout, kd, p, 1, dy[s*k.cout*p:], p, k.col(w, x, s, true), p, 1, k.partial[w], kd)
 		})
 		clear(dx)
 		for w, ok := range used {

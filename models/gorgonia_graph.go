@@ -129,7 +129,7 @@ func buildGGraph(n *Net, ps *paramStore, batch int, training bool) (*gGraph, err
 			if nd.Attr.groups() != 1 {
 				return nil, fmt.Errorf("models: training: node %d %q: grouped convolution is not supported", i, nd.Name)
 			}
-			k = newConvKernel(batch, in, out, nd, inGrad)
+			k = newConvKernel(batch, in, out, nd, training, inGrad)
 		case OpBatchNorm:
 			k = newBNKernel(batch, in, nd, ps.data[paramKey{i, "mean"}], ps.data[paramKey{i, "var"}], training, inGrad)
 		case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU:

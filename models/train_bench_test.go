@@ -30,7 +30,11 @@ func TestTrainWorkloads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hist, err := Train(context.Background(), net, train, nil, TrainConfig{UntilFit: true, MaxEpochs: epochs}, nil)
+		hist, err := Train(context.Background(), net, train, nil, TrainConfig{UntilFit: true, MaxEpochs: epochs}, func(p Progress) {
+			if p.Done != nil {
+				t.Logf("%s epoch %d: %+v", w, p.Epoch, *p.Done)
+			}
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,8 +48,8 @@ func TestTrainWorkloads(t *testing.T) {
 		}
 		var ru syscall.Rusage
 		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		fmt.Printf("impl=surfscope workload=%s metric=%.3f unit=s/epoch epochs_to_100=%s peak_rss_mb=%d train_acc=%.4f\n",
-			w, median(times), reached, ru.Maxrss/1024, hist[len(hist)-1].TrainAcc)
+		fmt.Printf("impl=surfscope workload=%s metric=%.3f unit=s/epoch epochs_to_100=%s peak_rss_mb=%d train_acc=%.4f gates=%v\n",
+			w, median(times), reached, ru.Maxrss/1024, hist[len(hist)-1].TrainAcc, hist[len(hist)-1].Gates)
 	}
 }
 
@@ -57,6 +61,10 @@ func workloadNet(name string) (*Net, int, error) {
 	case "cnn-train":
 		n, err := NewCNN(CNNConfig{Input: [3]int{1, 28, 28}, Classes: 10, Channels: []int{16, 32}}, 0)
 		return n, 3, err
+	}
+	if kind, ok := strings.CutPrefix(name, "resnet8-"); ok {
+		n, err := NewResNet(ResNetConfig{Input: [3]int{1, 28, 28}, Classes: 10, Shortcut: Shortcut(kind)}, 0)
+		return n, 30, err
 	}
 	return nil, 0, fmt.Errorf("unknown workload %q", name)
 }
@@ -79,7 +87,7 @@ func median(v []float64) float64 {
 // BenchmarkTrainStep times one training step (forward, gradients, Adam) of each workload net on
 // a batch of 128.
 func BenchmarkTrainStep(b *testing.B) {
-	for _, w := range []string{"mlp-train", "cnn-train"} {
+	for _, w := range []string{"mlp-train", "cnn-train", "resnet8-add"} {
 		b.Run(w, func(b *testing.B) {
 			net, _, err := workloadNet(w)
 			if err != nil {
@@ -102,6 +110,7 @@ func BenchmarkTrainStep(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu0 := cpuSeconds()
 			for i := 0; i < b.N; i++ {
 				if err := g.run(); err != nil {
 					b.Fatal(err)
@@ -111,6 +120,15 @@ func BenchmarkTrainStep(b *testing.B) {
 				}
 				opt.step(params, grads, 1e-3)
 			}
+			// CPU time per step is steadier than wall time on a shared machine.
+			b.ReportMetric((cpuSeconds()-cpu0)*1e3/float64(b.N), "cpu-ms/op")
 		})
 	}
+}
+
+// cpuSeconds returns the user and system CPU time of the process so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
