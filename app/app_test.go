@@ -158,3 +158,75 @@ func same(a, b *image.RGBA) bool {
 	}
 	return true
 }
+
+func TestGalleryPicksAProbe(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	waitFor(t, "the gallery", 10*time.Second, func() bool { return u.Gallery.Len() == galleryLimit })
+	waitFor(t, "predictions", 10*time.Second, func() bool {
+		u.Gallery.mu.Lock()
+		defer u.Gallery.mu.Unlock()
+		return len(u.Gallery.preds) == galleryLimit
+	})
+	u.Tabs.SelectIndex(1)
+	u.Kind.SetSelectedIndex(1) // mixup line: two images
+	u.Gallery.Tap(5)
+	if u.Probe.Text != "data:0,1,2" {
+		t.Fatalf("one pick of two changed the probe to %q", u.Probe.Text)
+	}
+	u.Gallery.Tap(9)
+	if u.Probe.Text != "mixup:5,9" {
+		t.Fatalf("probe %q after picking 5 and 9 for a mixup line", u.Probe.Text)
+	}
+	if u.Tabs.SelectedIndex() != 0 {
+		t.Error("picking the last image did not switch to the surface")
+	}
+	u.Kind.SetSelectedIndex(0)
+	for _, i := range []int{3, 4, 8} {
+		u.Gallery.Tap(i)
+	}
+	if u.Probe.Text != "data:3,4,8" {
+		t.Fatalf("probe %q after picking 3, 4, 8 for a data plane", u.Probe.Text)
+	}
+	waitFor(t, "the picked plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.String() == "data:3,4,8" })
+	if cmd := u.Command(); !strings.Contains(cmd, "--probe data:3,4,8") || !strings.Contains(cmd, "--data sample") {
+		t.Errorf("command line %q does not reproduce the view", cmd)
+	}
+	u.copyCommand()
+	if got := u.App.Clipboard().Content(); got != u.Command() {
+		t.Errorf("clipboard %q", got)
+	}
+}
+
+func TestPreferencesRemembered(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	u.setTheme("light")
+	if got := u.App.Preferences().String(prefTheme); got != "light" {
+		t.Errorf("theme preference %q", got)
+	}
+	u.rememberModel("/tmp/a.safetensors")
+	u.rememberModel("/tmp/b.onnx")
+	u.rememberModel("/tmp/a.safetensors")
+	if r := u.recentModels(); len(r) != 2 || r[0] != "/tmp/a.safetensors" || r[1] != "/tmp/b.onnx" {
+		t.Errorf("recent models %v", r)
+	}
+	u.Data.SetSelected("fashion")
+	waitFor(t, "Fashion-MNIST", 60*time.Second, func() bool { return u.Session.Snapshot().Data == "fashion" })
+	if u.App.Preferences().String(prefData) != "fashion" {
+		t.Error("the data set chosen is not remembered")
+	}
+	if !strings.Contains(u.Window.Title(), "fashion") {
+		t.Errorf("title %q", u.Window.Title())
+	}
+}
+
+func TestOpenModelErrorShowsDialogNotCrash(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	u.openModel("/nonexistent/model.onnx")
+	waitFor(t, "the error", 10*time.Second, func() bool { return strings.Contains(u.Status.Text, "model.onnx") })
+	if u.Session.Snapshot().ModelSource != "embedded MLP" {
+		t.Error("a failed open replaced the model")
+	}
+}

@@ -188,3 +188,33 @@ func (s *Session) Close() {
 	s.mu.Unlock()
 	s.jobs.Wait()
 }
+
+// Predictions returns the current model's predicted class for the first n test images (fewer if
+// the split is smaller), or nil without a model or data.
+func (s *Session) Predictions(n int) []int {
+	s.mu.Lock()
+	ev, test := s.eval, s.test
+	s.mu.Unlock()
+	if ev == nil || test == nil {
+		return nil
+	}
+	n = min(n, test.Len())
+	k := ev.NumClasses()
+	preds := make([]int, n)
+	const chunk = 256
+	var out []float32
+	for lo := 0; lo < n; lo += chunk {
+		m := min(chunk, n-lo)
+		out = ev.Forward(out, test.Images[lo*test.ImageSize():(lo+m)*test.ImageSize()], m)
+		for r := 0; r < m; r++ {
+			best := 0
+			for c := 1; c < k; c++ {
+				if out[r*k+c] > out[r*k+best] {
+					best = c
+				}
+			}
+			preds[lo+r] = best
+		}
+	}
+	return preds
+}

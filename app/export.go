@@ -1,0 +1,119 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/surface"
+)
+
+// exportSizes are the screenshot resolutions offered.
+var exportSizes = map[string]image.Point{
+	"1280x800": {1280, 800}, "1920x1080": {1920, 1080}, "2560x1440": {2560, 1440}, "3840x2160 (4K)": {3840, 2160},
+}
+
+// exportPNG renders the current view at a chosen resolution and saves it where the user says.
+func (u *UI) exportPNG() {
+	scene, ok := u.View.Scene()
+	if !ok {
+		u.showError(errors.New("nothing to export yet"))
+		return
+	}
+	size := widget.NewSelect([]string{"1280x800", "1920x1080", "2560x1440", "3840x2160 (4K)"}, nil)
+	size.SetSelected("1920x1080")
+	dialog.ShowForm("Export PNG", "Choose file…", "Cancel", []*widget.FormItem{widget.NewFormItem("Size", size)}, func(ok bool) {
+		if !ok {
+			return
+		}
+		px := exportSizes[size.Selected]
+		u.saveDialog("surface.png", func(path string) {
+			img := image.NewRGBA(image.Rect(0, 0, px.X, px.Y))
+			scene := scene
+			scene.Samples = 16
+			if err := u.renderer.Render(img, &scene); err != nil {
+				u.showError(err)
+				return
+			}
+			if err := render.WritePNG(path, img); err != nil {
+				u.showError(err)
+				return
+			}
+			u.setStatus(fmt.Sprintf("saved %s (%dx%d)", path, px.X, px.Y))
+		})
+	}, u.Window)
+}
+
+// exportNPY saves the sampled logits as a NumPy file.
+func (u *UI) exportNPY() {
+	g := u.Session.Snapshot().Grid
+	if g == nil {
+		u.showError(errors.New("nothing sampled yet"))
+		return
+	}
+	u.saveDialog("grid.npy", func(path string) {
+		if err := surface.WriteNPY(path, g.Shape(), g.Values); err != nil {
+			u.showError(err)
+			return
+		}
+		u.setStatus(fmt.Sprintf("saved %s %v", path, g.Shape()))
+	})
+}
+
+// saveDialog asks for a file name and runs save with its path in the background.
+func (u *UI) saveDialog(name string, save func(path string)) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		go save(path)
+	}, u.Window)
+	d.SetFileName(name)
+	d.Show()
+}
+
+// Command returns the command line that reproduces the current view headless.
+func (u *UI) Command() string {
+	s := u.Session.Snapshot()
+	args := []string{"surfscope", "render"}
+	if src := u.modelPath(); src != "" {
+		args = append(args, "--model", quote(src))
+	}
+	args = append(args, "--data", quote(s.Data), "--probe", s.Spec.String(),
+		"--grid", fmt.Sprint(s.Sizes.Grid))
+	if k := u.Class.SelectedIndex(); k >= 0 {
+		args = append(args, "--class", fmt.Sprint(k))
+	}
+	if !u.Contours.Checked {
+		args = append(args, "--contours", "0")
+	}
+	return strings.Join(append(args, "--out", "shot.png"), " ")
+}
+
+func (u *UI) modelPath() string {
+	if r := u.recentModels(); len(r) > 0 && u.Session.Snapshot().ModelSource == modelName(r[0]) {
+		return r[0]
+	}
+	return ""
+}
+
+func (u *UI) copyCommand() {
+	cmd := u.Command()
+	u.App.Clipboard().SetContent(cmd)
+	u.Status.SetText("copied: " + cmd)
+}
+
+func quote(s string) string {
+	if strings.ContainsAny(s, " \t'\"$\\") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}

@@ -1,0 +1,123 @@
+package app
+
+import (
+	"fmt"
+	"image/color"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/surfscope/surfscope/render"
+)
+
+// Preference keys.
+const (
+	prefData   = "data"
+	prefTheme  = "theme"
+	prefRecent = "recentModels"
+	maxRecent  = 8
+)
+
+func (u *UI) mainMenu() *fyne.MainMenu {
+	openModel := fyne.NewMenuItem("Open Model…", u.showOpenModel)
+	openModel.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	recent := fyne.NewMenuItem("Open Recent", nil)
+	recent.ChildMenu = fyne.NewMenu("", u.recentItems()...)
+	exportPNG := fyne.NewMenuItem("Export PNG…", u.exportPNG)
+	exportPNG.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	exportNPY := fyne.NewMenuItem("Export Grid (NPY)…", u.exportNPY)
+	copyCmd := fyne.NewMenuItem("Copy Command Line", u.copyCommand)
+	copyCmd.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	file := fyne.NewMenu("File", openModel, recent,
+		fyne.NewMenuItem("Open Data Folder…", u.showOpenDataFolder),
+		fyne.NewMenuItemSeparator(), exportPNG, exportNPY, copyCmd)
+	reset := fyne.NewMenuItem("Reset Camera", func() { u.View.SetCamera(render.Camera{}) })
+	reset.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
+	resample := fyne.NewMenuItem("Sample Again", u.resample)
+	resample.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	view := fyne.NewMenu("View", reset, resample, fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Light Theme", func() { u.setTheme("light") }),
+		fyne.NewMenuItem("Dark Theme", func() { u.setTheme("dark") }))
+	help := fyne.NewMenu("Help", fyne.NewMenuItem("About surfscope", u.showAbout))
+	for _, item := range []*fyne.MenuItem{openModel, exportPNG, copyCmd, reset, resample} {
+		if sc, ok := item.Shortcut.(*desktop.CustomShortcut); ok {
+			action := item.Action
+			u.Window.Canvas().AddShortcut(sc, func(fyne.Shortcut) { action() })
+		}
+	}
+	return fyne.NewMainMenu(file, view, help)
+}
+
+// recentModels returns the remembered model files, newest first.
+func (u *UI) recentModels() []string {
+	return u.App.Preferences().StringListWithFallback(prefRecent, nil)
+}
+
+func (u *UI) rememberModel(path string) {
+	list := []string{path}
+	for _, p := range u.recentModels() {
+		if p != path && len(list) < maxRecent {
+			list = append(list, p)
+		}
+	}
+	u.App.Preferences().SetStringList(prefRecent, list)
+	fyne.Do(func() { u.Window.SetMainMenu(u.mainMenu()) })
+}
+
+func (u *UI) recentItems() []*fyne.MenuItem {
+	var items []*fyne.MenuItem
+	for _, p := range u.recentModels() {
+		items = append(items, fyne.NewMenuItem(p, func() { u.openModel(p) }))
+	}
+	if len(items) == 0 {
+		none := fyne.NewMenuItem("(none)", nil)
+		none.Disabled = true
+		items = append(items, none)
+	}
+	return items
+}
+
+func (u *UI) setTheme(name string) {
+	u.App.Preferences().SetString(prefTheme, name)
+	applyTheme(u.App, name)
+}
+
+// applyTheme switches between the light and dark variants of Fyne's theme.
+func applyTheme(a fyne.App, name string) {
+	v := theme.VariantDark
+	if name == "light" {
+		v = theme.VariantLight
+	}
+	a.Settings().SetTheme(&variantTheme{Theme: theme.DefaultTheme(), variant: v})
+}
+
+// variantTheme is the default theme held to one variant.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t *variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}
+
+func (u *UI) showAbout() {
+	versions := []string{"Go " + strings.TrimPrefix(runtime.Version(), "go")}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			switch d.Path {
+			case "fyne.io/fyne/v2", "gonum.org/v1/gonum", "gorgonia.org/gorgonia", "github.com/go-gl/gl":
+				versions = append(versions, d.Path+" "+d.Version)
+			}
+		}
+	}
+	dialog.ShowInformation("About surfscope", fmt.Sprintf(
+		"surfscope %s\n\nWhat does a network that fits its training set perfectly learn?\n"+
+			"Samples a network on planes and lines through input space and draws the surfaces.\n\n"+
+			"Renderer: %s\n%s", u.App.Metadata().Version, u.renderer.Name(), strings.Join(versions, "\n")), u.Window)
+}

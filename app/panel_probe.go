@@ -1,0 +1,137 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/surface"
+)
+
+// probeKinds maps the kind names shown to the spec kinds, with the number of images each takes.
+var probeKinds = []struct {
+	label, kind string
+	images      int
+}{
+	{"Data plane (3 images)", "data", 3},
+	{"Mixup line (2 images)", "mixup", 2},
+	{"Flip plane (1 image)", "flip", 1},
+	{"Random plane (1 image)", "random", 1},
+}
+
+func (u *UI) buildProbe() {
+	var labels []string
+	for _, k := range probeKinds {
+		labels = append(labels, k.label)
+	}
+	u.Kind = widget.NewSelect(labels, func(string) { u.picks = nil })
+	u.Kind.SetSelectedIndex(0)
+	u.Probe = widget.NewEntry()
+	u.Probe.SetText(u.opts.Probe)
+	u.Probe.OnSubmitted = func(string) { u.resample() }
+	u.Seed = widget.NewEntry()
+	u.Seed.SetText("1")
+	u.Grid = widget.NewSelect([]string{"32", "64", "128", "256"}, func(string) { u.resample() })
+	u.SampleBtn = widget.NewButton("Sample", u.resample)
+	u.SampleBar = widget.NewProgressBar()
+}
+
+// pick adds gallery image i to the images of the next probe of the chosen kind; once there are
+// enough, the probe is written into the entry and sampled.
+func (u *UI) pick(i int) {
+	k := probeKinds[max(u.Kind.SelectedIndex(), 0)]
+	u.picks = append(u.picks, i)
+	if len(u.picks) > k.images {
+		u.picks = u.picks[len(u.picks)-k.images:]
+	}
+	if len(u.picks) < k.images {
+		u.Status.SetText(fmt.Sprintf("%s: picked #%v, pick %d more", k.label, u.picks, k.images-len(u.picks)))
+		return
+	}
+	spec := projection.Spec{Kind: k.kind, Images: append([]int(nil), u.picks...)}
+	if k.images == 1 {
+		seed, _ := strconv.ParseUint(strings.TrimSpace(u.Seed.Text), 10, 64)
+		spec.Seed = seed
+	}
+	u.picks = nil
+	u.Probe.SetText(spec.String())
+	u.resample()
+	u.Tabs.SelectIndex(0)
+}
+
+func (u *UI) sizes() projection.Sizes {
+	n := 64
+	fmt.Sscan(u.Grid.Selected, &n)
+	return projection.Sizes{Grid: n, Points: 4 * n}
+}
+
+// resample samples the probe in the entry on the current model, cancelling a sample in flight.
+func (u *UI) resample() {
+	spec, err := projection.ParseSpec(strings.TrimSpace(u.Probe.Text))
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	u.SampleBar.SetValue(0)
+	u.Status.SetText("sampling " + spec.String() + "…")
+	u.Session.Sample(spec, u.sizes(), func(done, total int) {
+		fyne.Do(func() { u.SampleBar.SetValue(float64(done) / float64(total)) })
+	}, func(g *surface.Grid, err error) {
+		fyne.Do(func() {
+			if errors.Is(err, context.Canceled) {
+				return
+			}
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			u.updateClasses(g)
+			u.showGrid()
+			u.Status.SetText(fmt.Sprintf("%s: %dx%d grid sampled", spec, g.NX, g.NY))
+		})
+	})
+}
+
+// updateClasses fills the height choice with the classes, choosing the first anchor's class.
+func (u *UI) updateClasses(g *surface.Grid) {
+	s := u.Session.Snapshot()
+	opts := make([]string, g.K)
+	for k := range opts {
+		opts[k] = fmt.Sprintf("logit %d", k)
+		if s.Test != nil && s.Test.ClassName(k) != strconv.Itoa(k) {
+			opts[k] += " (" + s.Test.ClassName(k) + ")"
+		}
+	}
+	k := 0
+	if s.Test != nil && len(s.Spec.Images) > 0 && s.Spec.Images[0] < s.Test.Len() {
+		k = s.Test.Labels[s.Spec.Images[0]]
+	}
+	u.Class.Options = opts
+	u.Class.Selected = opts[k]
+	u.Class.Refresh()
+}
+
+// showGrid hands the current grid to the view as a scene.
+func (u *UI) showGrid() {
+	s := u.Session.Snapshot()
+	k := u.Class.SelectedIndex()
+	if s.Grid == nil || k < 0 || k >= s.Grid.K || s.Grid.NY < 2 {
+		return
+	}
+	contours := 0
+	if u.Contours.Checked {
+		contours = 12
+	}
+	u.View.SetScene(render.Scene{
+		Field:    s.Grid.Channel(k),
+		Contours: contours,
+		Title:    fmt.Sprintf("%s on %s", u.Class.Selected, s.Spec),
+	})
+}
