@@ -54,6 +54,9 @@ func (c *cpuBackend) surface(dst *image.RGBA, f *frame) error {
 		pix, stride, off = c.buf, 4*w, 0
 	}
 	bg := f.st.bg
+	if f.transparent {
+		bg.A = 0
+	}
 	parallel(len(c.r.bands), func(b int) {
 		y0 := b * rowsPerBand
 		y1 := min(y0+rowsPerBand, h)
@@ -63,7 +66,7 @@ func (c *cpuBackend) surface(dst *image.RGBA, f *frame) error {
 				i := y*w + x
 				q := p[4*x : 4*x+4 : 4*x+4]
 				if c.r.tri[i] < 0 {
-					q[0], q[1], q[2], q[3] = bg.R, bg.G, bg.B, 255
+					q[0], q[1], q[2], q[3] = bg.R, bg.G, bg.B, bg.A
 					continue
 				}
 				col := c.shadePixel(sh, i, x, y)

@@ -32,6 +32,9 @@ func (g *glBackend) surface(dst *image.RGBA, f *frame) error {
 		g.lut, g.lutOf = f.st.cmap.bytes(), f.st.cmap
 	}
 	bg := f.st.bg
+	if f.transparent {
+		bg.A = 0
+	}
 	fr := &gl.Frame{
 		Width: f.w, Height: f.h, Samples: f.st.samples,
 		Vertices: f.mesh.verts, Indices: f.mesh.idx,
@@ -42,7 +45,7 @@ func (g *glBackend) surface(dst *image.RGBA, f *frame) error {
 		WireStep:     float32(f.st.step),
 		LineWidth:    [3]float32{contourHalfWidth, wireHalfWidth, boundaryHalfWidth},
 		LUT:          g.lut,
-		Background:   [4]float32{float32(bg.R) / 255, float32(bg.G) / 255, float32(bg.B) / 255, 1},
+		Background:   [4]float32{float32(bg.R) / 255, float32(bg.G) / 255, float32(bg.B) / 255, float32(bg.A) / 255},
 	}
 	if f.scene.Wireframe {
 		fr.WireStyle = wireStyle

@@ -26,6 +26,13 @@ func layoutFor(f *frame) layout {
 		l.top = 2.2 * l.titleSize
 		l.region[3] = 1 - 2*l.top/float64(f.h)
 	}
+	if f.scene.Axes && f.scene.View == ViewSurface { // room for tick values and names
+		mx, my := 2*4.5*l.fontSize/float64(f.w), 2*3.5*l.fontSize/float64(f.h)
+		l.region[0] += mx
+		l.region[1] -= mx
+		l.region[2] += my
+		l.region[3] -= 0.5 * my
+	}
 	if f.scene.ColorBar && f.scene.View != ViewLines && f.w > 0 {
 		var cb colorBar
 		var taken float64

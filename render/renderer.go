@@ -24,6 +24,9 @@ type frame struct {
 	w, h  int
 	lay   layout
 	plot  *plotArea // the 2D plot's area, for the heatmap and line views
+	// transparent asks the backend for alpha 0 where there is no surface
+	// (and coverage at its edges), for compositing over the axes' panes
+	transparent bool
 }
 
 // renderer is the Renderer of both backends: it prepares frames, lets the
@@ -63,7 +66,7 @@ func (r *renderer) Render(dst *image.RGBA, s *Scene) error {
 	}
 	switch s.View {
 	case ViewSurface:
-		err = r.b.surface(dst, f)
+		err = r.drawSurface(dst, f)
 	case ViewHeatmap:
 		err = drawHeatmap(dst, f)
 	case ViewLines:
@@ -75,6 +78,25 @@ func (r *renderer) Render(dst *image.RGBA, s *Scene) error {
 		return err
 	}
 	return drawOverlays(dst, f)
+}
+
+// drawSurface lets the backend draw the surface; with Axes it draws the
+// panes first and composites the surface (drawn with coverage in alpha)
+// over them.
+func (r *renderer) drawSurface(dst *image.RGBA, f *frame) error {
+	if !f.scene.Axes {
+		return r.b.surface(dst, f)
+	}
+	under := image.NewRGBA(dst.Bounds())
+	fill(under, f.st.bg)
+	drawPanes(under, f)
+	f.transparent = true
+	if err := r.b.surface(dst, f); err != nil {
+		return err
+	}
+	composite(dst, under, f.st.bg)
+	drawAxisLabels(dst, f)
+	return nil
 }
 
 // prepare resolves the scene's defaults, builds the mesh and sets up the

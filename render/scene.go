@@ -67,8 +67,11 @@ type Scene struct {
 	MarkerEdges bool
 	// Legend names the curves of the line view, in row order.
 	Legend []string
-	// XLabel and YLabel name the axes of the 2D views.
-	XLabel, YLabel string
+	// Axes draws, in the 3D view, the floor and back walls of the box with
+	// grid lines, tick values along its edges and the axis names.
+	Axes bool
+	// XLabel, YLabel and ZLabel name the axes (ZLabel: the 3D view's height).
+	XLabel, YLabel, ZLabel string
 	// Background fills the picture; nil means white. Text and axes are drawn
 	// dark on light backgrounds and light on dark ones.
 	Background color.Color
