@@ -10,6 +10,9 @@ import (
 // supersamples where GL multisamples).
 func NewCPU() Renderer { return &renderer{b: &cpuBackend{}} }
 
+// maxCPUSamples bounds the supersampled buffer (about 20 bytes a sample).
+const maxCPUSamples = 1 << 26
+
 // cpuBackend draws the surface with raster; its buffers are reused.
 type cpuBackend struct {
 	r   raster
@@ -29,6 +32,9 @@ func (c *cpuBackend) close() error { return nil }
 // direction and box-filters it down.
 func (c *cpuBackend) surface(dst *image.RGBA, f *frame) error {
 	ss := max(int(math.Round(math.Sqrt(float64(f.st.samples)))), 1)
+	for ss > 1 && f.w*f.h*ss*ss > maxCPUSamples {
+		ss-- // huge pictures: fewer samples rather than gigabytes of buffers
+	}
 	w, h := f.w*ss, f.h*ss
 	c.r.setup(f.mesh, f.view.mvp, w, h)
 	c.r.visibility()

@@ -17,6 +17,11 @@ type targets struct {
 // ensure (re)creates the framebuffers for a w x h frame with the given
 // number of samples, clamped to GL_MAX_SAMPLES.
 func (t *targets) ensure(w, h, samples int) error {
+	var size int32
+	ogl.GetIntegerv(ogl.MAX_RENDERBUFFER_SIZE, &size)
+	if w > int(size) || h > int(size) {
+		return fmt.Errorf("gl: frame %dx%d is larger than GL_MAX_RENDERBUFFER_SIZE %d", w, h, size)
+	}
 	var max int32
 	ogl.GetIntegerv(ogl.MAX_SAMPLES, &max)
 	if samples > int(max) {
