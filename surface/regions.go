@@ -1,0 +1,247 @@
+package surface
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/projection"
+)
+
+// Linear regions. A net built from dense and convolution layers, ReLU, leaky ReLU, clip, max
+// pooling, average pooling and sums is piecewise linear in its input: on each set of inputs that
+// share one activation pattern — the on/off state of every ReLU unit, the piece of every clip, the
+// winning position of every max-pool window — it is a single affine map (Montúfar et al., "On the
+// Number of Linear Regions of Deep Neural Networks", NeurIPS 2014; Hanin & Rolnick, "Deep ReLU
+// Networks Have Surprisingly Few Activation Patterns", NeurIPS 2019). Where a multiplicative merge
+// (OpMul) multiplies two such branches, the pieces are polynomials instead, but the pattern still
+// fixes the piece. Sigmoid, tanh, GELU and softmax inside the net are smooth and have no pieces.
+//
+// LinearRegions evaluates the pattern at every grid point of a probe, hashes it (64-bit maphash of
+// one byte per unit: collisions among the P distinct patterns of a grid have probability about
+// P²/2⁶⁵) and labels the 4-connected components of equal patterns (2-connected along a line).
+// Two regions with the same pattern that do not touch on the grid count twice as regions and once as
+// patterns.
+
+// RegionMap is the outcome of LinearRegions.
+type RegionMap struct {
+	// Labels numbers the connected regions 0 … Regions−1 in the order the grid is scanned (rows of
+	// constant t, s increasing).
+	Labels *Field
+	// Regions is the number of connected regions, Patterns the number of distinct patterns.
+	Regions, Patterns int
+	// Units is the number of pattern entries per point (ReLU units, clip units, pool windows).
+	Units int
+}
+
+// patternSource is one node whose input decides part of the pattern.
+type patternSource struct {
+	op    models.Op
+	attr  models.Attr
+	shape []int // shape of the node's input
+	ev    *models.Evaluator
+	size  int
+}
+
+// LinearRegions computes the activation-pattern map of net over the grid of probe p. progress,
+// when not nil, is called with the points done so far. It returns an error for a net with smooth
+// activations, and ctx's error when ctx is cancelled.
+func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, progress func(done, total int)) (*RegionMap, error) {
+	srcs, units, err := patternSources(net)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Origin) != net.InputSize() {
+		return nil, fmt.Errorf("surface: linear regions: probe points have %d values, the net takes %d", len(p.Origin), net.InputSize())
+	}
+	nx, ny := p.Dims()
+	total := nx * ny
+	hashes := make([]uint64, total)
+	const chunk = 64
+	pattern := make([]byte, chunk*units)
+	coef := make([]float32, chunk*len(p.Dirs))
+	var out []float32
+	seed := maphash.MakeSeed()
+	for lo := 0; lo < total; lo += chunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n := min(chunk, total-lo)
+		for q := 0; q < n; q++ {
+			p.Coef(coef[q*len(p.Dirs):], lo+q)
+		}
+		off := 0
+		for _, s := range srcs {
+			out = s.ev.ForwardAffine(out, p.Origin, p.Dirs, coef[:n*len(p.Dirs)], n)
+			for q := 0; q < n; q++ {
+				s.encode(pattern[q*units+off:], out[q*s.size:(q+1)*s.size])
+			}
+			off += s.units()
+		}
+		for q := 0; q < n; q++ {
+			hashes[lo+q] = maphash.Bytes(seed, pattern[q*units:(q+1)*units])
+		}
+		if progress != nil {
+			progress(lo+n, total)
+		}
+	}
+	labels, regions := components(hashes, nx, ny)
+	distinct := map[uint64]bool{}
+	for _, h := range hashes {
+		distinct[h] = true
+	}
+	f := NewField(nx, ny, p.S, p.T)
+	for k, l := range labels {
+		f.Values[k] = float32(l)
+	}
+	return &RegionMap{Labels: f, Regions: regions, Patterns: len(distinct), Units: units}, nil
+}
+
+// patternSources returns, for every piecewise-linear node of net, an evaluator of its input (the
+// net cut after the node's input, flattened), and the number of pattern bytes per point.
+func patternSources(net *models.Net) ([]*patternSource, int, error) {
+	shapes, err := net.Shapes()
+	if err != nil {
+		return nil, 0, err
+	}
+	var srcs []*patternSource
+	units := 0
+	last := len(net.Nodes) - 1
+	for i, nd := range net.Nodes {
+		switch nd.Op {
+		case models.OpReLU, models.OpLeakyReLU, models.OpClip, models.OpMaxPool:
+		case models.OpSigmoid, models.OpTanh, models.OpGELU:
+			return nil, 0, fmt.Errorf("surface: linear regions: node %d %q (%s) is smooth; regions are defined for piecewise-linear nets", i, nd.Name, nd.Op)
+		case models.OpSoftmax:
+			if i != last {
+				return nil, 0, fmt.Errorf("surface: linear regions: node %d %q is a softmax inside the net", i, nd.Name)
+			}
+			continue
+		default:
+			continue
+		}
+		in := nd.Inputs[0]
+		size := 1
+		for _, d := range shapes[in] {
+			size *= d
+		}
+		cut := &models.Net{Input: net.Input, Classes: size,
+			Nodes: append(append([]models.Node(nil), net.Nodes[:in+1]...), models.Node{Name: "pattern", Op: models.OpFlatten, Inputs: []int{in}})}
+		ev, err := models.NewEvaluator(cut)
+		if err != nil {
+			return nil, 0, fmt.Errorf("surface: linear regions: node %d %q: %v", i, nd.Name, err)
+		}
+		s := &patternSource{op: nd.Op, attr: nd.Attr, shape: shapes[in], ev: ev, size: size}
+		if nd.Op == models.OpMaxPool && nd.Attr.Kernel[0]*nd.Attr.Kernel[1] > 256 {
+			return nil, 0, fmt.Errorf("surface: linear regions: node %d %q: pool windows over 256 values", i, nd.Name)
+		}
+		srcs = append(srcs, s)
+		units += s.units()
+	}
+	if units == 0 {
+		return nil, 0, fmt.Errorf("surface: linear regions: the net has no ReLU, clip or max-pool units; it is affine (one region)")
+	}
+	return srcs, units, nil
+}
+
+// units returns the number of pattern bytes the source writes per point.
+func (s *patternSource) units() int {
+	if s.op != models.OpMaxPool {
+		return s.size
+	}
+	oh, ow := s.poolOut()
+	return s.shape[0] * oh * ow
+}
+
+func (s *patternSource) poolOut() (oh, ow int) {
+	a := s.attr
+	sh, sw := max(a.Stride[0], 1), max(a.Stride[1], 1)
+	oh = (s.shape[1]+a.Pad[0]+a.Pad[2]-a.Kernel[0])/sh + 1
+	ow = (s.shape[2]+a.Pad[1]+a.Pad[3]-a.Kernel[1])/sw + 1
+	return oh, ow
+}
+
+// encode writes one point's pattern bytes from the values x of the node's input.
+func (s *patternSource) encode(dst []byte, x []float32) {
+	switch s.op {
+	case models.OpReLU, models.OpLeakyReLU:
+		for k, v := range x {
+			dst[k] = b2u(v > 0)
+		}
+	case models.OpClip:
+		for k, v := range x {
+			dst[k] = b2u(v > s.attr.Min) + b2u(v > s.attr.Max)
+		}
+	case models.OpMaxPool:
+		a := s.attr
+		sh, sw := max(a.Stride[0], 1), max(a.Stride[1], 1)
+		H, W := s.shape[1], s.shape[2]
+		oh, ow := s.poolOut()
+		k := 0
+		for c := 0; c < s.shape[0]; c++ {
+			plane := x[c*H*W : (c+1)*H*W]
+			for oy := 0; oy < oh; oy++ {
+				for ox := 0; ox < ow; ox++ {
+					best, at := float32(0), -1
+					for ky := 0; ky < a.Kernel[0]; ky++ {
+						y := oy*sh - a.Pad[0] + ky
+						for kx := 0; kx < a.Kernel[1]; kx++ {
+							xx := ox*sw - a.Pad[1] + kx
+							if y < 0 || y >= H || xx < 0 || xx >= W {
+								continue
+							}
+							if v := plane[y*W+xx]; at < 0 || v > best {
+								best, at = v, ky*a.Kernel[1]+kx
+							}
+						}
+					}
+					dst[k] = byte(at)
+					k++
+				}
+			}
+		}
+	}
+}
+
+func b2u(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// components labels the 4-connected components of equal values of h on an nx×ny grid, numbering
+// them in scan order, and returns the labels and their count.
+func components(h []uint64, nx, ny int) ([]int, int) {
+	labels := make([]int, len(h))
+	for k := range labels {
+		labels[k] = -1
+	}
+	stack := []int{}
+	n := 0
+	for start := range h {
+		if labels[start] >= 0 {
+			continue
+		}
+		labels[start] = n
+		stack = append(stack[:0], start)
+		for len(stack) > 0 {
+			k := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			i, j := k%nx, k/nx
+			for _, nb := range [4][2]int{{i - 1, j}, {i + 1, j}, {i, j - 1}, {i, j + 1}} {
+				if nb[0] < 0 || nb[0] >= nx || nb[1] < 0 || nb[1] >= ny {
+					continue
+				}
+				q := nb[1]*nx + nb[0]
+				if labels[q] < 0 && h[q] == h[k] {
+					labels[q] = n
+					stack = append(stack, q)
+				}
+			}
+		}
+		n++
+	}
+	return labels, n
+}

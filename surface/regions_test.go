@@ -1,0 +1,124 @@
+package surface
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/projection"
+)
+
+// lineNet is a ReLU net on 1×1×2 inputs (x, y) with one hidden unit per line a·x + b·y + c = 0 and
+// one output summing them: its linear regions in the plane are the cells of that line arrangement.
+func lineNet(lines [][3]float32) *models.Net {
+	w, b := models.NewTensor(len(lines), 2), models.NewTensor(len(lines))
+	for i, l := range lines {
+		w.Data[2*i], w.Data[2*i+1], b.Data[i] = l[0], l[1], l[2]
+	}
+	out := models.NewTensor(1, len(lines))
+	for i := range out.Data {
+		out.Data[i] = 1
+	}
+	return &models.Net{Input: [3]int{1, 1, 2}, Classes: 1, Nodes: []models.Node{
+		{Op: models.OpInput},
+		{Op: models.OpFlatten, Inputs: []int{0}},
+		{Op: models.OpDense, Inputs: []int{1}, Params: map[string]*models.Tensor{"weight": w, "bias": b}},
+		{Op: models.OpReLU, Inputs: []int{2}},
+		{Op: models.OpDense, Inputs: []int{3}, Params: map[string]*models.Tensor{"weight": out}},
+	}}
+}
+
+// unitPlane is the plane through (0,0) with directions (1,0) and (0,1), coordinates in [−1, 1].
+func unitPlane(t *testing.T, n int) *projection.Probe {
+	p, err := projection.RandomPlane([3]int{1, 1, 2}, []float32{0, 0}, 1, n, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Origin = []float32{0, 0}
+	p.Dirs = [][]float32{{1, 0}, {0, 1}}
+	return p
+}
+
+func TestLinearRegionsOfLineArrangements(t *testing.T) {
+	cases := []struct {
+		name  string
+		lines [][3]float32
+		want  int
+	}{
+		// Three lines in general position through the square cut it into 7 cells.
+		{"three lines", [][3]float32{{1, 0, -0.1}, {0, 1, 0.2}, {1, 1, 0.3}}, 7},
+		// Two parallel lines and one across: 6 cells.
+		{"parallel", [][3]float32{{1, 0, -0.4}, {1, 0, 0.4}, {0, 1, 0.05}}, 6},
+		// A line outside the square changes nothing: 1 region.
+		{"outside", [][3]float32{{1, 0, 5}}, 1},
+	}
+	for _, c := range cases {
+		net := lineNet(c.lines)
+		rm, err := LinearRegions(context.Background(), net, unitPlane(t, 64), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rm.Regions != c.want || rm.Patterns != c.want || rm.Units != len(c.lines) {
+			t.Errorf("%s: %d regions, %d patterns, %d units; want %d regions and patterns", c.name, rm.Regions, rm.Patterns, rm.Units, c.want)
+		}
+	}
+	// The line y = 0.5 from x = −1 to 1 crosses x = 0.1 and x + y = −0.3 (at x = −0.8) and runs
+	// above y = −0.2: 3 segments.
+	net := lineNet([][3]float32{{1, 0, -0.1}, {0, 1, 0.2}, {1, 1, 0.3}})
+	line, _ := projection.MixupLine([3]int{1, 1, 2}, []float32{-1, 0.5}, []float32{1, 0.5}, 101, 0, 0)
+	rm, err := LinearRegions(context.Background(), net, line, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rm.Regions != 3 {
+		t.Errorf("line: %d segments, want 3", rm.Regions)
+	}
+}
+
+// TestLinearRegionsMaxPool: max(x, y) over a 1×2 window switches on the diagonal y = x; parallel
+// strips and a clip's three pieces are counted too.
+func TestLinearRegionsMaxPool(t *testing.T) {
+	net := &models.Net{Input: [3]int{1, 1, 2}, Classes: 1, Nodes: []models.Node{
+		{Op: models.OpInput},
+		{Op: models.OpMaxPool, Inputs: []int{0}, Attr: models.Attr{Kernel: [2]int{1, 2}, Stride: [2]int{1, 2}}},
+		{Op: models.OpFlatten, Inputs: []int{1}},
+	}}
+	rm, err := LinearRegions(context.Background(), net, unitPlane(t, 40), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rm.Regions != 2 || rm.Patterns != 2 {
+		t.Fatalf("max pool: %d regions %d patterns, want 2 and 2", rm.Regions, rm.Patterns)
+	}
+	// relu(x − 0.5) and relu(−x − 0.5): three strips.
+	strips := lineNet([][3]float32{{1, 0, -0.5}, {-1, 0, -0.5}})
+	rm, _ = LinearRegions(context.Background(), strips, unitPlane(t, 40), nil)
+	if rm.Regions != 3 || rm.Patterns != 3 {
+		t.Fatalf("strips: %d regions %d patterns, want 3 and 3", rm.Regions, rm.Patterns)
+	}
+	// clip(x, −0.5, 0.5): below, between and above, three strips.
+	clip := lineNet([][3]float32{{1, 0, 0}})
+	clip.Nodes[3] = models.Node{Op: models.OpClip, Inputs: []int{2}, Attr: models.Attr{Min: -0.5, Max: 0.5}}
+	rm, _ = LinearRegions(context.Background(), clip, unitPlane(t, 40), nil)
+	if rm.Regions != 3 || rm.Patterns != 3 {
+		t.Fatalf("clip: %d regions %d patterns, want 3 and 3", rm.Regions, rm.Patterns)
+	}
+}
+
+func TestLinearRegionsComponents(t *testing.T) {
+	// Same value in two places separated by another: 3 components, 2 distinct values.
+	h := []uint64{1, 1, 2, 1, 1, 1, 2, 1}
+	labels, n := components(h, 4, 2)
+	if n != 3 || labels[0] != 0 || labels[2] != 1 || labels[3] != 2 {
+		t.Fatalf("components %v (%d)", labels, n)
+	}
+}
+
+func TestLinearRegionsRejectsSmoothNets(t *testing.T) {
+	net := smallMLP(t, models.OpTanh, 1)
+	p, _ := projection.RandomPlane(net.Input, make([]float32, 20), 1, 8, 1, 1)
+	if _, err := LinearRegions(context.Background(), net, p, nil); err == nil || !strings.Contains(err.Error(), "smooth") {
+		t.Fatalf("tanh net: err = %v", err)
+	}
+}
