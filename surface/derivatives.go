@@ -35,7 +35,7 @@ func Differentiate(f *Field) (*Derivatives, error) {
 
 // derivs are Derivatives in float64, row-major [NY][NX].
 type derivs struct {
-	nx, ny                 int
+	nx, ny                int
 	fs, ft, fss, fst, ftt []float64
 }
 
