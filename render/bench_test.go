@@ -8,10 +8,27 @@ import (
 	"github.com/surfscope/surfscope/render/internal/gl"
 )
 
-// benchFrames renders the waves field of n x n at w x h with r, b.N times,
-// and reports ms/frame.
+// gridOf samples a test field into a Grid, as sampled data arrives.
+func gridOf(f *funcField) *Grid {
+	g := &Grid{NX: f.nx, NY: f.ny, Values: make([]float64, f.nx*f.ny), Xs: make([]float64, f.nx), Ys: make([]float64, f.ny)}
+	for i := range g.Xs {
+		g.Xs[i] = f.X(i)
+	}
+	for j := range g.Ys {
+		g.Ys[j] = f.Y(j)
+	}
+	for j := 0; j < f.ny; j++ {
+		for i := 0; i < f.nx; i++ {
+			g.Values[j*f.nx+i] = f.Z(i, j)
+		}
+	}
+	return g
+}
+
+// benchFrames renders the waves field of n x n (a Grid) at w x h with r,
+// b.N times, and reports ms/frame.
 func benchFrames(b *testing.B, r Renderer, n, w, h int, s Scene) {
-	s.Field = waves(n)
+	s.Field = gridOf(waves(n))
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -32,6 +49,7 @@ var frameCases = []struct {
 	{"full", Scene{Contours: 10}},
 	{"nosamples", Scene{Contours: 10, Samples: 1}},
 	{"drag", Scene{Contours: 10, Samples: 1, Step: 4}},
+	{"heatmap", Scene{Contours: 10, View: ViewHeatmap, ColorBar: true}},
 }
 
 func BenchmarkGLFrame(b *testing.B) {
@@ -76,7 +94,7 @@ func BenchmarkGLReadback(b *testing.B) {
 func BenchmarkMesh(b *testing.B) {
 	for _, n := range []int{64, 256} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			s := &Scene{Field: waves(n)}
+			s := &Scene{Field: gridOf(waves(n))}
 			st := resolve(s)
 			var m mesh
 			b.ReportAllocs()
