@@ -48,6 +48,7 @@ type UI struct {
 	Session *Session
 	View    *SurfaceView
 	Gallery *Gallery
+	Compare *Compare
 	Tabs    *container.AppTabs
 
 	Data       *widget.Select
@@ -102,6 +103,9 @@ func New(a fyne.App, r render.Renderer, opts Options) *UI {
 func (u *UI) Close() {
 	u.Session.Close()
 	u.View.Close()
+	for _, v := range append(u.Compare.views, u.Compare.diff) {
+		v.Close()
+	}
 }
 
 func bold(s string) *widget.Label {
@@ -114,7 +118,10 @@ func (u *UI) build() {
 	u.ModelLabel.Wrapping = fyne.TextWrapWord
 	u.buildTrain()
 	u.buildProbe()
-	u.Class = widget.NewSelect(nil, func(string) { u.showGrid() })
+	u.Class = widget.NewSelect(nil, func(string) {
+		u.showGrid()
+		u.Compare.refresh()
+	})
 	u.Contours = widget.NewCheck("Contour lines", func(bool) { u.showGrid() })
 	u.Contours.Checked = true
 	u.ExportBtn = widget.NewButton("Export PNG…", u.exportPNG)
@@ -137,9 +144,11 @@ func (u *UI) build() {
 	)
 	side := container.NewVScroll(container.NewPadded(form))
 	side.SetMinSize(fyne.NewSize(270, 0))
+	u.Compare = newCompare(u)
 	u.Tabs = container.NewAppTabs(
 		container.NewTabItem("Surface", u.View),
 		container.NewTabItem("Gallery", u.Gallery),
+		container.NewTabItem("Compare", u.Compare.Object()),
 	)
 	split := container.NewHSplit(side, u.Tabs)
 	split.Offset = 0.22

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/render"
 )
 
@@ -228,5 +229,39 @@ func TestOpenModelErrorShowsDialogNotCrash(t *testing.T) {
 	waitFor(t, "the error", 10*time.Second, func() bool { return strings.Contains(u.Status.Text, "model.onnx") })
 	if u.Session.Snapshot().ModelSource != "embedded MLP" {
 		t.Error("a failed open replaced the model")
+	}
+}
+
+func TestCompareTwoModelsWithLinkedCameras(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	test.Tap(u.Compare.AddBtn)
+	other, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{16}}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Compare.Add("untrained", other); err != nil {
+		t.Fatal(err)
+	}
+	u.Tabs.SelectIndex(2)
+	test.Tap(u.Compare.RunBtn)
+	waitFor(t, "three surfaces", 60*time.Second, func() bool { return len(u.Compare.content.Objects) == 3 })
+	a, b, diff := u.Compare.views[0], u.Compare.views[1], u.Compare.diff
+	a.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 40, DY: 10}})
+	a.DragEnd()
+	if a.Camera() == (render.Camera{}) || b.Camera() != a.Camera() || diff.Camera() != a.Camera() {
+		t.Fatalf("cameras not linked: %+v %+v %+v", a.Camera(), b.Camera(), diff.Camera())
+	}
+	// The difference surface is A − B point by point.
+	k := u.Class.SelectedIndex()
+	ga, gb := u.Compare.models[0].grid, u.Compare.models[1].grid
+	d := Difference(ga, gb, k)
+	if got, want := d.Z(3, 5), float64(ga.At(3, 5, k)-gb.At(3, 5, k)); got != want {
+		t.Fatalf("difference %g, want %g", got, want)
+	}
+	for i := 0; i < 3; i++ {
+		if err := u.Compare.Add("x", other); i < 2 && err != nil || i == 2 && err == nil {
+			t.Fatalf("adding model %d: %v", i+3, err)
+		}
 	}
 }

@@ -35,6 +35,8 @@ type SurfaceView struct {
 
 	// OnError receives rendering errors (on the UI thread).
 	OnError func(error)
+	// OnCamera is called on the UI thread when the user moves the camera (to link views).
+	OnCamera func(render.Camera)
 	// OnFrame, when set, is called (off the UI thread) after each frame, for tests and timing.
 	OnFrame func()
 }
@@ -100,7 +102,15 @@ func (v *SurfaceView) Dragged(e *fyne.DragEvent) {
 	h := math.Max(float64(v.Size().Height), 1)
 	v.cam.Orbit(-float64(e.Dragged.DX)/h*math.Pi, float64(e.Dragged.DY)/h*math.Pi)
 	v.mu.Unlock()
+	v.cameraMoved()
+}
+
+// cameraMoved redraws and tells OnCamera.
+func (v *SurfaceView) cameraMoved() {
 	v.request()
+	if v.OnCamera != nil {
+		v.OnCamera(v.Camera())
+	}
 }
 
 // DragEnd redraws at full quality.
@@ -116,7 +126,7 @@ func (v *SurfaceView) Scrolled(e *fyne.ScrollEvent) {
 	v.mu.Lock()
 	v.cam.Zoom(math.Pow(1.0015, -float64(e.Scrolled.DY)))
 	v.mu.Unlock()
-	v.request()
+	v.cameraMoved()
 }
 
 // DoubleTapped resets the camera.
@@ -124,7 +134,7 @@ func (v *SurfaceView) DoubleTapped(*fyne.PointEvent) {
 	v.mu.Lock()
 	v.cam.Reset()
 	v.mu.Unlock()
-	v.request()
+	v.cameraMoved()
 }
 
 // Close stops the drawing goroutine.
