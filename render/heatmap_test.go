@@ -86,3 +86,20 @@ func TestAxisLookup(t *testing.T) {
 		t.Error("locate outside the range reported ok")
 	}
 }
+
+// Colour comes from the second field when given, mapped through the
+// explicit range [Min, Max] with clamping; heights only shape contours.
+func TestHeatmapColorFieldAndRange(t *testing.T) {
+	h := paraboloid(21)
+	c := &funcField{nx: 21, ny: 21, x0: -1, x1: 1, y0: -1, y1: 1, f: func(x, y float64) float64 { return 10 * x }}
+	img, a := heatmapOf(t, &Scene{Field: h, Color: c, Min: -5, Max: 5, Colormap: Cividis}, 300, 300)
+	for _, x := range []float64{-0.9, -0.3, 0, 0.2, 0.45, 0.8} {
+		px := int(a.px(x))
+		py := int(a.py(0.3))
+		v := 10 * a.dataX(float64(px)+0.5)
+		want := Cividis.At((v + 5) / 10) // clamps outside [-5, 5]
+		if got := img.RGBAAt(px, py); colorDist(got, want) > 2 {
+			t.Errorf("x = %g: %v, want %v", x, got, want)
+		}
+	}
+}
