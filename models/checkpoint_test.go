@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/nlpodyssey/safetensors"
 )
 
 // checkpointNet is a small net that uses every attribute field and awkward float values.
@@ -135,6 +137,41 @@ func TestLoadRejectsBadFiles(t *testing.T) {
 		if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %q does not name the file and %q", name, err, c.want)
 		}
+	}
+}
+
+// A Go port of the reference safetensors reader (which checks offsets, sizes and dtypes as the
+// Rust and Python ones do) reads every tensor of a checkpoint with its exact bytes.
+func TestCheckpointReadableBySafetensorsPort(t *testing.T) {
+	n := checkpointNet(t)
+	var buf bytes.Buffer
+	if err := Encode(&buf, n); err != nil {
+		t.Fatal(err)
+	}
+	st, err := safetensors.Deserialize(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := 0
+	for i := range n.Nodes {
+		for p, tn := range n.Nodes[i].Params {
+			count++
+			v, ok := st.Tensor(tensorName(i, &n.Nodes[i], p))
+			if !ok {
+				t.Fatalf("tensor %s not found", tensorName(i, &n.Nodes[i], p))
+			}
+			if v.DType().String() != "F32" || len(v.Shape()) != len(tn.Shape) {
+				t.Fatalf("%s: dtype %v shape %v", tensorName(i, &n.Nodes[i], p), v.DType(), v.Shape())
+			}
+			for k, x := range tn.Data {
+				if binary.LittleEndian.Uint32(v.Data()[4*k:]) != math.Float32bits(x) {
+					t.Fatalf("%s[%d]: bytes differ", tensorName(i, &n.Nodes[i], p), k)
+				}
+			}
+		}
+	}
+	if st.Len() != count {
+		t.Errorf("%d tensors in the file, want %d", st.Len(), count)
 	}
 }
 

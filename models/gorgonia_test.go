@@ -91,8 +91,9 @@ func randomImages(r *rand.Rand, n, size int) []float32 {
 	return x
 }
 
-// The inference graph's logits equal the reference forward pass on the same weights to within
-// 1e-5·(1 + |logit|) (float32 kernels against float64 accumulation).
+// The inference graph's logits equal the reference forward pass and the fast forward pass
+// (Evaluator) on the same weights to within 1e-5·(1 + |logit|) (float32 kernels against float64
+// accumulation, and against another float32 summation order).
 func TestGorgoniaLogitsMatchReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for name, n := range layerZoo(t) {
@@ -106,6 +107,11 @@ func TestGorgoniaLogitsMatchReference(t *testing.T) {
 		if err := g.run(); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		ev, err := NewEvaluator(n)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fast := ev.Forward(nil, x, batch)
 		for s := 0; s < batch; s++ {
 			want, err := n.ForwardReference(x[s*n.InputSize() : (s+1)*n.InputSize()])
 			if err != nil {
@@ -113,8 +119,12 @@ func TestGorgoniaLogitsMatchReference(t *testing.T) {
 			}
 			got := g.logits.outData[s*n.Classes : (s+1)*n.Classes]
 			for k := range want {
-				if d := math.Abs(float64(got[k] - want[k])); d > 1e-5*(1+math.Abs(float64(want[k]))) {
+				tol := 1e-5 * (1 + math.Abs(float64(want[k])))
+				if d := math.Abs(float64(got[k] - want[k])); d > tol {
 					t.Errorf("%s: sample %d logit %d: gorgonia %v, reference %v", name, s, k, got[k], want[k])
+				}
+				if f := fast[s*n.Classes+k]; math.Abs(float64(got[k]-f)) > tol {
+					t.Errorf("%s: sample %d logit %d: gorgonia %v, Evaluator %v", name, s, k, got[k], f)
 				}
 			}
 		}

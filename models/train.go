@@ -90,7 +90,9 @@ type GateStats struct {
 }
 
 // Progress reports training as it goes: after every batch, and once more at the end of each epoch
-// with Done set.
+// with Done set. When Done is set the net already holds that epoch's weights, so the callback may
+// Save it (a checkpoint per epoch survives a cancelled or crashed run). The callback runs on
+// Train's goroutine and must not modify the net.
 type Progress struct {
 	Epoch, Epochs  int // 1-based epoch, and the cap
 	Batch, Batches int // 1-based batch within the epoch
