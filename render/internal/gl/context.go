@@ -1,16 +1,14 @@
+//go:build cgo
+
 package gl
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"sync"
 
 	ogl "github.com/go-gl/gl/v3.3-core/gl"
 )
-
-// ErrClosed is returned by a Context used after Close.
-var ErrClosed = errors.New("gl: context closed")
 
 // Context is an offscreen OpenGL context served by one locked OS thread.
 type Context struct {
