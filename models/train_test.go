@@ -225,3 +225,35 @@ func TestBatchFillerFlipAndMixup(t *testing.T) {
 		}
 	}
 }
+
+// Gate saturation by hand: a sigmoid over pre-activations −10, −1, 1, 10 has one value below 0.05
+// and one above 0.95 in four.
+func TestGateSaturationKnownAnswer(t *testing.T) {
+	n := &Net{Input: [3]int{1, 1, 4}, Classes: 2, Nodes: []Node{{Op: OpInput},
+		{Name: "flat", Op: OpFlatten, Inputs: []int{0}},
+		{Name: "fc", Op: OpDense, Inputs: []int{1}, Params: map[string]*Tensor{
+			"weight": {Shape: []int{4, 4}, Data: []float32{20, 0, 0, 0, 0, 20, 0, 0, 0, 0, 20, 0, 0, 0, 0, 20}},
+			"bias":   {Shape: []int{4}, Data: []float32{-10, -10, -10, -10}}}},
+		{Name: "gate", Op: OpSigmoid, Inputs: []int{2}},
+		{Name: "out", Op: OpDense, Inputs: []int{3}, Params: map[string]*Tensor{"weight": NewTensor(2, 4)}},
+	}}
+	s := &dataset.Set{Name: "gates", N: 3, C: 1, H: 1, W: 4, Classes: 2, Labels: []int{0, 1, 0},
+		Images: []float32{0, 0.45, 0.55, 1, 1, 0.55, 0.45, 0, 0.45, 0, 1, 0.55}}
+	ev, err := newEvaluation(n, newParamStore(n), 2) // two batches, the second padded
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.close()
+	var loss, acc float64
+	var gates []GateStats
+	if err := ev.measure(context.Background(), s, &loss, &acc, &gates); err != nil {
+		t.Fatal(err)
+	}
+	if len(gates) != 1 || gates[0].Node != 3 || gates[0].Name != "gate" || gates[0].Low != 0.25 || gates[0].High != 0.25 {
+		t.Errorf("gates %+v", gates)
+	}
+	// All-zero output weights: logits tie, so the loss is log 2 and the first class wins.
+	if math.Abs(loss-math.Ln2) > 1e-6 || math.Abs(acc-2.0/3) > 1e-12 {
+		t.Errorf("loss %v accuracy %v", loss, acc)
+	}
+}
