@@ -1,31 +1,47 @@
 package models
 
 import (
+	"math"
+
 	"github.com/surfscope/surfscope/models/internal/kernel"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
-// fwdScratch is one worker's memory for a unit of samples: a buffer per materialised node and an
-// im2col buffer for one sample.
+// fwdScratch is one worker's memory for a unit of samples: a buffer per materialised node, and the
+// im2col, product and padded-input buffers of one sample's convolutions.
 type fwdScratch struct {
 	vals [][]float32 // indexed by node; nil unless the plan materialises the node
 	col  []float32
+	wide []float32
+	pads [][]float32 // indexed by step
+	v    [][]float32 // views of the current unit, indexed by node
 }
 
 func (p *fwdPlan) newScratch() *fwdScratch {
-	sc := &fwdScratch{vals: make([][]float32, len(p.size))}
-	total := p.col
+	sc := &fwdScratch{vals: make([][]float32, len(p.size)), pads: make([][]float32, len(p.steps)), v: make([][]float32, len(p.size))}
+	total := p.col + p.wide
 	for i, b := range p.buf {
 		if b == i && !(i == 0 && p.extInput) {
 			total += p.unit * p.size[i]
 		}
 	}
+	for i := range p.steps {
+		total += p.steps[i].padSize()
+	}
 	mem := make([]float32, total)
-	sc.col, mem = mem[:p.col], mem[p.col:]
+	take := func(n int) []float32 {
+		s := mem[:n:n]
+		mem = mem[n:]
+		return s
+	}
+	sc.col, sc.wide = take(p.col), take(p.wide)
 	for i, b := range p.buf {
 		if b == i && !(i == 0 && p.extInput) {
-			sc.vals[i], mem = mem[:p.unit*p.size[i]], mem[p.unit*p.size[i]:]
+			sc.vals[i] = take(p.unit * p.size[i])
 		}
+	}
+	for i := range p.steps {
+		sc.pads[i] = take(p.steps[i].padSize())
 	}
 	return sc
 }
@@ -42,7 +58,7 @@ func (p *fwdPlan) putScratch(sc *fwdScratch) { p.pool.Put(sc) }
 // views returns, per node, the values of the n samples of the current unit (nil where the plan
 // keeps none). x, when the plan reads its input from outside, holds the unit's inputs.
 func (p *fwdPlan) views(sc *fwdScratch, x []float32, n int) [][]float32 {
-	v := make([][]float32, len(p.size))
+	v := sc.v
 	for i, b := range p.buf {
 		switch {
 		case b < 0:
@@ -72,7 +88,7 @@ func (p *fwdPlan) run(sc *fwdScratch, x []float32, n int) []float32 {
 		}
 		for s := 0; s < n; s++ {
 			for k := i; k < j; k++ {
-				p.sample(&p.steps[k], v, s, sc.col)
+				p.sample(k, v, s, sc)
 			}
 		}
 		i = j
@@ -83,27 +99,33 @@ func (p *fwdPlan) run(sc *fwdScratch, x []float32, n int) []float32 {
 func (p *fwdPlan) dense(st *fwdStep, v [][]float32, n int) {
 	in, out := v[st.in[0]], v[st.node]
 	out = out[:n*st.nout]
-	if st.b != nil {
-		for s := 0; s < n; s++ {
-			copy(out[s*st.nout:(s+1)*st.nout], st.b)
-		}
-	} else {
-		clear(out)
+	sgemm.Gemm(false, true, n, st.nout, st.nin, 1, in, st.nin, st.w, st.nin, 0, out, st.nout)
+	lo, hi := st.lo, st.hi
+	if !st.clamp {
+		lo, hi = -inf32, inf32
 	}
-	sgemm.Gemm(false, true, n, st.nout, st.nin, 1, in, st.nin, st.w, st.nin, 1, out, st.nout)
-	st.act.Apply(out)
+	for s := 0; s < n; s++ {
+		r := out[s*st.nout : (s+1)*st.nout]
+		kernel.BiasVecClamp(r, r, st.b, lo, hi)
+	}
+	if !st.clamp {
+		st.act.Apply(out)
+	}
 }
+
+var inf32 = float32(math.Inf(1))
 
 func at(v [][]float32, size []int, node, s int) []float32 {
 	return v[node][s*size[node] : (s+1)*size[node]]
 }
 
-// sample executes a per-sample step on sample s of the unit.
-func (p *fwdPlan) sample(st *fwdStep, v [][]float32, s int, col []float32) {
+// sample executes per-sample step k on sample s of the unit.
+func (p *fwdPlan) sample(k int, v [][]float32, s int, sc *fwdScratch) {
+	st := &p.steps[k]
 	x, y := at(v, p.size, st.in[0], s), at(v, p.size, st.node, s)
 	switch st.op {
 	case OpConv:
-		convForward(st, y, x, col)
+		convForward(st, y, x, convScratch{col: sc.col, wide: sc.wide, pad: sc.pads[k]})
 	case OpNormalize, OpBatchNorm:
 		for c, sc := range st.scale {
 			sh := st.shift[c]
@@ -113,6 +135,10 @@ func (p *fwdPlan) sample(st *fwdStep, v [][]float32, s int, col []float32) {
 			}
 		}
 	case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU, OpClip:
+		if lo, hi, ok := kernel.ClampOf(st.act); ok {
+			kernel.BiasClamp(y, x, 0, lo, hi)
+			break
+		}
 		copy(y, x)
 		st.act.Apply(y)
 	case OpSoftmax:
@@ -135,34 +161,4 @@ func (p *fwdPlan) sample(st *fwdStep, v [][]float32, s int, col []float32) {
 	default:
 		panic("models: forward: unexpected step " + string(st.op))
 	}
-}
-
-// convForward computes one sample of a convolution: per group, im2col then weights × columns on top
-// of the bias, then the fused activation.
-func convForward(st *fwdStep, y, x, col []float32) {
-	g := st.win
-	ohw, hw := g.OH*g.OW, g.H*g.W
-	k := st.cinG * g.KH * g.KW
-	for grp := 0; grp < st.groups; grp++ {
-		xg := x[grp*st.cinG*hw : (grp+1)*st.cinG*hw]
-		yg := y[grp*st.coutG*ohw : (grp+1)*st.coutG*ohw]
-		if st.b != nil {
-			for o := 0; o < st.coutG; o++ {
-				bv := st.b[grp*st.coutG+o]
-				r := yg[o*ohw : (o+1)*ohw]
-				for i := range r {
-					r[i] = bv
-				}
-			}
-		} else {
-			clear(yg)
-		}
-		b := xg
-		if !st.pointwise {
-			kernel.Im2col(col, xg, st.cinG, g)
-			b = col
-		}
-		sgemm.Gemm(false, false, st.coutG, ohw, k, 1, st.w[grp*st.coutG*k:], k, b, ohw, 1, yg, ohw)
-	}
-	st.act.Apply(y)
 }

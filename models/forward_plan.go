@@ -18,6 +18,7 @@ type fwdPlan struct {
 	out     int    // output node
 	unit    int    // samples per work unit
 	col     int    // im2col floats needed for one sample
+	wide    int    // floats of a conv product over the padded width, one group of one sample
 	classes int
 	flops   float64 // multiply-adds ×2 per sample, conv and dense steps only
 	// extInput: node 0's value is read from the caller's input, not from scratch.
@@ -34,13 +35,21 @@ type fwdStep struct {
 	in   [2]int
 	act  kernel.Activation // fused activation (conv, dense) or the function of an activation step
 
-	w, b      []float32 // dense [nout,nin], conv [cout,cinG·kh·kw]; b may be nil
+	w, b      []float32 // dense [nout,nin], conv [cout,cinG·kh·kw]; bias (zeros if the node has none)
 	nin, nout int       // dense sizes; conv: input and output size per sample
 	groups    int
 	cinG      int
 	coutG     int
 	win       kernel.Window
 	pointwise bool // 1x1 conv, stride 1, no padding: the input is its own im2col matrix
+	// wide: stride 1, so the product runs over the padded input's full width (see forward_conv.go);
+	// hp, wp: the padded height and width.
+	wide   bool
+	hp, wp int
+	pool   bool // a fused 2x2 max pool (stride 2) follows the activation
+
+	lo, hi float32 // the activation as a clamp, when clamp is true (identity, ReLU, Clip)
+	clamp  bool
 
 	scale, shift []float32 // normalize, batchnorm: y = x·scale[c] + shift[c]
 	plane        int       // elements per channel
@@ -139,21 +148,31 @@ func fwdCompile(n *Net, shapes [][]int, opt fwdOptions) *fwdPlan {
 				p.flops += 2 * float64(s.nin*s.nout)
 			} else {
 				fwdSetConv(&s, nd, in, shapes[i])
-				k := s.cinG * s.win.KH * s.win.KW
-				p.flops += 2 * float64(s.nout*k)
-				if !s.pointwise && k*s.win.OH*s.win.OW > p.col {
-					p.col = k * s.win.OH * s.win.OW
-				}
+				p.flops += 2 * float64(s.nout*s.cinG*s.win.KH*s.win.KW)
 			}
 			if c := sole(i); c >= 0 && n.Nodes[c].Op == OpBatchNorm {
 				fwdFoldBatchNorm(&s, &n.Nodes[c])
 				absorbed[c] = true
 				s.node = c
 			}
+			if s.b == nil {
+				s.b = make([]float32, w.Shape[0])
+			}
 			if c := sole(s.node); opt.fuse && c >= 0 && fwdIsActivation(n.Nodes[c].Op) && !opt.given[c] {
 				s.act = fwdActivation(&n.Nodes[c])
 				absorbed[c] = true
 				s.node = c
+			}
+			s.lo, s.hi, s.clamp = kernel.ClampOf(s.act)
+			// A 2x2 max pool after a clamp commutes with bias and clamp: pool the raw product.
+			if c := sole(s.node); opt.fuse && s.wide && s.clamp && c >= 0 && !opt.given[c] && fwdIsPool2(&n.Nodes[c]) {
+				s.pool = true
+				absorbed[c] = true
+				s.node = c
+			}
+			if nd.Op == OpConv {
+				p.col = max(p.col, s.colSize())
+				p.wide = max(p.wide, s.wideSize())
 			}
 		case OpNormalize:
 			mean, std := nd.Params["mean"].Data, nd.Params["std"].Data
@@ -211,6 +230,8 @@ func fwdSetConv(s *fwdStep, nd *Node, in, out []int) {
 		PT: a.Pad[0], PL: a.Pad[1], DH: dh, DW: dw, OH: out[1], OW: out[2]}
 	s.nin, s.nout = shapeSize(in), shapeSize(out)
 	s.pointwise = s.win.KH == 1 && s.win.KW == 1 && sh == 1 && sw == 1 && a.Pad == [4]int{} && s.win.OH == in[1] && s.win.OW == in[2]
+	s.hp, s.wp = in[1]+a.Pad[0]+a.Pad[2], in[2]+a.Pad[1]+a.Pad[3]
+	s.wide = !s.pointwise && sh == 1 && sw == 1 && s.hp-(s.win.KH-1)*dh == s.win.OH && s.wp-(s.win.KW-1)*dw == s.win.OW
 }
 
 // fwdBatchNormAffine returns the per-channel scale gamma/sqrt(var+eps) and shift beta − mean·scale.
@@ -246,6 +267,13 @@ func fwdFoldBatchNorm(s *fwdStep, bn *Node) {
 		b[o] = float32((bias-float64(p["mean"].Data[o]))*sc + float64(p["beta"].Data[o]))
 	}
 	s.b = b
+}
+
+// fwdIsPool2 reports whether nd is a 2x2 max pool with stride 2 and no padding.
+func fwdIsPool2(nd *Node) bool {
+	a := nd.Attr
+	sh, sw := a.stride()
+	return nd.Op == OpMaxPool && a.Kernel == [2]int{2, 2} && sh == 2 && sw == 2 && a.Pad == [4]int{}
 }
 
 func fwdIsActivation(op Op) bool {

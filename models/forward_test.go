@@ -1,11 +1,14 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
 	"testing"
+
+	"github.com/surfscope/surfscope/models/internal/kernel"
 )
 
 // Tests of the fast kernels against ForwardReference. Tolerance: |fast − reference| ≤ 1e-4·max(1, max|reference|)
@@ -266,6 +269,26 @@ func TestForwardSingleOps(t *testing.T) {
 		tc{"rank4-gate", 2, func(b *fwdTestBuilder) int {
 			return b.op(OpAdd, reshape(b, b.op(OpGlobalAvgPool, 0), 2, 1, 1, 1), reshape(b, 0, 2, 1, 7, 6))
 		}},
+		tc{"conv-relu-pool", 2, func(b *fwdTestBuilder) int { // fused into one step
+			c := b.conv(0, 2, 4, 3, Attr{Pad: [4]int{1, 1, 1, 1}}, true)
+			return b.add(Node{Op: OpMaxPool, Inputs: []int{b.op(OpReLU, c)}, Attr: Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}})
+		}},
+		tc{"conv-bn-clip-pool-odd", 4, func(b *fwdTestBuilder) int { // 7x6 → 5x5 (dilated, grouped) → 2x2
+			c := b.batchNorm(b.conv(0, 4, 6, 2, Attr{Pad: [4]int{0, 1, 0, 2}, Dilation: [2]int{2, 3}, Groups: 2}, false), 6)
+			c = b.add(Node{Op: OpClip, Inputs: []int{c}, Attr: Attr{Min: -0.2, Max: 0.3}})
+			return b.add(Node{Op: OpMaxPool, Inputs: []int{c}, Attr: Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}})
+		}},
+		tc{"conv-pool", 2, func(b *fwdTestBuilder) int { // no activation: still fused
+			c := b.conv(0, 2, 3, 3, Attr{Pad: [4]int{2, 0, 1, 1}}, true)
+			return b.add(Node{Op: OpMaxPool, Inputs: []int{c}, Attr: Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}})
+		}},
+		tc{"conv-gelu-pool", 2, func(b *fwdTestBuilder) int { // GELU is not monotone: not fused
+			c := b.conv(0, 2, 3, 3, Attr{Pad: [4]int{1, 1, 1, 1}}, true)
+			return b.add(Node{Op: OpMaxPool, Inputs: []int{b.op(OpGELU, c)}, Attr: Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}})
+		}},
+		tc{"conv-sigmoid-valid", 2, func(b *fwdTestBuilder) int {
+			return b.op(OpSigmoid, b.conv(0, 2, 3, 3, Attr{}, true))
+		}},
 		tc{"conv-bn-shared", 2, func(b *fwdTestBuilder) int { // the conv feeds two nodes: no folding
 			c := b.conv(0, 2, 2, 3, Attr{Pad: [4]int{1, 1, 1, 1}}, true)
 			return b.op(OpAdd, b.batchNorm(c, 2), c)
@@ -343,5 +366,41 @@ func TestNewEvaluatorRejectsBadNet(t *testing.T) {
 	n.Nodes[3].Params["weight"].Data[0] = float32(math.Inf(1))
 	if _, err := NewEvaluator(n); err == nil {
 		t.Fatal("no error for an Inf weight")
+	}
+}
+
+// The workload CNN compiles to three steps: conv+ReLU, conv+ReLU+max pool, dense; with the plane
+// shortcut the first conv is gone and its ReLU runs on the combined values.
+func TestPlanFusesConvActivationPool(t *testing.T) {
+	n, err := PlaneWorkloadNet("cnn-plane")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEvaluator(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	describe := func(p *fwdPlan) string {
+		s := ""
+		for _, st := range p.steps {
+			s += fmt.Sprintf("%s>%d", st.op, st.node)
+			if st.act.Kind != kernel.Identity {
+				s += "+act"
+			}
+			if st.pool {
+				s += "+pool"
+			}
+			s += " "
+		}
+		return s
+	}
+	if got, want := describe(e.fast), "conv>2+act conv>5+act+pool dense>7 "; got != want {
+		t.Errorf("plan %q, want %q", got, want)
+	}
+	if got, want := describe(e.affine.front), "relu>2+act conv>5+act+pool dense>7 "; got != want {
+		t.Errorf("affine plan %q, want %q", got, want)
+	}
+	if got, want := describe(e.full), "conv>1 relu>2+act conv>3 relu>4+act maxpool>5 dense>7 "; got != want {
+		t.Errorf("gradient plan %q, want %q", got, want)
 	}
 }

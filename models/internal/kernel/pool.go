@@ -37,25 +37,11 @@ func MaxPool(out, x []float32, c int, g Window) {
 
 func maxPool2(out, x []float32, c int, g Window) {
 	hw, ohw := g.H*g.W, g.OH*g.OW
+	inf := float32(math.Inf(1))
 	for ci := 0; ci < c; ci++ {
 		xc, oc := x[ci*hw:(ci+1)*hw], out[ci*ohw:(ci+1)*ohw]
 		for oy := 0; oy < g.OH; oy++ {
-			r0 := xc[2*oy*g.W : 2*oy*g.W+2*g.OW]
-			r1 := xc[(2*oy+1)*g.W : (2*oy+1)*g.W+2*g.OW]
-			o := oc[oy*g.OW : (oy+1)*g.OW]
-			for ox := range o {
-				m := r0[2*ox]
-				if v := r0[2*ox+1]; v > m {
-					m = v
-				}
-				if v := r1[2*ox]; v > m {
-					m = v
-				}
-				if v := r1[2*ox+1]; v > m {
-					m = v
-				}
-				o[ox] = m
-			}
+			Pool2BiasClamp(oc[oy*g.OW:(oy+1)*g.OW], xc[2*oy*g.W:], xc[(2*oy+1)*g.W:], 0, -inf, inf)
 		}
 	}
 }
