@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"strings"
+
+	"github.com/surfscope/surfscope/app"
 
 	"github.com/surfscope/surfscope/render"
 )
@@ -17,7 +20,9 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	width := fs.Int("width", 1600, "picture width in pixels")
 	height := fs.Int("height", 1000, "picture height in pixels")
 	contours := fs.Int("contours", 12, "number of contour lines (0 = none)")
-	cmap := fs.String("colormap", "viridis", "colormap: "+fmt.Sprint(render.ColormapNames()))
+	cmap := fs.String("colormap", "viridis", "colormap: "+strings.Join(render.ColormapNames(), ", "))
+	viewName := fs.String("view", "surface", "surface (3D) or heatmap; lines are always drawn as curves")
+	samples := fs.Int("samples", 16, "antialiasing samples per pixel (1 = none)")
 	out := fs.String("out", "", "PNG file to write")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -32,14 +37,19 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	view := render.ViewSurface
+	switch *viewName {
+	case "surface":
+	case "heatmap":
+		view = render.ViewHeatmap
+	default:
+		return fmt.Errorf("--view %q: want surface or heatmap", *viewName)
+	}
 	sm, err := pf.sample(ctx, stderr)
 	if err != nil {
 		return err
 	}
 	g := sm.grid
-	if g.NY < 2 {
-		return fmt.Errorf("probe %s is a line; render draws planes (use sample for lines)", pf.probe)
-	}
 	k := *class
 	if k < 0 {
 		k = sm.set.Labels[sm.spec.Images[0]]
@@ -53,9 +63,8 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer r.Close()
 	img := image.NewRGBA(image.Rect(0, 0, *width, *height))
-	scene := &render.Scene{Field: g.Channel(k), Contours: *contours, Colormap: cm,
-		Title: fmt.Sprintf("logit %d on probe %s", k, pf.probe)}
-	if err := r.Render(img, scene); err != nil {
+	scene := app.Scene(g, sm.set, app.SceneOptions{Class: k, View: view, Contours: *contours, Colormap: cm, Samples: *samples})
+	if err := r.Render(img, &scene); err != nil {
 		return err
 	}
 	if err := render.WritePNG(*out, img); err != nil {

@@ -14,8 +14,10 @@ import (
 
 // archFlags describe a new network.
 type archFlags struct {
-	arch, hidden, activation string
-	seed                     int64
+	arch, hidden, activation, channels, shortcut string
+	depth, width                                 int
+	bn, se                                       bool
+	seed                                         int64
 }
 
 // build makes an untrained network for images of set.
@@ -29,8 +31,18 @@ func (a *archFlags) build(set *dataset.Set) (*models.Net, error) {
 		}
 		return models.NewMLP(models.MLPConfig{Input: input, Classes: set.Classes, Hidden: hidden,
 			Activation: models.Op(a.activation)}, a.seed)
+	case "cnn":
+		channels, err := parseInts(a.channels)
+		if err != nil {
+			return nil, fmt.Errorf("--channels %q: %v", a.channels, err)
+		}
+		return models.NewCNN(models.CNNConfig{Input: input, Classes: set.Classes, Channels: channels,
+			BatchNorm: a.bn, Activation: models.Op(a.activation)}, a.seed)
+	case "resnet":
+		return models.NewResNet(models.ResNetConfig{Input: input, Classes: set.Classes, Depth: a.depth,
+			Width: a.width, Shortcut: models.Shortcut(a.shortcut), SE: a.se}, a.seed)
 	}
-	return nil, fmt.Errorf("--arch %q: want mlp", a.arch)
+	return nil, fmt.Errorf("--arch %q: want mlp, cnn or resnet", a.arch)
 }
 
 func parseInts(s string) ([]int, error) {
@@ -49,13 +61,19 @@ func parseInts(s string) ([]int, error) {
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("train", "--data NAME --arch mlp [flags] --out model.safetensors", stderr)
+	fs := newFlags("train", "--data NAME --arch mlp|cnn|resnet [--shortcut add|mul|bnmul|bnmul1|gate] [flags] --out model.safetensors", stderr)
 	var a archFlags
 	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
 	limit := fs.Int("limit", 0, "train on the first N training images only (0 = all)")
-	fs.StringVar(&a.arch, "arch", "mlp", "architecture: mlp")
+	fs.StringVar(&a.arch, "arch", "mlp", "architecture: mlp, cnn or resnet")
 	fs.StringVar(&a.hidden, "hidden", "256,256", "mlp: hidden layer widths")
-	fs.StringVar(&a.activation, "activation", "relu", "mlp: relu, tanh, sigmoid, gelu")
+	fs.StringVar(&a.activation, "activation", "relu", "mlp and cnn: relu, tanh, sigmoid, gelu")
+	fs.StringVar(&a.channels, "channels", "16,32", "cnn: output channels of each 3x3 convolution")
+	fs.BoolVar(&a.bn, "bn", false, "cnn: batch norm after each convolution")
+	fs.IntVar(&a.depth, "depth", 8, "resnet: depth 6n+2 (8, 14, 20, ...)")
+	fs.IntVar(&a.width, "width", 1, "resnet: channel multiplier")
+	fs.StringVar(&a.shortcut, "shortcut", "add", "resnet: how a block combines shortcut and branch: add, mul, bnmul, bnmul1, gate")
+	fs.BoolVar(&a.se, "se", false, "resnet: squeeze-excitation gate on every residual branch")
 	fs.Int64Var(&a.seed, "seed", 1, "random seed for the weights and the batch order")
 	var cfg models.TrainConfig
 	fs.StringVar(&cfg.Optimizer, "opt", "adam", "optimiser: adam or sgd")

@@ -217,9 +217,7 @@ func TestPreferencesRemembered(t *testing.T) {
 	if u.App.Preferences().String(prefData) != "fashion" {
 		t.Error("the data set chosen is not remembered")
 	}
-	if !strings.Contains(u.Window.Title(), "fashion") {
-		t.Errorf("title %q", u.Window.Title())
-	}
+	waitFor(t, "the title to name the data", 10*time.Second, func() bool { return strings.Contains(u.Window.Title(), "fashion") })
 }
 
 func TestOpenModelErrorShowsDialogNotCrash(t *testing.T) {

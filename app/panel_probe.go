@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/projection"
-	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
 
@@ -122,16 +122,13 @@ func (u *UI) updateClasses(g *surface.Grid) {
 func (u *UI) showGrid() {
 	s := u.Session.Snapshot()
 	k := u.Class.SelectedIndex()
-	if s.Grid == nil || k < 0 || k >= s.Grid.K || s.Grid.NY < 2 {
+	if s.Grid == nil || k < 0 || k >= s.Grid.K {
 		return
 	}
 	contours := 0
 	if u.Contours.Checked {
 		contours = 12
 	}
-	u.View.SetScene(render.Scene{
-		Field:    s.Grid.Channel(k),
-		Contours: contours,
-		Title:    fmt.Sprintf("%s on %s", u.Class.Selected, s.Spec),
-	})
+	u.View.SetScene(Scene(s.Grid, s.Test, SceneOptions{Class: k, Contours: contours,
+		Background: theme.Color(theme.ColorNameBackground)}))
 }
