@@ -1,0 +1,182 @@
+package surface
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/surfscope/surfscope/models"
+)
+
+// HessianOptions tunes HessianExtremes; the zero value means the defaults.
+type HessianOptions struct {
+	// Steps is the number of Lanczos steps (default 20; each costs two gradients over all images).
+	Steps int
+	// Step is the finite-difference step h relative to ‖θ‖: Hv ≈ (∇L(θ + h v) − ∇L(θ − h v)) / 2h
+	// for unit v, h = Step·‖θ‖ (default 1e-3).
+	Step float64
+	// Seed draws the Lanczos start vector.
+	Seed uint64
+	// Batch is the number of images per gradient batch (default 500).
+	Batch int
+}
+
+// HessianSpectrum holds the extreme eigenvalues of the Hessian of the loss at θ.
+type HessianSpectrum struct {
+	Max, Min float64 // largest and smallest Ritz values
+	// Ratio is |Min/Max|, Li et al.'s measure of non-convexity (0 for a convex neighbourhood).
+	Ratio  float64   `json:"ratio"`
+	Ritz   []float64 `json:"ritz"` // all Ritz values, ascending
+	Params int       `json:"params"`
+	Loss   float64   `json:"loss"` // L(θ)
+}
+
+// HessianExtremes estimates the largest and smallest eigenvalues of the Hessian of the mean
+// cross-entropy of net over the labelled images, with respect to the weights and biases of its dense
+// and convolution nodes (batch norm frozen; see models.LossGradient), at the net's own parameters —
+// the centre of a loss landscape. It runs the Lanczos iteration with full reorthogonalisation
+// (Lanczos 1950; Golub & Van Loan, "Matrix Computations", §10.1) on Hessian-vector products by
+// central finite differences of exact gradients, and returns the extreme Ritz values of the
+// tridiagonal matrix (gonum mat.EigenSym). The ratio |λ_min/λ_max| follows Li et al.,
+// "Visualizing the Loss Landscape of Neural Nets", NeurIPS 2018, §6.
+func HessianExtremes(ctx context.Context, net *models.Net, images []float32, labels []int, opt *HessianOptions) (HessianSpectrum, error) {
+	var o HessianOptions
+	if opt != nil {
+		o = *opt
+	}
+	if o.Steps <= 0 {
+		o.Steps = 20
+	}
+	if o.Step <= 0 {
+		o.Step = 1e-3
+	}
+	lg, err := models.NewLossGradient(net, images, labels, o.Batch)
+	if err != nil {
+		return HessianSpectrum{}, err
+	}
+	defer lg.Close()
+	params := lg.Params()
+	n := lg.NumParams()
+	theta := make([]float64, 0, n)
+	for _, p := range params {
+		for _, v := range p.Data {
+			theta = append(theta, float64(v))
+		}
+	}
+	loss, _, err := lg.Eval(ctx, nil)
+	if err != nil {
+		return HessianSpectrum{}, err
+	}
+	h := o.Step * math.Max(norm64(theta), 1)
+	var grad [][]float32
+	set := func(v []float64, a float64) {
+		k := 0
+		for _, p := range params {
+			for i := range p.Data {
+				p.Data[i] = float32(theta[k] + a*v[k])
+				k++
+			}
+		}
+	}
+	gp, gm := make([]float64, n), make([]float64, n)
+	gradAt := func(dst, v []float64, a float64) error {
+		set(v, a)
+		var err error
+		if _, grad, err = lg.Eval(ctx, grad); err != nil {
+			return err
+		}
+		k := 0
+		for _, g := range grad {
+			for _, x := range g {
+				dst[k] = float64(x)
+				k++
+			}
+		}
+		return nil
+	}
+	hvp := func(dst, v []float64) error {
+		if err := gradAt(gp, v, h); err != nil {
+			return err
+		}
+		if err := gradAt(gm, v, -h); err != nil {
+			return err
+		}
+		for k := range dst {
+			dst[k] = (gp[k] - gm[k]) / (2 * h)
+		}
+		return nil
+	}
+	ritz, err := lanczos(n, min(o.Steps, n), hvp, rand.New(rand.NewPCG(o.Seed, 0x1a2c)))
+	set(make([]float64, n), 0)
+	if err != nil {
+		return HessianSpectrum{}, err
+	}
+	s := HessianSpectrum{Ritz: ritz, Max: ritz[len(ritz)-1], Min: ritz[0], Params: n, Loss: loss}
+	if s.Max != 0 {
+		s.Ratio = math.Abs(s.Min / s.Max)
+	}
+	return s, nil
+}
+
+// lanczos runs m steps of the Lanczos iteration on the symmetric operator hvp of dimension n from a
+// random unit start vector, reorthogonalising every new vector against all previous ones (twice),
+// and returns the Ritz values in ascending order. It stops early on an invariant subspace.
+func lanczos(n, m int, hvp func(dst, v []float64) error, rng *rand.Rand) ([]float64, error) {
+	q := make([][]float64, 0, m)
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	scaleTo(v, 1/norm64(v))
+	alpha, beta := []float64{}, []float64{}
+	w := make([]float64, n)
+	for j := 0; j < m; j++ {
+		q = append(q, v)
+		if err := hvp(w, v); err != nil {
+			return nil, err
+		}
+		a := dot64(w, v)
+		alpha = append(alpha, a)
+		for pass := 0; pass < 2; pass++ {
+			for _, u := range q {
+				c := dot64(w, u)
+				for i := range w {
+					w[i] -= c * u[i]
+				}
+			}
+		}
+		b := norm64(w)
+		if j == m-1 || b < 1e-10*math.Max(math.Abs(a), 1) {
+			break
+		}
+		beta = append(beta, b)
+		v = make([]float64, n)
+		for i := range v {
+			v[i] = w[i] / b
+		}
+	}
+	k := len(alpha)
+	t := mat.NewSymDense(k, nil)
+	for i := 0; i < k; i++ {
+		t.SetSym(i, i, alpha[i])
+		if i+1 < k {
+			t.SetSym(i, i+1, beta[i])
+		}
+	}
+	var es mat.EigenSym
+	if !es.Factorize(t, false) {
+		return nil, fmt.Errorf("surface: Lanczos: the tridiagonal eigenproblem did not converge")
+	}
+	return es.Values(nil), nil
+}
+
+func norm64(v []float64) float64 { return math.Sqrt(dot64(v, v)) }
+
+func scaleTo(v []float64, a float64) {
+	for i := range v {
+		v[i] *= a
+	}
+}
