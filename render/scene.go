@@ -82,9 +82,10 @@ type Scene struct {
 	// the longer side spans the picture and the other keeps its proportion.
 	Stretch bool
 	// Samples is the antialiasing: samples per pixel, 0 means 4, 1 means
-	// none. GL multisamples (up to GL_MAX_SAMPLES); CPU supersamples
-	// round(√Samples)² times (fewer for pictures over 64M samples).
-	// Antialiasing costs about 4x on llvmpipe: interactive views use 1.
+	// none. The CPU backend, and GL on a software rasteriser, supersample
+	// round(√Samples)² times (CPU: fewer for pictures over 64M samples);
+	// GL on a GPU multisamples (up to GL_MAX_SAMPLES). Antialiasing costs
+	// about 3x on llvmpipe: interactive views use 1.
 	Samples int
 	// Step draws every Step-th grid line only (a coarser mesh for fast
 	// interaction); 0 or 1 means every line.
