@@ -32,18 +32,24 @@ func TestGLMatchesCPU(t *testing.T) {
 		"classes":    {Field: waves(64), Color: regions(64), Categorical: true, Contours: 5, ColorBar: true, Wireframe: true, Step: 2},
 		"strip":      {Field: &funcField{nx: 40, ny: 20, x0: 0, x1: 10, y0: 0, y1: 1, f: func(x, y float64) float64 { return math.Sin(x) * y }}, Contours: 4},
 	}
+	gb := g.(*renderer).b.(*glBackend)
 	for name, s := range scenes {
 		cpu := renderCPU(t, s, 320, 240)
-		gl := image.NewRGBA(image.Rect(0, 0, 320, 240))
-		if err := g.Render(gl, s); err != nil {
-			t.Fatal(err)
-		}
-		mean, frac := imageDiff(cpu, gl, 24)
-		t.Logf("%s: mean %.3f, %.3f%% off by > 24", name, mean, 100*frac)
-		if mean > 1.5 || frac > 0.01 {
-			t.Errorf("%s: GL and CPU differ: mean %.3f, %.3f%% of pixels off by > 24", name, mean, 100*frac)
-			WritePNG("testdata/failed/"+name+"_gl.png", gl)
-			WritePNG("testdata/failed/"+name+"_cpu.png", cpu)
+		// Both ways GL antialiases: supersampling (what software GL uses)
+		// and multisampling (what GPUs use).
+		for _, ss := range []bool{true, false} {
+			gb.supersample = ss
+			gl := image.NewRGBA(image.Rect(0, 0, 320, 240))
+			if err := g.Render(gl, s); err != nil {
+				t.Fatal(err)
+			}
+			mean, frac := imageDiff(cpu, gl, 24)
+			t.Logf("%s (supersampled %v): mean %.3f, %.3f%% off by > 24", name, ss, mean, 100*frac)
+			if mean > 1.5 || frac > 0.01 {
+				t.Errorf("%s (supersampled %v): GL and CPU differ: mean %.3f, %.3f%% of pixels off by > 24", name, ss, mean, 100*frac)
+				WritePNG("testdata/failed/"+name+"_gl.png", gl)
+				WritePNG("testdata/failed/"+name+"_cpu.png", cpu)
+			}
 		}
 	}
 }
