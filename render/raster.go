@@ -23,7 +23,8 @@ type raster struct {
 	// vertices: the mesh's, then those made by near-plane clipping
 	verts []float32 // attributes, vertexFloats each
 	scr   []svert
-	tris  []int32 // three vertex indices per triangle
+	clip  [][4]float64 // clip coordinates of the mesh's vertices
+	tris  []int32      // three vertex indices per triangle
 	bands [][]int32
 
 	depth []float32
@@ -42,7 +43,10 @@ func (r *raster) setup(m *mesh, mvp mat4, w, h int) {
 		r.scr = make([]svert, nv)
 	}
 	r.scr = r.scr[:nv]
-	clip := make([][4]float64, nv)
+	if cap(r.clip) < nv {
+		r.clip = make([][4]float64, nv)
+	}
+	clip := r.clip[:nv]
 	fw, fh := float64(w), float64(h)
 	for k := 0; k < nv; k++ {
 		v := m.verts[k*vertexFloats:]
