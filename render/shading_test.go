@@ -20,7 +20,8 @@ func TestLineAlpha(t *testing.T) {
 	g := [2]float32{0.1, 0} // s grows 0.1 per pixel
 	cases := []struct{ s, want float32 }{
 		{3, 1},      // on the line
-		{3.05, 1},   // half a pixel away, inside the 0.6 px half width
+		{3.01, 1},   // 0.1 px away: fully covered
+		{3.05, 0.6}, // 0.5 px away: 0.6 + 0.5 − 0.5
 		{3.11, 0},   // 1.1 px away: beyond 0.6 + 0.5
 		{2.92, 0.3}, // 0.8 px away: 0.6 + 0.5 − 0.8
 	}
