@@ -25,7 +25,7 @@ type Evaluator struct {
 	affine *affinePlans
 
 	probeMu sync.Mutex
-	probe   *AffineProbe // ForwardAffine's cache: the last probe built
+	probes  []*AffineProbe // ForwardAffine's cache: the last probes built, most recent first
 }
 
 // NewEvaluator validates n (Net.Shapes) and compiles it.
@@ -77,6 +77,11 @@ func grow(dst []float32, n int) []float32 {
 	return dst[:n]
 }
 
+// unitTokens bounds the work units in flight over the whole process to GOMAXPROCS (at start-up),
+// so that callers which parallelise themselves (surface.Sample runs several chunks at once) do not
+// multiply the scratch memory: a unit holds a token while it holds scratch.
+var unitTokens = make(chan struct{}, runtime.GOMAXPROCS(0))
+
 // parallelUnits calls f on the units [lo, hi) of [0, batch), unit samples each (the last may be
 // shorter), on up to GOMAXPROCS goroutines, and returns when all are done. Units are fixed by
 // batch and unit alone, so results do not depend on scheduling.
@@ -90,7 +95,9 @@ func parallelUnits(batch, unit int, f func(lo, hi int)) {
 			if u >= units {
 				return
 			}
+			unitTokens <- struct{}{}
 			f(u*unit, min((u+1)*unit, batch))
+			<-unitTokens
 		}
 	}
 	if workers <= 1 {

@@ -194,20 +194,36 @@ func (pr *AffineProbe) Forward(dst, coef []float32, batch int) []float32 {
 	return dst
 }
 
+// probeCache is the number of probes ForwardAffine keeps.
+const probeCache = 4
+
 // ForwardAffine evaluates the points x0 + Σ_d coef[k·len(dirs)+d]·dirs[d], k < batch, like
-// e.Affine(x0, dirs) followed by Forward. It keeps the last probe and reuses it while x0 and dirs
-// hold the same values, so a sampler may call it chunk by chunk with the same arguments. It panics
-// where Affine returns an error or coef is too short.
+// e.Affine(x0, dirs) followed by Forward. It keeps the last few probes and reuses one while x0 and
+// dirs hold the same values, so a sampler may call it chunk by chunk with the same arguments (the
+// check compares the values, costing one pass over x0 and dirs per call). It panics where Affine
+// returns an error or coef is too short.
 func (e *Evaluator) ForwardAffine(dst []float32, x0 []float32, dirs [][]float32, coef []float32, batch int) []float32 {
 	e.probeMu.Lock()
-	pr := e.probe
-	if pr == nil || !pr.sameAs(x0, dirs) {
+	var pr *AffineProbe
+	for i, c := range e.probes {
+		if c.sameAs(x0, dirs) {
+			pr = c
+			copy(e.probes[1:i+1], e.probes[:i])
+			e.probes[0] = pr
+			break
+		}
+	}
+	if pr == nil {
 		var err error
 		if pr, err = e.Affine(x0, dirs); err != nil {
 			e.probeMu.Unlock()
 			panic(err.Error())
 		}
-		e.probe = pr
+		if len(e.probes) < probeCache {
+			e.probes = append(e.probes, nil)
+		}
+		copy(e.probes[1:], e.probes)
+		e.probes[0] = pr
 	}
 	e.probeMu.Unlock()
 	return pr.Forward(dst, coef, batch)

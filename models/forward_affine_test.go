@@ -99,3 +99,33 @@ func TestAffineRejectsBadDirections(t *testing.T) {
 		t.Error("NaN direction accepted")
 	}
 }
+
+// ForwardAffine alternating between two planes reuses both cached probes and stays exact.
+func TestForwardAffineCacheAlternates(t *testing.T) {
+	n := fwdTestMLP(t, 2)
+	e, err := NewEvaluator(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0, dirs, coef, _ := fwdTestPoints(n.InputSize(), 2, 5)
+	x1 := append([]float32(nil), x0...)
+	x1[0] += 0.5
+	want0 := e.ForwardAffine(nil, x0, dirs, coef, 5)
+	want1 := e.ForwardAffine(nil, x1, dirs, coef, 5)
+	first := e.probes[1]
+	for round := 0; round < 3; round++ {
+		got0 := e.ForwardAffine(nil, x0, dirs, coef, 5)
+		got1 := e.ForwardAffine(nil, x1, dirs, coef, 5)
+		for i := range want0 {
+			if got0[i] != want0[i] || got1[i] != want1[i] {
+				t.Fatalf("round %d: logit %d changed", round, i)
+			}
+		}
+	}
+	if len(e.probes) != 2 || e.probes[1] != first {
+		t.Errorf("cache holds %d probes; the first probe was rebuilt", len(e.probes))
+	}
+	if want0[0] == want1[0] {
+		t.Error("different planes give the same logits")
+	}
+}
