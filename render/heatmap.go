@@ -119,13 +119,29 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 	}
 	levels := float64(s.Contours + 1)
 	crange := m.cmax - m.cmin
+	// Where each pixel column and row falls in the grid.
+	type cell struct {
+		k  int
+		t  float64
+		ok bool
+	}
+	cols, rows := make([]cell, w), make([]cell, h)
+	for x := range cols {
+		c := &cols[x]
+		c.k, c.t, c.ok = xl.locate(a.dataX(float64(px0+x) + 0.5))
+	}
+	for y := range rows {
+		c := &rows[y]
+		c.k, c.t, c.ok = yl.locate(a.dataY(float64(py0+y) + 0.5))
+	}
+	nan := float32(math.NaN())
 	parallel(h, func(y int) {
-		k, tj, okY := yl.locate(a.dataY(float64(py0+y) + 0.5))
+		k, tj, okY := rows[y].k, rows[y].t, rows[y].ok
 		for x := 0; x < w; x++ {
 			o := y*w + x
-			i, ti, okX := xl.locate(a.dataX(float64(px0+x) + 0.5))
+			i, ti, okX := cols[x].k, cols[x].t, cols[x].ok
 			if !okX || !okY {
-				tv[o], sv[o] = float32(math.NaN()), float32(math.NaN())
+				tv[o], sv[o] = nan, nan
 				continue
 			}
 			z := bilinear(s.Field, i, xl.step(), ti, k, yl.step(), tj)
@@ -134,7 +150,7 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 				c = bilinear(s.Color, i, xl.step(), ti, k, yl.step(), tj)
 			}
 			if !finite(z) || !finite(c) {
-				tv[o], sv[o] = float32(math.NaN()), float32(math.NaN())
+				tv[o], sv[o] = nan, nan
 				continue
 			}
 			t := 0.5
