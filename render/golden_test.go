@@ -160,3 +160,21 @@ func TestParaboloidContoursFromAbove(t *testing.T) {
 		}
 	}
 }
+
+func TestGoldenHeatmapCPU(t *testing.T) {
+	s := &Scene{Field: waves(48), Contours: 8, View: ViewHeatmap, ColorBar: true, Label: "logit",
+		Title: "heatmap", XLabel: "s", YLabel: "t", Markers: triangleMarkers(false), MarkerEdges: true}
+	checkGolden(t, "heatmap_cpu", renderCPU(t, s, 320, 240), 0.5, 0.002)
+}
+
+func TestGoldenLinesCPU(t *testing.T) {
+	s := &Scene{Field: mixup(), View: ViewLines, Title: "mixup", XLabel: "λ", YLabel: "logit",
+		Legend: []string{"0", "1", "2", "3", "4"}, Markers: []Marker{{X: 0, Y: -4.5, Label: "x_i", Image: digit(0)}}}
+	checkGolden(t, "lines_cpu", renderCPU(t, s, 320, 240), 0.5, 0.002)
+}
+
+func TestGoldenAxesClassesCPU(t *testing.T) {
+	s := &Scene{Field: waves(48), Color: regions(48), Categorical: true, Axes: true, ColorBar: true,
+		XLabel: "s", YLabel: "t", ZLabel: "z", Contours: 6}
+	checkGolden(t, "axes_classes_cpu", renderCPU(t, s, 320, 240), 0.5, 0.002)
+}

@@ -17,15 +17,33 @@ func niceTicks(lo, hi float64, n int) (ticks []float64, step float64) {
 		return nil, 0
 	}
 	step = niceNumber((hi-lo)/float64(max(n-1, 1)), true)
-	first := math.Ceil(lo/step - 1e-9)
-	for k := first; k*step <= hi+1e-9*step; k++ {
-		v := k * step
-		if math.Abs(v) < 1e-12*step {
-			v = 0
+	for {
+		ticks = ticks[:0]
+		first := math.Ceil(lo/step - 1e-9)
+		for k := first; k*step <= hi+1e-9*step; k++ {
+			v := k * step
+			if math.Abs(v) < 1e-12*step {
+				v = 0
+			}
+			ticks = append(ticks, v)
 		}
-		ticks = append(ticks, v)
+		if len(ticks) >= min(n, 2) {
+			return ticks, step
+		}
+		step = smallerNice(step) // too coarse for the range: at least two ticks
 	}
-	return ticks, step
+}
+
+// smallerNice is the next 1, 2, 5 step below a nice step.
+func smallerNice(step float64) float64 {
+	e := math.Pow(10, math.Floor(math.Log10(step)+1e-9))
+	switch m := step / e; {
+	case m > 4:
+		return 2 * e
+	case m > 1.5:
+		return e
+	}
+	return e / 2
 }
 
 // niceNumber is a 1, 2, 5 or 10 times a power of ten near x (rounded when

@@ -39,3 +39,17 @@ func TestNiceTicks(t *testing.T) {
 		t.Errorf("degenerate range: %v", got)
 	}
 }
+
+// A narrow plot asking for few ticks still gets two.
+func TestNiceTicksAtLeastTwo(t *testing.T) {
+	got, step := niceTicks(-3, 3, 3)
+	if len(got) < 2 || step != 2 {
+		t.Errorf("niceTicks(-3, 3, 3) = %v step %g, want at least two ticks with step 2", got, step)
+	}
+	if s := smallerNice(0.5); s != 0.2 {
+		t.Errorf("smallerNice(0.5) = %g", s)
+	}
+	if s := smallerNice(100); s != 50 {
+		t.Errorf("smallerNice(100) = %g", s)
+	}
+}
