@@ -1,0 +1,72 @@
+package onnx_test
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	pb "github.com/advancedclimatesystems/gonnx/onnx"
+
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/onnx"
+)
+
+// FuzzRead feeds arbitrary bytes to Read: it must return an error or a valid net, never panic,
+// and a net it returns must run.
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"cnn_op17.onnx", "mlp_op11.onnx", "extras_op11.onnx"} {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add(graph{inputs: []*pb.ValueInfoProto{info("x", "N", 2, 3)}, outputs: []*pb.ValueInfoProto{info("y", "N", 6)},
+		inits: []*pb.TensorProto{ints("s", 0, -1)},
+		nodes: []*pb.NodeProto{op("Reshape", "r", []string{"x", "s"}, []string{"y"})}}.bytes(f))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		net, err := onnx.Read(bytes.NewReader(data), "fuzz.onnx")
+		if err != nil {
+			if strings.Contains(err.Error(), "internal error") {
+				t.Fatal(err)
+			}
+			return
+		}
+		shapes, err := net.Shapes()
+		if err != nil {
+			t.Fatalf("Read returned an invalid net: %v", err)
+		}
+		if forwardCost(net, shapes) > 1e7 { // keep each run fast
+			return
+		}
+		if _, err := net.ForwardReference(make([]float32, net.InputSize())); err != nil {
+			t.Fatalf("forward pass of an imported net: %v", err)
+		}
+	})
+}
+
+// forwardCost estimates the multiply-adds of ForwardReference: windows cost their area per
+// output value, dense layers their weight.
+func forwardCost(net *models.Net, shapes [][]int) float64 {
+	cost := 0.0
+	for i, nd := range net.Nodes {
+		out := 1.0
+		for _, d := range shapes[i] {
+			out *= float64(d)
+		}
+		switch nd.Op {
+		case models.OpConv:
+			w := nd.Params["weight"]
+			cost += out * float64(w.Len()/w.Shape[0])
+		case models.OpMaxPool, models.OpAvgPool:
+			cost += out * float64(nd.Attr.Kernel[0]) * float64(nd.Attr.Kernel[1])
+		case models.OpDense:
+			cost += float64(nd.Params["weight"].Len())
+		default:
+			cost += out
+		}
+	}
+	return cost
+}

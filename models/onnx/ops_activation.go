@@ -1,0 +1,98 @@
+package onnx
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/surfscope/surfscope/models"
+)
+
+// Element-wise activations, Clip and Softmax.
+
+func activation(op models.Op) opFunc {
+	return func(b *builder, n *node) error {
+		x, err := n.data(0)
+		if err != nil {
+			return err
+		}
+		var attr models.Attr
+		switch op {
+		case models.OpLeakyReLU:
+			attr.Alpha = n.attrs.Float("alpha", 0.01)
+		case models.OpGELU:
+			if a := n.attrs.String("approximate", "none"); a != "none" {
+				return fmt.Errorf("GELU approximation %q is not supported, only the exact erf form", a)
+			}
+		}
+		n.attrs.ignore("consumed_inputs") // opset < 6 bookkeeping
+		n.out[0] = b.emit(n.name(), op, attr, nil, x.shape, x)
+		return nil
+	}
+}
+
+func clip(b *builder, n *node) error {
+	x, err := n.data(0)
+	if err != nil {
+		return err
+	}
+	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
+	if b.opset < 11 {
+		lo, hi = n.attrs.Float("min", lo), n.attrs.Float("max", hi)
+	} else {
+		for k, dst := range []*float32{&lo, &hi} {
+			c, err := n.optConst(k + 1)
+			if err != nil {
+				return err
+			}
+			if c != nil {
+				v, err := c.scalar()
+				if err != nil {
+					return err
+				}
+				*dst = float32(v)
+			}
+		}
+	}
+	if math.IsNaN(float64(lo)) || math.IsNaN(float64(hi)) {
+		return fmt.Errorf("clip bound is NaN")
+	}
+	n.out[0] = b.emit(n.name(), models.OpClip, models.Attr{Min: lo, Max: hi}, nil, x.shape, x)
+	return nil
+}
+
+// softmax maps Softmax onto OpSoftmax, which works along the last sample axis: from opset 13 the
+// axis must be the last one of size > 1; before 13 the sample is flattened from axis on, as the
+// operator then defined.
+func softmax(b *builder, n *node) error {
+	x, err := n.data(0)
+	if err != nil {
+		return err
+	}
+	s := x.shape
+	var inner []int
+	if b.opset >= 13 {
+		a, err := b.sampleAxis(n.attrs.Int("axis", -1), len(s))
+		if err != nil {
+			return err
+		}
+		for _, d := range s[a+1:] {
+			if d != 1 {
+				return fmt.Errorf("softmax along axis %d of sample shape %v: only the last axis of size > 1 is supported", a, s)
+			}
+		}
+		inner = s[:a+1]
+	} else {
+		a, err := b.sampleAxis(n.attrs.Int("axis", 1), len(s))
+		if err != nil {
+			return err
+		}
+		inner = []int{sizeOf(s[:a]), sizeOf(s[a:])}
+		if inner[0] == 1 {
+			inner = inner[1:]
+		}
+	}
+	y := b.reshape(x, inner, n.name()+"/in")
+	y = b.emit(n.name(), models.OpSoftmax, models.Attr{}, nil, inner, y)
+	n.out[0] = b.reshape(y, s, n.name()+"/out")
+	return nil
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+"""Makes the ONNX fixtures of models/onnx: small networks exported with torch.onnx.export, the
+inputs they were evaluated on and PyTorch's logits.
+
+Run from anywhere with Debian's python3-torch (1.13) and python3-onnx:
+    /usr/bin/python3 models/onnx/testdata/make_fixtures.py
+
+Models (random weights, random batch-norm statistics, seeded), each exported with a dynamic
+batch at opset 11 and 17:
+  mlp       (x - mean) / std, x.view(N, -1), Linear + GELU (erf form), Linear + tanh,
+            Linear + sigmoid, x @ W + b (MatMul + Add)                          input 1x28x28
+  cnn       normalisation, Conv/BN/ReLU/MaxPool x2 (one with ceil_mode), grouped strided Conv,
+            LeakyReLU, flatten, Linear; BN folded into Conv (eval export with constant folding)
+            and unfolded (TrainingMode.PRESERVE in eval mode, no folding)     input 3x32x32
+  resnet    stem, a basic block with an additive shortcut, a stride-2 block whose 1x1-conv
+            shortcut multiplies the residual branch (x * out) behind a squeeze-excitation
+            gate (mean, 1x1 convs, sigmoid), mean over H,W, Linear         input 3x32x32
+  extras    ZeroPad2d + Conv, ReLU6 (Clip), zero F.pad + AvgPool, an SE gate of Linear layers
+            reshaped with view(N, C, 1, 1), flatten, softmax              input 1x28x28
+
+Inputs (rows of inputs_<shape>.npy, float32 [32, C, H, W] in [0, 1]):
+  0-3    random images
+  4-19   a 4x4 data plane through images 0, 1, 2 (DESIGN.md: margin 0.1, row = t)
+  20-27  a mixup line from image 0 to image 1, 8 points, lambda in [0, 1]
+  28-31  images 0-3 flipped horizontally (W reversed)
+Outputs: <model>.logits.npy, float32 [32, 10]. fixtures.json lists the files.
+"""
+import json
+import os
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.onnx import TrainingMode
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OPSETS = (11, 17)
+
+
+def randomize_bn(m, g):
+    for mod in m.modules():
+        if isinstance(mod, nn.BatchNorm2d):
+            c = mod.num_features
+            mod.running_mean.copy_(torch.randn(c, generator=g) * 0.2)
+            mod.running_var.copy_(torch.rand(c, generator=g) + 0.5)
+            mod.weight.data.copy_(torch.rand(c, generator=g) + 0.5)
+            mod.bias.data.copy_(torch.randn(c, generator=g) * 0.2)
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor([0.1307]).view(1, 1, 1, 1))
+        self.register_buffer("std", torch.tensor([0.3081]).view(1, 1, 1, 1))
+        self.fc1 = nn.Linear(784, 16)
+        self.fc2 = nn.Linear(16, 16)
+        self.fc3 = nn.Linear(16, 16)
+        self.w = nn.Parameter(torch.randn(16, 10) * 0.3)
+        self.b = nn.Parameter(torch.randn(10) * 0.1)
+
+    def forward(self, x):
+        x = (x - self.mean) / self.std
+        x = x.view(x.size(0), -1)
+        x = F.gelu(self.fc1(x))
+        x = torch.tanh(self.fc2(x))
+        x = torch.sigmoid(self.fc3(x))
+        return x @ self.w + self.b
+
+
+CIFAR_MEAN = [0.4914, 0.4822, 0.4465]
+CIFAR_STD = [0.2470, 0.2435, 0.2616]
+
+
+class Normalize(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(CIFAR_STD).view(1, 3, 1, 1))
+
+    def forward(self, x):
+        return (x - self.mean) / self.std
+
+
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = Normalize()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.conv2 = nn.Conv2d(8, 16, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(16)
+        self.conv3 = nn.Conv2d(16, 16, 3, stride=2, padding=1, groups=2)
+        self.fc = nn.Linear(16 * 3 * 3, 10)
+
+    def forward(self, x):
+        x = self.norm(x)
+        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)  # 8x16x16
+        x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 3, stride=3, ceil_mode=True)  # 16x6x6
+        x = F.leaky_relu(self.conv3(x), 0.1)  # 16x3x3
+        return self.fc(torch.flatten(x, 1))
+
+
+class SE(nn.Module):
+    def __init__(self, c, r):
+        super().__init__()
+        self.fc1 = nn.Conv2d(c, r, 1)
+        self.fc2 = nn.Conv2d(r, c, 1)
+
+    def forward(self, x):
+        s = x.mean((2, 3), keepdim=True)
+        return x * torch.sigmoid(self.fc2(F.relu(self.fc1(s))))
+
+
+class ResNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = Normalize()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1, bias=False)
+        self.bn0 = nn.BatchNorm2d(8)
+        # block 1: additive shortcut
+        self.c1a = nn.Conv2d(8, 8, 3, padding=1, bias=False)
+        self.b1a = nn.BatchNorm2d(8)
+        self.c1b = nn.Conv2d(8, 8, 3, padding=1, bias=False)
+        self.b1b = nn.BatchNorm2d(8)
+        # block 2: stride 2, multiplicative shortcut, SE gate
+        self.c2a = nn.Conv2d(8, 16, 3, stride=2, padding=1, bias=False)
+        self.b2a = nn.BatchNorm2d(16)
+        self.c2b = nn.Conv2d(16, 16, 3, padding=1, bias=False)
+        self.b2b = nn.BatchNorm2d(16)
+        self.se = SE(16, 4)
+        self.sc = nn.Conv2d(8, 16, 1, stride=2, bias=False)
+        self.bsc = nn.BatchNorm2d(16)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = F.relu(self.bn0(self.stem(self.norm(x))))
+        out = self.b1b(self.c1b(F.relu(self.b1a(self.c1a(x)))))
+        x = F.relu(out + x)
+        out = self.se(self.b2b(self.c2b(F.relu(self.b2a(self.c2a(x))))))
+        x = F.relu(self.bsc(self.sc(x)) * out)
+        return self.fc(x.mean((2, 3)))
+
+
+class Extras(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pad = nn.ZeroPad2d(1)
+        self.conv = nn.Conv2d(1, 4, 3)
+        self.fc1 = nn.Linear(4, 2)
+        self.fc2 = nn.Linear(2, 4)
+        self.fc = nn.Linear(4 * 8 * 8, 10)
+
+    def forward(self, x):
+        x = F.relu6(self.conv(self.pad(x)) * 3)  # 4x28x28
+        x = F.avg_pool2d(F.pad(x, (1, 1, 1, 1)), 4, stride=4)  # 4x7x7 -> with pad 4x30x30 -> 4x7x7
+        s = x.mean((2, 3))
+        s = torch.sigmoid(self.fc2(F.relu(self.fc1(s))))
+        x = x * s.view(s.size(0), 4, 1, 1)
+        x = F.pad(x, (0, 1, 0, 1))  # 4x8x8
+        return torch.softmax(self.fc(torch.flatten(x, 1)), dim=1)
+
+
+def plane_points(x1, x2, x3, n=4, margin=0.1):
+    """DESIGN.md's data plane: returns [n*n, ...] points, row-major with rows along t."""
+    d = (x2 - x1).ravel()
+    e1 = d / np.linalg.norm(d)
+    v = (x3 - x1).ravel()
+    w = v - (v @ e1) * e1
+    e2 = w / np.linalg.norm(w)
+    xs = np.array([0.0, np.linalg.norm(d), v @ e1])
+    ys = np.array([0.0, 0.0, np.linalg.norm(w)])
+    (x0, x1_), (y0, y1) = (xs.min(), xs.max()), (ys.min(), ys.max())
+    mx, my = margin * (x1_ - x0), margin * (y1 - y0)
+    s = np.linspace(x0 - mx, x1_ + mx, n)
+    t = np.linspace(y0 - my, y1 + my, n)
+    pts = [x1.ravel() + si * e1 + tj * e2 for tj in t for si in s]
+    return np.stack(pts).reshape((n * n,) + x1.shape)
+
+
+def make_inputs(shape, g):
+    imgs = torch.rand((4,) + shape, generator=g, dtype=torch.float64).numpy()
+    plane = plane_points(imgs[0], imgs[1], imgs[2])
+    lam = np.linspace(0.0, 1.0, 8).reshape(8, 1, 1, 1)
+    mixup = (1 - lam) * imgs[0] + lam * imgs[1]
+    flips = imgs[:, :, :, ::-1]
+    return np.concatenate([imgs, plane, mixup, flips]).astype(np.float32)
+
+
+def export(model, x, name, opset, folded=True):
+    path = os.path.join(HERE, name + ".onnx")
+    kw = dict(training=TrainingMode.EVAL, do_constant_folding=True) if folded else \
+        dict(training=TrainingMode.PRESERVE, do_constant_folding=False)
+    torch.onnx.export(model, torch.from_numpy(x[:2]), path, opset_version=opset,
+                      input_names=["input"], output_names=["logits"],
+                      dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}}, **kw)
+    return path
+
+
+def main():
+    g = torch.Generator().manual_seed(20240601)
+    torch.manual_seed(20240601)
+    inputs = {"mnist": make_inputs((1, 28, 28), g), "cifar": make_inputs((3, 32, 32), g)}
+    for key, x in inputs.items():
+        np.save(os.path.join(HERE, "inputs_%s.npy" % key), x)
+    nets = [("mlp", MLP(), "mnist"), ("cnn", CNN(), "cifar"), ("resnet", ResNet(), "cifar"),
+            ("extras", Extras(), "mnist")]
+    manifest = {"rows": {"random": [0, 4], "plane": [4, 20], "mixup": [20, 28], "flip": [28, 32]},
+                "fixtures": []}
+    for name, model, key in nets:
+        randomize_bn(model, g)
+        model.eval()
+        x = inputs[key]
+        with torch.no_grad():
+            logits = model(torch.from_numpy(x)).numpy().astype(np.float32)
+        np.save(os.path.join(HERE, name + ".logits.npy"), logits)
+        variants = [(True, "")] + ([(False, "_unfolded")] if name == "cnn" else [])
+        for opset in OPSETS:
+            for folded, suffix in variants:
+                fname = "%s%s_op%d" % (name, suffix, opset)
+                export(model, x, fname, opset, folded)
+                manifest["fixtures"].append({"model": fname + ".onnx", "inputs": "inputs_%s.npy" % key,
+                                             "logits": name + ".logits.npy", "bn_folded": folded})
+    with open(os.path.join(HERE, "fixtures.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
