@@ -60,30 +60,47 @@ type CurvatureSummary struct {
 
 // SummarizeCurvature returns the curvature summary of f (a plane).
 func SummarizeCurvature(f *Field) (CurvatureSummary, error) {
-	d, err := differentiate(f)
-	if err != nil {
+	var c curvatureSamples
+	if err := c.add(f); err != nil {
 		return CurvatureSummary{}, err
 	}
-	if d.ft == nil {
-		return CurvatureSummary{}, fmt.Errorf("surface: curvature needs a plane, the field has %d row(s)", f.NY)
+	return c.summary(), nil
+}
+
+// curvatureSamples pools the per-point curvature values of several height fields.
+type curvatureSamples struct {
+	ag, am, mp, hn []float64
+	neg, nonzero   int
+}
+
+func (c *curvatureSamples) add(f *Field) error {
+	d, err := differentiate(f)
+	if err != nil {
+		return err
 	}
-	n := len(d.fs)
-	ag, am, mp, hn := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	neg, nonzero := 0, 0
-	for k := 0; k < n; k++ {
+	if d.ft == nil {
+		return fmt.Errorf("surface: curvature needs a plane, the field has %d row(s)", f.NY)
+	}
+	for k := range d.fs {
 		K, H, k1, k2 := curvatureAt(d.fs[k], d.ft[k], d.fss[k], d.fst[k], d.ftt[k])
-		ag[k], am[k], mp[k] = math.Abs(K), math.Abs(H), math.Max(math.Abs(k1), math.Abs(k2))
-		hn[k] = math.Sqrt(d.fss[k]*d.fss[k] + 2*d.fst[k]*d.fst[k] + d.ftt[k]*d.ftt[k])
+		c.ag = append(c.ag, math.Abs(K))
+		c.am = append(c.am, math.Abs(H))
+		c.mp = append(c.mp, math.Max(math.Abs(k1), math.Abs(k2)))
+		c.hn = append(c.hn, math.Sqrt(d.fss[k]*d.fss[k]+2*d.fst[k]*d.fst[k]+d.ftt[k]*d.ftt[k]))
 		if K != 0 {
-			nonzero++
+			c.nonzero++
 			if K < 0 {
-				neg++
+				c.neg++
 			}
 		}
 	}
-	s := CurvatureSummary{AbsGaussian: Describe(ag), AbsMean: Describe(am), MaxPrincipal: Describe(mp), HessianNorm: Describe(hn)}
-	if nonzero > 0 {
-		s.Saddle = float64(neg) / float64(nonzero)
+	return nil
+}
+
+func (c *curvatureSamples) summary() CurvatureSummary {
+	s := CurvatureSummary{AbsGaussian: Describe(c.ag), AbsMean: Describe(c.am), MaxPrincipal: Describe(c.mp), HessianNorm: Describe(c.hn)}
+	if c.nonzero > 0 {
+		s.Saddle = float64(c.neg) / float64(c.nonzero)
 	}
-	return s, nil
+	return s
 }

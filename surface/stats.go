@@ -1,6 +1,7 @@
 package surface
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 )
@@ -77,3 +78,44 @@ func (f *Field) Describe() Stats {
 
 // set stores v at (i, j) of a field made by NewField (stride 1, offset 0).
 func (f *Field) set(i, j int, v float64) { f.Values[j*f.NX+i] = float32(v) }
+
+// MarshalJSON writes the statistics with null for NaN values (encoding/json rejects NaN).
+func (s Stats) MarshalJSON() ([]byte, error) {
+	type plain struct {
+		N      int      `json:"n"`
+		NaN    int      `json:"nan,omitempty"`
+		Mean   *float64 `json:"mean"`
+		Std    *float64 `json:"std"`
+		Min    *float64 `json:"min"`
+		Q1     *float64 `json:"q1"`
+		Median *float64 `json:"median"`
+		Q3     *float64 `json:"q3"`
+		Max    *float64 `json:"max"`
+	}
+	f := func(v float64) *float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	return json.Marshal(plain{s.N, s.NaN, f(s.Mean), f(s.Std), f(s.Min), f(s.Q1), f(s.Median), f(s.Q3), f(s.Max)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (null as NaN).
+func (s *Stats) UnmarshalJSON(b []byte) error {
+	var p struct {
+		N, NaN                               int
+		Mean, Std, Min, Q1, Median, Q3, Max *float64
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	f := func(v *float64) float64 {
+		if v == nil {
+			return math.NaN()
+		}
+		return *v
+	}
+	*s = Stats{N: p.N, NaN: p.NaN, Mean: f(p.Mean), Std: f(p.Std), Min: f(p.Min), Q1: f(p.Q1), Median: f(p.Median), Q3: f(p.Q3), Max: f(p.Max)}
+	return nil
+}

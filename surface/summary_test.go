@@ -1,0 +1,137 @@
+package surface
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/projection"
+)
+
+func TestSummarizeChoosesAnalysesByProbe(t *testing.T) {
+	net := flipInvariantMLP(t)
+	ev, _ := models.NewEvaluator(net)
+	r := rand.New(rand.NewPCG(3, 3))
+	flip, _ := projection.FlipPlane(net.Input, randImage(r, 20), 1, 11, 0.1)
+	mix, _ := projection.MixupLine(net.Input, randImage(r, 20), randImage(r, 20), 21, 0, 0)
+	data, _ := projection.DataPlane(net.Input, randImage(r, 20), randImage(r, 20), randImage(r, 20), 11, 0.1)
+	opt := &SummaryOptions{Net: net, Grader: ev}
+	for _, p := range []*projection.Probe{flip, mix, data} {
+		g, err := Sample(context.Background(), ev, p, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Summarize(context.Background(), g, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (s.Symmetry != nil) != (p.Kind == "flip") || (s.Mixup != nil) != (p.Kind == "mixup") || (s.Curvature != nil) != (p.T != nil) {
+			t.Errorf("%s: symmetry %v mixup %v curvature %v", p.Kind, s.Symmetry != nil, s.Mixup != nil, s.Curvature != nil)
+		}
+		if s.Regions == nil || s.Regions.Regions < 1 || s.InputGradient == nil {
+			t.Errorf("%s: regions %+v input gradient %v", p.Kind, s.Regions, s.InputGradient)
+		}
+		if p.Kind == "flip" && s.Symmetry.OddShare > 1e-9 {
+			t.Errorf("flip-invariant net: odd share %g", s.Symmetry.OddShare)
+		}
+		if _, err := json.Marshal(s); err != nil {
+			t.Errorf("%s: JSON: %v", p.Kind, err)
+		}
+		if s.InputGradient.Max <= 0 || math.IsNaN(s.Gradient.Mean) {
+			t.Errorf("%s: gradients %+v %+v", p.Kind, s.Gradient, s.InputGradient)
+		}
+	}
+	tanh := smallMLP(t, models.OpTanh, 1)
+	ev2, _ := models.NewEvaluator(tanh)
+	g, _ := Sample(context.Background(), ev2, data, nil, nil)
+	s, err := Summarize(context.Background(), g, &SummaryOptions{Net: tanh})
+	if err != nil || s.Regions != nil {
+		t.Fatalf("tanh net: regions %+v, err %v; want them skipped", s.Regions, err)
+	}
+}
+
+func TestAtlasIsSeededAndComplete(t *testing.T) {
+	net := smallMLP(t, models.OpReLU, 7)
+	x, y := randomData(3, 60, 20, 3)
+	cfg := &AtlasConfig{Planes: 4, Lines: 5, Flips: 3, Grid: 9, Points: 21, Seed: 2, Regions: true, InputGradient: true}
+	var last int
+	a, err := BuildAtlas(context.Background(), net, x, y, cfg, func(done, total int) {
+		if total != 13 || done != last+1 {
+			t.Errorf("progress %d/%d after %d", done, total, last)
+		}
+		last = done
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Probes["plane"] != 4 || a.Probes["line"] != 5 || a.Probes["flip"] != 3 {
+		t.Fatalf("probes %v", a.Probes)
+	}
+	for _, m := range AtlasMetrics {
+		st, ok := a.Metrics[m.Name]
+		if !ok {
+			t.Errorf("metric %s missing", m.Name)
+			continue
+		}
+		kind, _, _ := strings.Cut(m.Name, ".")
+		want := map[string]int{"plane": 4, "line": 5, "flip": 3}[kind]
+		if m.Name == "flip.agreement" || m.Name == "flip.abs_delta" {
+			want = 1 // one number for the whole split
+		}
+		if st.N != want {
+			t.Errorf("%s: %d values, want %d", m.Name, st.N, want)
+		}
+	}
+	b, _ := BuildAtlas(context.Background(), net, x, y, cfg, nil)
+	for name, st := range a.Metrics {
+		if b.Metrics[name] != st {
+			t.Fatalf("%s differs between runs with one seed: %+v vs %+v", name, st, b.Metrics[name])
+		}
+	}
+	js, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Atlas
+	if err := json.Unmarshal(js, &back); err != nil || back.Metrics["line.tv"] != a.Metrics["line.tv"] {
+		t.Fatalf("JSON round trip: %v", err)
+	}
+	if _, err := BuildAtlas(context.Background(), net, x[:40], y[:2], nil, nil); err == nil {
+		t.Error("two images accepted")
+	}
+}
+
+func TestAdversarialPlaneClimbsTheLoss(t *testing.T) {
+	net := smallMLP(t, models.OpTanh, 2)
+	ev, _ := models.NewEvaluator(net)
+	r := rand.New(rand.NewPCG(8, 8))
+	x := randImage(r, 20)
+	p, err := AdversarialPlane(ev, net.Input, x, 1, 3, 21, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := ev.InputGrad(nil, x, 1, -1, []int{1})
+	if c := dot64(to64(p.Dirs[0]), to64(g)) / norm32(g); math.Abs(c-1) > 1e-5 {
+		t.Fatalf("e1·g/‖g‖ = %g, want 1", c)
+	}
+	grid, _ := Sample(context.Background(), ev, p, nil, nil)
+	loss := Loss(grid, 1)
+	if !(loss.Z(11, 10) > loss.Z(10, 10) && loss.Z(10, 10) > loss.Z(9, 10)) {
+		t.Fatalf("loss does not rise along e1 at x0: %g %g %g", loss.Z(9, 10), loss.Z(10, 10), loss.Z(11, 10))
+	}
+	if _, err := AdversarialPlane(ev, net.Input, x, 5, 3, 21, 0.5); err == nil {
+		t.Error("label 5 of 3 accepted")
+	}
+}
+
+func to64(x []float32) []float64 {
+	v := make([]float64, len(x))
+	for i, f := range x {
+		v[i] = float64(f)
+	}
+	return v
+}
