@@ -104,7 +104,7 @@ func (s Stats) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what MarshalJSON writes (null as NaN).
 func (s *Stats) UnmarshalJSON(b []byte) error {
 	var p struct {
-		N, NaN                               int
+		N, NaN                              int
 		Mean, Std, Min, Q1, Median, Q3, Max *float64
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
