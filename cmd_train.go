@@ -77,8 +77,9 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Int64Var(&a.seed, "seed", 1, "random seed for the weights and the batch order")
 	var cfg models.TrainConfig
 	fs.StringVar(&cfg.Optimizer, "opt", "adam", "optimiser: adam or sgd")
-	fs.Float64Var(&cfg.LR, "lr", 1e-3, "learning rate")
-	fs.Float64Var(&cfg.Momentum, "momentum", 0.9, "sgd momentum")
+	fs.Float64Var(&cfg.LR, "lr", 0, "learning rate (0 = 1e-3 for adam, 0.1 for sgd)")
+	fs.Float64Var(&cfg.Momentum, "momentum", 0, "sgd momentum (0 = 0.9)")
+	fs.StringVar(&cfg.Schedule, "schedule", "", "learning-rate schedule: constant (empty), cosine or step")
 	fs.Float64Var(&cfg.WeightDecay, "wd", 0, "weight decay")
 	fs.IntVar(&cfg.BatchSize, "batch", 128, "batch size")
 	fs.IntVar(&cfg.MaxEpochs, "epochs", 50, "epoch cap")
@@ -126,6 +127,9 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if cancelled {
 		return fmt.Errorf("cancelled after %d epochs; the last complete epoch was saved to %s", len(hist), *out)
+	}
+	if len(hist) == 0 {
+		return fmt.Errorf("no epoch was trained")
 	}
 	last := hist[len(hist)-1]
 	fmt.Fprintf(stdout, "wrote %s: %d epochs, train accuracy %.2f%%, test accuracy %.2f%%\n",

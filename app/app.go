@@ -58,6 +58,8 @@ type UI struct {
 	TrainBtn   *widget.Button
 	CancelBtn  *widget.Button
 	TrainBar   *widget.ProgressBar
+	TrainForm  trainForm
+	Curves     *SurfaceView
 
 	Kind      *widget.Select
 	Probe     *widget.Entry
@@ -103,6 +105,7 @@ func New(a fyne.App, r render.Renderer, opts Options) *UI {
 func (u *UI) Close() {
 	u.Session.Close()
 	u.View.Close()
+	u.Curves.Close()
 	for _, v := range append(u.Compare.views, u.Compare.diff) {
 		v.Close()
 	}
@@ -130,8 +133,7 @@ func (u *UI) build() {
 	form := container.NewVBox(
 		bold("Data"), u.Data,
 		widget.NewSeparator(),
-		bold("Model"), u.ModelLabel,
-		widget.NewForm(widget.NewFormItem("Hidden", u.Hidden), widget.NewFormItem("Epochs", u.Epochs)),
+		bold("Model"), u.ModelLabel, u.trainSettings(),
 		container.NewGridWithColumns(2, u.TrainBtn, u.CancelBtn), u.TrainBar,
 		widget.NewSeparator(),
 		bold("Probe"),
@@ -149,6 +151,7 @@ func (u *UI) build() {
 		container.NewTabItem("Surface", u.View),
 		container.NewTabItem("Gallery", u.Gallery),
 		container.NewTabItem("Compare", u.Compare.Object()),
+		container.NewTabItem("Training", u.Curves),
 	)
 	split := container.NewHSplit(side, u.Tabs)
 	split.Offset = 0.22
@@ -179,7 +182,7 @@ func (u *UI) start() {
 		u.rememberModel(u.opts.Model)
 	}
 	u.afterDataOrModel()
-	fyne.Do(func() {
+	do(func() {
 		u.Data.Selected = u.opts.Data
 		u.Data.Refresh()
 		u.Grid.SetSelected("64") // triggers the first sample
@@ -191,7 +194,7 @@ func (u *UI) start() {
 func (u *UI) afterDataOrModel() {
 	s := u.Session.Snapshot()
 	preds := u.Session.Predictions(galleryLimit)
-	fyne.Do(func() {
+	do(func() {
 		if u.Gallery.set != s.Test {
 			u.Gallery.SetData(s.Test)
 		}
@@ -224,11 +227,11 @@ func describeArch(n *models.Net) string {
 	return a
 }
 
-func (u *UI) setStatus(s string) { fyne.Do(func() { u.Status.SetText(s) }) }
+func (u *UI) setStatus(s string) { do(func() { u.Status.SetText(s) }) }
 
 // showError shows err in a dialog; it may be called from any goroutine.
 func (u *UI) showError(err error) {
-	fyne.Do(func() {
+	do(func() {
 		u.Status.SetText("error: " + err.Error())
 		dialog.ShowError(err, u.Window)
 	})

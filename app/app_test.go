@@ -17,7 +17,12 @@ import (
 func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
-	for !cond() {
+	locked := func() bool {
+		uiMu.Lock()
+		defer uiMu.Unlock()
+		return cond()
+	}
+	for !locked() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out after %v waiting for %s", timeout, what)
 		}
@@ -133,6 +138,22 @@ func TestTrainThenCancel(t *testing.T) {
 	if !strings.Contains(u.Status.Text, "epoch") && !strings.Contains(u.Status.Text, "sampl") {
 		t.Errorf("status %q", u.Status.Text)
 	}
+	if sc, ok := u.Curves.Scene(); !ok || sc.View != render.ViewLines || sc.Field == nil {
+		t.Error("no training curves after training")
+	} else if nx, _ := sc.Field.Dims(); nx != 2 {
+		t.Errorf("training curves over %d points, want 2 epochs", nx)
+	}
+
+	// A small CNN trains through the same form.
+	u.TrainForm.Arch.SetSelected("cnn")
+	u.TrainForm.Widths.SetText("4")
+	u.TrainForm.Epochs.SetText("1")
+	test.Tap(u.TrainBtn)
+	waitFor(t, "CNN training to finish", 120*time.Second, func() bool { return !u.TrainBtn.Disabled() })
+	if a := u.Session.Snapshot().Net.Arch["arch"]; a != "cnn" {
+		t.Fatalf("after training a CNN the model is %q", a)
+	}
+	u.TrainForm.Arch.SetSelected("mlp")
 
 	// Cancel a long run at once: the button comes back and the model stays valid.
 	u.Hidden.SetText("256,256")

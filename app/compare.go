@@ -127,7 +127,7 @@ func (c *Compare) addFile() {
 				c.u.showError(err)
 				return
 			}
-			fyne.Do(c.refresh)
+			do(c.refresh)
 		}()
 	}, c.u.Window)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors", ".onnx"}))
@@ -169,7 +169,7 @@ func (c *Compare) sampleAll() {
 		}
 		for k, m := range ms {
 			g, err := surface.Sample(ctx, m.ev, probe, nil, func(done, total int) {
-				fyne.Do(func() { c.Bar.SetValue((float64(k) + float64(done)/float64(total)) / float64(len(ms))) })
+				do(func() { c.Bar.SetValue((float64(k) + float64(done)/float64(total)) / float64(len(ms))) })
 			})
 			if errors.Is(err, context.Canceled) {
 				return
@@ -182,7 +182,7 @@ func (c *Compare) sampleAll() {
 			m.grid = g
 			c.mu.Unlock()
 		}
-		fyne.Do(c.refresh)
+		do(c.refresh)
 	}()
 }
 

@@ -66,7 +66,7 @@ func (u *UI) rememberModel(path string) {
 		}
 	}
 	u.App.Preferences().SetStringList(prefRecent, list)
-	fyne.Do(func() { u.Window.SetMainMenu(u.mainMenu()) })
+	do(func() { u.Window.SetMainMenu(u.mainMenu()) })
 }
 
 func (u *UI) recentItems() []*fyne.MenuItem {

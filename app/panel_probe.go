@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -82,9 +81,9 @@ func (u *UI) resample() {
 	u.SampleBar.SetValue(0)
 	u.Status.SetText("sampling " + spec.String() + "…")
 	u.Session.Sample(spec, u.sizes(), func(done, total int) {
-		fyne.Do(func() { u.SampleBar.SetValue(float64(done) / float64(total)) })
+		do(func() { u.SampleBar.SetValue(float64(done) / float64(total)) })
 	}, func(g *surface.Grid, err error) {
-		fyne.Do(func() {
+		do(func() {
 			if errors.Is(err, context.Canceled) {
 				return
 			}

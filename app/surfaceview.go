@@ -195,14 +195,14 @@ func (v *SurfaceView) loop() {
 		err := v.r.Render(img, &s)
 		if err != nil {
 			if v.OnError != nil {
-				fyne.Do(func() { v.OnError(err) })
+				do(func() { v.OnError(err) })
 			}
 			continue
 		}
 		v.mu.Lock()
 		v.frame, v.frameSize = img, size
 		v.mu.Unlock()
-		fyne.Do(v.raster.Refresh)
+		do(v.raster.Refresh)
 		if v.OnFrame != nil {
 			v.OnFrame()
 		}
