@@ -14,12 +14,15 @@ import (
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/surfscope/surfscope/models"
 )
 
 // ONNX's backend test suite, as Debian's libonnx-testdata installs it: one folder per case with
 // model.onnx and test_data_set_*/{input,output}_*.pb. Every case whose operators the importer
 // claims (Supported) is run: it must either import and match output_0 within 1e-4 (relative for
-// values above 1), or be refused with an error. testdata/conformance.golden records the outcome
+// values above 1) with both Net.ForwardReference and the fast models.Evaluator, or be refused
+// with an error. testdata/conformance.golden records the outcome
 // of every case, so that a case that stops passing, or an op that starts being refused, fails
 // the test; -update rewrites it.
 
@@ -168,19 +171,23 @@ func runCase(m *pb.ModelProto, dir string) caseResult {
 		if !want.float {
 			return caseResult{status: "refused", detail: "the output is not a float tensor"}
 		}
-		got, err := evalCase(mm, x)
+		ref, fast, err := evalCase(mm, x)
 		if err != nil {
 			return caseResult{status: "refused", detail: err.Error()}
 		}
-		if msg := compare(got, want.f); msg != "" {
-			return caseResult{status: "FAIL", detail: filepath.Base(set) + ": " + msg}
+		if msg := compare(ref, want.f); msg != "" {
+			return caseResult{status: "FAIL", detail: filepath.Base(set) + ": ForwardReference: " + msg}
+		}
+		if msg := compare(fast, want.f); msg != "" {
+			return caseResult{status: "FAIL", detail: filepath.Base(set) + ": Evaluator: " + msg}
 		}
 	}
 	return caseResult{status: "pass"}
 }
 
-// evalCase imports mm batched, else unbatched, and runs ForwardReference on every sample of x.
-func evalCase(mm *pb.ModelProto, x *constant) ([]float32, error) {
+// evalCase imports mm batched, else unbatched, and runs ForwardReference on every sample of x,
+// and the Evaluator on all of them at once.
+func evalCase(mm *pb.ModelProto, x *constant) (ref, fast []float32, err error) {
 	net, errBatched := fromModel(mm, "model.onnx", options{})
 	samples := 1
 	if errBatched == nil && len(x.shape) > 0 {
@@ -188,22 +195,25 @@ func evalCase(mm *pb.ModelProto, x *constant) ([]float32, error) {
 	} else {
 		var errWhole error
 		if net, errWhole = fromModel(mm, "model.onnx", options{unbatched: true}); errWhole != nil {
-			return nil, fmt.Errorf("batched: %v | whole: %v", errBatched, errWhole)
+			return nil, nil, fmt.Errorf("batched: %v | whole: %v", errBatched, errWhole)
 		}
 	}
 	if samples == 0 || len(x.f)%samples != 0 || len(x.f)/samples != net.InputSize() {
-		return nil, fmt.Errorf("input of shape %v does not fit the net input %v", x.shape, net.Input)
+		return nil, nil, fmt.Errorf("input of shape %v does not fit the net input %v", x.shape, net.Input)
 	}
 	per := len(x.f) / samples
-	var out []float32
 	for s := range samples {
 		y, err := net.ForwardReference(x.f[s*per : (s+1)*per])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, y...)
+		ref = append(ref, y...)
 	}
-	return out, nil
+	e, err := models.NewEvaluator(net)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ref, e.Forward(nil, x.f, samples), nil
 }
 
 func compare(got, want []float32) string {

@@ -15,7 +15,8 @@ import (
 )
 
 // Fixtures made by testdata/make_fixtures.py with PyTorch: every model must load and give
-// PyTorch's logits within 1e-4 on random images, a data plane, a mixup line and flipped images.
+// PyTorch's logits within 1e-4 on random images, a data plane, a mixup line and flipped images,
+// through Net.ForwardReference and through the fast models.Evaluator.
 
 const fixtureTol = 1e-4
 
@@ -97,8 +98,21 @@ func TestFixturesMatchPyTorch(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%d nodes, %d params, largest logit difference to PyTorch over %d inputs: %.2g",
-				len(net.Nodes), net.NumParams(), xs[0], worst)
+			e, err := models.NewEvaluator(net)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fast := e.Forward(nil, x, xs[0])
+			worstFast := 0.0
+			for k, v := range fast {
+				d := math.Abs(float64(v - want[k]))
+				worstFast = max(worstFast, d)
+				if d > fixtureTol {
+					t.Fatalf("Evaluator: row %d (%s) logit %d: %v, PyTorch %v", k/net.NumClasses(), rowKind(m, k/net.NumClasses()), k%net.NumClasses(), v, want[k])
+				}
+			}
+			t.Logf("%d nodes, %d params; largest logit difference to PyTorch over %d inputs: %.2g (ForwardReference), %.2g (Evaluator)",
+				len(net.Nodes), net.NumParams(), xs[0], worst, worstFast)
 		})
 	}
 }

@@ -5,8 +5,8 @@ inputs they were evaluated on and PyTorch's logits.
 Run from anywhere with Debian's python3-torch (1.13) and python3-onnx:
     /usr/bin/python3 models/onnx/testdata/make_fixtures.py
 
-Models (random weights, random batch-norm statistics, seeded), each exported with a dynamic
-batch at opset 11 and 17:
+Models (seeded He-normal weights, batch-norm statistics measured on the inputs), each exported
+with a dynamic batch at opset 11 and 17:
   mlp       (x - mean) / std, x.view(N, -1), Linear + GELU (erf form), Linear + tanh,
             Linear + sigmoid, x @ W + b (MatMul + Add)                          input 1x28x28
   cnn       normalisation, Conv/BN/ReLU/MaxPool x2 (one with ceil_mode), grouped strided Conv,
@@ -16,10 +16,11 @@ batch at opset 11 and 17:
             shortcut multiplies the residual branch (x * out) behind a squeeze-excitation
             gate (mean, 1x1 convs, sigmoid), mean over H,W, Linear         input 3x32x32
   extras    ZeroPad2d + Conv, ReLU6 (Clip), zero F.pad + AvgPool, an SE gate of Linear layers
-            reshaped with view(N, C, 1, 1), flatten, softmax              input 1x28x28
+            reshaped with view(N, C, 1, 1), flatten, Linear, scaled softmax      input 1x28x28
 
-Inputs (rows of inputs_<shape>.npy, float32 [32, C, H, W] in [0, 1]):
-  0-3    random images
+Inputs (rows of inputs_<shape>.npy, float32 [32, C, H, W]; images in [0, 1], plane points with
+the margin a little outside):
+  0-3    random smooth images
   4-19   a 4x4 data plane through images 0, 1, 2 (DESIGN.md: margin 0.1, row = t)
   20-27  a mixup line from image 0 to image 1, 8 points, lambda in [0, 1]
   28-31  images 0-3 flipped horizontally (W reversed)
@@ -38,14 +39,26 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OPSETS = (11, 17)
 
 
-def randomize_bn(m, g):
+def init_weights(m, g, x):
+    """He-normal weights, then batch-norm statistics measured on the fixture inputs and random
+    affine parameters, so that the logits depend strongly on the input (a weak test otherwise)."""
+    for mod in m.modules():
+        if isinstance(mod, (nn.Conv2d, nn.Linear)):
+            fan_in = mod.weight[0].numel()
+            mod.weight.data.copy_(torch.randn(mod.weight.shape, generator=g) * (2.0 / fan_in) ** 0.5)
+            if mod.bias is not None:
+                mod.bias.data.copy_(torch.randn(mod.bias.shape, generator=g) * 0.1)
+        if isinstance(mod, nn.BatchNorm2d):
+            mod.momentum = None  # cumulative average over the calibration pass
+    m.train()
+    with torch.no_grad():
+        m(torch.from_numpy(x))
     for mod in m.modules():
         if isinstance(mod, nn.BatchNorm2d):
             c = mod.num_features
-            mod.running_mean.copy_(torch.randn(c, generator=g) * 0.2)
-            mod.running_var.copy_(torch.rand(c, generator=g) + 0.5)
             mod.weight.data.copy_(torch.rand(c, generator=g) + 0.5)
             mod.bias.data.copy_(torch.randn(c, generator=g) * 0.2)
+    m.eval()
 
 
 class MLP(nn.Module):
@@ -56,7 +69,7 @@ class MLP(nn.Module):
         self.fc1 = nn.Linear(784, 16)
         self.fc2 = nn.Linear(16, 16)
         self.fc3 = nn.Linear(16, 16)
-        self.w = nn.Parameter(torch.randn(16, 10) * 0.3)
+        self.w = nn.Parameter(torch.randn(16, 10))
         self.b = nn.Parameter(torch.randn(10) * 0.1)
 
     def forward(self, x):
@@ -158,7 +171,7 @@ class Extras(nn.Module):
         s = torch.sigmoid(self.fc2(F.relu(self.fc1(s))))
         x = x * s.view(s.size(0), 4, 1, 1)
         x = F.pad(x, (0, 1, 0, 1))  # 4x8x8
-        return torch.softmax(self.fc(torch.flatten(x, 1)), dim=1)
+        return torch.softmax(4 * self.fc(torch.flatten(x, 1)), dim=1)
 
 
 def plane_points(x1, x2, x3, n=4, margin=0.1):
@@ -178,8 +191,19 @@ def plane_points(x1, x2, x3, n=4, margin=0.1):
     return np.stack(pts).reshape((n * n,) + x1.shape)
 
 
+def random_images(n, shape, g):
+    """Smooth random images in [0, 1]: a brightness per channel, a bilinearly upsampled 4x4
+    random field and a little noise, so that images differ in their global statistics too."""
+    c, h, w = shape
+    level = torch.rand((n, c, 1, 1), generator=g, dtype=torch.float64) * 0.6 + 0.2
+    field = F.interpolate(torch.rand((n, c, 4, 4), generator=g, dtype=torch.float64) - 0.5,
+                          size=(h, w), mode="bilinear", align_corners=False)
+    noise = torch.rand((n, c, h, w), generator=g, dtype=torch.float64) - 0.5
+    return (level + 0.8 * field + 0.2 * noise).clamp(0, 1).numpy()
+
+
 def make_inputs(shape, g):
-    imgs = torch.rand((4,) + shape, generator=g, dtype=torch.float64).numpy()
+    imgs = random_images(4, shape, g)
     plane = plane_points(imgs[0], imgs[1], imgs[2])
     lam = np.linspace(0.0, 1.0, 8).reshape(8, 1, 1, 1)
     mixup = (1 - lam) * imgs[0] + lam * imgs[1]
@@ -208,9 +232,8 @@ def main():
     manifest = {"rows": {"random": [0, 4], "plane": [4, 20], "mixup": [20, 28], "flip": [28, 32]},
                 "fixtures": []}
     for name, model, key in nets:
-        randomize_bn(model, g)
-        model.eval()
         x = inputs[key]
+        init_weights(model, g, x)
         with torch.no_grad():
             logits = model(torch.from_numpy(x)).numpy().astype(np.float32)
         np.save(os.path.join(HERE, name + ".logits.npy"), logits)
