@@ -1,6 +1,7 @@
 package onnx_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"os"
@@ -144,6 +145,38 @@ func TestFixtureInputsLayout(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// Imported nets must survive a surfscope checkpoint: same graph, same logits, bit for bit.
+func TestFixturesCheckpointRoundTrip(t *testing.T) {
+	m := readManifest(t)
+	for _, fx := range m.Fixtures {
+		net, err := onnx.Load(filepath.Join("testdata", fx.Model))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := models.Encode(&buf, net); err != nil {
+			t.Fatalf("%s: %v", fx.Model, err)
+		}
+		back, err := models.Decode(&buf)
+		if err != nil {
+			t.Fatalf("%s: %v", fx.Model, err)
+		}
+		x, _ := readNpy(t, fx.Inputs)
+		x = x[:net.InputSize()]
+		a, err := net.ForwardReference(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := back.ForwardReference(x)
+		if err != nil {
+			t.Fatalf("%s after a checkpoint: %v", fx.Model, err)
+		}
+		if !slices.Equal(a, b) || back.Meta["source"] != net.Meta["source"] {
+			t.Errorf("%s: logits %v after a checkpoint, %v before (meta %v)", fx.Model, b, a, back.Meta)
 		}
 	}
 }

@@ -56,6 +56,13 @@ func clip(b *builder, n *node) error {
 	if math.IsNaN(float64(lo)) || math.IsNaN(float64(hi)) {
 		return fmt.Errorf("clip bound is NaN")
 	}
+	if lo == 0 && math.IsInf(float64(hi), 1) { // torch.clamp(x, min=0)
+		n.out[0] = b.emit(n.name(), models.OpReLU, models.Attr{}, nil, x.shape, x)
+		return nil
+	}
+	// Open sides become ±MaxFloat32 (the same on finite values): checkpoints store attributes as
+	// JSON, which has no infinities.
+	lo, hi = max(lo, -math.MaxFloat32), min(hi, math.MaxFloat32)
 	n.out[0] = b.emit(n.name(), models.OpClip, models.Attr{Min: lo, Max: hi}, nil, x.shape, x)
 	return nil
 }
