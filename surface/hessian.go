@@ -26,7 +26,8 @@ type HessianOptions struct {
 
 // HessianSpectrum holds the extreme eigenvalues of the Hessian of the loss at θ.
 type HessianSpectrum struct {
-	Max, Min float64 // largest and smallest Ritz values
+	Max float64 `json:"max"` // largest Ritz value
+	Min float64 `json:"min"` // smallest Ritz value
 	// Ratio is |Min/Max|, Li et al.'s measure of non-convexity (0 for a convex neighbourhood).
 	Ratio  float64   `json:"ratio"`
 	Ritz   []float64 `json:"ritz"` // all Ritz values, ascending

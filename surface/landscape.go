@@ -53,7 +53,9 @@ func LossLandscape(ctx context.Context, net *models.Net, dirs []ParamVector, alp
 	theta := ParamsOf(net)
 	var ev landscapeEval
 	if !o.Plain {
-		ev, _ = newFirstLayerEval(net, theta, dirs, images)
+		if f, err := newFirstLayerEval(net, theta, dirs, images); err == nil && f != nil {
+			ev = f
+		}
 	}
 	if ev == nil {
 		ev = &plainEval{net: net, theta: theta, dirs: dirs, images: images}

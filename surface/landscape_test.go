@@ -152,3 +152,17 @@ func TestLossLandscapeErrors(t *testing.T) {
 		t.Error("cancelled context ignored")
 	}
 }
+
+// TestLossLandscapeZeroDirection: a direction that moves nothing (the line from a model to itself)
+// leaves no layer to cut at and gives a flat line.
+func TestLossLandscapeZeroDirection(t *testing.T) {
+	net := smallMLP(t, models.OpReLU, 2)
+	x, y := randomData(1, 10, 20, 3)
+	g, err := ModelLine(context.Background(), net, net, []float64{-1, 0, 2}, x, y, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Values[0] != g.Values[2] || g.Values[0] != g.Values[4] {
+		t.Fatalf("line from a model to itself: %v", g.Values)
+	}
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/surfscope/surfscope/surface"
+)
+
+func TestAnalyzeCommand(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		probe, metric string
+		shape         []int
+		want          []string
+	}{
+		{"data:3,7,11", "meancurv:2", []int{9, 9}, []string{"curvature", "linear regions"}},
+		{"mixup:2,5", "mixup", []int{13}, []string{"mixup: mean TV"}},
+		{"flip:4,9", "mirror:1", []int{9, 9}, []string{"mirror symmetry"}},
+		{"grad:6,1", "loss", []int{9, 9}, []string{"adversarial"}},
+		{"pca:8", "inputgrad", []int{9, 9}, []string{"pca"}},
+	}
+	for _, c := range cases {
+		js, npy, vts := filepath.Join(dir, "s.json"), filepath.Join(dir, "m.npy"), filepath.Join(dir, "s.vts")
+		out := mustRun(t, "analyze", "--probe", c.probe, "--grid", "9", "--points", "13", "--metric", c.metric,
+			"--out", js, "--npy", npy, "--vts", vts)
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: output lacks %q:\n%s", c.probe, w, out)
+			}
+		}
+		shape, data, err := surface.ReadNPY(npy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shape) != len(c.shape) || shape[0] != c.shape[0] || len(data) != 81 && len(data) != 13 {
+			t.Errorf("%s: map shape %v, want %v", c.probe, shape, c.shape)
+		}
+		var rep struct {
+			Probe   string
+			Summary surface.ProbeSummary
+			Map     surface.Stats
+		}
+		b, err := os.ReadFile(js)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatalf("%s: summary JSON: %v", c.probe, err)
+		}
+		if rep.Probe != c.probe || rep.Summary.NX != c.shape[len(c.shape)-1] || math.IsNaN(rep.Summary.Gradient.Mean) {
+			t.Errorf("%s: summary %+v", c.probe, rep)
+		}
+		if v, _ := os.ReadFile(vts); !strings.Contains(string(v), `<StructuredGrid WholeExtent=`) {
+			t.Errorf("%s: no structured grid in the .vts file", c.probe)
+		}
+	}
+	for _, bad := range [][]string{
+		{"--probe", "data:0,1,2", "--metric", "logit"},     // class missing
+		{"--probe", "data:0,1,2", "--metric", "logit:10"},  // class out of range
+		{"--probe", "data:0,1,2", "--metric", "mirror:0"},  // not a flip plane
+		{"--probe", "pca:1,2,3"},                           // bad spec
+		{"--probe", "grad:99999,1"},                        // image out of range
+		{"--probe", "mixup:0,1", "--metric", "meancurv:0"}, // curvature of a line
+	} {
+		if code, _, errs := cli(append([]string{"analyze"}, bad...)...); code != 1 || strings.Count(strings.TrimSpace(errs), "\n") > 3 {
+			t.Errorf("analyze %v: exit %d, stderr %q; want one clear error", bad, code, errs)
+		}
+	}
+}
+
+func TestLandscapeCommand(t *testing.T) {
+	dir := t.TempDir()
+	npy, acc, js := filepath.Join(dir, "l.npy"), filepath.Join(dir, "a.npy"), filepath.Join(dir, "l.json")
+	out := mustRun(t, "landscape", "--grid", "5", "--images", "200", "--hessian-steps", "5", "--out", npy, "--acc", acc, "--json", js)
+	if !strings.Contains(out, "Hessian at the centre") || !strings.Contains(out, "ms per point") {
+		t.Errorf("output:\n%s", out)
+	}
+	shape, loss, err := surface.ReadNPY(npy)
+	if err != nil || len(shape) != 2 || shape[0] != 5 || shape[1] != 5 {
+		t.Fatalf("loss map %v, %v", shape, err)
+	}
+	// The centre is the trained model: its loss is the smallest on the grid.
+	for k, v := range loss {
+		if v < loss[12] {
+			t.Errorf("loss %g at point %d is below the centre's %g", v, k, loss[12])
+		}
+	}
+	var rep struct {
+		Hessian surface.HessianSpectrum
+		Seconds float64
+	}
+	b, _ := os.ReadFile(js)
+	if err := json.Unmarshal(b, &rep); err != nil || rep.Hessian.Max <= 0 || rep.Seconds <= 0 {
+		t.Fatalf("landscape JSON %s: %v", b, err)
+	}
+	// The line from a model to itself is flat.
+	mustRun(t, "landscape", "--other", "embedded", "--grid", "3", "--images", "50", "--out", npy)
+	_, line, _ := surface.ReadNPY(npy)
+	if len(line) != 3 || line[0] != line[2] {
+		t.Errorf("line from a model to itself: %v", line)
+	}
+	if code, _, _ := cli("landscape", "--grid", "5"); code != 1 {
+		t.Error("missing --out accepted")
+	}
+}
+
+func TestAtlasCommand(t *testing.T) {
+	js := filepath.Join(t.TempDir(), "atlas.json")
+	out := mustRun(t, "atlas", "--model", "embedded", "--model", "embedded", "--planes", "3", "--lines", "4", "--flips", "2",
+		"--grid", "9", "--points", "21", "--images", "300", "--json", js)
+	for _, w := range []string{"plane.degree", "line.tv", "flip.odd_share", "plane.regions", "median [q1, q3]"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("atlas table lacks %q:\n%s", w, out)
+		}
+	}
+	var atlases []surface.Atlas
+	b, _ := os.ReadFile(js)
+	if err := json.Unmarshal(b, &atlases); err != nil || len(atlases) != 2 {
+		t.Fatalf("atlas JSON: %v", err)
+	}
+	// The same seed gives the same probes: two copies of one model agree exactly.
+	if atlases[0].Metrics["plane.grad"] != atlases[1].Metrics["plane.grad"] || atlases[0].Probes["line"] != 4 {
+		t.Errorf("atlases differ: %+v vs %+v", atlases[0].Metrics["plane.grad"], atlases[1].Metrics["plane.grad"])
+	}
+	one := mustRun(t, "atlas", "--planes", "2", "--lines", "2", "--grid", "9", "--images", "100")
+	if !strings.Contains(one, "mean") || !strings.Contains(one, "meaning") {
+		t.Errorf("single-model table:\n%s", one)
+	}
+}

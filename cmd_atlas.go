@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/surfscope/surfscope/surface"
+)
+
+// modelList collects repeated --model flags.
+type modelList []string
+
+func (m *modelList) String() string     { return strings.Join(*m, ",") }
+func (m *modelList) Set(v string) error { *m = append(*m, v); return nil }
+
+func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("atlas", "--model A [--model B ...] --data NAME [--planes 100] [--lines 100] [--grid 32] [--json out.json]", stderr)
+	var paths modelList
+	fs.Var(&paths, "model", "model to survey (repeat for several; \"embedded\" is the built-in model; default: the built-in model)")
+	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
+	split := fs.String("split", "test", "split the probes are drawn from")
+	var cfg surface.AtlasConfig
+	fs.IntVar(&cfg.Planes, "planes", 100, "data planes through three random images")
+	fs.IntVar(&cfg.Lines, "lines", 100, "mixup lines between random images of different labels")
+	fs.IntVar(&cfg.Flips, "flips", 0, "flip planes of random images")
+	fs.IntVar(&cfg.Grid, "grid", 32, "points per axis of a plane")
+	fs.IntVar(&cfg.Points, "points", 101, "points along a line")
+	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the probe choice (the same for every model)")
+	fs.BoolVar(&cfg.Regions, "regions", true, "count linear regions (piecewise-linear nets)")
+	fs.BoolVar(&cfg.InputGradient, "inputgrad", false, "measure exact input gradients on the planes")
+	limit := fs.Int("images", 0, "draw from the first N images of the split only (0 = all)")
+	jsonOut := fs.String("json", "", "JSON file with every model's full distributions")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	for _, v := range []*int{&cfg.Planes, &cfg.Lines, &cfg.Flips} {
+		if *v == 0 {
+			*v = -1 // AtlasConfig: 0 means the default, negative none
+		}
+	}
+	if len(paths) == 0 {
+		paths = modelList{"embedded"}
+	}
+	var atlases []*surface.Atlas
+	var names []string
+	for _, path := range paths {
+		net, err := loadModel(embeddedAlias(path))
+		if err != nil {
+			return err
+		}
+		set, err := openSplit(*data, *split, net)
+		if err != nil {
+			return err
+		}
+		if *limit > 0 {
+			set = set.Head(min(*limit, set.Len()))
+		}
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		pr := &progress{w: stderr, what: "atlas " + name}
+		start := time.Now()
+		a, err := surface.BuildAtlas(ctx, net, set.Images, set.Labels, &cfg, pr.update)
+		if err != nil {
+			return fmt.Errorf("%s: %v", path, err)
+		}
+		fmt.Fprintf(stderr, "atlas %s: %.1f s\n", name, time.Since(start).Seconds())
+		a.Model = path
+		atlases = append(atlases, a)
+		names = append(names, name)
+	}
+	printAtlas(stdout, names, atlases)
+	if *jsonOut != "" {
+		if err := writeJSON(*jsonOut, atlases); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *jsonOut)
+	}
+	return nil
+}
+
+// printAtlas prints the metrics as a table: for one model mean, quartiles; for several, the median
+// and quartile range of each model side by side.
+func printAtlas(w io.Writer, names []string, atlases []*surface.Atlas) {
+	a0 := atlases[0]
+	fmt.Fprintf(w, "atlas over %d data planes, %d mixup lines, %d flip planes (grid %d, line %d points, seed %d)\n",
+		a0.Probes["plane"], a0.Probes["line"], a0.Probes["flip"], a0.Config.Grid, a0.Config.Points, a0.Config.Seed)
+	g := func(v float64) string {
+		if math.IsNaN(v) {
+			return "–"
+		}
+		return fmt.Sprintf("%.3g", v)
+	}
+	if len(atlases) == 1 {
+		fmt.Fprintf(w, "%-18s %10s %10s %10s %10s   %s\n", "metric", "mean", "q1", "median", "q3", "meaning")
+		for _, m := range surface.AtlasMetrics {
+			st, ok := a0.Metrics[m.Name]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(w, "%-18s %10s %10s %10s %10s   %s\n", m.Name, g(st.Mean), g(st.Q1), g(st.Median), g(st.Q3), m.Meaning)
+		}
+		return
+	}
+	const col = 24
+	fmt.Fprintf(w, "%-18s", "median [q1, q3]")
+	for _, n := range names {
+		if len(n) > col-1 {
+			n = n[:col-1]
+		}
+		fmt.Fprintf(w, " %*s", col, n)
+	}
+	fmt.Fprintln(w)
+	for _, m := range surface.AtlasMetrics {
+		any := false
+		for _, a := range atlases {
+			_, ok := a.Metrics[m.Name]
+			any = any || ok
+		}
+		if !any {
+			continue
+		}
+		fmt.Fprintf(w, "%-18s", m.Name)
+		for _, a := range atlases {
+			cell := "–"
+			if st, ok := a.Metrics[m.Name]; ok {
+				cell = g(st.Median)
+				if st.N > 1 {
+					cell += " [" + g(st.Q1) + ", " + g(st.Q3) + "]"
+				}
+			}
+			fmt.Fprintf(w, " %*s", col, cell)
+		}
+		fmt.Fprintln(w)
+	}
+}
