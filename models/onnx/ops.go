@@ -32,6 +32,9 @@ func init() {
 		"Gelu":               activation(models.OpGELU),
 		"Erf":                erfOp,
 		"Clip":               clip,
+		"HardSigmoid":        hardSigmoid,
+		"HardSwish":          hardSigmoid,
+		"PRelu":              prelu,
 		"Softmax":            softmax,
 		"Neg":                neg,
 		"Flatten":            flattenData,
@@ -79,6 +82,8 @@ func init() {
 //   - Add, Sub, Mul, Div take a constant of any broadcastable shape, or two data tensors for Add,
 //     Sub and Mul; Div only by a constant without zeros;
 //   - Erf only inside GELU's expansion x·½·(1 + erf(x/√2)); Gelu only its exact form;
+//   - HardSigmoid, HardSwish and PRelu (a constant slope) are composed of affine, clip, relu,
+//     add and mul nodes;
 //   - Softmax along the last sample axis of size > 1 (opset ≥ 13) or flattened from its axis on
 //     (opset < 13); ReduceMean over trailing sample axes;
 //   - Reshape, Flatten, Squeeze, Unsqueeze keep the batch first; Transpose of data only where

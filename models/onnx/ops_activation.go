@@ -3,6 +3,7 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/surfscope/surfscope/models"
 )
@@ -101,5 +102,65 @@ func softmax(b *builder, n *node) error {
 	y := b.reshape(x, inner, n.name()+"/in")
 	y = b.emit(n.name(), models.OpSoftmax, models.Attr{}, nil, inner, y)
 	n.out[0] = b.reshape(y, s, n.name()+"/out")
+	return nil
+}
+
+// hardSigmoid maps HardSigmoid, max(0, min(1, αx + β)), onto an affine node and OpClip, and
+// HardSwish, x·HardSigmoid(x) with α = 1/6, β = ½, onto those and OpMul.
+func hardSigmoid(b *builder, n *node) error {
+	x, err := n.data(0)
+	if err != nil {
+		return err
+	}
+	alpha, beta := n.attrs.Float("alpha", 0.2), n.attrs.Float("beta", 0.5)
+	if n.op == "HardSwish" {
+		alpha, beta = 1.0/6, 0.5
+	}
+	c := x.shape[0]
+	lin := b.affine(n.name()+"/affine", "onnx:"+n.op, x, models.OpBatchNorm,
+		map[string][]float32{"gamma": fill(c, alpha), "beta": fill(c, beta)}, true)
+	y := b.emit(n.name(), models.OpClip, models.Attr{Min: 0, Max: 1}, nil, x.shape, lin)
+	if n.op == "HardSwish" {
+		y = b.emit(n.name()+"/mul", models.OpMul, models.Attr{}, nil, x.shape, x, y)
+	}
+	n.out[0] = y
+	return nil
+}
+
+// prelu maps PRelu with one slope onto OpLeakyReLU, and with a slope per channel or element onto
+// relu(x) + (−slope)·relu(−x), which is exact in floating point (one term is always zero).
+func prelu(b *builder, n *node) error {
+	x, err := n.data(0)
+	if err != nil {
+		return err
+	}
+	sc, err := n.konst(1)
+	if err != nil {
+		return err
+	}
+	if sc.size() == 1 {
+		n.out[0] = b.emit(n.name(), models.OpLeakyReLU, models.Attr{Alpha: sc.floats()[0]}, nil, x.shape, x)
+		return nil
+	}
+	if b.opset < 7 && len(sc.shape) == 1 && b.batched && sc.shape[0] == x.shape[0] {
+		// PRelu-6 applied a slope vector per channel; numpy broadcasting needs [C,1,…].
+		sc = &constant{shape: slices.Concat(sc.shape, slices.Repeat([]int{1}, len(x.shape)-1)), float: sc.float, f: sc.f, i: sc.i}
+	}
+	vals, perChannel, err := b.sampleConst(sc, x.shape)
+	if err != nil {
+		return err
+	}
+	c := x.shape[0]
+	neg := b.affine(n.name()+"/neg", "onnx:PRelu", x, models.OpBatchNorm,
+		map[string][]float32{"gamma": fill(c, -1), "beta": fill(c, 0)}, true)
+	pos := b.emit(n.name()+"/pos", models.OpReLU, models.Attr{}, nil, x.shape, x)
+	neg = b.emit(n.name()+"/relu", models.OpReLU, models.Attr{}, nil, x.shape, neg)
+	slope := make([]float32, len(vals))
+	for k, v := range vals {
+		slope[k] = -v
+	}
+	neg = b.affine(n.name()+"/slope", "onnx:PRelu", neg, models.OpBatchNorm,
+		map[string][]float32{"gamma": slope, "beta": fill(len(vals), 0)}, perChannel)
+	n.out[0] = b.emit(n.name(), models.OpAdd, models.Attr{}, nil, x.shape, pos, neg)
 	return nil
 }

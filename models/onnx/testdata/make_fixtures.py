@@ -17,6 +17,8 @@ with a dynamic batch at opset 11 and 17:
             gate (mean, 1x1 convs, sigmoid), mean over H,W, Linear         input 3x32x32
   extras    ZeroPad2d + Conv, ReLU6 (Clip), zero F.pad + AvgPool, an SE gate of Linear layers
             reshaped with view(N, C, 1, 1), flatten, Linear, scaled softmax      input 1x28x28
+  mobile    an inverted residual block: ReLU6, Hardswish, depthwise Conv, SiLU (x·sigmoid x),
+            a per-channel PReLU, AdaptiveAvgPool2d(1), nn.Flatten, Dropout      input 3x32x32
 
 Inputs (rows of inputs_<shape>.npy, float32 [32, C, H, W]; images in [0, 1], plane points with
 the margin a little outside):
@@ -174,6 +176,23 @@ class Extras(nn.Module):
         return torch.softmax(4 * self.fc(torch.flatten(x, 1)), dim=1)
 
 
+class Mobile(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = Normalize()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU6())
+        self.expand = nn.Sequential(nn.Conv2d(8, 16, 1, bias=False), nn.BatchNorm2d(16), nn.Hardswish())
+        self.dw = nn.Sequential(nn.Conv2d(16, 16, 3, 1, 1, groups=16, bias=False), nn.BatchNorm2d(16), nn.SiLU())
+        self.proj = nn.Sequential(nn.Conv2d(16, 8, 1, bias=False), nn.BatchNorm2d(8))
+        self.act = nn.PReLU(8, init=0.1)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Dropout(0.2), nn.Linear(8, 10))
+
+    def forward(self, x):
+        x = self.stem(self.norm(x))
+        x = self.act(x + self.proj(self.dw(self.expand(x))))
+        return self.head(x)
+
+
 def plane_points(x1, x2, x3, n=4, margin=0.1):
     """DESIGN.md's data plane: returns [n*n, ...] points, row-major with rows along t."""
     d = (x2 - x1).ravel()
@@ -228,7 +247,7 @@ def main():
     for key, x in inputs.items():
         np.save(os.path.join(HERE, "inputs_%s.npy" % key), x)
     nets = [("mlp", MLP(), "mnist"), ("cnn", CNN(), "cifar"), ("resnet", ResNet(), "cifar"),
-            ("extras", Extras(), "mnist")]
+            ("extras", Extras(), "mnist"), ("mobile", Mobile(), "cifar")]
     manifest = {"rows": {"random": [0, 4], "plane": [4, 20], "mixup": [20, 28], "flip": [28, 32]},
                 "fixtures": []}
     for name, model, key in nets:
