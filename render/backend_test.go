@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -200,5 +201,38 @@ func TestNewFallsBack(t *testing.T) {
 	t.Logf("New chose %s", r.Name())
 	if !strings.HasPrefix(r.Name(), "gl") && !strings.HasPrefix(r.Name(), "cpu (no GL: ") {
 		t.Errorf("New gave %q", r.Name())
+	}
+}
+
+// Concurrent Render calls on one renderer are serialised and each gets the
+// same picture as a lone call.
+func TestConcurrentRender(t *testing.T) {
+	rs := []Renderer{NewCPU()}
+	if g, err := NewGL(); err == nil {
+		defer g.Close()
+		rs = append(rs, g)
+	}
+	s := &Scene{Field: waves(24), Contours: 4, Samples: 1}
+	for _, r := range rs {
+		want := image.NewRGBA(image.Rect(0, 0, 64, 48))
+		if err := r.Render(want, s); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 4)
+		for k := 0; k < 4; k++ {
+			go func() {
+				img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+				err := r.Render(img, s)
+				if err == nil && string(img.Pix) != string(want.Pix) {
+					err = fmt.Errorf("%s: concurrent picture differs", r.Name())
+				}
+				errs <- err
+			}()
+		}
+		for k := 0; k < 4; k++ {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
 	}
 }
