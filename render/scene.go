@@ -36,7 +36,7 @@ type Scene struct {
 	Colormap *Colormap
 	// Min and Max are the colour range. Both zero, or either NaN, means the
 	// finite range of the colour values (symmetric about zero for a
-	// diverging colormap).
+	// diverging colormap). In ViewLines they fix the value axis instead.
 	Min, Max float64
 	// Categorical colours by class instead: the colour values (Color, or
 	// the heights) rounded to integers index Palette (nil means Tab10,
