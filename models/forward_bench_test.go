@@ -106,3 +106,28 @@ func TestBenchPlaneSmallGrid(t *testing.T) {
 		t.Error("cancelled context ignored")
 	}
 }
+
+// BenchmarkForwardArchitectures: Forward on batches of 256 random inputs through the nets training
+// builds.
+func BenchmarkForwardArchitectures(b *testing.B) {
+	nets := fwdTestArchitectures(b)
+	for _, name := range []string{"mlp", "cnn-bn", "resnet8-add-setrue", "resnet8-gate-setrue"} {
+		n := nets[name]
+		b.Run(name, func(b *testing.B) {
+			e, err := NewEvaluator(n)
+			if err != nil {
+				b.Fatal(err)
+			}
+			const batch = 256
+			x := fwdTestInputs(1, batch, n.InputSize())
+			var out []float32
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				out = e.Forward(out, x, batch)
+			}
+			pps := float64(b.N*batch) / b.Elapsed().Seconds()
+			b.ReportMetric(pps, "points/s")
+			b.ReportMetric(pps*e.FLOPs()/1e9, "GFLOP/s")
+		})
+	}
+}
