@@ -1,4 +1,17 @@
-// Package surface samples a network over a probe into a Grid of outputs, analyses the result
-// (smoothness, curvature, symmetry, mixup linearity, degree, linear regions) and exports grids as
-// NumPy .npy files. It never imports the renderer or the app: a Field is a plain grid of numbers.
+// Package surface samples a network over a probe into a Grid of outputs, analyses the result and
+// exports it. It never imports the renderer or the app: a Field is a plain grid of numbers.
+//
+// Analyses, each a function from a Grid (plus the net where it needs one) to a map and summary
+// numbers: value maps (Softmax, Margin, Loss, Predicted), smoothness (GradientNorm by finite
+// differences, InputGradientNorm by backpropagation), curvature (Differentiate, Curvatures),
+// symmetry (MirrorDifference, SummarizeSymmetry, MeasureFlipConsistency), mixup linearity
+// (MixupDeviation, SummarizeMixup), polynomial degree (PolynomialDegree), linear regions
+// (LinearRegions). Summarize runs all that apply to one probe; BuildAtlas gathers their
+// distributions over many probes of a model.
+//
+// Parameter space: ParamVector, FilterNormalized directions, LossLandscape and ModelLine, and
+// HessianExtremes at the centre of a landscape.
+//
+// Exports: NumPy .npy (WriteNPY), VTK structured grids for ParaView (WriteVTS); the summaries marshal
+// to JSON.
 package surface
