@@ -35,3 +35,52 @@ func FitInput(n *models.Net, shape [3]int) error {
 	}
 	return nil
 }
+
+// AddNormalization puts (x − mean[c]) / std[c] in front of a net trained on inputs normalised
+// outside the network (torchvision's transforms.Normalize), so that it takes pixels in [0,1]
+// like every surfscope net. mean and std have one value per input channel, or one for all.
+// n is unchanged on error.
+func AddNormalization(n *models.Net, mean, std []float32) error {
+	c := n.Input[0]
+	expand := func(v []float32, what string) ([]float32, error) {
+		switch len(v) {
+		case c:
+			return append([]float32(nil), v...), nil
+		case 1:
+			out := make([]float32, c)
+			for k := range out {
+				out[k] = v[0]
+			}
+			return out, nil
+		}
+		return nil, fmt.Errorf("onnx: %d %s values for %d input channels", len(v), what, c)
+	}
+	m, err := expand(mean, "mean")
+	if err != nil {
+		return err
+	}
+	s, err := expand(std, "std")
+	if err != nil {
+		return err
+	}
+	if len(n.Nodes) == 0 || n.Nodes[0].Op != models.OpInput {
+		return fmt.Errorf("onnx: net has no input node")
+	}
+	nodes := make([]models.Node, 0, len(n.Nodes)+1)
+	nodes = append(nodes, n.Nodes[0], models.Node{Name: "input normalisation", Op: models.OpNormalize, Inputs: []int{0},
+		Params: map[string]*models.Tensor{"mean": {Shape: []int{c}, Data: m}, "std": {Shape: []int{c}, Data: s}}})
+	for _, nd := range n.Nodes[1:] {
+		nd.Inputs = append([]int(nil), nd.Inputs...)
+		for k := range nd.Inputs {
+			nd.Inputs[k]++ // node 0 now reaches the rest through node 1
+		}
+		nodes = append(nodes, nd)
+	}
+	trial := *n
+	trial.Nodes = nodes
+	if err := trial.Validate(); err != nil {
+		return fmt.Errorf("onnx: input normalisation: %v", err)
+	}
+	n.Nodes = nodes
+	return nil
+}

@@ -232,3 +232,45 @@ func TestFitInput(t *testing.T) {
 		}
 	}
 }
+
+func TestAddNormalization(t *testing.T) {
+	g := graph{inputs: []*pb.ValueInfoProto{info("x", "N", 2, 1, 1)}, outputs: []*pb.ValueInfoProto{info("y", "N", 2, 1, 1)},
+		nodes: []*pb.NodeProto{op("Relu", "r", []string{"x"}, []string{"y"})}}
+	net, err := g.read(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := onnx.AddNormalization(net, []float32{0.5, 0.25}, []float32{0.5, 2}); err != nil {
+		t.Fatal(err)
+	}
+	// relu((1 − 0.5)/0.5) = 1, relu((0 − 0.25)/2) = 0
+	if got := forward(t, net, 1, 0); !near(got, []float32{1, 0}, 0) || net.Nodes[1].Op != models.OpNormalize {
+		t.Fatalf("got %v (nodes %+v)", got, net.Nodes)
+	}
+	for _, bad := range [][2][]float32{{{1, 2, 3}, {1}}, {{0}, {0}}} {
+		before := len(net.Nodes)
+		if err := onnx.AddNormalization(net, bad[0], bad[1]); err == nil || len(net.Nodes) != before {
+			t.Errorf("mean %v std %v: error %v, %d nodes", bad[0], bad[1], err, len(net.Nodes))
+		}
+	}
+}
+
+// A model exported without a dynamic batch has the batch size written into its reshape targets.
+func TestStaticBatchReshape(t *testing.T) {
+	for _, target := range [][]int64{{2, -1}, {-1, 6}, {0, 6}, {2, 3, 2}} {
+		out := info("y", 2, 6)
+		if len(target) == 3 {
+			out = info("y", 2, 3, 2)
+		}
+		g := graph{inputs: []*pb.ValueInfoProto{info("x", 2, 2, 3)}, outputs: []*pb.ValueInfoProto{out},
+			inits: []*pb.TensorProto{ints("s", target...)},
+			nodes: []*pb.NodeProto{op("Reshape", "r", []string{"x", "s"}, []string{"y"})}}
+		net, err := g.read(t)
+		if err != nil {
+			t.Fatalf("target %v: %v", target, err)
+		}
+		if got := forward(t, net, 1, 2, 3, 4, 5, 6); !near(got, []float32{1, 2, 3, 4, 5, 6}, 0) || net.NumClasses() != 6 {
+			t.Fatalf("target %v: got %v", target, got)
+		}
+	}
+}
