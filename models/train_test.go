@@ -257,3 +257,48 @@ func TestGateSaturationKnownAnswer(t *testing.T) {
 		t.Errorf("loss %v accuracy %v", loss, acc)
 	}
 }
+
+// quadrantSet returns n noisy 1×8×8 images whose class (0–3) is the quadrant that is bright.
+func quadrantSet(n int, seed uint64) *dataset.Set {
+	r := rand.New(rand.NewPCG(seed, 1))
+	s := &dataset.Set{Name: "quadrants", N: n, C: 1, H: 8, W: 8, Classes: 4,
+		Images: make([]float32, n*64), Labels: make([]int, n)}
+	for i := range n {
+		c := r.IntN(4)
+		s.Labels[i] = c
+		for y := range 8 {
+			for x := range 8 {
+				v := 0.3 * r.Float32()
+				if (y/4)*2+x/4 == c {
+					v += 0.5
+				}
+				s.Images[i*64+y*8+x] = v
+			}
+		}
+	}
+	return s
+}
+
+// A ResNet-8 of every shortcut kind (the gate kind with SE gates as well) fits a small
+// synthetic set, and its sigmoid gates are reported.
+func TestTrainResNetShortcutsFit(t *testing.T) {
+	train := quadrantSet(128, 1)
+	for _, kind := range Shortcuts {
+		net, err := NewResNet(ResNetConfig{Input: [3]int{1, 8, 8}, Classes: 4, Shortcut: kind, SE: kind == ShortcutGate}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, err := Train(context.Background(), net, train, nil, TrainConfig{UntilFit: true, MaxEpochs: 30, BatchSize: 16, LR: 3e-3}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := hist[len(hist)-1]
+		t.Logf("%s: %d epochs, train loss %.4f, gates %+v", kind, len(hist), last.TrainLoss, last.Gates)
+		if last.TrainAcc != 1 {
+			t.Errorf("%s: train accuracy %v after %d epochs", kind, last.TrainAcc, len(hist))
+		}
+		if wantGates := map[Shortcut]int{ShortcutGate: 6}[kind]; len(last.Gates) != wantGates {
+			t.Errorf("%s: %d gate records, want %d", kind, len(last.Gates), wantGates)
+		}
+	}
+}
