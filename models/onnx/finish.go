@@ -81,7 +81,7 @@ func (b *builder) mergePads() {
 	nodes := b.net.Nodes
 	for i := range nodes {
 		p := &nodes[i]
-		if p.Op != models.OpConv || p.Attr.Meta != metaPad || b.netUses[i] != 1 {
+		if p.Op != models.OpConv || p.Attr.Meta != metaPad || p.Params["bias"] != nil || b.netUses[i] != 1 {
 			continue
 		}
 		for j := i + 1; j < len(nodes); j++ {

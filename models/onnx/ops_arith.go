@@ -285,6 +285,8 @@ func (b *builder) foldBias(x *value, vals []float32, perChannel bool) bool {
 	nd := &b.net.Nodes[x.node]
 	key := "bias"
 	switch {
+	case nd.Attr.Meta == metaPad: // stays a pure padding, to merge into what reads it
+		return false
 	case nd.Op == models.OpDense || nd.Op == models.OpConv:
 	case nd.Op == models.OpBatchNorm && strings.HasPrefix(nd.Attr.Meta, "onnx:"):
 		key = "beta"

@@ -274,3 +274,29 @@ func TestStaticBatchReshape(t *testing.T) {
 		}
 	}
 }
+
+// Zero padding merges into the convolution that reads it, unless something in between (a bias
+// added to the padded map) makes the border non-zero.
+func TestPadMerging(t *testing.T) {
+	for _, bias := range []bool{false, true} {
+		g := graph{inputs: []*pb.ValueInfoProto{info("x", "N", 1, 1, 1)}, outputs: []*pb.ValueInfoProto{info("y", "N", 1, 3, 3)},
+			inits: []*pb.TensorProto{ints("pads", 0, 0, 1, 1, 0, 0, 1, 1), floats("w", []int64{1, 1, 1, 1}, 2), floats("one", []int64{1}, 1)},
+			nodes: []*pb.NodeProto{op("Pad", "pad", []string{"x", "pads"}, []string{"p"}),
+				op("Identity", "id", []string{"p"}, []string{"q"}), op("Conv", "conv", []string{"q", "w"}, []string{"y"})}}
+		want := []float32{0, 0, 0, 0, 10, 0, 0, 0, 0}
+		if bias {
+			g.nodes[1] = op("Add", "add", []string{"p", "one"}, []string{"q"})
+			want = []float32{2, 2, 2, 2, 12, 2, 2, 2, 2}
+		}
+		net, err := g.read(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := forward(t, net, 5); !near(got, want, 0) {
+			t.Fatalf("bias %v: got %v, want %v", bias, got, want)
+		}
+		if merged := len(net.Nodes) == 2; merged == bias {
+			t.Errorf("bias %v: %d nodes; the padding should merge only without the bias", bias, len(net.Nodes))
+		}
+	}
+}
