@@ -131,3 +131,31 @@ func BenchmarkForwardArchitectures(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInputGrad: gradients of the loss for batches of 256 inputs through the workload nets.
+func BenchmarkInputGrad(b *testing.B) {
+	for _, w := range PlaneWorkloads {
+		b.Run(w, func(b *testing.B) {
+			n, err := PlaneWorkloadNet(w)
+			if err != nil {
+				b.Fatal(err)
+			}
+			e, err := NewEvaluator(n)
+			if err != nil {
+				b.Fatal(err)
+			}
+			const batch = 256
+			x := fwdTestInputs(1, batch, n.InputSize())
+			labels := make([]int, batch)
+			for i := range labels {
+				labels[i] = i % n.Classes
+			}
+			var g []float32
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				g = e.InputGrad(g, x, batch, -1, labels)
+			}
+			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "points/s")
+		})
+	}
+}

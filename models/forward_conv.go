@@ -125,3 +125,47 @@ func convWide(st *fwdStep, y, x []float32, sc convScratch) {
 		}
 	}
 }
+
+// convWideBackward adds the input gradient of one sample's stride-1 convolution: the output
+// gradient spread to the padded width (zero in the columns the forward pass never read back),
+// times the weights transposed, then each im2col row added back onto its contiguous run of the
+// padded input's gradient, whose interior is the input gradient.
+func convWideBackward(st *fwdStep, dx, dy, col, wide, dpad []float32) {
+	g := st.win
+	hw, hpwp, ohw := g.H*g.W, st.hp*st.wp, g.OH*g.OW
+	n := g.OH * st.wp
+	k := st.cinG * g.KH * g.KW
+	dpad = dpad[:st.padSize()]
+	clear(dpad)
+	for grp := 0; grp < st.groups; grp++ {
+		dyw := wide[:st.coutG*n]
+		for o := 0; o < st.coutG; o++ {
+			co := grp*st.coutG + o
+			for r := 0; r < g.OH; r++ {
+				row := dyw[o*n+r*st.wp : o*n+(r+1)*st.wp]
+				copy(row, dy[co*ohw+r*g.OW:co*ohw+(r+1)*g.OW])
+				clear(row[g.OW:])
+			}
+		}
+		sgemm.Gemm(true, false, k, n, st.coutG, 1, st.w[grp*st.coutG*k:], k, dyw, n, 0, col, n)
+		row := 0
+		for ci := grp * st.cinG; ci < (grp+1)*st.cinG; ci++ {
+			for ky := 0; ky < g.KH; ky++ {
+				for kx := 0; kx < g.KW; kx++ {
+					o := ci*hpwp + ky*g.DH*st.wp + kx*g.DW
+					d := dpad[o : o+n]
+					kernel.BiasVecClamp(d, d, col[row*n:(row+1)*n], -inf32, inf32)
+					row++
+				}
+			}
+		}
+	}
+	C := st.cinG * st.groups
+	for c := 0; c < C; c++ {
+		for r := 0; r < g.H; r++ {
+			o := c*hpwp + (r+g.PT)*st.wp + g.PL
+			d := dx[c*hw+r*g.W : c*hw+(r+1)*g.W]
+			kernel.BiasVecClamp(d, d, dpad[o:o+g.W], -inf32, inf32)
+		}
+	}
+}

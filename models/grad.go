@@ -13,6 +13,7 @@ import (
 type gradScratch struct {
 	fwd   *fwdScratch
 	grads [][]float32
+	dpad  []float32 // gradient of a wide convolution's padded input
 }
 
 // InputGrad writes, for every sample of x ([batch][InputSize]), the gradient with respect to the
@@ -66,7 +67,7 @@ func (e *Evaluator) InputGrad(dst, x []float32, batch int, class int, labels []i
 			}
 			softmaxGrad(gout[s*C:(s+1)*C], out[s*C:(s+1)*C], labels[lo+s])
 		}
-		p.backward(v, g, n, gs.fwd.col)
+		p.backward(v, g, n, gs)
 		if g[0] == nil { // the output does not depend on the input
 			clear(dst[lo*D : hi*D])
 		} else {
@@ -98,6 +99,9 @@ func (p *fwdPlan) getGradScratch() *gradScratch {
 		return gs
 	}
 	gs := &gradScratch{fwd: p.newScratch(), grads: make([][]float32, len(p.size))}
+	for i := range p.steps {
+		gs.dpad = make([]float32, max(len(gs.dpad), p.steps[i].padSize()))
+	}
 	for i, b := range p.buf {
 		if b == i {
 			gs.grads[i] = make([]float32, p.unit*p.size[i])
@@ -107,7 +111,7 @@ func (p *fwdPlan) getGradScratch() *gradScratch {
 }
 
 // backward runs the steps in reverse, adding each step's input gradients from its output gradient.
-func (p *fwdPlan) backward(v, g [][]float32, n int, col []float32) {
+func (p *fwdPlan) backward(v, g [][]float32, n int, gs *gradScratch) {
 	for i := len(p.steps) - 1; i >= 0; i-- {
 		st := &p.steps[i]
 		if st.act.Kind != kernel.Identity && !fwdIsActivation(st.op) {
@@ -118,17 +122,21 @@ func (p *fwdPlan) backward(v, g [][]float32, n int, col []float32) {
 			continue
 		}
 		for s := 0; s < n; s++ {
-			p.sampleBackward(st, v, g, s, col)
+			p.sampleBackward(st, v, g, s, gs)
 		}
 	}
 }
 
-func (p *fwdPlan) sampleBackward(st *fwdStep, v, g [][]float32, s int, col []float32) {
+func (p *fwdPlan) sampleBackward(st *fwdStep, v, g [][]float32, s int, gs *gradScratch) {
 	x, y := at(v, p.size, st.in[0], s), at(v, p.size, st.node, s)
 	dx, dy := at(g, p.size, st.in[0], s), at(g, p.size, st.node, s)
 	switch st.op {
 	case OpConv:
-		convBackward(st, dx, dy, col)
+		if st.wide {
+			convWideBackward(st, dx, dy, gs.fwd.col, gs.fwd.wide, gs.dpad)
+		} else {
+			convBackward(st, dx, dy, gs.fwd.col)
+		}
 	case OpNormalize, OpBatchNorm:
 		for c, sc := range st.scale {
 			dxc, dyc := dx[c*st.plane:(c+1)*st.plane], dy[c*st.plane:(c+1)*st.plane]

@@ -91,9 +91,16 @@ func (f Activation) Backward(dx, x, y, dy []float32) {
 			dx[i] += g
 		}
 	case ReLU:
-		for i, g := range dy {
+		n := 0
+		if useAVX2 {
+			n = len(dy) &^ 7
+			if n > 0 {
+				reluBackwardAVX2(&dx[0], &x[0], &dy[0], n)
+			}
+		}
+		for i := n; i < len(dy); i++ {
 			if x[i] > 0 {
-				dx[i] += g
+				dx[i] += dy[i]
 			}
 		}
 	case LeakyReLU:

@@ -111,3 +111,48 @@ func TestIm2colAdjoint(t *testing.T) {
 		}
 	}
 }
+
+// Activation backward passes (AVX2 for ReLU) and the 2x2 max pool backward against their
+// definitions.
+func TestBackwardKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	for n := 1; n <= 37; n++ {
+		x, dy := randSlice(r, n), randSlice(r, n)
+		x[0] = 0 // the kink: left derivative 0
+		got, want := randSlice(r, n), make([]float32, n)
+		copy(want, got)
+		Activation{Kind: ReLU}.Backward(got, x, x, dy)
+		for i := range want {
+			if x[i] > 0 {
+				want[i] += dy[i]
+			}
+		}
+		compare(t, "ReLU backward", n, got, want)
+	}
+	g := Window{H: 5, W: 7, KH: 2, KW: 2, SH: 2, SW: 2, DH: 1, DW: 1, OH: 2, OW: 3}
+	x, dy := randSlice(r, 2*5*7), randSlice(r, 2*2*3)
+	x[0], x[1] = 9, 9 // a tie: the first maximum wins
+	got := make([]float32, len(x))
+	MaxPoolBackward(got, x, dy, 2, g)
+	want := make([]float32, len(x))
+	for c := 0; c < 2; c++ {
+		for oy := 0; oy < g.OH; oy++ {
+			for ox := 0; ox < g.OW; ox++ {
+				at, m := -1, float32(0)
+				for ky := 0; ky < 2; ky++ {
+					for kx := 0; kx < 2; kx++ {
+						i := c*35 + (2*oy+ky)*7 + 2*ox + kx
+						if at < 0 || x[i] > m {
+							at, m = i, x[i]
+						}
+					}
+				}
+				want[at] += dy[c*6+oy*3+ox]
+			}
+		}
+	}
+	compare(t, "MaxPoolBackward", len(x), got, want)
+	if got[0] != dy[0] || got[1] != 0 {
+		t.Errorf("tie: gradient %v %v, want it all on the first element", got[0], got[1])
+	}
+}

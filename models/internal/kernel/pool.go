@@ -50,6 +50,30 @@ func maxPool2(out, x []float32, c int, g Window) {
 // the element MaxPool picked.
 func MaxPoolBackward(dx, x, dy []float32, c int, g Window) {
 	hw, ohw := g.H*g.W, g.OH*g.OW
+	if g.KH == 2 && g.KW == 2 && g.SH == 2 && g.SW == 2 && g.PT == 0 && g.PL == 0 && 2*g.OH <= g.H && 2*g.OW <= g.W {
+		for ci := 0; ci < c; ci++ {
+			xc, dxc, dyc := x[ci*hw:(ci+1)*hw], dx[ci*hw:(ci+1)*hw], dy[ci*ohw:(ci+1)*ohw]
+			for oy := 0; oy < g.OH; oy++ {
+				r0 := 2 * oy * g.W
+				r1 := r0 + g.W
+				for ox, d := range dyc[oy*g.OW : (oy+1)*g.OW] {
+					at := r0 + 2*ox
+					m := xc[at]
+					if v := xc[r0+2*ox+1]; v > m {
+						at, m = r0+2*ox+1, v
+					}
+					if v := xc[r1+2*ox]; v > m {
+						at, m = r1+2*ox, v
+					}
+					if v := xc[r1+2*ox+1]; v > m {
+						at = r1 + 2*ox + 1
+					}
+					dxc[at] += d
+				}
+			}
+		}
+		return
+	}
 	for ci := 0; ci < c; ci++ {
 		xc, dxc, dyc := x[ci*hw:(ci+1)*hw], dx[ci*hw:(ci+1)*hw], dy[ci*ohw:(ci+1)*ohw]
 		for oy := 0; oy < g.OH; oy++ {

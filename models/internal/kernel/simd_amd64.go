@@ -26,3 +26,6 @@ func tanhAVX2(dst, src *float32, n int)
 
 //go:noescape
 func geluAVX2(dst, src *float32, n int)
+
+//go:noescape
+func reluBackwardAVX2(dx, x, dy *float32, n int)

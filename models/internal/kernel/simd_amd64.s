@@ -179,3 +179,30 @@ p1:
 pdone:
 	VZEROUPPER
 	RET
+
+// func reluBackwardAVX2(dx, x, dy *float32, n int)
+// dx[i] += dy[i] where x[i] > 0; n is a multiple of 8.
+TEXT ·reluBackwardAVX2(SB), NOSPLIT, $0-32
+	MOVQ   dx+0(FP), DI
+	MOVQ   x+8(FP), SI
+	MOVQ   dy+16(FP), DX
+	MOVQ   n+24(FP), CX
+	VXORPS Y0, Y0, Y0
+
+rb8:
+	CMPQ    CX, $8
+	JL      rbdone
+	VMOVUPS (SI), Y1
+	VCMPPS  $1, Y1, Y0, Y1 // 0 < x
+	VANDPS  (DX), Y1, Y1
+	VADDPS  (DI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JMP     rb8
+
+rbdone:
+	VZEROUPPER
+	RET

@@ -14,3 +14,5 @@ func expAVX2(dst, src *float32, n int)     { panic("kernel: no AVX2") }
 func sigmoidAVX2(dst, src *float32, n int) { panic("kernel: no AVX2") }
 func tanhAVX2(dst, src *float32, n int)    { panic("kernel: no AVX2") }
 func geluAVX2(dst, src *float32, n int)    { panic("kernel: no AVX2") }
+
+func reluBackwardAVX2(dx, x, dy *float32, n int) { panic("kernel: no AVX2") }
