@@ -118,9 +118,10 @@ func openSplit(name, split string, net *models.Net) (*dataset.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if net != nil && (set.C != net.Input[0] || set.H != net.Input[1] || set.W != net.Input[2]) {
-		return nil, fmt.Errorf("the model takes %dx%dx%d images, %s has %dx%dx%d",
-			net.Input[0], net.Input[1], net.Input[2], set.Name, set.C, set.H, set.W)
+	if net != nil {
+		if err := app.FitData(net, [3]int{set.C, set.H, set.W}, set.Name); err != nil {
+			return nil, err
+		}
 	}
 	return set, nil
 }

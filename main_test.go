@@ -212,3 +212,42 @@ func writeGz(t *testing.T, path string, b []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestONNXModelThroughTheCLI samples an ONNX model exported from PyTorch (a committed fixture) and
+// checks the file against the reference forward pass of the imported net.
+func TestONNXModelThroughTheCLI(t *testing.T) {
+	model := filepath.Join("models", "onnx", "testdata", "mlp_op17.onnx")
+	out := filepath.Join(t.TempDir(), "line.npy")
+	mustRun(t, "sample", "--model", model, "--probe", "mixup:4,8", "--points", "7", "--out", out)
+	_, got, err := surface.ReadNPY(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := app.LoadModel(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := dataset.Open("sample", "test")
+	if err := app.FitData(net, [3]int{1, 28, 28}, "sample"); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := projection.MixupLine(net.Input, set.Image(4), set.Image(8), 7, 0, 1)
+	pt := make([]float32, net.InputSize())
+	k := net.Classes
+	for i := 0; i < 7; i++ {
+		p.Point(pt, i)
+		want, err := net.ForwardReference(pt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c := range want {
+			if d := math.Abs(float64(got[i*k+c] - want[c])); d > 1e-4 {
+				t.Fatalf("point %d logit %d: %g, want %g", i, c, got[i*k+c], want[c])
+			}
+		}
+	}
+	code, _, errs := cli("eval", "--model", filepath.Join("models", "onnx", "testdata", "resnet_op17.onnx"), "--out", out)
+	if code != 1 || !strings.Contains(errs, "[3 32 32]") {
+		t.Fatalf("a CIFAR-shaped ONNX model on MNIST: exit %d, %q", code, errs)
+	}
+}

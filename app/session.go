@@ -44,8 +44,10 @@ func (s *Session) SetData(name string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.net != nil && !fits(s.net, test) {
-		return fmt.Errorf("the model takes %v images, %s has %dx%dx%d", s.net.Input, name, test.C, test.H, test.W)
+	if s.net != nil {
+		if err := FitData(s.net, shapeOf(test), name); err != nil {
+			return err
+		}
 	}
 	s.data, s.train, s.test = name, train, test
 	return nil
@@ -53,22 +55,25 @@ func (s *Session) SetData(name string) error {
 
 // SetModel makes net the current model; src says where it came from (a file, "trained", "embedded").
 func (s *Session) SetModel(net *models.Net, src string) error {
+	s.mu.Lock()
+	test, data := s.test, s.data
+	s.mu.Unlock()
+	if test != nil {
+		if err := FitData(net, shapeOf(test), data); err != nil {
+			return err
+		}
+	}
 	ev, err := models.NewEvaluator(net)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.test != nil && !fits(net, s.test) {
-		return fmt.Errorf("the model takes %v images, %s has %dx%dx%d", net.Input, s.data, s.test.C, s.test.H, s.test.W)
-	}
 	s.net, s.eval, s.modelSrc = net, ev, src
 	return nil
 }
 
-func fits(net *models.Net, set *dataset.Set) bool {
-	return set.C == net.Input[0] && set.H == net.Input[1] && set.W == net.Input[2]
-}
+func shapeOf(set *dataset.Set) [3]int { return [3]int{set.C, set.H, set.W} }
 
 // Snapshot is a consistent view of the session for the UI.
 type Snapshot struct {
