@@ -18,7 +18,6 @@ import (
 // for concurrent use; it keeps no reference to the Net it was built from.
 type Evaluator struct {
 	inputSize, classes int
-	shapes             [][]int
 	fast               *fwdPlan // activations fused: Forward
 	full               *fwdPlan // every node kept: InputGrad, affine probes
 
@@ -34,7 +33,7 @@ func NewEvaluator(n *Net) (*Evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Evaluator{inputSize: n.InputSize(), classes: n.Classes, shapes: shapes}
+	e := &Evaluator{inputSize: n.InputSize(), classes: n.Classes}
 	e.fast = fwdCompile(n, shapes, fwdOptions{fuse: true})
 	e.full = fwdCompile(n, shapes, fwdOptions{})
 	e.affine = newAffinePlans(n, shapes)

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/surfscope/surfscope/models/internal/sgemm"
@@ -144,7 +145,7 @@ func (e *Evaluator) Affine(x0 []float32, dirs [][]float32) (*AffineProbe, error)
 
 func finite(v []float32) error {
 	for i, f := range v {
-		if f != f || f > 3.4e38 || f < -3.4e38 {
+		if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
 			return fmt.Errorf("value %d is %v", i, f)
 		}
 	}
