@@ -7,8 +7,10 @@ import (
 	"github.com/surfscope/surfscope/dataset"
 )
 
-// evalBatch is the batch size of the inference graph that measures loss and accuracy.
-const evalBatch = 250
+// evalBatch is the batch size of the inference graph that measures loss and accuracy. The graph
+// holds every node's output for a whole batch, so this bounds its memory; larger batches are no
+// faster (the kernels work sample by sample).
+const evalBatch = 64
 
 // evaluation measures a net (through an inference-mode gorgonia graph sharing the trainer's
 // parameter store) on labelled data.
