@@ -27,9 +27,13 @@ test:
 	$(GO) vet ./...
 	$(XVFB) $(GO) test -timeout 20m ./...
 
+# Standard workloads of ../shared/bench/WORKLOADS.md beside the PyTorch reference (ratios printed),
+# then the Go benchmarks of the hot paths.
+WORKLOADS ?= mlp-plane,cnn-plane
 bench: build
-	$(PKGS) install bench || true
-	./$(BIN) bench
+	$(PKGS) install bench || echo "no PyTorch reference: install python3-torch to get ratios"
+	./$(BIN) bench --workloads $(WORKLOADS)
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./render ./surface ./dataset
 
 generate:
 	$(GO) generate ./...

@@ -31,6 +31,7 @@ func commands() []command {
 		{"sample", "sample a network's logits over a probe into an .npy file", cmdSample},
 		{"eval", "evaluate a network on chosen images into an .npy file", cmdEval},
 		{"render", "render a probe's surface to a PNG file (no display needed)", cmdRender},
+		{"bench", "time the standard workloads beside the PyTorch reference", cmdBench},
 		{"analyze", "analyse a probe: smoothness, curvature, symmetry, mixup linearity, degree, regions", cmdAnalyze},
 		{"atlas", "distributions of every surface summary over many probes, models side by side", cmdAtlas},
 		{"landscape", "loss over a filter-normalised parameter plane, or the line between two models", cmdLandscape},

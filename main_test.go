@@ -251,3 +251,16 @@ func TestONNXModelThroughTheCLI(t *testing.T) {
 		t.Fatalf("a CIFAR-shaped ONNX model on MNIST: exit %d, %q", code, errs)
 	}
 }
+
+func TestParseBenchLine(t *testing.T) {
+	r, ok := parseBenchLine("impl=pytorch workload=cnn-plane metric=2312.5 unit=points/s")
+	if !ok || r.impl != "pytorch" || r.workload != "cnn-plane" || r.metric != 2312.5 || r.unit != "points/s" {
+		t.Fatalf("parsed %+v, %v", r, ok)
+	}
+	if _, ok := parseBenchLine("loading MNIST..."); ok {
+		t.Fatal("a progress line parsed as a result")
+	}
+	if !higherIsBetter("points/s") || higherIsBetter("s/epoch") || higherIsBetter("seconds") {
+		t.Fatal("direction of units")
+	}
+}
