@@ -56,6 +56,7 @@ type attrJSON struct {
 	Shape    []int   `json:"shape"`
 	Min      float32 `json:"min"`
 	Max      float32 `json:"max"`
+	Axis     int     `json:"axis"`
 }
 
 type tensorJSON struct {

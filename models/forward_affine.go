@@ -10,7 +10,7 @@ import (
 
 // Every probe of surfscope (data plane, random plane, flip plane, mixup line) evaluates points
 // p_k = x0 + Σ_d c_kd·dirs[d]. The nodes of a net that are affine in its input (normalize, dense,
-// conv, batch norm, average pooling, flatten and sums of such) satisfy
+// conv, batch norm, average pooling, flatten and sums and concatenations of such) satisfy
 // L(p_k) = L(x0) + Σ_d c_kd·(L(dirs[d]) − L(0)), so the probe computes those values once and each
 // point costs a small combination instead of the first layers.
 
@@ -31,8 +31,11 @@ func newAffinePlans(n *Net, shapes [][]int) *affinePlans {
 		switch nd.Op {
 		case OpNormalize, OpFlatten, OpDense, OpConv, OpBatchNorm, OpAvgPool, OpGlobalAvgPool:
 			affine[i] = affine[nd.Inputs[0]]
-		case OpAdd:
-			affine[i] = affine[nd.Inputs[0]] && affine[nd.Inputs[1]]
+		case OpAdd, OpConcat: // sums and concatenations of affine maps are affine
+			affine[i] = true
+			for _, in := range nd.Inputs {
+				affine[i] = affine[i] && affine[in]
+			}
 		}
 	}
 	live := make([]bool, nn)

@@ -15,6 +15,7 @@ type fwdScratch struct {
 	wide []float32
 	pads [][]float32 // indexed by step
 	v    [][]float32 // views of the current unit, indexed by node
+	cat  [][]float32 // a concat step's input views of one sample
 }
 
 func (p *fwdPlan) newScratch() *fwdScratch {
@@ -143,6 +144,15 @@ func (p *fwdPlan) sample(k int, v [][]float32, s int, sc *fwdScratch) {
 		st.act.Apply(y)
 	case OpSoftmax:
 		kernel.Softmax(y, x, st.plane)
+	case OpLogSoftmax:
+		kernel.LogSoftmax(y, x, st.plane)
+	case OpConcat:
+		xs := sc.cat[:0]
+		for _, in := range st.ins {
+			xs = append(xs, at(v, p.size, in, s))
+		}
+		st.cat.join(y, xs)
+		sc.cat = xs[:0]
 	case OpMaxPool:
 		kernel.MaxPool(y, x, st.groups, st.win)
 	case OpAvgPool:

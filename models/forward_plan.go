@@ -27,8 +27,8 @@ type fwdPlan struct {
 	gradPool sync.Pool // of *gradScratch
 }
 
-// A fwdStep computes the value of node `node` from the values of nodes in[0] (and in[1] for add and mul)
-// for the samples of one work unit.
+// A fwdStep computes the value of node `node` from the values of nodes in[0] (and in[1] for add and
+// mul; every input in ins for concat) for the samples of one work unit.
 type fwdStep struct {
 	op   Op
 	node int
@@ -55,6 +55,9 @@ type fwdStep struct {
 	plane        int       // elements per channel
 
 	bc fwdBroadcast // add, mul
+
+	ins []int        // concat: the input nodes, in order
+	cat concatLayout // concat
 }
 
 type fwdOptions struct {
@@ -187,8 +190,11 @@ func fwdCompile(n *Net, shapes [][]int, opt fwdOptions) *fwdPlan {
 			s.plane = p.size[i] / in[0]
 		case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU, OpClip:
 			s.act = fwdActivation(nd)
-		case OpSoftmax:
+		case OpSoftmax, OpLogSoftmax:
 			s.plane = in[len(in)-1]
+		case OpConcat:
+			s.ins = append([]int(nil), nd.Inputs...)
+			s.cat = newConcatLayout(nd, shapes)
 		case OpMaxPool, OpAvgPool:
 			a := nd.Attr
 			sh, sw := a.stride()

@@ -148,6 +148,15 @@ func (p *fwdPlan) sampleBackward(st *fwdStep, v, g [][]float32, s int, gs *gradS
 		st.act.Backward(dx, x, y, dy)
 	case OpSoftmax:
 		kernel.SoftmaxBackward(dx, y, dy, st.plane)
+	case OpLogSoftmax:
+		kernel.LogSoftmaxBackward(dx, y, dy, st.plane)
+	case OpConcat:
+		dxs := gs.fwd.cat[:0]
+		for _, in := range st.ins {
+			dxs = append(dxs, at(g, p.size, in, s))
+		}
+		st.cat.splitAdd(dxs, dy)
+		gs.fwd.cat = dxs[:0]
 	case OpMaxPool:
 		kernel.MaxPoolBackward(dx, x, dy, st.groups, st.win)
 	case OpAvgPool:

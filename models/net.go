@@ -73,6 +73,13 @@ const (
 	OpReshape Op = "reshape"
 	// OpSoftmax computes exp(x − max)/Σ exp(x − max) along the last axis of the sample.
 	OpSoftmax Op = "softmax"
+	// OpLogSoftmax computes log softmax, x − max − log Σ exp(x − max), along the last axis of
+	// the sample (PyTorch's F.log_softmax at the end of a classifier). Not affine, not trainable.
+	OpLogSoftmax Op = "logsoftmax"
+	// OpConcat joins its n ≥ 2 inputs along sample axis Attr.Axis: 0 is the channels of [C,H,W]
+	// (DenseNet and Inception blocks) or the features of a vector. The inputs have the same rank
+	// and agree on every other axis; the output holds them in input order. Not trainable.
+	OpConcat Op = "concat"
 	// OpClip limits every value to [Attr.Min, Attr.Max] as min(max(x, Min), Max) (ReLU6,
 	// hardtanh); ±Inf bounds leave that side open.
 	OpClip Op = "clip"
@@ -91,6 +98,7 @@ type Attr struct {
 	Meta     string  // free-form annotation (e.g. "shortcut", "gate"), not used by the math
 	Shape    []int   // OpReshape: the per-sample output shape
 	Min, Max float32 // OpClip bounds
+	Axis     int     // OpConcat: the sample axis the inputs are joined along (0: channels)
 }
 
 // Node is one operation in a Net. Inputs index earlier nodes of the same Net.
@@ -232,15 +240,22 @@ func optionalParam(nd *Node, name string, shape ...int) error {
 }
 
 func nodeShape(nd *Node, shapes [][]int) ([]int, error) {
-	nIn := 1
 	switch nd.Op {
 	case OpAdd, OpMul:
-		nIn = 2
+		if err := wantInputs(nd, 2); err != nil {
+			return nil, err
+		}
+	case OpConcat:
+		if len(nd.Inputs) < 2 {
+			return nil, fmt.Errorf("has %d inputs, want at least 2", len(nd.Inputs))
+		}
+		return concatShape(nd, shapes)
 	case OpInput:
 		return nil, fmt.Errorf("input op must be node 0 only")
-	}
-	if err := wantInputs(nd, nIn); err != nil {
-		return nil, err
+	default:
+		if err := wantInputs(nd, 1); err != nil {
+			return nil, err
+		}
 	}
 	x := shapes[nd.Inputs[0]]
 	switch nd.Op {
@@ -329,7 +344,7 @@ func nodeShape(nd *Node, shapes [][]int) ([]int, error) {
 			return nil, fmt.Errorf("cannot reshape %v to %v", x, nd.Attr.Shape)
 		}
 		return append([]int(nil), nd.Attr.Shape...), nil
-	case OpSoftmax:
+	case OpSoftmax, OpLogSoftmax:
 		return x, nil
 	case OpClip:
 		lo, hi := float64(nd.Attr.Min), float64(nd.Attr.Max)

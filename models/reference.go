@@ -77,6 +77,10 @@ func (n *Net) ForwardReference(x []float32) ([]float32, error) {
 			copy(out, a)
 		case OpSoftmax:
 			refSoftmax(out, a, in[len(in)-1])
+		case OpLogSoftmax:
+			refLogSoftmax(out, a, in[len(in)-1])
+		case OpConcat:
+			refConcat(out, shapes[i], vals, shapes, nd)
 		case OpClip:
 			for k, v := range a {
 				out[k] = min(max(v, nd.Attr.Min), nd.Attr.Max)
@@ -214,5 +218,54 @@ func refSoftmax(out, x []float32, n int) {
 		for k, v := range row {
 			out[lo+k] = float32(math.Exp(float64(v)-mx) / sum)
 		}
+	}
+}
+
+// refLogSoftmax computes log softmax, x − (max + log Σ exp(x − max)), of every run of n
+// consecutive values of x (the last axis).
+func refLogSoftmax(out, x []float32, n int) {
+	for lo := 0; lo < len(x); lo += n {
+		row := x[lo : lo+n]
+		mx := math.Inf(-1)
+		for _, v := range row {
+			mx = math.Max(mx, float64(v))
+		}
+		sum := 0.0
+		for _, v := range row {
+			sum += math.Exp(float64(v) - mx)
+		}
+		lse := mx + math.Log(sum)
+		for k, v := range row {
+			out[lo+k] = float32(float64(v) - lse)
+		}
+	}
+}
+
+// refConcat fills out (shape os) element by element: the index along the axis picks the input
+// and the position in it.
+func refConcat(out []float32, os []int, vals [][]float32, shapes [][]int, nd *Node) {
+	axis := nd.Attr.Axis
+	idx := make([]int, len(os))
+	for k := range out {
+		r := k
+		for d := len(os) - 1; d >= 0; d-- {
+			idx[d] = r % os[d]
+			r /= os[d]
+		}
+		pos, in := idx[axis], 0
+		for pos >= shapes[nd.Inputs[in]][axis] {
+			pos -= shapes[nd.Inputs[in]][axis]
+			in++
+		}
+		s := shapes[nd.Inputs[in]]
+		flat := 0
+		for d := range s {
+			i := idx[d]
+			if d == axis {
+				i = pos
+			}
+			flat = flat*s[d] + i
+		}
+		out[k] = vals[nd.Inputs[in]][flat]
 	}
 }

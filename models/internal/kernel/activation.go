@@ -169,3 +169,36 @@ func SoftmaxBackward(dx, y, dy []float32, n int) {
 		}
 	}
 }
+
+// LogSoftmax writes log softmax, x − (max + log Σ exp(x − max)), of every run of n consecutive
+// values of x into y, accumulating in float64.
+func LogSoftmax(y, x []float32, n int) {
+	for lo := 0; lo+n <= len(x); lo += n {
+		row, out := x[lo:lo+n], y[lo:lo+n]
+		m := math.Inf(-1)
+		for _, v := range row {
+			m = math.Max(m, float64(v))
+		}
+		s := 0.0
+		for _, v := range row {
+			s += math.Exp(float64(v) - m)
+		}
+		lse := m + math.Log(s)
+		for k, v := range row {
+			out[k] = float32(float64(v) - lse)
+		}
+	}
+}
+
+// LogSoftmaxBackward adds the gradient through LogSoftmax, dy − exp(y)·Σ dy per run of n, onto dx.
+func LogSoftmaxBackward(dx, y, dy []float32, n int) {
+	for lo := 0; lo+n <= len(y); lo += n {
+		t := 0.0
+		for k := lo; k < lo+n; k++ {
+			t += float64(dy[k])
+		}
+		for k := lo; k < lo+n; k++ {
+			dx[k] += float32(float64(dy[k]) - math.Exp(float64(y[k]))*t)
+		}
+	}
+}
