@@ -6,8 +6,9 @@
 // OpNormalize, Conv/BatchNormalization/pooling map one to one, GELU's erf expansion becomes
 // OpGELU, Add and Mul of two tensors become OpAdd and OpMul (residuals, x * out, SE gates),
 // Identity and inference Dropout vanish, and the shape arithmetic PyTorch writes around Reshape
-// (Shape, Gather, Unsqueeze, Concat, ...) is folded to constants. Reshape, Squeeze, Unsqueeze,
-// Softmax and Clip use models' OpReshape, OpSoftmax and OpClip; zero Pad becomes padding of the
+// (Shape, Gather, Unsqueeze, Concat, ...) is folded to constants. Concat of data (DenseNet and
+// Inception blocks) becomes OpConcat. Reshape, Squeeze, Unsqueeze, Softmax, LogSoftmax and Clip
+// use models' OpReshape, OpSoftmax, OpLogSoftmax and OpClip; zero Pad becomes padding of the
 // convolution or average pooling that follows (else a fixed identity depthwise convolution,
 // marked by Attr.Meta).
 //

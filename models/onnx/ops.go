@@ -36,6 +36,8 @@ func init() {
 		"HardSwish":          hardSigmoid,
 		"PRelu":              prelu,
 		"Softmax":            softmax,
+		"LogSoftmax":         softmax,
+		"Concat":             concatData,
 		"Neg":                neg,
 		"Flatten":            flattenData,
 		"Reshape":            reshapeData,
@@ -84,12 +86,14 @@ func init() {
 //   - Erf only inside GELU's expansion x·½·(1 + erf(x/√2)); Gelu only its exact form;
 //   - HardSigmoid, HardSwish and PRelu (a constant slope) are composed of affine, clip, relu,
 //     add and mul nodes;
-//   - Softmax along the last sample axis of size > 1 (opset ≥ 13) or flattened from its axis on
-//     (opset < 13); ReduceMean over trailing sample axes;
+//   - Softmax and LogSoftmax along the last sample axis of size > 1 (opset ≥ 13) or flattened
+//     from its axis on (opset < 13); ReduceMean over trailing sample axes;
+//   - Concat of data along any sample axis (not the batch); a constant input must have the
+//     sample rank (and a batch axis of size 1) and becomes a dense node with zero weights;
 //   - Reshape, Flatten, Squeeze, Unsqueeze keep the batch first; Transpose of data only where
 //     it moves size-1 axes; Pad only zero padding of the spatial axes;
 //   - Constant, ConstantOfShape, Gather, Concat, Slice, Cast and Shape fold constants (shape
-//     arithmetic); of data, only Shape and Cast to float are supported.
+//     arithmetic); of data, only Concat, Shape and Cast to float are supported.
 func Supported() []string {
 	seen := map[string]bool{}
 	var ops []string

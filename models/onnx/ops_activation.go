@@ -68,9 +68,9 @@ func clip(b *builder, n *node) error {
 	return nil
 }
 
-// softmax maps Softmax onto OpSoftmax, which works along the last sample axis: from opset 13 the
-// axis must be the last one of size > 1; before 13 the sample is flattened from axis on, as the
-// operator then defined.
+// softmax maps Softmax onto OpSoftmax and LogSoftmax onto OpLogSoftmax, which work along the
+// last sample axis: from opset 13 the axis must be the last one of size > 1; before 13 the sample
+// is flattened from axis on, as the operators then defined.
 func softmax(b *builder, n *node) error {
 	x, err := n.data(0)
 	if err != nil {
@@ -85,7 +85,7 @@ func softmax(b *builder, n *node) error {
 		}
 		for _, d := range s[a+1:] {
 			if d != 1 {
-				return fmt.Errorf("softmax along axis %d of sample shape %v: only the last axis of size > 1 is supported", a, s)
+				return fmt.Errorf("%s along axis %d of sample shape %v: only the last axis of size > 1 is supported", n.op, a, s)
 			}
 		}
 		inner = s[:a+1]
@@ -100,7 +100,11 @@ func softmax(b *builder, n *node) error {
 		}
 	}
 	y := b.reshape(x, inner, n.name()+"/in")
-	y = b.emit(n.name(), models.OpSoftmax, models.Attr{}, nil, inner, y)
+	op := models.OpSoftmax
+	if n.op == "LogSoftmax" {
+		op = models.OpLogSoftmax
+	}
+	y = b.emit(n.name(), op, models.Attr{}, nil, inner, y)
 	n.out[0] = b.reshape(y, s, n.name()+"/out")
 	return nil
 }
