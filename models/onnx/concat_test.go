@@ -8,6 +8,7 @@ import (
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/onnx"
 )
 
 // logSoftmax64 is the known answer, computed in float64.
@@ -113,4 +114,67 @@ func TestConcatErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want one naming the file and %q", name, err, c.want)
 		}
 	}
+}
+
+// The DenseNet fixture through the affine plane shortcut and InputGrad: the probe agrees with
+// explicit points (|diff| ≤ 1e-5·max(1, |logit|)), and the gradient of a log-probability
+// matches central differences of ForwardReference along the plane direction.
+func TestDenseFixtureProbeAndGradient(t *testing.T) {
+	net, err := onnx.Load("testdata/dense_op17.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := models.NewEvaluator(net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := readNpy(t, "inputs_cifar.npy")
+	D := net.InputSize()
+	x0 := x[:D]
+	dirs := [][]float32{make([]float32, D), make([]float32, D)}
+	for i := range x0 {
+		dirs[0][i] = x[D+i] - x0[i]
+		dirs[1][i] = x[2*D+i] - x0[i]
+	}
+	coef := []float32{0, 0, 1, 0, 0, 1, 0.3, 0.6, -0.2, 1.1}
+	pts := make([]float32, 5*D)
+	for k := range 5 {
+		for i := range D {
+			pts[k*D+i] = x0[i] + coef[2*k]*dirs[0][i] + coef[2*k+1]*dirs[1][i]
+		}
+	}
+	want := e.Forward(nil, pts, 5)
+	got := e.ForwardAffine(nil, x0, dirs, coef, 5)
+	for k := range want {
+		if d := math.Abs(float64(got[k] - want[k])); d > 1e-5*math.Max(1, math.Abs(float64(want[k]))) {
+			t.Fatalf("logit %d: plane shortcut %v, explicit point %v", k, got[k], want[k])
+		}
+	}
+	g := e.InputGrad(nil, x0, 1, 3, nil)
+	dot := 0.0
+	for i, d := range dirs[0] {
+		dot += float64(g[i]) * float64(d)
+	}
+	// ReLU and max-pool kinks spoil large steps, float32 logits small ones: one of the steps
+	// must agree within 2e-3·max(1, |difference|).
+	var diffs []float64
+	for _, h := range []float64{1e-3, 3e-4} {
+		step := func(s float64) float64 {
+			p := make([]float32, D)
+			for i := range p {
+				p[i] = float32(float64(x0[i]) + s*float64(dirs[0][i]))
+			}
+			y, err := net.ForwardReference(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return float64(y[3])
+		}
+		fd := (step(h) - step(-h)) / (2 * h)
+		if math.Abs(dot-fd) <= 2e-3*math.Max(1, math.Abs(fd)) {
+			return
+		}
+		diffs = append(diffs, fd)
+	}
+	t.Errorf("directional derivative of log p[3]: gradient %v, central differences (h = 1e-3, 3e-4) %v", dot, diffs)
 }

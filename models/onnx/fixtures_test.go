@@ -64,8 +64,8 @@ func readNpy(t *testing.T, name string) ([]float32, []int) {
 
 func TestFixturesMatchPyTorch(t *testing.T) {
 	m := readManifest(t)
-	if len(m.Fixtures) < 12 {
-		t.Fatalf("%d fixtures, want the 12 of make_fixtures.py", len(m.Fixtures))
+	if len(m.Fixtures) < 14 {
+		t.Fatalf("%d fixtures, want the 14 of make_fixtures.py", len(m.Fixtures))
 	}
 	for _, fx := range m.Fixtures {
 		t.Run(fx.Model, func(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 // FuzzRead feeds arbitrary bytes to Read: it must return an error or a valid net, never panic,
 // and a net it returns must run.
 func FuzzRead(f *testing.F) {
-	for _, name := range []string{"cnn_op17.onnx", "mlp_op11.onnx", "extras_op11.onnx"} {
+	for _, name := range []string{"cnn_op17.onnx", "mlp_op11.onnx", "extras_op11.onnx", "dense_op11.onnx"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)

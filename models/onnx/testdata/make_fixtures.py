@@ -19,6 +19,11 @@ with a dynamic batch at opset 11 and 17:
             reshaped with view(N, C, 1, 1), flatten, Linear, scaled softmax      input 1x28x28
   mobile    an inverted residual block: ReLU6, Hardswish, depthwise Conv, SiLU (x·sigmoid x),
             a per-channel PReLU, AdaptiveAvgPool2d(1), nn.Flatten, Dropout      input 3x32x32
+  dense     a DenseNet block (Conv/BN/ReLU outputs concatenated onto their input along the
+            channels), a transition (BN on the concatenation, ReLU, 1x1 Conv, AvgPool), an
+            Inception block (1x1, 3x3 and max-pool branches concatenated), a concatenation of
+            vectors, Linear and F.log_softmax, as PyTorch's MNIST example ends; the BN after a
+            concatenation stays a BatchNormalization node                     input 3x32x32
 
 Inputs (rows of inputs_<shape>.npy, float32 [32, C, H, W]; images in [0, 1], plane points with
 the margin a little outside):
@@ -193,6 +198,31 @@ class Mobile(nn.Module):
         return self.head(x)
 
 
+class Dense(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = Normalize()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+        self.layer1 = nn.Sequential(nn.Conv2d(8, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU())
+        self.layer2 = nn.Sequential(nn.Conv2d(12, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU())
+        self.trans = nn.Sequential(nn.BatchNorm2d(16), nn.ReLU(), nn.Conv2d(16, 8, 1), nn.AvgPool2d(2))
+        self.b1 = nn.Conv2d(8, 4, 1)
+        self.b2 = nn.Sequential(nn.Conv2d(8, 4, 1), nn.ReLU(), nn.Conv2d(4, 4, 3, padding=1))
+        self.b3 = nn.Sequential(nn.MaxPool2d(3, stride=1, padding=1), nn.Conv2d(8, 2, 1))
+        self.fc1 = nn.Linear(10, 6)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(self.stem(self.norm(x)), 2)  # 8x16x16
+        x = torch.cat([x, self.layer1(x)], 1)  # 12x16x16
+        x = torch.cat([x, self.layer2(x)], 1)  # 16x16x16
+        x = self.trans(x)  # 8x8x8
+        x = F.relu(torch.cat([self.b1(x), self.b2(x), self.b3(x)], 1))  # 10x8x8
+        h = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)  # 10
+        h = torch.cat([h, torch.tanh(self.fc1(h))], 1)  # 16
+        return F.log_softmax(self.fc(h), dim=1)
+
+
 def plane_points(x1, x2, x3, n=4, margin=0.1):
     """DESIGN.md's data plane: returns [n*n, ...] points, row-major with rows along t."""
     d = (x2 - x1).ravel()
@@ -247,7 +277,9 @@ def main():
     for key, x in inputs.items():
         np.save(os.path.join(HERE, "inputs_%s.npy" % key), x)
     nets = [("mlp", MLP(), "mnist"), ("cnn", CNN(), "cifar"), ("resnet", ResNet(), "cifar"),
-            ("extras", Extras(), "mnist"), ("mobile", Mobile(), "cifar")]
+            ("extras", Extras(), "mnist"), ("mobile", Mobile(), "cifar"), ("dense", Dense(), "cifar")]
+    # Batch norms that follow no convolution (here, on a concatenation) survive the folding.
+    unfoldable_bn = {"dense"}
     manifest = {"rows": {"random": [0, 4], "plane": [4, 20], "mixup": [20, 28], "flip": [28, 32]},
                 "fixtures": []}
     for name, model, key in nets:
@@ -262,7 +294,8 @@ def main():
                 fname = "%s%s_op%d" % (name, suffix, opset)
                 export(model, x, fname, opset, folded)
                 manifest["fixtures"].append({"model": fname + ".onnx", "inputs": "inputs_%s.npy" % key,
-                                             "logits": name + ".logits.npy", "bn_folded": folded})
+                                             "logits": name + ".logits.npy",
+                                             "bn_folded": folded and name not in unfoldable_bn})
     with open(os.path.join(HERE, "fixtures.json"), "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")
