@@ -1,0 +1,95 @@
+package ntk
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/surfscope/surfscope/models"
+)
+
+// Analyze on a small MLP moved away from its initialisation: the report holds m eigenvalues in
+// descending order, target power summing to 1, the conservation law at every size, both kernels
+// and their comparison, and survives a JSON round trip (NaN as null).
+func TestAnalyzeReport(t *testing.T) {
+	cfg := models.MLPConfig{Input: [3]int{1, 5, 5}, Classes: 3, Hidden: []int{16}, Activation: models.OpTanh}
+	net, err := models.NewMLP(cfg, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 1))
+	for i := range net.Nodes {
+		for _, p := range net.Nodes[i].Params {
+			for k := range p.Data {
+				p.Data[k] += 0.1 * float32(r.NormFloat64())
+			}
+		}
+	}
+	init, err := Initial(net)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const m = 120
+	images := quarterInputs(m, 25, 9)
+	labels := make([]int, m)
+	for i := range labels {
+		labels[i] = int(images[i*25]*4) % 3
+	}
+	stages := map[string]bool{}
+	rep, err := Analyze(context.Background(), net, images, labels, Options{Initial: init, TrainSizes: []int{60, 15, 30, 30}, Trials: 2},
+		func(s string, done, total int) { stages[s] = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"kernel", "eigen", "regression", "initial kernel", "initial eigen"} {
+		if !stages[s] {
+			t.Errorf("no progress for stage %q", s)
+		}
+	}
+	for _, k := range []*KernelReport{rep.Trained, rep.Initial} {
+		if len(k.Eigenvalues) != m || len(k.TargetPower) != m {
+			t.Fatalf("%d eigenvalues, %d target coefficients for %d samples", len(k.Eigenvalues), len(k.TargetPower), m)
+		}
+		power := 0.0
+		for i, v := range k.Eigenvalues {
+			if i > 0 && v > k.Eigenvalues[i-1] {
+				t.Fatalf("eigenvalues not descending at %d", i)
+			}
+			power += k.TargetPower[i]
+		}
+		if math.Abs(power-1) > 1e-9 {
+			t.Errorf("target power sums to %g", power)
+		}
+		if len(k.Sizes) != 3 || k.Sizes[0].N != 15 || k.Sizes[2].N != 60 {
+			t.Fatalf("sizes %+v, want 15, 30, 60", k.Sizes)
+		}
+		for _, p := range k.Sizes {
+			if p.Err != "" || p.Prediction == nil || p.Regression == nil {
+				t.Fatalf("size %d: %+v", p.N, p)
+			}
+			if math.Abs(p.Prediction.SumL-float64(p.N)) > 1e-9*float64(p.N) {
+				t.Errorf("size %d: Σ L = %g", p.N, p.Prediction.SumL)
+			}
+		}
+	}
+	if c := float64(rep.RelativeChange); !(c > 0) || !(rep.Alignment > 0 && rep.Alignment <= 1) {
+		t.Errorf("kernel change %g, alignment %g", c, float64(rep.Alignment))
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Samples != m || len(back.Trained.Eigenvalues) != m || back.Trained.Sizes[1].Prediction.Kappa != rep.Trained.Sizes[1].Prediction.Kappa {
+		t.Errorf("JSON round trip lost values")
+	}
+	cum := CumulativeLearnability(rep.Trained.Sizes[2].Prediction)
+	if math.Abs(cum[m-1]-60) > 1e-9*60 {
+		t.Errorf("cumulative learnability ends at %g, want 60", cum[m-1])
+	}
+}
