@@ -157,7 +157,10 @@ func TestKernelErrors(t *testing.T) {
 	net := linearNet(1, 2, 2, 3, 1)
 	x := quarterInputs(4, 4, 1)
 	for name, f := range map[string]func() error{
-		"short input": func() error { _, _, err := Kernel(context.Background(), net, x[:15], 4, KernelOptions{}, nil); return err },
+		"short input": func() error {
+			_, _, err := Kernel(context.Background(), net, x[:15], 4, KernelOptions{}, nil)
+			return err
+		},
 		"bad logit": func() error {
 			_, _, err := Kernel(context.Background(), net, x, 4, KernelOptions{Output: Output{Kind: OutputLogit, Class: 3}}, nil)
 			return err
