@@ -26,6 +26,9 @@ type markerGeometry struct {
 	// size for a marker at c; otherwise thumbnails move away from the
 	// markers' centroid.
 	thumb func(c pt, size float64) pt
+	// inside, when not nil, moves a thumbnail centre so that the thumbnail and
+	// its label stay inside the plot (2D views: off the axes and colour bar).
+	inside func(tc pt, size, fs float64) pt
 }
 
 // surfaceMarkers projects markers onto the 3D surface: each sits at the
@@ -85,6 +88,9 @@ func planeMarkers(a *plotArea) markerGeometry {
 	at := func(x, y float64) (pt, bool) { return pt{a.px(x), a.py(y)}, true }
 	return markerGeometry{at: at, edge: func(m, n Marker) []pt {
 		return []pt{{a.px(m.X), a.py(m.Y)}, {a.px(n.X), a.py(n.Y)}}
+	}, inside: func(tc pt, size, fs float64) pt {
+		return pt{math.Max(a.x0+size/2+2, math.Min(a.x1-size/2-2, tc.x)),
+			math.Max(a.y0+size/2+2, math.Min(a.y1-size/2-2-1.5*fs, tc.y))}
 	}}
 }
 
@@ -172,6 +178,9 @@ func drawMarkers(dst *image.RGBA, f *frame, g markerGeometry) {
 			tc := pt{c.x + dx*size*0.95, c.y + dy*size*0.95}
 			if g.thumb != nil {
 				tc = g.thumb(c, size)
+			}
+			if g.inside != nil {
+				tc = g.inside(tc, size, fs)
 			}
 			tc.x = math.Max(size/2+2, math.Min(float64(f.w)-size/2-2, tc.x))
 			tc.y = math.Max(size/2+2, math.Min(float64(f.h)-size/2-2-1.5*fs, tc.y))
