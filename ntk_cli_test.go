@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/surface/ntk"
+)
+
+// `surfscope ntk` on the embedded model and sample data: the report holds the spectrum, the
+// predictions and measurements at the asked sizes, both kernels and the network's errors; the .npy
+// file holds [n][4] columns matching the JSON; bad flags give one clear error.
+func TestNTKCommand(t *testing.T) {
+	dir := t.TempDir()
+	js, npy := filepath.Join(dir, "ntk.json"), filepath.Join(dir, "spectrum.npy")
+	out := mustRun(t, "ntk", "--n", "120", "--sizes", "15,30,60", "--trials", "1", "--test-n", "200",
+		"--fit", "5:60", "--out", js, "--npy", npy)
+	for _, want := range []string{"spectrum power law", "trained kernel", "initial kernel", "kernel change", "test error", "peak memory"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	b, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep ntk.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Samples != 120 || rep.Output != "mean" || rep.Trained == nil || rep.Initial == nil || rep.Network == nil {
+		t.Fatalf("report %+v", rep)
+	}
+	if rep.Network.Images != 200 || rep.Trained.PowerLaw.From != 5 || rep.Trained.PowerLaw.To != 60 || !(rep.Trained.PowerLaw.Exponent > 0) {
+		t.Errorf("network %+v, power law %+v", rep.Network, rep.Trained.PowerLaw)
+	}
+	if len(rep.Trained.Sizes) != 3 {
+		t.Fatalf("sizes %+v", rep.Trained.Sizes)
+	}
+	for _, p := range rep.Trained.Sizes {
+		if p.Prediction == nil || p.Regression == nil || math.Abs(p.Prediction.SumL-float64(p.N)) > 1e-6*float64(p.N) {
+			t.Errorf("size %d: %+v", p.N, p)
+		}
+	}
+	shape, data, err := surface.ReadNPY(npy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shape) != 2 || shape[0] != 120 || shape[1] != 4 {
+		t.Fatalf("npy shape %v, want [120 4]", shape)
+	}
+	last := rep.Trained.Sizes[2].Prediction.Learnabilities
+	for i := 0; i < 120; i++ {
+		row := data[4*i : 4*i+4]
+		want := []float64{rep.Trained.Eigenvalues[i], rep.Trained.TargetPower[i], last[i], rep.Initial.Eigenvalues[i]}
+		for c, w := range want {
+			if math.Abs(float64(row[c])-w) > 1e-6*math.Max(1e-30, math.Abs(w)) {
+				t.Fatalf("npy row %d column %d = %v, JSON %v", i, c, row[c], w)
+			}
+		}
+	}
+	for _, bad := range [][]string{
+		{"--output", "logit:10"}, // class out of range
+		{"--output", "max"},      // unknown output
+		{"--n", "1"},             // too few samples
+		{"--sizes", "200"},       // a size not below --n
+		{"--fit", "9:3"},         // empty fit range
+		{"--ridge", "-1"},        // negative ridge
+		{"--n", "5000"},          // more images than the split
+	} {
+		args := append([]string{"ntk", "--n", "100", "--out", filepath.Join(dir, "bad.json")}, bad...)
+		if code, _, errs := cli(args...); code != 1 || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+			t.Errorf("ntk %v: exit %d, stderr %q; want one clear error", bad, code, errs)
+		}
+	}
+}
