@@ -1,0 +1,279 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/surface/ntk"
+)
+
+// NTKView is the NTK tab: it computes the empirical neural tangent kernel of the current model on
+// the first images of the test split (surface/ntk.Analyze) in the background and shows the
+// eigenvalue spectrum on log-log axes with its power-law fit (and the kernel at initialisation),
+// the cumulative learnability by mode, and a summary of the eigenlearning predictions against
+// kernel regression and the network's own test errors.
+type NTKView struct {
+	u        *UI
+	Spectrum *SurfaceView
+	Learn    *SurfaceView
+	Samples  *widget.Select
+	Output   *widget.Select
+	Initial  *widget.Check
+	RunBtn   *widget.Button
+	Cancel   *widget.Button
+	Bar      *widget.ProgressBar
+	Summary  *widget.Label
+
+	mu     sync.Mutex
+	cancel context.CancelFunc
+	report *ntk.Report
+}
+
+// NTKTab builds the NTK tab of u; Object returns its content and Close stops its work.
+func NTKTab(u *UI) *NTKView {
+	v := &NTKView{u: u, Spectrum: NewSurfaceView(u.renderer), Learn: NewSurfaceView(u.renderer),
+		Bar: widget.NewProgressBar(), Summary: widget.NewLabel("Compute the kernel of the current model on the first test images.")}
+	v.Spectrum.OnError = u.showError
+	v.Learn.OnError = u.showError
+	v.Summary.Wrapping = fyne.TextWrapWord
+	v.Samples = widget.NewSelect([]string{"250", "500", "1000", "2000"}, nil)
+	v.Samples.SetSelected("500")
+	v.Output = widget.NewSelect([]string{"mean", "sum"}, nil)
+	v.Output.SetSelected("mean")
+	v.Initial = widget.NewCheck("Compare with initialisation", nil)
+	v.Initial.Checked = true
+	v.RunBtn = widget.NewButton("Compute NTK", v.Run)
+	v.Cancel = widget.NewButton("Cancel", v.stop)
+	v.Cancel.Disable()
+	return v
+}
+
+// Object returns the tab's content.
+func (v *NTKView) Object() fyne.CanvasObject {
+	bar := container.NewHBox(widget.NewLabel("Samples"), v.Samples, widget.NewLabel("Output"), v.Output, v.Initial, v.RunBtn, v.Cancel)
+	plots := container.NewGridWithColumns(2, v.Spectrum, v.Learn)
+	return container.NewBorder(container.NewVBox(bar, v.Bar), v.Summary, nil, nil, plots)
+}
+
+// Report returns the last report shown, or nil.
+func (v *NTKView) Report() *ntk.Report {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.report
+}
+
+// Close cancels a running computation and releases the views.
+func (v *NTKView) Close() {
+	v.stop()
+	v.Spectrum.Close()
+	v.Learn.Close()
+}
+
+func (v *NTKView) stop() {
+	v.mu.Lock()
+	if v.cancel != nil {
+		v.cancel()
+	}
+	v.mu.Unlock()
+}
+
+// Run computes the kernel report of the session's model in the background; a new Run cancels the
+// previous one. Errors go to the window's error dialog.
+func (v *NTKView) Run() {
+	s := v.u.Session.Snapshot()
+	if s.Net == nil || s.Test == nil {
+		v.u.showError(errors.New("ntk: no model or data is open"))
+		return
+	}
+	n, _ := strconv.Atoi(v.Samples.Selected)
+	n = min(max(n, 2), s.Test.Len())
+	out, err := ntk.ParseOutput(v.Output.Selected)
+	if err != nil {
+		v.u.showError(err)
+		return
+	}
+	opt := ntk.Options{Kernel: ntk.KernelOptions{Output: out}}
+	if v.Initial.Checked {
+		if opt.Initial, err = ntk.Initial(s.Net); err != nil {
+			v.u.showError(fmt.Errorf("%v; untick the comparison to analyse this model alone", err))
+			return
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.mu.Lock()
+	if v.cancel != nil {
+		v.cancel()
+	}
+	v.cancel = cancel
+	v.mu.Unlock()
+	v.RunBtn.Disable()
+	v.Cancel.Enable()
+	v.Bar.SetValue(0)
+	net, test := s.Net, s.Test
+	sub := test.Head(n)
+	go func() {
+		defer cancel()
+		rep, err := ntk.Analyze(ctx, net, sub.Images, sub.Labels, opt, func(stage string, done, total int) {
+			do(func() {
+				v.Bar.SetValue(float64(done) / float64(max(total, 1)))
+				v.Summary.SetText(fmt.Sprintf("%s: %d/%d", stage, done, total))
+			})
+		})
+		if err == nil {
+			var m ntk.NetMetrics
+			if m, err = ntk.MeasureNet(net, test.Images, test.Labels); err == nil {
+				rep.Network = &m
+			}
+		}
+		do(func() {
+			v.RunBtn.Enable()
+			v.Cancel.Disable()
+			switch {
+			case errors.Is(err, context.Canceled):
+				v.Summary.SetText("cancelled")
+			case err != nil:
+				v.Summary.SetText("error: " + err.Error())
+			default:
+				v.Bar.SetValue(1)
+				v.show(rep)
+			}
+		})
+		if err != nil && !errors.Is(err, context.Canceled) {
+			v.u.showError(err)
+		}
+	}()
+}
+
+// Show displays a report (from Run or read from a file). Call it on the UI thread.
+func (v *NTKView) Show(rep *ntk.Report) { v.show(rep) }
+
+func (v *NTKView) show(rep *ntk.Report) {
+	v.mu.Lock()
+	v.report = rep
+	v.mu.Unlock()
+	v.Spectrum.SetScene(NTKSpectrumScene(rep))
+	v.Learn.SetScene(NTKLearnabilityScene(rep))
+	v.Summary.SetText(NTKSummary(rep))
+}
+
+// NTKSpectrumScene draws log₁₀ λ_i against log₁₀ i for the trained kernel, its power-law fit over
+// the fitted range, and the kernel at initialisation when the report has it.
+func NTKSpectrumScene(rep *ntk.Report) render.Scene {
+	t := rep.Trained
+	m := len(t.Eigenvalues)
+	rows := [][]float64{t.Eigenvalues, powerLawLine(t, m)}
+	legend := []string{"trained", "power-law fit"}
+	if rep.Initial != nil {
+		rows = append(rows, rep.Initial.Eigenvalues)
+		legend = append(legend, "initialisation")
+	}
+	g := logLogGrid(m, rows)
+	title := "NTK spectrum"
+	if t.PowerLawErr == "" {
+		title += fmt.Sprintf(": λ_i ~ i^-%.2f", t.PowerLaw.Exponent)
+	}
+	return render.Scene{Field: g, View: render.ViewLines, Title: title, XLabel: "log₁₀ i", YLabel: "log₁₀ λ_i", Legend: legend}
+}
+
+// powerLawLine is the fitted Scale·i^−Exponent over the fitted indices, NaN elsewhere.
+func powerLawLine(t *ntk.KernelReport, m int) []float64 {
+	out := make([]float64, m)
+	for i := range out {
+		out[i] = math.NaN()
+		if k := i + 1; t.PowerLawErr == "" && k >= t.PowerLaw.From && k <= t.PowerLaw.To {
+			out[i] = t.PowerLaw.Scale * math.Pow(float64(k), -t.PowerLaw.Exponent)
+		}
+	}
+	return out
+}
+
+// logLogGrid lays rows of positive values over i = 1..m out as log₁₀ values over log₁₀ i (NaN for
+// values that are not positive).
+func logLogGrid(m int, rows [][]float64) *render.Grid {
+	g := &render.Grid{NX: m, NY: len(rows), Values: make([]float64, m*len(rows)), Xs: make([]float64, m)}
+	for i := range g.Xs {
+		g.Xs[i] = math.Log10(float64(i + 1))
+	}
+	for j, r := range rows {
+		for i, v := range r {
+			g.Values[j*m+i] = math.NaN()
+			if v > 0 {
+				g.Values[j*m+i] = math.Log10(v)
+			}
+		}
+	}
+	return g
+}
+
+// NTKLearnabilityScene draws, over log₁₀ i, the cumulative learnability Σ_{j≤i} L_j/n of the
+// trained kernel at each training size (reaching 1 without ridge: the conservation law) and the
+// cumulative target power Σ_{j≤i} v_j² of the one-hot targets.
+func NTKLearnabilityScene(rep *ntk.Report) render.Scene {
+	t := rep.Trained
+	m := len(t.Eigenvalues)
+	var rows [][]float64
+	var legend []string
+	for _, p := range t.Sizes {
+		if p.Prediction == nil {
+			continue
+		}
+		c := ntk.CumulativeLearnability(p.Prediction)
+		for i := range c {
+			c[i] /= float64(p.N)
+		}
+		rows = append(rows, c)
+		legend = append(legend, fmt.Sprintf("ΣL/n, n = %d", p.N))
+	}
+	power := make([]float64, m)
+	acc := 0.0
+	for i, v := range t.TargetPower {
+		acc += v
+		power[i] = acc
+	}
+	rows = append(rows, power)
+	legend = append(legend, "target power Σv²")
+	g := &render.Grid{NX: m, NY: len(rows), Values: make([]float64, 0, m*len(rows)), Xs: make([]float64, m)}
+	for i := range g.Xs {
+		g.Xs[i] = math.Log10(float64(i + 1))
+	}
+	for _, r := range rows {
+		g.Values = append(g.Values, r...)
+	}
+	return render.Scene{Field: g, View: render.ViewLines, Title: "cumulative learnability by mode", XLabel: "log₁₀ i",
+		YLabel: "fraction", Legend: legend, Min: 0, Max: 1.05}
+}
+
+// NTKSummary is the report in a few lines: the power law, each size's predicted and measured
+// MSE, the kernel's change in training and the network's errors.
+func NTKSummary(rep *ntk.Report) string {
+	var b strings.Builder
+	t := rep.Trained
+	fmt.Fprintf(&b, "%s kernel on %d test images, %d parameters. ", rep.Output, rep.Samples, rep.Params)
+	if t.PowerLawErr == "" {
+		fmt.Fprintf(&b, "Spectrum λ_i ~ i^-%.3f over i = %d..%d (R² %.3f). ", t.PowerLaw.Exponent, t.PowerLaw.From, t.PowerLaw.To, t.PowerLaw.R2)
+	}
+	for _, p := range t.Sizes {
+		if p.Prediction != nil && p.Regression != nil {
+			fmt.Fprintf(&b, "n = %d: predicted MSE %.3f (held out %.3f), kernel regression %.3f (held out %.3f, error %.1f%%). ",
+				p.N, p.Prediction.TestMSE, float64(p.Prediction.HeldOutMSE), p.Regression.MSE, float64(p.Regression.HeldOutMSE), 100*float64(p.Regression.HeldOutError))
+		}
+	}
+	if rep.Initial != nil {
+		fmt.Fprintf(&b, "Training changed the kernel by %.3g (relative Frobenius), alignment with initialisation %.3f. ",
+			float64(rep.RelativeChange), float64(rep.Alignment))
+	}
+	if m := rep.Network; m != nil {
+		fmt.Fprintf(&b, "Network on %d test images: error %.2f%%, softmax MSE %.3f.", m.Images, 100*m.Error, m.SoftmaxMSE)
+	}
+	return b.String()
+}
