@@ -13,12 +13,13 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/surface/ntk"
 )
 
 func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("ntk", "--model FILE --data NAME [--n 2000] [--split train|test] [--output mean|sum|logit:K] [--ridge δ] --out ntk.json [--npy spectrum.npy]", stderr)
+	fs := newFlags("ntk", "--model FILE --data NAME [--n 2000] [--split test|train] [--output mean|sum|logit:K] [--ridge δ] [--plane data:I,J,K] --out ntk.json [--npy spectrum.npy]", stderr)
 	model := fs.String("model", "", "surfscope checkpoint or ONNX file (default: the embedded model)")
 	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
 	n := fs.Int("n", 2000, "kernel samples: the first N images of the split")
@@ -32,6 +33,10 @@ func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	testN := fs.Int("test-n", 0, "test images the network is scored on (0: the whole test split)")
 	memMiB := fs.Int("mem", 1024, "memory bound for per-sample gradients held at once, MiB")
 	seed := fs.Uint64("seed", 1, "seed of the kernel regressions' training draws")
+	plane := fs.String("plane", "", "optional plane probe (data:I,J,K | random:I,SEED | flip:I,SEED on the --split images) whose surface of the predicted logit is expanded in the top kernel eigenfunctions")
+	grid := fs.Int("grid", 32, "--plane: points per axis")
+	modes := fs.Int("modes", 8, "--plane: eigenfunctions")
+	planeOut := fs.String("plane-out", "", "--plane: .npy file, float32 [modes+2][grid][grid]: the eigenfunctions on the plane, the logit surface, its expansion in all the modes")
 	out := fs.String("out", "", "JSON report to write")
 	npy := fs.String("npy", "", "optional .npy file: float32 [N][4], per mode i: λ_i, v_i², L_i at the largest size, λ_i at initialisation (NaN without)")
 	if err := parse(fs, args); err != nil {
@@ -49,6 +54,9 @@ func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if *ridge < 0 || math.IsNaN(*ridge) || math.IsInf(*ridge, 0) {
 		return fmt.Errorf("--ridge %v: want a finite value ≥ 0", *ridge)
+	}
+	if *plane != "" && (*grid < 2 || *modes < 1) {
+		return fmt.Errorf("--grid %d, --modes %d: want a grid of at least 2 and at least 1 mode", *grid, *modes)
 	}
 	if *memMiB < 1 {
 		return fmt.Errorf("--mem %d: want at least 1 MiB", *memMiB)
@@ -96,6 +104,19 @@ func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			opt.TrainSizes = append(opt.TrainSizes, trainSize)
 		}
 	}
+	var probe *projection.Probe
+	if *plane != "" {
+		spec, err := projection.ParseSpec(*plane)
+		if err != nil {
+			return fmt.Errorf("--plane: %v", err)
+		}
+		if probe, err = spec.Build(net.Input, imageGetter(set), projection.Sizes{Grid: *grid}); err != nil {
+			return fmt.Errorf("--plane %s: %v", *plane, err)
+		}
+		if _, ny := probe.Dims(); ny < 2 {
+			return fmt.Errorf("--plane %s: a line, not a plane", *plane)
+		}
+	}
 	if *initial {
 		if opt.Initial, err = ntk.Initial(net); err != nil {
 			return fmt.Errorf("%v (run with --init=false to skip the initial kernel)", err)
@@ -113,6 +134,23 @@ func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	})
 	if err != nil {
 		return err
+	}
+	if probe != nil {
+		D := net.InputSize()
+		pts := make([]float32, probe.Len()*D)
+		for k := 0; k < probe.Len(); k++ {
+			probe.Point(pts[k*D:(k+1)*D], k)
+		}
+		p.what, p.last = "plane kernel", time.Time{}
+		rep.Plane, err = ntk.ProjectPlane(ctx, net, rep.Trained, sub.Images, pts, probe.Len(), -1, *modes, opt.Kernel, p.update)
+		if err != nil {
+			return err
+		}
+		if *planeOut != "" {
+			if err := surface.WriteNPY(*planeOut, []int{rep.Plane.Modes + 2, *grid, *grid}, planeLayers(rep.Plane)); err != nil {
+				return err
+			}
+		}
 	}
 	test, err := openSplit(*data, dataset.Test, net)
 	if err != nil {
@@ -154,6 +192,24 @@ func trainedOn(net *models.Net) int {
 	}
 	v, _ := strconv.Atoi(m[1])
 	return v
+}
+
+// planeLayers lays out the --plane-out file: each eigenfunction over the plane, the logit surface,
+// its expansion.
+func planeLayers(pp *ntk.PlaneProjection) []float32 {
+	np := len(pp.Surface)
+	out := make([]float32, 0, (pp.Modes+2)*np)
+	for i := 0; i < pp.Modes; i++ {
+		for p := 0; p < np; p++ {
+			out = append(out, float32(pp.Eigenfunctions.At(p, i)))
+		}
+	}
+	for _, layer := range [][]float64{pp.Surface, pp.Reconstruction} {
+		for _, v := range layer {
+			out = append(out, float32(v))
+		}
+	}
+	return out
 }
 
 // spectrumColumns lays out the --npy file: per mode λ_i, v_i², L_i at the largest size, λ⁰_i.
@@ -225,6 +281,13 @@ func printNTK(w io.Writer, r *ntk.Report, data string, memMiB int) {
 		}
 		fmt.Fprintf(w, "network (trained on %s images) on %d test images: softmax MSE %.4f, logit MSE %.4f, test error %.2f%%\n",
 			trained, m.Images, m.SoftmaxMSE, m.LogitMSE, 100*m.Error)
+	}
+	if pp := r.Plane; pp != nil {
+		fmt.Fprintf(w, "plane: logit %d expanded in the top %d eigenfunctions leaves a residual of", pp.Logit, pp.Modes)
+		for k, v := range pp.Residual {
+			fmt.Fprintf(w, " %d:%.3f", k+1, v)
+		}
+		fmt.Fprintln(w, " (fraction of Σf² over the plane, by modes used)")
 	}
 	fmt.Fprintf(w, "peak memory (resident) %s, %.1fs in all\n", peakRSS(), r.Seconds)
 }

@@ -17,10 +17,10 @@ import (
 // file holds [n][4] columns matching the JSON; bad flags give one clear error.
 func TestNTKCommand(t *testing.T) {
 	dir := t.TempDir()
-	js, npy := filepath.Join(dir, "ntk.json"), filepath.Join(dir, "spectrum.npy")
+	js, npy, pl := filepath.Join(dir, "ntk.json"), filepath.Join(dir, "spectrum.npy"), filepath.Join(dir, "plane.npy")
 	out := mustRun(t, "ntk", "--n", "120", "--sizes", "15,30,60", "--trials", "1", "--test-n", "200",
-		"--fit", "5:60", "--out", js, "--npy", npy)
-	for _, want := range []string{"spectrum power law", "trained kernel", "initial kernel", "kernel change", "test error", "peak memory"} {
+		"--fit", "5:60", "--plane", "data:3,7,11", "--grid", "9", "--modes", "5", "--plane-out", pl, "--out", js, "--npy", npy)
+	for _, want := range []string{"spectrum power law", "trained kernel", "initial kernel", "kernel change", "test error", "peak memory", "plane: logit"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -64,6 +64,12 @@ func TestNTKCommand(t *testing.T) {
 			}
 		}
 	}
+	if pp := rep.Plane; pp == nil || pp.Modes != 5 || len(pp.Residual) != 5 || !(pp.Residual[4] >= 0 && pp.Residual[4] < 1.5) {
+		t.Errorf("plane projection %+v", rep.Plane)
+	}
+	if shape, data, err := surface.ReadNPY(pl); err != nil || len(shape) != 3 || shape[0] != 7 || shape[1] != 9 || shape[2] != 9 || len(data) != 7*81 {
+		t.Errorf("plane npy shape %v, %v", shape, err)
+	}
 	for _, bad := range [][]string{
 		{"--output", "logit:10"}, // class out of range
 		{"--output", "max"},      // unknown output
@@ -72,6 +78,8 @@ func TestNTKCommand(t *testing.T) {
 		{"--fit", "9:3"},         // empty fit range
 		{"--ridge", "-1"},        // negative ridge
 		{"--n", "5000"},          // more images than the split
+		{"--plane", "mixup:0,1"}, // a line, not a plane
+		{"--plane", "data:0,1"},  // bad probe
 	} {
 		args := append([]string{"ntk", "--n", "100", "--out", filepath.Join(dir, "bad.json")}, bad...)
 		if code, _, errs := cli(args...); code != 1 || strings.Count(strings.TrimSpace(errs), "\n") > 0 {

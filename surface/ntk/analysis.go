@@ -45,9 +45,11 @@ type Report struct {
 	// initial kernel was computed.
 	RelativeChange Number `json:"relative_change"`
 	Alignment      Number `json:"alignment"`
-	// Network holds the model's own measured errors; Analyze leaves it nil for the caller to fill.
-	Network *NetMetrics `json:"network,omitempty"`
-	Seconds float64     `json:"seconds"`
+	// Network holds the model's own measured errors and Plane a logit surface expanded in the
+	// kernel's eigenfunctions (ProjectPlane); Analyze leaves both nil for the caller to fill.
+	Network *NetMetrics      `json:"network,omitempty"`
+	Plane   *PlaneProjection `json:"plane,omitempty"`
+	Seconds float64          `json:"seconds"`
 }
 
 // KernelReport is the analysis of one kernel on the m samples.

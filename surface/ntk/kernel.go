@@ -51,74 +51,27 @@ type KernelStats struct {
 // parameters or with an op that has no gradient, a bad output or input, a memory bound smaller than
 // two records, or ctx's error.
 func Kernel(ctx context.Context, net *models.Net, x []float32, n int, opt KernelOptions, progress func(done, total int)) (*mat.SymDense, KernelStats, error) {
-	jac, err := models.NewJacobian(net)
+	rc, err := newRecorder(ctx, net, opt, progress, n)
 	if err != nil {
-		return nil, KernelStats{}, err
+		return nil, rc.st, err
 	}
-	D, C := jac.InputSize(), jac.NumClasses()
-	if n < 1 || len(x) < n*D {
-		return nil, KernelStats{}, fmt.Errorf("ntk: %d input values do not hold %d samples of %d", len(x), n, D)
+	if err := rc.check(x, n); err != nil {
+		return nil, rc.st, err
 	}
-	seeds, scale, err := opt.Output.seeds(C)
-	if err != nil {
-		return nil, KernelStats{}, err
-	}
-	R := len(seeds) / C
-	st := KernelStats{Samples: n, Params: jac.NumParams(), Output: opt.Output.String(), Seeds: R,
-		RecordBytes: 4 * int64(jac.RecordSize(R)+C)}
-	budget := opt.MaxBytes
-	if budget <= 0 {
-		budget = 1 << 30
-	}
-	chunk := opt.Chunk
-	if chunk <= 0 {
-		chunk = 64
-	}
-	chunk = min(chunk, n, int(max(1, budget/(2*st.RecordBytes))))
-	if 2*st.RecordBytes > budget {
-		return nil, st, fmt.Errorf("ntk: one sample's gradients take %d bytes; a memory bound of %d bytes holds fewer than two", st.RecordBytes, budget)
-	}
-	panel := int(budget/st.RecordBytes) - chunk
-	panel = max(chunk, panel/chunk*chunk)
-	panel = min(panel, (n+chunk-1)/chunk*chunk)
-	st.Panel, st.Chunk = min(panel, n), chunk
-	st.HeldBytes = int64(st.Panel+min(chunk, n-st.Panel)) * st.RecordBytes
+	chunk, panel := rc.sizes(n)
 	total := 0
 	for ps := 0; ps < n; ps += panel {
 		total += n - ps
-		st.Passes++
+		rc.st.Passes++
 	}
-
+	rc.total = total
 	K := mat.NewSymDense(n, nil)
-	block := make([]float64, chunk*chunk)
 	var held []*models.JacobianBatch
 	var stream *models.JacobianBatch
-	compute := func(dst *models.JacobianBatch, lo, hi int) (*models.JacobianBatch, error) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	set := func(i, j int, v float64) {
+		if i <= j {
+			K.SetSym(i, j, v)
 		}
-		t0 := time.Now()
-		dst = jac.Compute(dst, x[lo*D:hi*D], hi-lo, seeds)
-		st.JacobianSeconds += time.Since(t0).Seconds()
-		st.Computed += hi - lo
-		if progress != nil {
-			progress(st.Computed, total)
-		}
-		return dst, nil
-	}
-	dot := func(a, b *models.JacobianBatch, oa, ob int) {
-		t0 := time.Now()
-		bl := block[:a.Samples*b.Samples]
-		clear(bl)
-		a.Dot(bl, b)
-		for i := 0; i < a.Samples; i++ {
-			for j := 0; j < b.Samples; j++ {
-				if oa+i <= ob+j {
-					K.SetSym(oa+i, ob+j, scale*bl[i*b.Samples+j])
-				}
-			}
-		}
-		st.DotSeconds += time.Since(t0).Seconds()
 	}
 	for ps := 0; ps < n; ps += panel {
 		pe := min(ps+panel, n)
@@ -127,24 +80,163 @@ func Kernel(ctx context.Context, net *models.Net, x []float32, n int, opt Kernel
 			if k == len(held) {
 				held = append(held, nil)
 			}
-			if held[k], err = compute(held[k], lo, min(lo+chunk, pe)); err != nil {
-				return nil, st, err
+			if held[k], err = rc.compute(held[k], x, lo, min(lo+chunk, pe)); err != nil {
+				return nil, rc.st, err
 			}
 			k++
 		}
 		for a := 0; a < k; a++ {
 			for b := a; b < k; b++ {
-				dot(held[a], held[b], ps+a*chunk, ps+b*chunk)
+				rc.dot(held[a], held[b], ps+a*chunk, ps+b*chunk, set)
 			}
 		}
 		for lo := pe; lo < n; lo += chunk {
-			if stream, err = compute(stream, lo, min(lo+chunk, n)); err != nil {
-				return nil, st, err
+			if stream, err = rc.compute(stream, x, lo, min(lo+chunk, n)); err != nil {
+				return nil, rc.st, err
 			}
 			for a := 0; a < k; a++ {
-				dot(held[a], stream, ps+a*chunk, lo)
+				rc.dot(held[a], stream, ps+a*chunk, lo, set)
 			}
 		}
 	}
-	return K, st, nil
+	return K, rc.st, nil
+}
+
+// CrossKernel computes Θ(a_p, b_s) between the na samples of a and the nb samples of b (both
+// [n][InputSize]) as an na×nb matrix, holding panels of b's gradient records within opt.MaxBytes
+// while a's stream past them. Its errors are Kernel's.
+func CrossKernel(ctx context.Context, net *models.Net, a []float32, na int, b []float32, nb int, opt KernelOptions, progress func(done, total int)) (*mat.Dense, KernelStats, error) {
+	rc, err := newRecorder(ctx, net, opt, progress, nb)
+	if err != nil {
+		return nil, rc.st, err
+	}
+	if err := rc.check(a, na); err != nil {
+		return nil, rc.st, err
+	}
+	if err := rc.check(b, nb); err != nil {
+		return nil, rc.st, err
+	}
+	chunk, panel := rc.sizes(max(na, nb))
+	for ps := 0; ps < nb; ps += panel {
+		rc.total += min(panel, nb-ps) + na
+		rc.st.Passes++
+	}
+	rc.st.Samples = na + nb
+	K := mat.NewDense(na, nb, nil)
+	var held []*models.JacobianBatch
+	var stream *models.JacobianBatch
+	for ps := 0; ps < nb; ps += panel {
+		pe := min(ps+panel, nb)
+		k := 0
+		for lo := ps; lo < pe; lo += chunk {
+			if k == len(held) {
+				held = append(held, nil)
+			}
+			if held[k], err = rc.compute(held[k], b, lo, min(lo+chunk, pe)); err != nil {
+				return nil, rc.st, err
+			}
+			k++
+		}
+		for lo := 0; lo < na; lo += chunk {
+			if stream, err = rc.compute(stream, a, lo, min(lo+chunk, na)); err != nil {
+				return nil, rc.st, err
+			}
+			for h := 0; h < k; h++ {
+				rc.dot(stream, held[h], lo, ps+h*chunk, K.Set)
+			}
+		}
+	}
+	return K, rc.st, nil
+}
+
+// recorder computes gradient records chunk by chunk and their inner products, with the timing,
+// counts and progress of a KernelStats.
+type recorder struct {
+	ctx      context.Context
+	jac      *models.Jacobian
+	seeds    []float32
+	scale    float64
+	budget   int64
+	chunk    int
+	st       KernelStats
+	block    []float64
+	total    int
+	progress func(done, total int)
+}
+
+func newRecorder(ctx context.Context, net *models.Net, opt KernelOptions, progress func(done, total int), n int) (*recorder, error) {
+	rc := &recorder{ctx: ctx, progress: progress, budget: opt.MaxBytes, chunk: opt.Chunk}
+	jac, err := models.NewJacobian(net)
+	if err != nil {
+		return rc, err
+	}
+	C := jac.NumClasses()
+	seeds, scale, err := opt.Output.seeds(C)
+	if err != nil {
+		return rc, err
+	}
+	R := len(seeds) / C
+	rc.jac, rc.seeds, rc.scale = jac, seeds, scale
+	rc.st = KernelStats{Samples: n, Params: jac.NumParams(), Output: opt.Output.String(), Seeds: R,
+		RecordBytes: 4 * int64(jac.RecordSize(R)+C)}
+	if rc.budget <= 0 {
+		rc.budget = 1 << 30
+	}
+	if rc.chunk <= 0 {
+		rc.chunk = 64
+	}
+	if 2*rc.st.RecordBytes > rc.budget {
+		return rc, fmt.Errorf("ntk: one sample's gradients take %d bytes; a memory bound of %d bytes holds fewer than two", rc.st.RecordBytes, rc.budget)
+	}
+	return rc, nil
+}
+
+func (rc *recorder) check(x []float32, n int) error {
+	if D := rc.jac.InputSize(); n < 1 || len(x) < n*D {
+		return fmt.Errorf("ntk: %d input values do not hold %d samples of %d", len(x), n, D)
+	}
+	return nil
+}
+
+// sizes returns the chunk and the panel (a multiple of the chunk) for n samples under the budget,
+// and records them and the memory they hold.
+func (rc *recorder) sizes(n int) (chunk, panel int) {
+	rec := rc.st.RecordBytes
+	chunk = min(rc.chunk, n, int(max(1, rc.budget/(2*rec))))
+	panel = int(rc.budget/rec) - chunk
+	panel = max(chunk, panel/chunk*chunk)
+	panel = min(panel, (n+chunk-1)/chunk*chunk)
+	rc.st.Panel, rc.st.Chunk = min(panel, n), chunk
+	rc.st.HeldBytes = int64(rc.st.Panel+min(chunk, n-rc.st.Panel)) * rec
+	rc.block = make([]float64, chunk*chunk)
+	return chunk, panel
+}
+
+func (rc *recorder) compute(dst *models.JacobianBatch, x []float32, lo, hi int) (*models.JacobianBatch, error) {
+	if err := rc.ctx.Err(); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	D := rc.jac.InputSize()
+	dst = rc.jac.Compute(dst, x[lo*D:hi*D], hi-lo, rc.seeds)
+	rc.st.JacobianSeconds += time.Since(t0).Seconds()
+	rc.st.Computed += hi - lo
+	if rc.progress != nil {
+		rc.progress(rc.st.Computed, rc.total)
+	}
+	return dst, nil
+}
+
+// dot hands set(oa+i, ob+j, scale·⟨a_i, b_j⟩) every product of the two batches.
+func (rc *recorder) dot(a, b *models.JacobianBatch, oa, ob int, set func(i, j int, v float64)) {
+	t0 := time.Now()
+	bl := rc.block[:a.Samples*b.Samples]
+	clear(bl)
+	a.Dot(bl, b)
+	for i := 0; i < a.Samples; i++ {
+		for j := 0; j < b.Samples; j++ {
+			set(oa+i, ob+j, rc.scale*bl[i*b.Samples+j])
+		}
+	}
+	rc.st.DotSeconds += time.Since(t0).Seconds()
 }
