@@ -33,16 +33,24 @@ type HessianSpectrum struct {
 	Ritz   []float64 `json:"ritz"` // all Ritz values, ascending
 	Params int       `json:"params"`
 	Loss   float64   `json:"loss"` // L(θ)
+	// Method says how Hessian-vector products were formed: "exact" (R-operator) or
+	// "finite differences, h = …".
+	Method string `json:"method"`
 }
 
 // HessianExtremes estimates the largest and smallest eigenvalues of the Hessian of the mean
 // cross-entropy of net over the labelled images, with respect to the weights and biases of its dense
 // and convolution nodes (batch norm frozen; see models.LossGradient), at the net's own parameters —
 // the centre of a loss landscape. It runs the Lanczos iteration with full reorthogonalisation
-// (Lanczos 1950; Golub & Van Loan, "Matrix Computations", §10.1) on Hessian-vector products by
-// central finite differences of exact gradients, and returns the extreme Ritz values of the
-// tridiagonal matrix (gonum mat.EigenSym). The ratio |λ_min/λ_max| follows Li et al.,
+// (Lanczos 1950; Golub & Van Loan, "Matrix Computations", §10.1) and returns the extreme Ritz values
+// of the tridiagonal matrix (gonum mat.EigenSym). The ratio |λ_min/λ_max| follows Li et al.,
 // "Visualizing the Loss Landscape of Neural Nets", NeurIPS 2018, §6.
+//
+// Hessian-vector products are exact for multi-layer perceptrons (Pearlmutter's R-operator, in
+// float64; see mlpCurvature). For other nets they are central finite differences of exact
+// gradients, Hv ≈ (∇L(θ + h v) − ∇L(θ − h v)) / 2h with h = Step·max(‖θ‖, 1): on ReLU nets the
+// gradient jumps where units switch, so the result is the curvature of the loss smoothed over a
+// ball of radius ≈ h and depends on Step (Method records it).
 func HessianExtremes(ctx context.Context, net *models.Net, images []float32, labels []int, opt *HessianOptions) (HessianSpectrum, error) {
 	var o HessianOptions
 	if opt != nil {
@@ -53,6 +61,22 @@ func HessianExtremes(ctx context.Context, net *models.Net, images []float32, lab
 	}
 	if o.Step <= 0 {
 		o.Step = 1e-3
+	}
+	if m := newMLPCurvature(net, images, labels); m != nil {
+		if err := checkLandscape(net, []ParamVector{ParamsOf(net)}, []float64{0}, nil, images, labels); err != nil {
+			return HessianSpectrum{}, err
+		}
+		n := m.numParams()
+		var loss float64
+		hvp := func(dst, v []float64) (err error) {
+			loss, err = m.hvp(ctx, dst, v, nil)
+			return err
+		}
+		ritz, err := lanczos(n, min(o.Steps, n), hvp, rand.New(rand.NewPCG(o.Seed, 0x1a2c)))
+		if err != nil {
+			return HessianSpectrum{}, err
+		}
+		return spectrum(ritz, n, loss, "exact (R-operator)"), nil
 	}
 	lg, err := models.NewLossGradient(net, images, labels, o.Batch)
 	if err != nil {
@@ -115,11 +139,15 @@ func HessianExtremes(ctx context.Context, net *models.Net, images []float32, lab
 	if err != nil {
 		return HessianSpectrum{}, err
 	}
-	s := HessianSpectrum{Ritz: ritz, Max: ritz[len(ritz)-1], Min: ritz[0], Params: n, Loss: loss}
+	return spectrum(ritz, n, loss, fmt.Sprintf("finite differences of gradients, h = %.3g", h)), nil
+}
+
+func spectrum(ritz []float64, n int, loss float64, method string) HessianSpectrum {
+	s := HessianSpectrum{Ritz: ritz, Max: ritz[len(ritz)-1], Min: ritz[0], Params: n, Loss: loss, Method: method}
 	if s.Max != 0 {
 		s.Ratio = math.Abs(s.Min / s.Max)
 	}
-	return s, nil
+	return s
 }
 
 // lanczos runs m steps of the Lanczos iteration on the symmetric operator hvp of dimension n from a

@@ -115,7 +115,7 @@ func TestAdversarialPlaneClimbsTheLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := ev.InputGrad(nil, x, 1, -1, []int{1})
-	if c := dot64(to64(p.Dirs[0]), to64(g)) / norm32(g); math.Abs(c-1) > 1e-5 {
+	if c := dot64(to64s(p.Dirs[0]), to64s(g)) / norm32(g); math.Abs(c-1) > 1e-5 {
 		t.Fatalf("e1·g/‖g‖ = %g, want 1", c)
 	}
 	grid, _ := Sample(context.Background(), ev, p, nil, nil)
@@ -126,12 +126,4 @@ func TestAdversarialPlaneClimbsTheLoss(t *testing.T) {
 	if _, err := AdversarialPlane(ev, net.Input, x, 5, 3, 21, 0.5); err == nil {
 		t.Error("label 5 of 3 accepted")
 	}
-}
-
-func to64(x []float32) []float64 {
-	v := make([]float64, len(x))
-	for i, f := range x {
-		v[i] = float64(f)
-	}
-	return v
 }
