@@ -49,6 +49,7 @@ type UI struct {
 	View    *SurfaceView
 	Gallery *Gallery
 	Compare *Compare
+	NTK     *NTKView
 	Tabs    *container.AppTabs
 
 	Data       *widget.Select
@@ -106,6 +107,7 @@ func (u *UI) Close() {
 	u.Session.Close()
 	u.View.Close()
 	u.Curves.Close()
+	u.NTK.Close()
 	for _, v := range append(u.Compare.views, u.Compare.diff) {
 		v.Close()
 	}
@@ -147,11 +149,13 @@ func (u *UI) build() {
 	side := container.NewVScroll(container.NewPadded(form))
 	side.SetMinSize(fyne.NewSize(270, 0))
 	u.Compare = newCompare(u)
+	u.NTK = NTKTab(u)
 	u.Tabs = container.NewAppTabs(
 		container.NewTabItem("Surface", u.View),
 		container.NewTabItem("Gallery", u.Gallery),
 		container.NewTabItem("Compare", u.Compare.Object()),
 		container.NewTabItem("Training", u.Curves),
+		container.NewTabItem("NTK", u.NTK.Object()),
 	)
 	split := container.NewHSplit(side, u.Tabs)
 	split.Offset = 0.22
