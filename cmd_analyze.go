@@ -279,7 +279,8 @@ func printSummary(w io.Writer, probe string, s *surface.ProbeSummary, metric str
 	}
 	fmt.Fprintf(w, "  effective Chebyshev degree %d%s\n", s.Degree.Degree, sat)
 	if r := s.Regions; r != nil {
-		fmt.Fprintf(w, "  linear regions %d, distinct activation patterns %d (%d units)\n", r.Regions, r.Patterns, r.Units)
+		fmt.Fprintf(w, "  linear regions %d, distinct activation patterns %d (%d units); %d unit switches between neighbours, %.4g per unit distance\n",
+			r.Regions, r.Patterns, r.Units, r.Switches, r.SwitchRate)
 	}
 	fmt.Fprintf(w, "  %s map: min %.4g, median %.4g, max %.4g\n", metric, m.Min, m.Median, m.Max)
 }

@@ -49,15 +49,17 @@ var AtlasMetrics = []struct{ Name, Meaning string }{
 	{"plane.hessian", "mean Frobenius norm of the plane Hessian"},
 	{"plane.saddle", "share of points with K < 0"},
 	{"plane.degree", "effective tensor Chebyshev degree (1% rule)"},
-	{"plane.regions", "connected linear regions on the plane"},
-	{"plane.patterns", "distinct activation patterns on the plane"},
+	{"plane.regions", "connected linear regions on the grid (saturates at grid² points)"},
+	{"plane.patterns", "distinct activation patterns on the grid"},
+	{"plane.switch_rate", "unit switches per unit distance along the grid lines"},
 	{"line.grad", "mean |df/ds| of the logits along the line (per unit distance)"},
 	{"line.tv", "mean total-variation distance from the linear blend"},
 	{"line.tv_max", "largest total-variation distance from the blend"},
 	{"line.l2", "mean Euclidean distance from the blend"},
 	{"line.miss", "share of interior points predicting neither endpoint's class"},
 	{"line.degree", "effective Chebyshev degree along the line"},
-	{"line.regions", "linear pieces along the line"},
+	{"line.regions", "linear pieces along the line (saturates at the points)"},
+	{"line.pieces", "1 + unit switches along the line (pieces, not saturating)"},
 	{"flip.odd_share", "share of the logits' variance that is odd in s"},
 	{"flip.abs_diff", "mean |f(s,t) − f(−s,t)|"},
 	{"flip.disagree", "share of points predicting differently from their mirror"},
@@ -158,6 +160,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 		if s.Regions != nil {
 			add("plane.regions", float64(s.Regions.Regions))
 			add("plane.patterns", float64(s.Regions.Patterns))
+			add("plane.switch_rate", s.Regions.SwitchRate)
 		}
 	})
 	if err != nil {
@@ -176,6 +179,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 		add("line.degree", float64(s.Degree.Degree))
 		if s.Regions != nil {
 			add("line.regions", float64(s.Regions.Regions))
+			add("line.pieces", float64(1+s.Regions.Switches))
 		}
 	})
 	if err != nil {

@@ -33,6 +33,15 @@ type RegionMap struct {
 	Regions, Patterns int
 	// Units is the number of pattern entries per point (ReLU units, clip units, pool windows).
 	Units int
+	// Switches is the number of pattern entries that differ between neighbouring grid points,
+	// summed over all horizontal and vertical neighbour pairs: each is a unit boundary crossed
+	// between two samples. Along a line, 1 + Switches estimates the number of linear pieces; it is
+	// exact unless a unit switches twice between two samples, and unlike Regions it does not
+	// saturate when pieces are shorter than the sampling step.
+	Switches int
+	// SwitchRate is Switches per unit of distance travelled along the grid lines, in input space
+	// (the probe's direction lengths): the density of unit boundaries the probe cuts.
+	SwitchRate float64
 }
 
 // patternSource is one node whose input decides part of the pattern.
@@ -60,6 +69,10 @@ func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, pr
 	hashes := make([]uint64, total)
 	const chunk = 64
 	pattern := make([]byte, chunk*units)
+	// ring holds the patterns of the last nx points: slot k%nx is the point above k until k is
+	// written, slot (k−1)%nx the point to its left.
+	ring := make([]byte, nx*units)
+	switches := 0
 	coef := make([]float32, chunk*len(p.Dirs))
 	var out []float32
 	seed := maphash.MakeSeed()
@@ -80,7 +93,17 @@ func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, pr
 			off += s.units()
 		}
 		for q := 0; q < n; q++ {
-			hashes[lo+q] = maphash.Bytes(seed, pattern[q*units:(q+1)*units])
+			cur := pattern[q*units : (q+1)*units]
+			hashes[lo+q] = maphash.Bytes(seed, cur)
+			k := lo + q
+			i, j := k%nx, k/nx
+			if i > 0 {
+				switches += hamming(cur, ring[(i-1)*units:i*units])
+			}
+			if j > 0 {
+				switches += hamming(cur, ring[i*units:(i+1)*units])
+			}
+			copy(ring[i*units:(i+1)*units], cur)
 		}
 		if progress != nil {
 			progress(lo+n, total)
@@ -95,7 +118,31 @@ func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, pr
 	for k, l := range labels {
 		f.Values[k] = float32(l)
 	}
-	return &RegionMap{Labels: f, Regions: regions, Patterns: len(distinct), Units: units}, nil
+	rm := &RegionMap{Labels: f, Regions: regions, Patterns: len(distinct), Units: units, Switches: switches}
+	// Distance travelled: ny rows of length |S| span, nx columns of length |T| span.
+	sx, sy := norm32(p.Dirs[0]), 1.0
+	if len(p.Dirs) > 1 {
+		sy = norm32(p.Dirs[1])
+	}
+	length := float64(ny) * sx * (p.S[nx-1] - p.S[0])
+	if ny > 1 {
+		length += float64(nx) * sy * (p.T[ny-1] - p.T[0])
+	}
+	if length > 0 {
+		rm.SwitchRate = float64(switches) / length
+	}
+	return rm, nil
+}
+
+// hamming counts the positions where a and b differ.
+func hamming(a, b []byte) int {
+	n := 0
+	for i := range a {
+		if a[i] != b[i] {
+			n++
+		}
+	}
+	return n
 }
 
 // patternSources returns, for every piecewise-linear node of net, an evaluator of its input (the

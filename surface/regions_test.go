@@ -2,6 +2,7 @@ package surface
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -71,8 +72,14 @@ func TestLinearRegionsOfLineArrangements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rm.Regions != 3 {
-		t.Errorf("line: %d segments, want 3", rm.Regions)
+	if rm.Regions != 3 || rm.Switches != 2 {
+		t.Errorf("line: %d segments and %d switches, want 3 and 2", rm.Regions, rm.Switches)
+	}
+	// One boundary x = 0.1 across the square [−1, 1]² cuts each of the 64 rows once: 64 switches
+	// over 64 rows and 64 columns of length 2, a rate of 0.25 per unit distance.
+	rm, _ = LinearRegions(context.Background(), lineNet([][3]float32{{1, 0, -0.1}}), unitPlane(t, 64), nil)
+	if rm.Switches != 64 || math.Abs(rm.SwitchRate-0.25) > 1e-12 {
+		t.Errorf("one line: %d switches at rate %g, want 64 at 0.25", rm.Switches, rm.SwitchRate)
 	}
 }
 

@@ -28,9 +28,11 @@ type ProbeSummary struct {
 
 // RegionSummary is the count part of a RegionMap.
 type RegionSummary struct {
-	Regions  int `json:"regions"`
-	Patterns int `json:"patterns"`
-	Units    int `json:"units"`
+	Regions    int     `json:"regions"`
+	Patterns   int     `json:"patterns"`
+	Units      int     `json:"units"`
+	Switches   int     `json:"switches"`
+	SwitchRate float64 `json:"switch_rate"`
 }
 
 // SummaryOptions says which of the costlier analyses Summarize runs; nil runs none of them.
@@ -114,7 +116,7 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 		if err != nil {
 			return nil, err
 		}
-		s.Regions = &RegionSummary{Regions: rm.Regions, Patterns: rm.Patterns, Units: rm.Units}
+		s.Regions = &RegionSummary{Regions: rm.Regions, Patterns: rm.Patterns, Units: rm.Units, Switches: rm.Switches, SwitchRate: rm.SwitchRate}
 	}
 	return s, nil
 }
