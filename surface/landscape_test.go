@@ -79,7 +79,8 @@ func TestFilterNormalizedDirection(t *testing.T) {
 func TestLossLandscapeMatchesReference(t *testing.T) {
 	mlp := smallMLP(t, models.OpReLU, 2)
 	cnn, _ := models.NewCNN(models.CNNConfig{Input: [3]int{1, 4, 5}, Classes: 3, Channels: []int{2, 3}}, 3)
-	for _, net := range []*models.Net{mlp, cnn} {
+	linear, _ := models.NewMLP(models.MLPConfig{Input: [3]int{1, 4, 5}, Classes: 3}, 4) // the tail is empty
+	for _, net := range []*models.Net{mlp, cnn, linear} {
 		x, y := randomData(1, 37, 20, 3)
 		dirs := []ParamVector{FilterNormalized(net, 1, nil), FilterNormalized(net, 2, nil)}
 		alphas, betas := []float64{-1, 0, 0.5}, []float64{-0.25, 0.75}
