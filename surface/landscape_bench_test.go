@@ -34,3 +34,14 @@ func BenchmarkLossLandscape(b *testing.B) {
 		b.Run(fmt.Sprintf("mlp/5x5/2000/plain=%v", plain), func(b *testing.B) { benchLandscape(b, 5, 2000, plain) })
 	}
 }
+
+func TestBenchLandscapeRuns(t *testing.T) {
+	x, y := randomData(1, 20, 784, 10)
+	s, err := BenchLandscape(context.Background(), nil, x, y, 3)
+	if err != nil || s <= 0 {
+		t.Fatalf("BenchLandscape: %g s, %v", s, err)
+	}
+	if _, err := BenchLandscape(context.Background(), nil, x, y, 1); err == nil {
+		t.Error("grid 1 accepted")
+	}
+}
