@@ -127,6 +127,12 @@ func TestAtlasCommand(t *testing.T) {
 	if atlases[0].Metrics["plane.grad"] != atlases[1].Metrics["plane.grad"] || atlases[0].Probes["line"] != 4 {
 		t.Errorf("atlases differ: %+v vs %+v", atlases[0].Metrics["plane.grad"], atlases[1].Metrics["plane.grad"])
 	}
+	if shown := mustRun(t, "atlas", "--show", js); !strings.Contains(shown, "plane.degree") || strings.Count(shown, "embedded") != 2 {
+		t.Errorf("--show table:\n%s", shown)
+	}
+	if code, _, _ := cli("atlas", "--show", filepath.Join(t.TempDir(), "missing.json")); code != 1 {
+		t.Error("a missing --show file accepted")
+	}
 	one := mustRun(t, "atlas", "--planes", "2", "--lines", "2", "--grid", "9", "--images", "100")
 	if !strings.Contains(one, "mean") || !strings.Contains(one, "meaning") {
 		t.Errorf("single-model table:\n%s", one)

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/surfscope/surfscope/surface"
 )
@@ -35,8 +38,25 @@ func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&cfg.InputGradient, "inputgrad", false, "measure exact input gradients on the planes")
 	limit := fs.Int("images", 0, "draw from the first N images of the split only (0 = all)")
 	jsonOut := fs.String("json", "", "JSON file with every model's full distributions")
+	show := fs.String("show", "", "print the table of atlases saved with --json earlier, computing nothing")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *show != "" {
+		b, err := os.ReadFile(*show)
+		if err != nil {
+			return err
+		}
+		var saved []*surface.Atlas
+		if err := json.Unmarshal(b, &saved); err != nil || len(saved) == 0 {
+			return fmt.Errorf("%s: not an atlas file written by --json (%v)", *show, err)
+		}
+		var names []string
+		for _, a := range saved {
+			names = append(names, atlasName(a.Model))
+		}
+		printAtlas(stdout, names, saved)
+		return nil
 	}
 	for _, v := range []*int{&cfg.Planes, &cfg.Lines, &cfg.Flips} {
 		if *v == 0 {
@@ -60,7 +80,7 @@ func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *limit > 0 {
 			set = set.Head(min(*limit, set.Len()))
 		}
-		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		name := atlasName(path)
 		pr := &progress{w: stderr, what: "atlas " + name}
 		start := time.Now()
 		a, err := surface.BuildAtlas(ctx, net, set.Images, set.Labels, &cfg, pr.update)
@@ -82,6 +102,11 @@ func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// atlasName is the column title of a model: its file name without the extension.
+func atlasName(path string) string {
+	return strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+}
+
 // printAtlas prints the metrics as a table: for one model mean, quartiles; for several, the median
 // and quartile range of each model side by side.
 func printAtlas(w io.Writer, names []string, atlases []*surface.Atlas) {
@@ -89,8 +114,11 @@ func printAtlas(w io.Writer, names []string, atlases []*surface.Atlas) {
 	fmt.Fprintf(w, "atlas over %d data planes, %d mixup lines, %d flip planes (grid %d, line %d points, seed %d)\n",
 		a0.Probes["plane"], a0.Probes["line"], a0.Probes["flip"], a0.Config.Grid, a0.Config.Points, a0.Config.Seed)
 	g := func(v float64) string {
-		if math.IsNaN(v) {
+		switch {
+		case math.IsNaN(v):
 			return "–"
+		case math.Abs(v) >= 1000 && math.Abs(v) < 1e9:
+			return fmt.Sprintf("%.0f", v)
 		}
 		return fmt.Sprintf("%.3g", v)
 	}
@@ -105,34 +133,41 @@ func printAtlas(w io.Writer, names []string, atlases []*surface.Atlas) {
 		}
 		return
 	}
-	const col = 24
-	fmt.Fprintf(w, "%-18s", "median [q1, q3]")
-	for _, n := range names {
-		if len(n) > col-1 {
-			n = n[:col-1]
-		}
-		fmt.Fprintf(w, " %*s", col, n)
-	}
-	fmt.Fprintln(w)
+	// Cells: median [q1, q3] per model; columns as wide as their widest cell.
+	var rows [][]string
 	for _, m := range surface.AtlasMetrics {
-		any := false
-		for _, a := range atlases {
-			_, ok := a.Metrics[m.Name]
-			any = any || ok
-		}
-		if !any {
-			continue
-		}
-		fmt.Fprintf(w, "%-18s", m.Name)
+		row := []string{m.Name}
+		seen := false
 		for _, a := range atlases {
 			cell := "–"
 			if st, ok := a.Metrics[m.Name]; ok {
+				seen = true
 				cell = g(st.Median)
 				if st.N > 1 {
 					cell += " [" + g(st.Q1) + ", " + g(st.Q3) + "]"
 				}
 			}
-			fmt.Fprintf(w, " %*s", col, cell)
+			row = append(row, cell)
+		}
+		if seen {
+			rows = append(rows, row)
+		}
+	}
+	head := append([]string{"median [q1, q3]"}, names...)
+	width := make([]int, len(head))
+	for _, r := range append(rows, head) {
+		for c, cell := range r {
+			width[c] = max(width[c], utf8.RuneCountInString(cell))
+		}
+	}
+	for _, r := range append([][]string{head}, rows...) {
+		for c, cell := range r {
+			pad := strings.Repeat(" ", width[c]-utf8.RuneCountInString(cell))
+			if c == 0 {
+				fmt.Fprint(w, cell+pad)
+			} else {
+				fmt.Fprint(w, "  "+pad+cell)
+			}
 		}
 		fmt.Fprintln(w)
 	}
