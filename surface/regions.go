@@ -160,7 +160,7 @@ func patternSources(net *models.Net) ([]*patternSource, int, error) {
 		case models.OpReLU, models.OpLeakyReLU, models.OpClip, models.OpMaxPool:
 		case models.OpSigmoid, models.OpTanh, models.OpGELU:
 			return nil, 0, fmt.Errorf("surface: linear regions: node %d %q (%s) is smooth; regions are defined for piecewise-linear nets", i, nd.Name, nd.Op)
-		case models.OpSoftmax:
+		case models.OpSoftmax, models.OpLogSoftmax:
 			if i != last {
 				return nil, 0, fmt.Errorf("surface: linear regions: node %d %q is a softmax inside the net", i, nd.Name)
 			}

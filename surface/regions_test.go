@@ -129,3 +129,24 @@ func TestLinearRegionsRejectsSmoothNets(t *testing.T) {
 		t.Fatalf("tanh net: err = %v", err)
 	}
 }
+
+func TestPiecewiseLinearAllowsFinalSoftmaxOnly(t *testing.T) {
+	net := lineNet([][3]float32{{1, 0, 0}})
+	if !PiecewiseLinear(net) {
+		t.Fatal("ReLU net not piecewise linear")
+	}
+	net.Nodes = append(net.Nodes, models.Node{Op: models.OpLogSoftmax, Inputs: []int{4}})
+	if !PiecewiseLinear(net) {
+		t.Error("a final log-softmax rejected")
+	}
+	rm, err := LinearRegions(context.Background(), net, unitPlane(t, 16), nil)
+	if err != nil || rm.Regions != 2 {
+		t.Errorf("with a final log-softmax: %v regions, err %v", rm, err)
+	}
+	inner := lineNet([][3]float32{{1, 0, 0}})
+	inner.Nodes = append(inner.Nodes[:4], models.Node{Op: models.OpSoftmax, Inputs: []int{3}},
+		models.Node{Op: models.OpDense, Inputs: []int{4}, Params: inner.Nodes[4].Params})
+	if PiecewiseLinear(inner) {
+		t.Error("a softmax inside the net accepted")
+	}
+}

@@ -122,7 +122,7 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 }
 
 // PiecewiseLinear reports whether LinearRegions applies to net: it has ReLU, leaky ReLU, clip or
-// max-pool units and no smooth activation (a softmax at the very end is allowed).
+// max-pool units and no smooth activation (a softmax or log-softmax at the very end is allowed).
 func PiecewiseLinear(net *models.Net) bool {
 	units := false
 	for i, nd := range net.Nodes {
@@ -131,7 +131,7 @@ func PiecewiseLinear(net *models.Net) bool {
 			units = true
 		case models.OpSigmoid, models.OpTanh, models.OpGELU:
 			return false
-		case models.OpSoftmax:
+		case models.OpSoftmax, models.OpLogSoftmax:
 			if i != len(net.Nodes)-1 {
 				return false
 			}
