@@ -29,7 +29,7 @@ test:
 
 # Standard workloads of ../shared/bench/WORKLOADS.md beside the PyTorch reference (ratios printed),
 # then the Go benchmarks of the hot paths.
-WORKLOADS ?= mlp-plane,cnn-plane
+WORKLOADS ?= mlp-plane,cnn-plane,landscape
 bench: build
 	$(PKGS) install bench || echo "no PyTorch reference: install python3-torch to get ratios"
 	./$(BIN) bench --workloads $(WORKLOADS)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/surface"
 )
 
 // benchResult is one line of the standard workload format of shared/bench/WORKLOADS.md.
@@ -51,12 +52,25 @@ func benchWorkloads(grid int) map[string]workload {
 	return map[string]workload{
 		"mlp-plane": plane("mlp-plane"),
 		"cnn-plane": plane("cnn-plane"),
+		"landscape": func(ctx context.Context, stderr io.Writer) ([]benchResult, error) {
+			train, err := dataset.Open(dataset.MNIST, dataset.Train)
+			if err != nil {
+				return nil, err
+			}
+			set := train.Head(2000)
+			sec, err := surface.BenchLandscape(ctx, nil, set.Images, set.Labels, 51)
+			if err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(stderr, "landscape: 51x51 parameter plane, loss on 2,000 MNIST images in %.2fs\n", sec)
+			return []benchResult{{"surfscope", "landscape", "s", sec}}, nil
+		},
 	}
 }
 
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("bench", "[--workloads mlp-plane,cnn-plane] [--reference PATH] [--grid 256]", stderr)
-	names := fs.String("workloads", "mlp-plane,cnn-plane", "comma-separated workloads of shared/bench/WORKLOADS.md")
+	names := fs.String("workloads", "mlp-plane,cnn-plane,landscape", "comma-separated workloads of shared/bench/WORKLOADS.md")
 	ref := fs.String("reference", filepath.Join("..", "shared", "bench", "torch_reference.py"), "PyTorch reference script (skipped if absent)")
 	python := fs.String("python", "/usr/bin/python3", "Python with Debian's python3-torch")
 	grid := fs.Int("grid", 256, "plane workloads: points per axis")
