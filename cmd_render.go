@@ -23,6 +23,7 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cmap := fs.String("colormap", "viridis", "colormap: "+strings.Join(render.ColormapNames(), ", "))
 	viewName := fs.String("view", "surface", "surface (3D) or heatmap; lines are always drawn as curves")
 	samples := fs.Int("samples", 16, "antialiasing samples per pixel (1 = none)")
+	metric := fs.String("metric", "logit", "planes: "+strings.Join(app.Metrics, ", "))
 	out := fs.String("out", "", "PNG file to write")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -63,7 +64,11 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer r.Close()
 	img := image.NewRGBA(image.Rect(0, 0, *width, *height))
-	scene := app.Scene(g, sm.set, app.SceneOptions{Class: k, View: view, Contours: *contours, Colormap: cm, Samples: *samples})
+	scene, err := app.Scene(g, sm.set, app.SceneOptions{Class: k, View: view, Contours: *contours, Colormap: cm,
+		Samples: *samples, Metric: *metric})
+	if err != nil {
+		return err
+	}
 	if err := r.Render(img, &scene); err != nil {
 		return err
 	}

@@ -70,6 +70,8 @@ type UI struct {
 	SampleBar *widget.ProgressBar
 
 	Class     *widget.Select
+	Metric    *widget.Select
+	Stats     *widget.Label
 	Contours  *widget.Check
 	ExportBtn *widget.Button
 	Status    *widget.Label
@@ -127,6 +129,9 @@ func (u *UI) build() {
 		u.showGrid()
 		u.Compare.refresh()
 	})
+	u.Metric = widget.NewSelect(Metrics, func(string) { u.showGrid() })
+	u.Metric.Selected = "logit"
+	u.Stats = widget.NewLabelWithStyle("Sample a probe to see its statistics.", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	u.Contours = widget.NewCheck("Contour lines", func(bool) { u.showGrid() })
 	u.Contours.Checked = true
 	u.ExportBtn = widget.NewButton("Export PNG…", u.exportPNG)
@@ -144,7 +149,7 @@ func (u *UI) build() {
 		u.SampleBtn, u.SampleBar,
 		widget.NewSeparator(),
 		bold("View"),
-		widget.NewForm(widget.NewFormItem("Height", u.Class)), u.Contours, u.ExportBtn,
+		widget.NewForm(widget.NewFormItem("Logit", u.Class), widget.NewFormItem("Metric", u.Metric)), u.Contours, u.ExportBtn,
 	)
 	side := container.NewVScroll(container.NewPadded(form))
 	side.SetMinSize(fyne.NewSize(270, 0))
@@ -153,6 +158,7 @@ func (u *UI) build() {
 	u.Tabs = container.NewAppTabs(
 		container.NewTabItem("Surface", u.View),
 		container.NewTabItem("Gallery", u.Gallery),
+		container.NewTabItem("Stats", container.NewScroll(u.Stats)),
 		container.NewTabItem("Compare", u.Compare.Object()),
 		container.NewTabItem("Training", u.Curves),
 		container.NewTabItem("NTK", u.NTK.Object()),

@@ -284,3 +284,41 @@ func TestCompareTwoModelsWithLinkedCameras(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryMetricAndTheStatsPanel(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	waitFor(t, "the statistics", 60*time.Second, func() bool { return strings.Contains(u.Stats.Text, "polynomial degree") })
+	if !strings.Contains(u.Stats.Text, "linear regions") || !strings.Contains(u.Stats.Text, "Gaussian curvature") {
+		t.Errorf("stats of an MLP data plane lack regions or curvature:\n%s", u.Stats.Text)
+	}
+	g := u.Session.Snapshot().Grid
+	set := u.Session.Snapshot().Test
+	for _, m := range Metrics {
+		s, err := Scene(g, set, SceneOptions{Class: 3, Metric: m})
+		if m == "mirror difference" {
+			if err == nil {
+				t.Error("mirror difference on a data plane: no error")
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+		if s.Field == nil || s.Label == "" {
+			t.Errorf("%s: scene without field or label", m)
+		}
+		if m == "predicted class" && (!s.Categorical || s.Color == nil) {
+			t.Errorf("predicted class is not categorical")
+		}
+	}
+	u.Probe.SetText("flip:2,1")
+	test.Tap(u.SampleBtn)
+	waitFor(t, "the flip plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "flip" })
+	waitFor(t, "flip statistics", 60*time.Second, func() bool { return strings.Contains(u.Stats.Text, "odd share") })
+	u.Metric.SetSelected("mirror difference")
+	sc, _ := u.View.Scene()
+	if sc.Label != "|f(s,t) − f(−s,t)|" {
+		t.Errorf("view label %q after choosing the mirror difference", sc.Label)
+	}
+}

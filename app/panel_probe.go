@@ -94,6 +94,7 @@ func (u *UI) resample() {
 			u.updateClasses(g)
 			u.showGrid()
 			u.Status.SetText(fmt.Sprintf("%s: %dx%d grid sampled", spec, g.NX, g.NY))
+			go u.summarize(g)
 		})
 	})
 }
@@ -128,6 +129,11 @@ func (u *UI) showGrid() {
 	if u.Contours.Checked {
 		contours = 12
 	}
-	u.View.SetScene(Scene(s.Grid, s.Test, SceneOptions{Class: k, Contours: contours,
-		Background: theme.Color(theme.ColorNameBackground)}))
+	scene, err := Scene(s.Grid, s.Test, SceneOptions{Class: k, Contours: contours, Metric: u.Metric.Selected,
+		Background: theme.Color(theme.ColorNameBackground)})
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	u.View.SetScene(scene)
 }

@@ -20,13 +20,14 @@ type SceneOptions struct {
 	Colormap   *render.Colormap // nil means viridis
 	Background color.Color      // nil means white
 	Samples    int              // antialiasing; 0 means the renderer's default
+	Metric     string           // one of Metrics; "" means the logit
 }
 
 // Scene turns logit o.Class of a grid sampled on a probe over set into a picture: the surface
 // (or heatmap, or the curves of a line) with the probe's anchor images marked by their thumbnails
 // and labels, the triangle or segment between them, axes and a colour bar. It is shared by the app
 // and `surfscope render`, so both draw the same thing.
-func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) render.Scene {
+func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) (render.Scene, error) {
 	label := "logit " + strconv.Itoa(o.Class)
 	if set != nil && set.ClassName(o.Class) != strconv.Itoa(o.Class) {
 		label += " (" + set.ClassName(o.Class) + ")"
@@ -38,10 +39,21 @@ func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) render.Scene {
 		XLabel: "s", YLabel: "t",
 	}
 	p := g.Probe
-	if p == nil {
-		return s
+	if g.NY >= 2 {
+		label := 0
+		if p != nil && len(p.Anchors) > 0 && set != nil {
+			if i, ok := anchorImage(p.Anchors[0].Name); ok && i < set.Len() {
+				label = set.Labels[i]
+			}
+		}
+		if err := metricScene(&s, o.Metric, g, o.Class, label, s.Label); err != nil {
+			return s, err
+		}
 	}
-	s.Title = fmt.Sprintf("%s on the %s", label, probeTitle(p.Kind))
+	if p == nil {
+		return s, nil
+	}
+	s.Title = fmt.Sprintf("%s on the %s", s.Label, probeTitle(p.Kind))
 	switch p.Kind {
 	case "mixup":
 		s.XLabel = "λ"
@@ -80,7 +92,7 @@ func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) render.Scene {
 		}
 		s.Title = "logits on the " + probeTitle(p.Kind)
 	}
-	return s
+	return s, nil
 }
 
 func probeTitle(kind string) string {

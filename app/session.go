@@ -223,3 +223,10 @@ func (s *Session) Predictions(n int) []int {
 	}
 	return preds
 }
+
+// Evaluator returns the current model's evaluator, or nil.
+func (s *Session) Evaluator() *models.Evaluator {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eval
+}
