@@ -95,4 +95,36 @@ func TestWindowShowsSurface(t *testing.T) {
 		t.Fatalf("after 90 s the window shows %d colours where the surface should be (screenshot %s)\n%s", colours, path, logs.String())
 	}
 	t.Logf("surface drawn with %d colours; screenshot %s", colours, path)
+
+	// Train a new model from the keyboard (Model ▸ Train, Ctrl+T) as a person would, and wait for
+	// the window title to name the trained model and the surface to come back.
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Skip("xdotool is not installed (scripts/system-packages.sh install test): training from the keyboard not tried")
+	}
+	exec.Command("xdotool", "mousemove", "700", "400").Run()
+	if out, err := exec.Command("xdotool", "key", "ctrl+t").CombinedOutput(); err != nil {
+		t.Fatalf("xdotool: %v %s", err, out)
+	}
+	deadline = time.Now().Add(3 * time.Minute)
+	trained := false
+	for !trained && time.Now().Before(deadline) {
+		time.Sleep(time.Second)
+		trained = exec.Command("xdotool", "search", "--name", "surfscope — trained on").Run() == nil
+	}
+	if !trained {
+		_, raw, _ := screenshot()
+		os.WriteFile(filepath.Join(dir, "window-train-failed.png"), raw, 0o644)
+		t.Fatalf("no window titled \"surfscope — trained on …\" within 3 minutes of Ctrl+T\n%s", logs.String())
+	}
+	time.Sleep(3 * time.Second) // the resample after training
+	img, raw, err := screenshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(dir, "window-trained.png")
+	os.WriteFile(path, raw, 0o644)
+	if c := surfaceColours(img); c <= 300 {
+		t.Fatalf("after training the window shows %d colours (screenshot %s)", c, path)
+	}
+	t.Logf("trained from the keyboard; screenshot %s", path)
 }

@@ -71,6 +71,7 @@ type UI struct {
 
 	Class     *widget.Select
 	Metric    *widget.Select
+	ViewMode  *widget.RadioGroup
 	Stats     *widget.Label
 	Contours  *widget.Check
 	ExportBtn *widget.Button
@@ -131,6 +132,9 @@ func (u *UI) build() {
 	})
 	u.Metric = widget.NewSelect(Metrics, func(string) { u.showGrid() })
 	u.Metric.Selected = "logit"
+	u.ViewMode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.showGrid() })
+	u.ViewMode.Horizontal = true
+	u.ViewMode.Selected = "3D"
 	u.Stats = widget.NewLabelWithStyle("Sample a probe to see its statistics.", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	u.Contours = widget.NewCheck("Contour lines", func(bool) { u.showGrid() })
 	u.Contours.Checked = true
@@ -149,7 +153,7 @@ func (u *UI) build() {
 		u.SampleBtn, u.SampleBar,
 		widget.NewSeparator(),
 		bold("View"),
-		widget.NewForm(widget.NewFormItem("Logit", u.Class), widget.NewFormItem("Metric", u.Metric)), u.Contours, u.ExportBtn,
+		widget.NewForm(widget.NewFormItem("Logit", u.Class), widget.NewFormItem("Metric", u.Metric)), u.ViewMode, u.Contours, u.ExportBtn,
 	)
 	side := container.NewVScroll(container.NewPadded(form))
 	side.SetMinSize(fyne.NewSize(270, 0))

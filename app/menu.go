@@ -43,14 +43,23 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	view := fyne.NewMenu("View", reset, resample, fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Light Theme", func() { u.setTheme("light") }),
 		fyne.NewMenuItem("Dark Theme", func() { u.setTheme("dark") }))
+	train := fyne.NewMenuItem("Train", func() {
+		if !u.TrainBtn.Disabled() {
+			u.train()
+		}
+	})
+	train.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
+	cancel := fyne.NewMenuItem("Cancel Training", u.Session.CancelTraining)
+	cancel.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPeriod, Modifier: fyne.KeyModifierShortcutDefault}
+	model := fyne.NewMenu("Model", train, cancel)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("About surfscope", u.showAbout))
-	for _, item := range []*fyne.MenuItem{openModel, exportPNG, copyCmd, reset, resample} {
+	for _, item := range []*fyne.MenuItem{openModel, exportPNG, copyCmd, reset, resample, train, cancel} {
 		if sc, ok := item.Shortcut.(*desktop.CustomShortcut); ok {
 			action := item.Action
 			u.Window.Canvas().AddShortcut(sc, func(fyne.Shortcut) { action() })
 		}
 	}
-	return fyne.NewMainMenu(file, view, help)
+	return fyne.NewMainMenu(file, model, view, help)
 }
 
 // recentModels returns the remembered model files, newest first.

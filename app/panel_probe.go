@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
 
@@ -129,8 +130,12 @@ func (u *UI) showGrid() {
 	if u.Contours.Checked {
 		contours = 12
 	}
+	view := render.ViewSurface
+	if u.ViewMode.Selected == "Heatmap" {
+		view = render.ViewHeatmap
+	}
 	scene, err := Scene(s.Grid, s.Test, SceneOptions{Class: k, Contours: contours, Metric: u.Metric.Selected,
-		Background: theme.Color(theme.ColorNameBackground)})
+		View: view, Background: theme.Color(theme.ColorNameBackground)})
 	if err != nil {
 		u.showError(err)
 		return

@@ -14,7 +14,7 @@ build=(gcc pkg-config libgl1-mesa-dev libegl-dev libegl1-mesa-dev libx11-dev lib
   libxinerama-dev libxi-dev libxxf86vm-dev libopenblas-dev libgl1-mesa-dri libegl-mesa0)
 # Window tests under a virtual display with screenshots, NumPy to cross-check NPY files, ONNX's own
 # backend test suite for the importer's conformance tests, Fashion-MNIST.
-test=(xvfb xauth imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist)
+test=(xvfb xauth xdotool imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist)
 # The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script).
 bench=(python3-torch python3-onnx)
 
