@@ -177,34 +177,52 @@ func (v *SurfaceView) request() {
 	}
 }
 
+// loop draws frames as they are asked for. While dragging it draws a coarser mesh without
+// antialiasing; a still frame is drawn first at full detail without antialiasing (fast, so the view
+// answers at once) and then, unless another request came in meanwhile, refined with antialiasing.
 func (v *SurfaceView) loop() {
 	for range v.wake {
 		v.mu.Lock()
-		s, has, size := v.scene, v.hasScene, v.size
+		s, has, size, dragging := v.scene, v.hasScene, v.size, v.dragging
 		s.Camera = v.cam
-		if v.dragging {
-			nx, _ := s.Field.Dims()
-			s.Step = max(1, nx/96)
-			s.Samples = 1
-		}
 		v.mu.Unlock()
 		if !has || size.X <= 0 || size.Y <= 0 {
 			continue
 		}
-		img := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
-		err := v.r.Render(img, &s)
-		if err != nil {
-			if v.OnError != nil {
-				do(func() { v.OnError(err) })
-			}
+		if dragging {
+			nx, _ := s.Field.Dims()
+			s.Step = max(1, nx/96)
+			s.Samples = 1
+			v.draw(s, size)
 			continue
 		}
-		v.mu.Lock()
-		v.frame, v.frameSize = img, size
-		v.mu.Unlock()
-		do(v.raster.Refresh)
-		if v.OnFrame != nil {
-			v.OnFrame()
+		final := s.Samples
+		if final != 1 {
+			s.Samples = 1
+			if !v.draw(s, size) || len(v.wake) > 0 {
+				continue // superseded: draw the newest state instead of refining this one
+			}
+			s.Samples = final
 		}
+		v.draw(s, size)
 	}
+}
+
+// draw renders s at size and shows it; it reports whether it succeeded.
+func (v *SurfaceView) draw(s render.Scene, size image.Point) bool {
+	img := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
+	if err := v.r.Render(img, &s); err != nil {
+		if v.OnError != nil {
+			do(func() { v.OnError(err) })
+		}
+		return false
+	}
+	v.mu.Lock()
+	v.frame, v.frameSize = img, size
+	v.mu.Unlock()
+	do(v.raster.Refresh)
+	if v.OnFrame != nil {
+		v.OnFrame()
+	}
+	return true
 }
