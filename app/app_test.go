@@ -2,6 +2,8 @@ package app
 
 import (
 	"image"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -320,5 +322,29 @@ func TestEveryMetricAndTheStatsPanel(t *testing.T) {
 	sc, _ := u.View.Scene()
 	if sc.Label != "|f(s,t) − f(−s,t)|" {
 		t.Errorf("view label %q after choosing the mirror difference", sc.Label)
+	}
+}
+
+func TestWriteGridCSV(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	g := u.Session.Snapshot().Grid
+	path := t.TempDir() + "/g.csv"
+	if err := WriteGridCSV(path, g); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 1+g.NX*g.NY || !strings.HasPrefix(lines[0], "s,t,logit_0,") {
+		t.Fatalf("%d lines, header %q", len(lines), lines[0])
+	}
+	// Row 1 + j·NX + i holds point (i, j).
+	f := strings.Split(lines[1+2*g.NX+5], ",")
+	v, _ := strconv.ParseFloat(f[2+3], 32)
+	if float32(v) != g.At(5, 2, 3) {
+		t.Fatalf("CSV logit_3 at (5,2) = %v, want %v", v, g.At(5, 2, 3))
 	}
 }

@@ -1,15 +1,20 @@
 package app
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
+	"io"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -116,4 +121,95 @@ func quote(s string) string {
 		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 	}
 	return s
+}
+
+// exportVTS saves the shown logit as a VTK structured grid for ParaView, with every logit as a
+// point array.
+func (u *UI) exportVTS() {
+	g := u.Session.Snapshot().Grid
+	k := u.Class.SelectedIndex()
+	if g == nil || g.NY < 2 || k < 0 {
+		u.showError(errors.New("sample a plane first"))
+		return
+	}
+	u.saveDialog("surface.vts", func(path string) {
+		arrays := []surface.VTKArray{{Name: "logits", Components: g.K, Values: g.Values}}
+		if err := surface.WriteVTS(path, g.Channel(k), arrays...); err != nil {
+			u.showError(err)
+			return
+		}
+		u.setStatus("saved " + path)
+	})
+}
+
+// exportCSV saves the grid as CSV: one row per point with its coordinates and every logit.
+func (u *UI) exportCSV() {
+	g := u.Session.Snapshot().Grid
+	if g == nil {
+		u.showError(errors.New("nothing sampled yet"))
+		return
+	}
+	u.saveDialog("grid.csv", func(path string) {
+		if err := WriteGridCSV(path, g); err != nil {
+			u.showError(err)
+			return
+		}
+		u.setStatus("saved " + path)
+	})
+}
+
+// exportStats saves the probe's analyses as JSON.
+func (u *UI) exportStats() {
+	g := u.Session.Snapshot().Grid
+	if g == nil {
+		u.showError(errors.New("nothing sampled yet"))
+		return
+	}
+	u.saveDialog("summary.json", func(path string) {
+		sum, err := surface.Summarize(context.Background(), g, &surface.SummaryOptions{Grader: u.Session.Evaluator()})
+		if err == nil {
+			err = atomicfile.Write(path, func(w io.Writer) error {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(sum)
+			})
+		}
+		if err != nil {
+			u.showError(err)
+			return
+		}
+		u.setStatus("saved " + path)
+	})
+}
+
+// WriteGridCSV writes g as CSV with a header: s, t (planes) and logit_0 … logit_{K−1}.
+func WriteGridCSV(path string, g *surface.Grid) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		head := []string{"s"}
+		if g.T != nil {
+			head = append(head, "t")
+		}
+		for k := 0; k < g.K; k++ {
+			head = append(head, fmt.Sprintf("logit_%d", k))
+		}
+		if _, err := fmt.Fprintln(w, strings.Join(head, ",")); err != nil {
+			return err
+		}
+		row := make([]string, 0, len(head))
+		for j := 0; j < g.NY; j++ {
+			for i := 0; i < g.NX; i++ {
+				row = append(row[:0], strconv.FormatFloat(g.S[i], 'g', 9, 64))
+				if g.T != nil {
+					row = append(row, strconv.FormatFloat(g.T[j], 'g', 9, 64))
+				}
+				for _, v := range g.Point(i, j) {
+					row = append(row, strconv.FormatFloat(float64(v), 'g', 8, 32))
+				}
+				if _, err := fmt.Fprintln(w, strings.Join(row, ",")); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }

@@ -31,11 +31,14 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	exportPNG := fyne.NewMenuItem("Export PNG…", u.exportPNG)
 	exportPNG.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
 	exportNPY := fyne.NewMenuItem("Export Grid (NPY)…", u.exportNPY)
+	exportCSV := fyne.NewMenuItem("Export Grid (CSV)…", u.exportCSV)
+	exportVTS := fyne.NewMenuItem("Export Surface for ParaView (VTK)…", u.exportVTS)
+	exportJSON := fyne.NewMenuItem("Export Statistics (JSON)…", u.exportStats)
 	copyCmd := fyne.NewMenuItem("Copy Command Line", u.copyCommand)
 	copyCmd.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	file := fyne.NewMenu("File", openModel, recent,
 		fyne.NewMenuItem("Open Data Folder…", u.showOpenDataFolder),
-		fyne.NewMenuItemSeparator(), exportPNG, exportNPY, copyCmd)
+		fyne.NewMenuItemSeparator(), exportPNG, exportNPY, exportCSV, exportVTS, exportJSON, copyCmd)
 	reset := fyne.NewMenuItem("Reset Camera", func() { u.View.SetCamera(render.Camera{}) })
 	reset.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
 	resample := fyne.NewMenuItem("Sample Again", u.resample)
