@@ -9,11 +9,12 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/surfscope/surfscope/internal/atomicfile"
 )
 
 // Checkpoints are safetensors files (https://github.com/huggingface/safetensors): an 8-byte
@@ -72,33 +73,11 @@ func tensorName(i int, nd *Node, param string) string {
 // Save writes n to path as a safetensors checkpoint, through a temporary file in the same folder
 // that is renamed over path once complete, so a failed or interrupted save never leaves a partial
 // file under path.
-func Save(path string, n *Net) (err error) {
+func Save(path string, n *Net) error {
 	if err := n.Validate(); err != nil {
 		return fmt.Errorf("models: save %s: %v", path, err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("models: save %s: %v", path, err)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err = Encode(w, n); err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return Encode(w, n) }); err != nil {
 		return fmt.Errorf("models: save %s: %v", path, err)
 	}
 	return nil
