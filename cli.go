@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -179,13 +178,4 @@ func (p *progress) update(done, total int) {
 	}
 	p.last = time.Now()
 	fmt.Fprintf(p.w, "%s: %d/%d (%d%%)\n", p.what, done, total, 100*done/max(total, 1))
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
