@@ -94,14 +94,7 @@ func (j *Jacobian) forward(sc *jacScratch, x []float32) {
 		case OpMaxPool, OpAvgPool:
 			jacPool(out, sc.arg[i], a, in, j.shapes[i], nd)
 		case OpGlobalAvgPool:
-			plane := in[1] * in[2]
-			for c := range out {
-				s := 0.0
-				for _, v := range a[c*plane : (c+1)*plane] {
-					s += float64(v)
-				}
-				out[c] = float32(s / float64(plane))
-			}
+			refGlobalAvgPool(out, a, in[1]*in[2])
 		case OpAdd, OpMul:
 			b, bc := sc.v[nd.Inputs[1]], &j.bcast[i]
 			for k := range out {

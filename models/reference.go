@@ -63,14 +63,7 @@ func (n *Net) ForwardReference(x []float32) ([]float32, error) {
 		case OpMaxPool, OpAvgPool:
 			refPool(out, a, in, shapes[i], nd)
 		case OpGlobalAvgPool:
-			plane := in[1] * in[2]
-			for c := range out {
-				s := 0.0
-				for _, v := range a[c*plane : (c+1)*plane] {
-					s += float64(v)
-				}
-				out[c] = float32(s / float64(plane))
-			}
+			refGlobalAvgPool(out, a, in[1]*in[2])
 		case OpAdd, OpMul:
 			refBroadcast(out, shapes[i], a, in, vals[nd.Inputs[1]], shapes[nd.Inputs[1]], nd.Op)
 		case OpReshape:
@@ -267,5 +260,17 @@ func refConcat(out []float32, os []int, vals [][]float32, shapes [][]int, nd *No
 			flat = flat*s[d] + i
 		}
 		out[k] = vals[nd.Inputs[in]][flat]
+	}
+}
+
+// refGlobalAvgPool writes the mean of each plane of a (planes of plane values) into out, summing
+// in float64.
+func refGlobalAvgPool(out, a []float32, plane int) {
+	for c := range out {
+		s := 0.0
+		for _, v := range a[c*plane : (c+1)*plane] {
+			s += float64(v)
+		}
+		out[c] = float32(s / float64(plane))
 	}
 }
