@@ -123,6 +123,9 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 
 // PiecewiseLinear reports whether LinearRegions applies to net: it has ReLU, leaky ReLU, clip or
 // max-pool units and no smooth activation (a softmax or log-softmax at the very end is allowed).
+// Within one activation region such a net is linear in its input, unless an OpMul multiplies two
+// input-dependent values (multiplicative shortcuts): then it is a polynomial there, and the regions
+// are activation regions rather than linear pieces.
 func PiecewiseLinear(net *models.Net) bool {
 	units := false
 	for i, nd := range net.Nodes {
