@@ -101,91 +101,22 @@ type analysis struct {
 	label int
 }
 
-// newAnalysis loads the model and data and samples the probe, including the kinds only analyze
-// offers: grad:I,SEED (the adversarial plane through image I) and pca / pca:I (the PCA plane of
-// the split, through its mean or through image I).
+// newAnalysis loads the model and data and samples the probe (any kind app.BuildProbe makes,
+// grad:I,SEED and pca / pca:I included).
 func newAnalysis(ctx context.Context, pf *probeFlags, stderr io.Writer) (*analysis, error) {
-	kind, rest, _ := strings.Cut(pf.probe, ":")
-	if kind != "grad" && kind != "pca" {
-		sm, err := pf.sample(ctx, stderr)
-		if err != nil {
-			return nil, err
-		}
-		ev, err := models.NewEvaluator(sm.net)
-		if err != nil {
-			return nil, err
-		}
-		a := &analysis{net: sm.net, ev: ev, set: sm.set, grid: sm.grid, label: -1}
-		if len(sm.spec.Images) > 0 {
-			a.label = sm.set.Labels[sm.spec.Images[0]]
-		}
-		return a, nil
-	}
-	net, err := loadModel(pf.model)
+	sm, err := pf.sample(ctx, stderr)
 	if err != nil {
 		return nil, err
 	}
-	set, err := openSplit(pf.data, pf.split, net)
+	ev, err := models.NewEvaluator(sm.net)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := models.NewEvaluator(net)
-	if err != nil {
-		return nil, err
-	}
-	a := &analysis{net: net, ev: ev, set: set, label: -1}
-	nums, err := parseUints(rest)
-	if err != nil {
-		return nil, fmt.Errorf("probe %q: %v", pf.probe, err)
-	}
-	image := imageGetter(set)
-	var p *projection.Probe
-	switch {
-	case kind == "grad" && len(nums) == 2:
-		x, err := image(nums[0])
-		if err != nil {
-			return nil, err
-		}
-		a.label = set.Labels[nums[0]]
-		if p, err = surface.AdversarialPlane(ev, net.Input, x, a.label, uint64(nums[1]), pf.grid, 0); err != nil {
-			return nil, err
-		}
-	case kind == "pca" && len(nums) <= 1:
-		var through []float32
-		if len(nums) == 1 {
-			if through, err = image(nums[0]); err != nil {
-				return nil, err
-			}
-			a.label = set.Labels[nums[0]]
-		}
-		n := min(set.Len(), 10000)
-		fmt.Fprintf(stderr, "principal components of %d images of %s\n", n, set.Name)
-		if p, err = projection.PCAPlane(net.Input, set.Images[:n*set.ImageSize()], through, 1, pf.grid, 0); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("probe %q: want grad:I,SEED, pca or pca:I", pf.probe)
-	}
-	pr := &progress{w: stderr, what: "sample " + pf.probe}
-	if a.grid, err = surface.Sample(ctx, ev, p, nil, pr.update); err != nil {
-		return nil, err
+	a := &analysis{net: sm.net, ev: ev, set: sm.set, grid: sm.grid, label: -1}
+	if len(sm.spec.Images) > 0 {
+		a.label = sm.set.Labels[sm.spec.Images[0]]
 	}
 	return a, nil
-}
-
-func parseUints(s string) ([]int, error) {
-	if s == "" {
-		return nil, nil
-	}
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v < 0 {
-			return nil, fmt.Errorf("%q is not a non-negative integer", f)
-		}
-		out = append(out, v)
-	}
-	return out, nil
 }
 
 // metricMap computes the map named by --metric.

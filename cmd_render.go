@@ -53,7 +53,10 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	g := sm.grid
 	k := *class
 	if k < 0 {
-		k = sm.set.Labels[sm.spec.Images[0]]
+		k = 0
+		if len(sm.spec.Images) > 0 { // the class of the probe's first image; logit 0 for a PCA plane of the mean
+			k = sm.set.Labels[sm.spec.Images[0]]
+		}
 	}
 	if k >= g.K {
 		return fmt.Errorf("--class %d: the model has %d classes", k, g.K)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/surfscope/surfscope/app"
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/projection"
@@ -26,7 +27,7 @@ func (p *probeFlags) register(fs interface {
 	fs.StringVar(&p.model, "model", "", "surfscope checkpoint (.safetensors) or ONNX file (default: the embedded model)")
 	fs.StringVar(&p.data, "data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
 	fs.StringVar(&p.split, "split", "test", "split the image indices refer to: train or test")
-	fs.StringVar(&p.probe, "probe", "data:0,1,2", "data:I,J,K | mixup:I,J | random:I,SEED | flip:I,SEED")
+	fs.StringVar(&p.probe, "probe", "data:0,1,2", "data:I,J,K | mixup:I,J | random:I,SEED | flip:I,SEED | grad:I,SEED | pca | pca:I")
 	fs.IntVar(&p.grid, "grid", 64, "points per axis of a plane")
 	fs.IntVar(&p.points, "points", 101, "points along a line")
 	fs.Float64Var(&p.margin, "margin", 0.1, "data and flip planes: margin around the images, as a share of the box")
@@ -60,12 +61,12 @@ func (p *probeFlags) sample(ctx context.Context, stderr io.Writer) (*sampled, er
 	if margin == 0 {
 		margin = -1 // Sizes: negative means no margin
 	}
-	probe, err := spec.Build(net.Input, imageGetter(set), projection.Sizes{
-		Grid: p.grid, Points: p.points, Margin: margin, Lo: p.lo, Hi: p.hi})
+	ev, err := models.NewEvaluator(net)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := models.NewEvaluator(net)
+	probe, err := app.BuildProbe(spec, net.Input, ev, set, projection.Sizes{
+		Grid: p.grid, Points: p.points, Margin: margin, Lo: p.lo, Hi: p.hi})
 	if err != nil {
 		return nil, err
 	}

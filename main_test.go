@@ -134,6 +134,16 @@ func TestTrainCommandWritesALoadableCheckpoint(t *testing.T) {
 	mustRun(t, "eval", "--model", out, "--ids", "0-3", "--out", filepath.Join(t.TempDir(), "e.npy"))
 }
 
+func TestRenderEveryProbeKind(t *testing.T) {
+	for _, probe := range []string{"mixup:0,1", "flip:3,1", "random:2,2", "grad:4,1", "pca", "pca:5"} {
+		out := filepath.Join(t.TempDir(), "shot.png")
+		mustRun(t, "render", "--probe", probe, "--grid", "12", "--points", "20", "--width", "200", "--height", "150", "--samples", "1", "--out", out)
+		if _, err := os.Stat(out); err != nil {
+			t.Fatalf("%s: %v", probe, err)
+		}
+	}
+}
+
 func TestRenderCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "shot.png")
 	mustRun(t, "render", "--probe", "data:0,1,2", "--grid", "24", "--width", "320", "--height", "200", "--out", out)

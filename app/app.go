@@ -65,6 +65,7 @@ type UI struct {
 	Kind      *widget.Select
 	Probe     *widget.Entry
 	Seed      *widget.Entry
+	Range     *widget.Entry
 	Grid      *widget.Select
 	SampleBtn *widget.Button
 	SampleBar *widget.ProgressBar
@@ -149,7 +150,7 @@ func (u *UI) build() {
 		widget.NewSeparator(),
 		bold("Probe"),
 		widget.NewForm(widget.NewFormItem("Kind", u.Kind), widget.NewFormItem("Probe", u.Probe),
-			widget.NewFormItem("Seed", u.Seed), widget.NewFormItem("Grid", u.Grid)),
+			widget.NewFormItem("Seed", u.Seed), widget.NewFormItem("Range", u.Range), widget.NewFormItem("Grid", u.Grid)),
 		u.SampleBtn, u.SampleBar,
 		widget.NewSeparator(),
 		bold("View"),

@@ -348,3 +348,29 @@ func TestWriteGridCSV(t *testing.T) {
 		t.Fatalf("CSV logit_3 at (5,2) = %v, want %v", v, g.At(5, 2, 3))
 	}
 }
+
+func TestAdversarialAndPCAPlanesAndRanges(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	u.Kind.SetSelectedIndex(4) // adversarial plane
+	u.Gallery.Tap(6)
+	if u.Probe.Text != "grad:6,1" {
+		t.Fatalf("probe %q after picking 6 for an adversarial plane", u.Probe.Text)
+	}
+	waitFor(t, "the adversarial plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "grad" })
+	g := u.Session.Snapshot().Grid
+	if g.Probe.Kind == "" || g.Probe.Anchors[0].Name != "#6" || g.NX != 64 {
+		t.Fatalf("adversarial grid: kind %q anchors %v", g.Probe.Kind, g.Probe.Anchors)
+	}
+	u.Probe.SetText("pca")
+	u.Range.SetText("2")
+	test.Tap(u.SampleBtn)
+	waitFor(t, "the PCA plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "pca" })
+	u.Probe.SetText("mixup:1,2")
+	u.Range.SetText("-0.5,1.5")
+	test.Tap(u.SampleBtn)
+	waitFor(t, "the extended mixup line", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "mixup" })
+	if s := u.Session.Snapshot().Grid.S; s[0] != -0.5 || s[len(s)-1] != 1.5 {
+		t.Fatalf("mixup λ from %g to %g, want -0.5 to 1.5", s[0], s[len(s)-1])
+	}
+}

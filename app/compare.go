@@ -157,12 +157,7 @@ func (c *Compare) sampleAll() {
 	sizes := c.u.sizes()
 	go func() {
 		defer cancel()
-		probe, err := spec.Build([3]int{s.Test.C, s.Test.H, s.Test.W}, func(i int) ([]float32, error) {
-			if i < 0 || i >= s.Test.Len() {
-				return nil, fmt.Errorf("image %d is out of range: %s has %d images", i, s.Test.Name, s.Test.Len())
-			}
-			return s.Test.Image(i), nil
-		}, sizes)
+		probe, err := BuildProbe(spec, [3]int{s.Test.C, s.Test.H, s.Test.W}, ms[0].ev, s.Test, sizes)
 		if err != nil {
 			c.u.showError(err)
 			return

@@ -24,6 +24,8 @@ var probeKinds = []struct {
 	{"Mixup line (2 images)", "mixup", 2},
 	{"Flip plane (1 image)", "flip", 1},
 	{"Random plane (1 image)", "random", 1},
+	{"Adversarial plane (1 image)", "grad", 1},
+	{"PCA plane through an image", "pca", 1},
 }
 
 func (u *UI) buildProbe() {
@@ -38,6 +40,8 @@ func (u *UI) buildProbe() {
 	u.Probe.OnSubmitted = func(string) { u.resample() }
 	u.Seed = widget.NewEntry()
 	u.Seed.SetText("1")
+	u.Range = widget.NewEntry()
+	u.Range.SetPlaceHolder("default")
 	u.Grid = widget.NewSelect([]string{"32", "64", "128", "256"}, func(string) { u.resample() })
 	u.SampleBtn = widget.NewButton("Sample", u.resample)
 	u.SampleBar = widget.NewProgressBar()
@@ -56,7 +60,7 @@ func (u *UI) pick(i int) {
 		return
 	}
 	spec := projection.Spec{Kind: k.kind, Images: append([]int(nil), u.picks...)}
-	if k.images == 1 {
+	if k.kind == "random" || k.kind == "flip" || k.kind == "grad" {
 		seed, _ := strconv.ParseUint(strings.TrimSpace(u.Seed.Text), 10, 64)
 		spec.Seed = seed
 	}
@@ -66,10 +70,24 @@ func (u *UI) pick(i int) {
 	u.Tabs.SelectIndex(0)
 }
 
+// sizes reads the grid and the range: one number is the half-width of random, adversarial and PCA
+// planes (in input-space distance, standard deviations for PCA); "lo,hi" is the λ range of mixup
+// lines (e.g. -0.5,1.5).
 func (u *UI) sizes() projection.Sizes {
 	n := 64
 	fmt.Sscan(u.Grid.Selected, &n)
-	return projection.Sizes{Grid: n, Points: 4 * n}
+	z := projection.Sizes{Grid: n, Points: 4 * n}
+	r := strings.TrimSpace(u.Range.Text)
+	if lo, hi, ok := strings.Cut(r, ","); ok {
+		a, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+		b, err2 := strconv.ParseFloat(strings.TrimSpace(hi), 64)
+		if err1 == nil && err2 == nil && a < b {
+			z.Lo, z.Hi = a, b
+		}
+	} else if v, err := strconv.ParseFloat(r, 64); err == nil && v > 0 {
+		z.Range = v
+	}
+	return z
 }
 
 // resample samples the probe in the entry on the current model, cancelling a sample in flight.

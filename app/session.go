@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/surfscope/surfscope/dataset"
@@ -113,12 +112,7 @@ func (s *Session) Sample(spec projection.Spec, sizes projection.Sizes, progress 
 			if net == nil || test == nil {
 				return nil, errors.New("open a dataset and a model first")
 			}
-			probe, err := spec.Build(net.Input, func(i int) ([]float32, error) {
-				if i < 0 || i >= test.Len() {
-					return nil, fmt.Errorf("image %d is out of range: %s has %d images", i, test.Name, test.Len())
-				}
-				return test.Image(i), nil
-			}, sizes)
+			probe, err := BuildProbe(spec, net.Input, ev, test, sizes)
 			if err != nil {
 				return nil, err
 			}

@@ -12,8 +12,11 @@ import (
 //	mixup:I,J      the mixup line from image I to image J
 //	random:I,SEED  a random plane through image I
 //	flip:I,SEED    the flip plane of image I
+//	grad:I,SEED    the adversarial plane through image I (the loss gradient and a random direction)
+//	pca, pca:I     the plane of the split's two leading principal components, through its mean or image I
 //
-// Image numbers are 0-based positions in a dataset split.
+// Image numbers are 0-based positions in a dataset split. Build makes the first four; grad and pca
+// need the net's gradient or the whole split and are made by the app's BuildProbe.
 type Spec struct {
 	Kind   string
 	Images []int
@@ -22,6 +25,9 @@ type Spec struct {
 
 // ParseSpec parses the text form of a probe.
 func ParseSpec(s string) (Spec, error) {
+	if s == "pca" {
+		return Spec{Kind: "pca"}, nil
+	}
 	kind, args, ok := strings.Cut(s, ":")
 	if !ok {
 		return Spec{}, fmt.Errorf("probe %q: want data:I,J,K, mixup:I,J, random:I,SEED or flip:I,SEED", s)
@@ -35,16 +41,16 @@ func ParseSpec(s string) (Spec, error) {
 		}
 		nums[i] = v
 	}
-	want := map[string]int{"data": 3, "mixup": 2, "random": 2, "flip": 2}[kind]
+	want := map[string]int{"data": 3, "mixup": 2, "random": 2, "flip": 2, "grad": 2, "pca": 1}[kind]
 	if want == 0 {
-		return Spec{}, fmt.Errorf("probe %q: unknown kind %q (data, mixup, random, flip)", s, kind)
+		return Spec{}, fmt.Errorf("probe %q: unknown kind %q (data, mixup, random, flip, grad, pca)", s, kind)
 	}
 	if len(nums) != want {
 		return Spec{}, fmt.Errorf("probe %q: %s takes %d numbers, got %d", s, kind, want, len(nums))
 	}
 	sp := Spec{Kind: kind}
 	nImages := want
-	if kind == "random" || kind == "flip" {
+	if kind == "random" || kind == "flip" || kind == "grad" {
 		nImages = 1
 		sp.Seed = nums[1]
 	}
@@ -66,8 +72,11 @@ func (s Spec) String() string {
 	for _, i := range s.Images {
 		nums = append(nums, strconv.Itoa(i))
 	}
-	if s.Kind == "random" || s.Kind == "flip" {
+	if s.Kind == "random" || s.Kind == "flip" || s.Kind == "grad" {
 		nums = append(nums, strconv.FormatUint(s.Seed, 10))
+	}
+	if len(nums) == 0 {
+		return s.Kind
 	}
 	return s.Kind + ":" + strings.Join(nums, ",")
 }
@@ -114,6 +123,8 @@ func (s Spec) Build(shape [3]int, image func(i int) ([]float32, error), z Sizes)
 		p, err = RandomPlane(shape, imgs[0], s.Seed, z.Grid, z.Range, 0)
 	case "flip":
 		p, err = FlipPlane(shape, imgs[0], s.Seed, z.Grid, z.Margin)
+	case "grad", "pca":
+		return nil, fmt.Errorf("projection: %s probes need the net's gradient or the whole split; Build does not make them", s.Kind)
 	default:
 		return nil, fmt.Errorf("projection: unknown probe kind %q", s.Kind)
 	}

@@ -6,7 +6,7 @@ import (
 )
 
 func TestParseSpecRoundTrip(t *testing.T) {
-	for _, s := range []string{"data:1,2,3", "mixup:0,9", "random:4,42", "flip:7,0"} {
+	for _, s := range []string{"data:1,2,3", "mixup:0,9", "random:4,42", "flip:7,0", "grad:3,5", "pca", "pca:8"} {
 		sp, err := ParseSpec(s)
 		if err != nil {
 			t.Fatalf("%s: %v", s, err)
@@ -22,7 +22,7 @@ func TestParseSpecRoundTrip(t *testing.T) {
 }
 
 func TestParseSpecErrors(t *testing.T) {
-	for _, s := range []string{"", "data", "data:1,2", "data:1,1,2", "plane:1,2,3", "mixup:1,-2", "mixup:a,b", "flip:1", "data:1,2,99999999999"} {
+	for _, s := range []string{"", "data", "data:1,2", "data:1,1,2", "plane:1,2,3", "mixup:1,-2", "mixup:a,b", "flip:1", "data:1,2,99999999999", "grad:1", "pca:1,2", "pcb"} {
 		if _, err := ParseSpec(s); err == nil {
 			t.Errorf("%q accepted", s)
 		}
