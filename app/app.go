@@ -50,6 +50,7 @@ type UI struct {
 	Gallery *Gallery
 	Compare *Compare
 	NTK     *NTKView
+	Land    *LandscapeView
 	Tabs    *container.AppTabs
 
 	Data       *widget.Select
@@ -112,6 +113,7 @@ func (u *UI) Close() {
 	u.View.Close()
 	u.Curves.Close()
 	u.NTK.Close()
+	u.Land.Close()
 	for _, v := range append(u.Compare.views, u.Compare.diff) {
 		v.Close()
 	}
@@ -160,6 +162,7 @@ func (u *UI) build() {
 	side.SetMinSize(fyne.NewSize(270, 0))
 	u.Compare = newCompare(u)
 	u.NTK = NTKTab(u)
+	u.Land = newLandscapeView(u)
 	u.Tabs = container.NewAppTabs(
 		container.NewTabItem("Surface", u.View),
 		container.NewTabItem("Gallery", u.Gallery),
@@ -167,6 +170,7 @@ func (u *UI) build() {
 		container.NewTabItem("Compare", u.Compare.Object()),
 		container.NewTabItem("Training", u.Curves),
 		container.NewTabItem("NTK", u.NTK.Object()),
+		container.NewTabItem("Landscape", u.Land.Object()),
 	)
 	split := container.NewHSplit(side, u.Tabs)
 	split.Offset = 0.22

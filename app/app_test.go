@@ -13,6 +13,7 @@ import (
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/surface"
 )
 
 // waitFor polls cond on the test goroutine until it holds or the timeout passes.
@@ -373,4 +374,27 @@ func TestAdversarialAndPCAPlanesAndRanges(t *testing.T) {
 	if s := u.Session.Snapshot().Grid.S; s[0] != -0.5 || s[len(s)-1] != 1.5 {
 		t.Fatalf("mixup λ from %g to %g, want -0.5 to 1.5", s[0], s[len(s)-1])
 	}
+}
+
+func TestLossLandscapeTab(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	u.Land.Grid.SetSelected("11")
+	u.Land.Images.SetSelected("500")
+	test.Tap(u.Land.RunBtn)
+	waitFor(t, "the landscape", 120*time.Second, func() bool { return u.Land.Result() != nil })
+	g := u.Land.Result()
+	if g.NX != 11 || g.NY != 11 || g.K != 2 {
+		t.Fatalf("landscape grid %dx%dx%d", g.NX, g.NY, g.K)
+	}
+	// The embedded model fits its training images: at θ (the centre) every one of the first 500 is
+	// classified correctly and the loss is the lowest of the plane's middle row or close to it.
+	centre := g.At(5, 5, surface.LandscapeAccuracy)
+	if centre != 1 {
+		t.Fatalf("training accuracy at θ is %g, want 1", centre)
+	}
+	if g.At(0, 0, surface.LandscapeLoss) <= g.At(5, 5, surface.LandscapeLoss) {
+		t.Errorf("the loss at a corner (%g) is not above the loss at θ (%g)", g.At(0, 0, 0), g.At(5, 5, 0))
+	}
+	waitFor(t, "the summary", 10*time.Second, func() bool { return strings.Contains(u.Land.Info.Text, "at θ") })
 }
