@@ -74,6 +74,7 @@ type UI struct {
 	Class     *widget.Select
 	Metric    *widget.Select
 	ViewMode  *widget.RadioGroup
+	Colormap  *widget.Select
 	Stats     *widget.Label
 	Contours  *widget.Check
 	ExportBtn *widget.Button
@@ -138,6 +139,11 @@ func (u *UI) build() {
 	u.ViewMode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.showGrid() })
 	u.ViewMode.Horizontal = true
 	u.ViewMode.Selected = "3D"
+	u.Colormap = widget.NewSelect(render.ColormapNames(), func(name string) {
+		u.App.Preferences().SetString(prefColormap, name)
+		u.showGrid()
+	})
+	u.Colormap.Selected = u.App.Preferences().StringWithFallback(prefColormap, "viridis")
 	u.Stats = widget.NewLabelWithStyle("Sample a probe to see its statistics.", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	u.Contours = widget.NewCheck("Contour lines", func(bool) { u.showGrid() })
 	u.Contours.Checked = true
@@ -156,7 +162,8 @@ func (u *UI) build() {
 		u.SampleBtn, u.SampleBar,
 		widget.NewSeparator(),
 		bold("View"),
-		widget.NewForm(widget.NewFormItem("Logit", u.Class), widget.NewFormItem("Metric", u.Metric)), u.ViewMode, u.Contours, u.ExportBtn,
+		widget.NewForm(widget.NewFormItem("Logit", u.Class), widget.NewFormItem("Metric", u.Metric),
+			widget.NewFormItem("Colours", u.Colormap)), u.ViewMode, u.Contours, u.ExportBtn,
 	)
 	side := container.NewVScroll(container.NewPadded(form))
 	side.SetMinSize(fyne.NewSize(270, 0))

@@ -230,6 +230,13 @@ func TestPreferencesRemembered(t *testing.T) {
 	if got := u.App.Preferences().String(prefTheme); got != "light" {
 		t.Errorf("theme preference %q", got)
 	}
+	u.Colormap.SetSelected("magma")
+	if got := u.App.Preferences().String(prefColormap); got != "magma" {
+		t.Errorf("colormap preference %q", got)
+	}
+	if sc, _ := u.View.Scene(); sc.Colormap == nil || sc.Colormap.Name() != "magma" {
+		t.Errorf("the view does not use the chosen colormap")
+	}
 	u.rememberModel("/tmp/a.safetensors")
 	u.rememberModel("/tmp/b.onnx")
 	u.rememberModel("/tmp/a.safetensors")

@@ -17,10 +17,11 @@ import (
 
 // Preference keys.
 const (
-	prefData   = "data"
-	prefTheme  = "theme"
-	prefRecent = "recentModels"
-	maxRecent  = 8
+	prefData     = "data"
+	prefTheme    = "theme"
+	prefColormap = "colormap"
+	prefRecent   = "recentModels"
+	maxRecent    = 8
 )
 
 func (u *UI) mainMenu() *fyne.MainMenu {

@@ -152,8 +152,12 @@ func (u *UI) showGrid() {
 	if u.ViewMode.Selected == "Heatmap" {
 		view = render.ViewHeatmap
 	}
+	cmap, err := render.ColormapByName(u.Colormap.Selected)
+	if err != nil {
+		cmap = render.Viridis
+	}
 	scene, err := Scene(s.Grid, s.Test, SceneOptions{Class: k, Contours: contours, Metric: u.Metric.Selected,
-		View: view, Background: theme.Color(theme.ColorNameBackground)})
+		View: view, Colormap: cmap, Background: theme.Color(theme.ColorNameBackground)})
 	if err != nil {
 		u.showError(err)
 		return
