@@ -97,6 +97,12 @@ func (u *UI) resample() {
 		u.showError(err)
 		return
 	}
+	for i, k := range probeKinds {
+		if k.kind == spec.Kind && u.Kind.SelectedIndex() != i {
+			u.Kind.Selected = k.label // show the kind of a typed probe; keep the picks
+			u.Kind.Refresh()
+		}
+	}
 	u.SampleBar.SetValue(0)
 	u.Status.SetText("sampling " + spec.String() + "…")
 	u.Session.Sample(spec, u.sizes(), func(done, total int) {
