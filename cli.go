@@ -79,7 +79,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "       surfscope COMMAND [flags]                run headless; COMMAND -h for its flags")
 	fmt.Fprintln(w, "\ncommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 }
 
