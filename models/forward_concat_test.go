@@ -180,35 +180,7 @@ func TestInputGradConcatLogSoftmax(t *testing.T) {
 	if e, err = NewEvaluator(n); err != nil {
 		t.Fatal(err)
 	}
-	x = fwdTestInputs(13, batch, D)
-	for _, class := range []int{0, -1} {
-		grad := e.InputGrad(nil, x, batch, class, labels)
-		for s := 0; s < batch; s++ {
-			for trial := 0; trial < 3; trial++ {
-				dir := fwdTestInputs(uint64(200+trial), 1, D)
-				dot := 0.0
-				for i := range dir {
-					dot += float64(grad[s*D+i]) * (float64(dir[i]) - 0.5)
-				}
-				var diffs []float64
-				ok := false
-				for _, h := range []float64{1e-3, 3e-4, 1e-4} {
-					plus, minus := make([]float64, D), make([]float64, D)
-					for i := range dir {
-						d := float64(dir[i]) - 0.5
-						plus[i] = float64(x[s*D+i]) + h*d
-						minus[i] = float64(x[s*D+i]) - h*d
-					}
-					want := (fwdTestScalar(t, n, plus, class, labels[s]) - fwdTestScalar(t, n, minus, class, labels[s])) / (2 * h)
-					diffs = append(diffs, want)
-					ok = ok || math.Abs(dot-want) <= 2e-3*math.Max(1, math.Abs(want))
-				}
-				if !ok {
-					t.Errorf("relu class %d sample %d direction %d: ∇f·d = %v, differences %v", class, s, trial, dot, diffs)
-				}
-			}
-		}
-	}
+	checkDirectionalInputGrad(t, "relu", n, e, fwdTestInputs(13, batch, D), labels, 200)
 }
 
 // A known answer: the gradient of log softmax(z)[k] with respect to z is onehot(k) − softmax(z);

@@ -200,14 +200,7 @@ func refBroadcast(out []float32, os []int, a []float32, as []int, b []float32, b
 func refSoftmax(out, x []float32, n int) {
 	for lo := 0; lo < len(x); lo += n {
 		row := x[lo : lo+n]
-		mx := math.Inf(-1)
-		for _, v := range row {
-			mx = math.Max(mx, float64(v))
-		}
-		sum := 0.0
-		for _, v := range row {
-			sum += math.Exp(float64(v) - mx)
-		}
+		mx, sum := refMaxSumExp(row)
 		for k, v := range row {
 			out[lo+k] = float32(math.Exp(float64(v)-mx) / sum)
 		}
@@ -219,14 +212,7 @@ func refSoftmax(out, x []float32, n int) {
 func refLogSoftmax(out, x []float32, n int) {
 	for lo := 0; lo < len(x); lo += n {
 		row := x[lo : lo+n]
-		mx := math.Inf(-1)
-		for _, v := range row {
-			mx = math.Max(mx, float64(v))
-		}
-		sum := 0.0
-		for _, v := range row {
-			sum += math.Exp(float64(v) - mx)
-		}
+		mx, sum := refMaxSumExp(row)
 		lse := mx + math.Log(sum)
 		for k, v := range row {
 			out[lo+k] = float32(float64(v) - lse)
@@ -273,4 +259,17 @@ func refGlobalAvgPool(out, a []float32, plane int) {
 		}
 		out[c] = float32(s / float64(plane))
 	}
+}
+
+// refMaxSumExp returns the largest value of row and Σ exp(v − max), in float64: the stable parts of
+// softmax and log softmax.
+func refMaxSumExp(row []float32) (mx, sum float64) {
+	mx = math.Inf(-1)
+	for _, v := range row {
+		mx = math.Max(mx, float64(v))
+	}
+	for _, v := range row {
+		sum += math.Exp(float64(v) - mx)
+	}
+	return mx, sum
 }
