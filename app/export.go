@@ -26,7 +26,7 @@ var exportSizes = map[string]image.Point{
 
 // exportPNG renders the current view at a chosen resolution and saves it where the user says.
 func (u *UI) exportPNG() {
-	scene, ok := u.View.Scene()
+	scene, ok := u.surface.Scene()
 	if !ok {
 		u.showError(errors.New("nothing to export yet"))
 		return
@@ -38,73 +38,87 @@ func (u *UI) exportPNG() {
 			return
 		}
 		px := exportSizes[size.Selected]
-		u.saveDialog("surface.png", func(path string) {
+		u.saveDialog("surface.png", func(ctx context.Context, path string) (string, error) {
 			img := image.NewRGBA(image.Rect(0, 0, px.X, px.Y))
 			scene := scene
 			scene.Samples = 16
 			if err := u.renderer.Render(img, &scene); err != nil {
-				u.showError(err)
-				return
+				return "", err
+			}
+			if err := ctx.Err(); err != nil {
+				return "", err
 			}
 			if err := render.WritePNG(path, img); err != nil {
-				u.showError(err)
-				return
+				return "", err
 			}
-			u.setStatus(fmt.Sprintf("saved %s (%dx%d)", path, px.X, px.Y))
+			return fmt.Sprintf("saved %s (%dx%d)", path, px.X, px.Y), nil
 		})
-	}, u.Window)
+	}, u.window)
 }
 
 // exportNPY saves the sampled logits as a NumPy file.
 func (u *UI) exportNPY() {
-	g := u.Session.Snapshot().Grid
+	g := u.session.Snapshot().Grid
 	if g == nil {
 		u.showError(errors.New("nothing sampled yet"))
 		return
 	}
-	u.saveDialog("grid.npy", func(path string) {
+	u.saveDialog("grid.npy", func(ctx context.Context, path string) (string, error) {
 		if err := surface.WriteNPY(path, g.Shape(), g.Values); err != nil {
-			u.showError(err)
-			return
+			return "", err
 		}
-		u.setStatus(fmt.Sprintf("saved %s %v", path, g.Shape()))
+		return fmt.Sprintf("saved %s %v", path, g.Shape()), nil
 	})
 }
 
-// saveDialog asks for a file name and runs save with its path in the background.
-func (u *UI) saveDialog(name string, save func(path string)) {
+// saveDialog asks for a file name and runs save with its path as a job of its own (a second
+// export does not cancel the first; closing the window does). save returns the status to show.
+func (u *UI) saveDialog(name string, save func(ctx context.Context, path string) (string, error)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		path := w.URI().Path()
 		w.Close()
-		go save(path)
-	}, u.Window)
+		u.export(path, save)
+	}, u.window)
 	d.SetFileName(name)
 	d.Show()
 }
 
+// export runs save for path in the background and shows its status or its error.
+func (u *UI) export(path string, save func(ctx context.Context, path string) (string, error)) {
+	u.status.SetText("saving " + path + "…")
+	u.jobs.Job(nil).Start(func(ctx context.Context, r *JobRun) error {
+		status, err := save(ctx, path)
+		if err != nil {
+			return err
+		}
+		r.Show(func() { u.status.SetText(status) })
+		return nil
+	})
+}
+
 // Command returns the command line that reproduces the current view headless.
 func (u *UI) Command() string {
-	s := u.Session.Snapshot()
+	s := u.session.Snapshot()
 	args := []string{"surfscope", "render"}
 	if src := u.modelPath(); src != "" {
 		args = append(args, "--model", quote(src))
 	}
 	args = append(args, "--data", quote(s.Data), "--probe", s.Spec.String(),
 		"--grid", fmt.Sprint(s.Sizes.Grid))
-	if k := u.Class.SelectedIndex(); k >= 0 {
+	if k := u.picture.class.SelectedIndex(); k >= 0 {
 		args = append(args, "--class", fmt.Sprint(k))
 	}
-	if !u.Contours.Checked {
+	if !u.picture.contours.Checked {
 		args = append(args, "--contours", "0")
 	}
 	return strings.Join(append(args, "--out", "shot.png"), " ")
 }
 
 func (u *UI) modelPath() string {
-	if r := u.recentModels(); len(r) > 0 && u.Session.Snapshot().ModelSource == modelName(r[0]) {
+	if r := u.recentModels(); len(r) > 0 && u.session.Snapshot().ModelSource == modelName(r[0]) {
 		return r[0]
 	}
 	return ""
@@ -112,8 +126,8 @@ func (u *UI) modelPath() string {
 
 func (u *UI) copyCommand() {
 	cmd := u.Command()
-	u.App.Clipboard().SetContent(cmd)
-	u.Status.SetText("copied: " + cmd)
+	u.app.Clipboard().SetContent(cmd)
+	u.status.SetText("copied: " + cmd)
 }
 
 func quote(s string) string {
@@ -126,59 +140,58 @@ func quote(s string) string {
 // exportVTS saves the shown logit as a VTK structured grid for ParaView, with every logit as a
 // point array.
 func (u *UI) exportVTS() {
-	g := u.Session.Snapshot().Grid
-	k := u.Class.SelectedIndex()
+	g := u.session.Snapshot().Grid
+	k := u.picture.class.SelectedIndex()
 	if g == nil || g.NY < 2 || k < 0 {
 		u.showError(errors.New("sample a plane first"))
 		return
 	}
-	u.saveDialog("surface.vts", func(path string) {
+	u.saveDialog("surface.vts", func(ctx context.Context, path string) (string, error) {
 		arrays := []surface.VTKArray{{Name: "logits", Components: g.K, Values: g.Values}}
 		if err := surface.WriteVTS(path, g.Channel(k), arrays...); err != nil {
-			u.showError(err)
-			return
+			return "", err
 		}
-		u.setStatus("saved " + path)
+		return "saved " + path, nil
 	})
 }
 
 // exportCSV saves the grid as CSV: one row per point with its coordinates and every logit.
 func (u *UI) exportCSV() {
-	g := u.Session.Snapshot().Grid
+	g := u.session.Snapshot().Grid
 	if g == nil {
 		u.showError(errors.New("nothing sampled yet"))
 		return
 	}
-	u.saveDialog("grid.csv", func(path string) {
+	u.saveDialog("grid.csv", func(ctx context.Context, path string) (string, error) {
 		if err := WriteGridCSV(path, g); err != nil {
-			u.showError(err)
-			return
+			return "", err
 		}
-		u.setStatus("saved " + path)
+		return "saved " + path, nil
 	})
 }
 
 // exportStats saves the probe's analyses as JSON.
 func (u *UI) exportStats() {
-	g := u.Session.Snapshot().Grid
+	g := u.session.Snapshot().Grid
 	if g == nil {
 		u.showError(errors.New("nothing sampled yet"))
 		return
 	}
-	u.saveDialog("summary.json", func(path string) {
-		sum, err := surface.Summarize(context.Background(), g, &surface.SummaryOptions{Grader: u.Session.Evaluator()})
-		if err == nil {
-			err = atomicfile.Write(path, func(w io.Writer) error {
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				return enc.Encode(sum)
-			})
-		}
+	grader := u.session.Evaluator()
+	u.saveDialog("summary.json", func(ctx context.Context, path string) (string, error) {
+		sum, err := surface.Summarize(ctx, g, &surface.SummaryOptions{Grader: grader})
 		if err != nil {
-			u.showError(err)
-			return
+			return "", err
 		}
-		u.setStatus("saved " + path)
+		err = atomicfile.Write(path, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(sum)
+		})
+		if err != nil {
+			return "", err
+		}
+		return "saved " + path, nil
 	})
 }
 

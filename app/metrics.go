@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -115,27 +114,4 @@ func statsText(p *surface.ProbeSummary) string {
 			r.Regions, r.Patterns, r.Switches)
 	}
 	return b.String()
-}
-
-// summarize runs the probe analyses on g in the background and shows them in the stats panel.
-func (u *UI) summarize(g *surface.Grid) {
-	s := u.Session.Snapshot()
-	opt := &surface.SummaryOptions{}
-	if ev := u.Session.Evaluator(); ev != nil {
-		opt.Grader = ev
-	}
-	if s.Net != nil && surface.PiecewiseLinear(s.Net) && s.Net.Arch["arch"] == "mlp" {
-		opt.Net = s.Net // region counting is quick for MLPs
-	}
-	sum, err := surface.Summarize(context.Background(), g, opt)
-	if err != nil {
-		do(func() { u.Stats.SetText("analysis failed: " + err.Error()) })
-		return
-	}
-	text := statsText(sum)
-	do(func() {
-		if u.Session.Snapshot().Grid == g {
-			u.Stats.SetText(text)
-		}
-	})
 }
