@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
@@ -119,7 +120,7 @@ func (c *Compare) addFile() {
 		path := r.URI().Path()
 		r.Close()
 		go func() {
-			net, err := LoadModel(path)
+			net, err := modelfile.Load(path)
 			if err == nil {
 				err = c.Add(modelName(path), net)
 			}
@@ -157,7 +158,7 @@ func (c *Compare) sampleAll() {
 	sizes := c.u.sizes()
 	go func() {
 		defer cancel()
-		probe, err := BuildProbe(spec, [3]int{s.Test.C, s.Test.H, s.Test.W}, ms[0].ev, s.Test, sizes)
+		probe, err := surface.BuildProbe(spec, [3]int{s.Test.C, s.Test.H, s.Test.W}, s.Test.Images, s.Test.Labels, ms[0].ev, sizes)
 		if err != nil {
 			c.u.showError(err)
 			return
