@@ -13,6 +13,7 @@ import (
 
 	"github.com/surfscope/surfscope/assets/icon"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/render"
 )
 
@@ -172,16 +173,16 @@ func (u *UI) start(ctx context.Context, r *JobRun) error {
 			return err
 		}
 	}
-	net, err := LoadModel(u.opts.Model)
+	net, err := modelfile.Load(u.opts.Model)
 	if err == nil {
-		err = u.session.SetModel(ctx, net, modelName(u.opts.Model))
+		err = u.session.SetModel(ctx, net, u.opts.Model)
 	}
 	if err != nil {
 		return err
 	}
 	show := u.dataOrModelChanged()
 	r.Show(func() {
-		if u.opts.Model != "" {
+		if !modelfile.IsEmbedded(u.opts.Model) {
 			u.rememberModel(u.opts.Model)
 		}
 		show()

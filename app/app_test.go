@@ -14,6 +14,7 @@ import (
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // waitFor runs the UI thread's queue on the test goroutine (the UI thread of uiThreadApp) and
@@ -302,8 +303,8 @@ func TestEveryMetricAndTheStatsPanel(t *testing.T) {
 	}
 	g := u.session.Snapshot().Grid
 	set := u.session.Snapshot().Test
-	for _, m := range Metrics {
-		s, err := Scene(g, set, SceneOptions{Class: 3, Metric: m})
+	for _, m := range view.Metrics {
+		s, err := view.Scene(g, set, view.SceneOptions{Class: 3, Metric: m})
 		if m == "mirror difference" {
 			if err == nil {
 				t.Error("mirror difference on a data plane: no error")

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/models"
-	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -115,7 +115,7 @@ func (c *Compare) addFile() {
 		path := r.URI().Path()
 		r.Close()
 		c.open.Start(func(ctx context.Context, r *JobRun) error {
-			net, err := LoadModel(path)
+			net, err := modelfile.Load(path)
 			if err != nil {
 				return err
 			}
@@ -135,7 +135,8 @@ func (c *Compare) addFile() {
 // sampleAll samples every model on the probe in the entry in the background, cancelling a
 // comparison in flight.
 func (c *Compare) sampleAll() {
-	spec, err := projection.ParseSpec(c.u.probe.entry.Text)
+	smp := c.u.probe.sampling()
+	spec, err := smp.Spec()
 	if err != nil {
 		c.u.showError(err)
 		return
@@ -146,9 +147,9 @@ func (c *Compare) sampleAll() {
 		c.u.showError(errors.New("add at least two models to compare"))
 		return
 	}
-	sizes := c.u.probe.sizes()
+	sizes := smp.Sizes()
 	c.sample.Start(func(ctx context.Context, r *JobRun) error {
-		probe, err := BuildProbe(spec, [3]int{s.Test.C, s.Test.H, s.Test.W}, ms[0].ev, s.Test, sizes)
+		probe, err := surface.BuildProbe(spec, [3]int{s.Test.C, s.Test.H, s.Test.W}, s.Test.Images, s.Test.Labels, ms[0].ev, sizes)
 		if err != nil {
 			return err
 		}

@@ -1,5 +1,6 @@
 // Package app is surfscope's desktop UI in Fyne. It wires widgets to the engine packages (dataset,
-// models, projection, surface, render) and holds no numerical code of its own.
+// models, projection, surface, render) and draws through view, as `surfscope render` does; it
+// holds no numerical code of its own.
 //
 // Threading: widgets are touched only on the UI thread. Long work (sampling, training, a
 // comparison, a landscape, an NTK, statistics, exports) runs as a Job of the window's Jobs: a new

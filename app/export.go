@@ -17,6 +17,7 @@ import (
 	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // exportSizes are the screenshot resolutions offered.
@@ -24,13 +25,15 @@ var exportSizes = map[string]image.Point{
 	"1280x800": {1280, 800}, "1920x1080": {1920, 1080}, "2560x1440": {2560, 1440}, "3840x2160 (4K)": {3840, 2160},
 }
 
-// exportPNG renders the current view at a chosen resolution and saves it where the user says.
+// exportPNG draws the Surface tab's picture (its view state) at a chosen size and saves it where
+// the user says.
 func (u *UI) exportPNG() {
-	scene, ok := u.surface.Scene()
-	if !ok {
+	s := u.session.Snapshot()
+	if s.Grid == nil {
 		u.showError(errors.New("nothing to export yet"))
 		return
 	}
+	st := u.viewOf(s)
 	size := widget.NewSelect([]string{"1280x800", "1920x1080", "2560x1440", "3840x2160 (4K)"}, nil)
 	size.SetSelected("1920x1080")
 	dialog.ShowForm("Export PNG", "Choose file…", "Cancel", []*widget.FormItem{widget.NewFormItem("Size", size)}, func(ok bool) {
@@ -38,22 +41,26 @@ func (u *UI) exportPNG() {
 			return
 		}
 		px := exportSizes[size.Selected]
+		st.Width, st.Height, st.Samples = px.X, px.Y, 16
 		u.saveDialog("surface.png", func(ctx context.Context, path string) (string, error) {
-			img := image.NewRGBA(image.Rect(0, 0, px.X, px.Y))
-			scene := scene
-			scene.Samples = 16
-			if err := u.renderer.Render(img, &scene); err != nil {
-				return "", err
-			}
-			if err := ctx.Err(); err != nil {
-				return "", err
-			}
-			if err := render.WritePNG(path, img); err != nil {
-				return "", err
-			}
-			return fmt.Sprintf("saved %s (%dx%d)", path, px.X, px.Y), nil
+			return u.writePNG(ctx, path, st, s)
 		})
 	}, u.window)
+}
+
+// writePNG draws st's picture of s's grid and writes it to path; it returns the status to show.
+func (u *UI) writePNG(ctx context.Context, path string, st view.State, s Snapshot) (string, error) {
+	img, err := st.Render(u.renderer, s.Grid, s.Test)
+	if err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := render.WritePNG(path, img); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("saved %s (%dx%d)", path, st.Width, st.Height), nil
 }
 
 // exportNPY saves the sampled logits as a NumPy file.
@@ -99,30 +106,8 @@ func (u *UI) export(path string, save func(ctx context.Context, path string) (st
 	})
 }
 
-// Command returns the command line that reproduces the current view headless.
-func (u *UI) Command() string {
-	s := u.session.Snapshot()
-	args := []string{"surfscope", "render"}
-	if src := u.modelPath(); src != "" {
-		args = append(args, "--model", quote(src))
-	}
-	args = append(args, "--data", quote(s.Data), "--probe", s.Spec.String(),
-		"--grid", fmt.Sprint(s.Sizes.Grid))
-	if k := u.picture.class.SelectedIndex(); k >= 0 {
-		args = append(args, "--class", fmt.Sprint(k))
-	}
-	if !u.picture.contours.Checked {
-		args = append(args, "--contours", "0")
-	}
-	return strings.Join(append(args, "--out", "shot.png"), " ")
-}
-
-func (u *UI) modelPath() string {
-	if r := u.recentModels(); len(r) > 0 && u.session.Snapshot().ModelSource == modelName(r[0]) {
-		return r[0]
-	}
-	return ""
-}
+// Command returns the command line that draws the Surface tab's picture headless.
+func (u *UI) Command() string { return u.viewState().CommandLine("shot.png") }
 
 func (u *UI) copyCommand() {
 	cmd := u.Command()
@@ -130,20 +115,18 @@ func (u *UI) copyCommand() {
 	u.status.SetText("copied: " + cmd)
 }
 
-func quote(s string) string {
-	if strings.ContainsAny(s, " \t'\"$\\") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
-}
-
 // exportVTS saves the shown logit as a VTK structured grid for ParaView, with every logit as a
 // point array.
 func (u *UI) exportVTS() {
-	g := u.session.Snapshot().Grid
-	k := u.picture.class.SelectedIndex()
-	if g == nil || g.NY < 2 || k < 0 {
+	s := u.session.Snapshot()
+	g := s.Grid
+	if g == nil || g.NY < 2 {
 		u.showError(errors.New("sample a plane first"))
+		return
+	}
+	k, err := u.viewOf(s).ClassOf(g, s.Test)
+	if err != nil {
+		u.showError(err)
 		return
 	}
 	u.saveDialog("surface.vts", func(ctx context.Context, path string) (string, error) {

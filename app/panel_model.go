@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -157,7 +158,7 @@ func (f *trainForm) newNet(input [3]int, classes int) (*models.Net, models.Train
 }
 
 func modelName(path string) string {
-	if path == "" {
+	if modelfile.IsEmbedded(path) {
 		return "embedded MLP"
 	}
 	return filepath.Base(path)
@@ -203,9 +204,9 @@ func (u *UI) loadData(name string) {
 func (u *UI) openModel(path string) {
 	u.status.SetText("opening " + path + "…")
 	u.model.open.Start(func(ctx context.Context, r *JobRun) error {
-		net, err := LoadModel(path)
+		net, err := modelfile.Load(path)
 		if err == nil {
-			err = u.session.SetModel(ctx, net, modelName(path))
+			err = u.session.SetModel(ctx, net, path)
 		}
 		if err != nil {
 			return err

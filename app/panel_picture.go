@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/view"
 )
 
 // picturePanel is the View part of the side panel: how the sampled grid is drawn.
@@ -25,7 +26,7 @@ func (u *UI) buildPicture() {
 		u.showGrid()
 		u.compare.refresh()
 	})
-	p.metric = widget.NewSelect(Metrics, func(string) { u.showGrid() })
+	p.metric = widget.NewSelect(view.Metrics, func(string) { u.showGrid() })
 	p.metric.Selected = "logit"
 	p.mode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.showGrid() })
 	p.mode.Horizontal = true
@@ -47,31 +48,50 @@ func (p *picturePanel) form() fyne.CanvasObject {
 			widget.NewFormItem("Colours", p.colormap)), p.mode, p.contours, p.export)
 }
 
-// showGrid hands the current grid to the surface view as a scene drawn as the panel says.
+// showGrid hands the session's grid to the surface view, drawn as viewOf describes it.
 func (u *UI) showGrid() {
 	s := u.session.Snapshot()
-	p := &u.picture
-	k := p.class.SelectedIndex()
-	if s.Grid == nil || k < 0 || k >= s.Grid.K {
+	if s.Grid == nil || u.picture.class.SelectedIndex() >= s.Grid.K {
 		return
 	}
-	contours := 0
-	if p.contours.Checked {
-		contours = 12
-	}
-	view := render.ViewSurface
-	if p.mode.Selected == "Heatmap" {
-		view = render.ViewHeatmap
-	}
-	cmap, err := render.ColormapByName(p.colormap.Selected)
-	if err != nil {
-		cmap = render.Viridis
-	}
-	scene, err := Scene(s.Grid, s.Test, SceneOptions{Class: k, Contours: contours, Metric: p.metric.Selected,
-		View: view, Colormap: cmap, Background: theme.Color(theme.ColorNameBackground)})
+	scene, err := u.viewOf(s).Scene(s.Grid, s.Test)
 	if err != nil {
 		u.showError(err)
 		return
 	}
 	u.surface.SetScene(scene)
 }
+
+// viewOf is the Surface tab's picture of s as one view.State: how s's grid was sampled (model,
+// data, probe, sizes), how the View controls draw it, the theme and the view's camera. The picture
+// on screen, the PNG and VTK exports and Copy Command Line are all made from it, so that
+// `surfscope render` with its flags draws the same picture.
+func (u *UI) viewOf(s Snapshot) view.State {
+	st := view.Default()
+	if s.Grid != nil {
+		st.Sampling = s.Sampling
+	}
+	p := &u.picture
+	if p.metric.Selected != "" {
+		st.Metric = p.metric.Selected
+	}
+	st.Class = p.class.SelectedIndex() // -1 before the first grid: the first image's class
+	if p.mode.Selected == "Heatmap" {
+		st.View = "heatmap"
+	}
+	if _, err := render.ColormapByName(p.colormap.Selected); err == nil {
+		st.Colormap = p.colormap.Selected
+	}
+	if !p.contours.Checked {
+		st.Contours = 0
+	}
+	st.Theme = "light"
+	if r, g, b, _ := theme.Color(theme.ColorNameBackground).RGBA(); 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 0x8000 {
+		st.Theme = "dark"
+	}
+	st.Camera = u.surface.Camera()
+	return st
+}
+
+// viewState is the picture of the session as it is now (see viewOf).
+func (u *UI) viewState() view.State { return u.viewOf(u.session.Snapshot()) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // probeKinds maps the kind names shown to the spec kinds, with the number of images each takes.
@@ -90,19 +91,21 @@ func (u *UI) pick(i int) {
 	u.tabs.SelectIndex(0)
 }
 
-// sizes reads the grid and the range: one number is the half-width of random, adversarial and PCA
-// planes (in input-space distance, standard deviations for PCA); "lo,hi" is the λ range of mixup
-// lines (e.g. -0.5,1.5).
-func (p *probePanel) sizes() projection.Sizes {
-	n := 64
-	fmt.Sscan(p.grid.Selected, &n)
-	z := projection.Sizes{Grid: n, Points: 4 * n}
+// sampling reads the probe's settings: the spec, the grid (a line gets four points per grid step)
+// and the range: one number is the half-width of random, adversarial and PCA planes (in
+// input-space distance, standard deviations for PCA); "lo,hi" is the λ range of mixup lines (e.g.
+// -0.5,1.5). The model and data are the session's (Session.Sample fills them in).
+func (p *probePanel) sampling() view.Sampling {
+	z := view.DefaultSampling()
+	z.Probe = strings.TrimSpace(p.entry.Text)
+	fmt.Sscan(p.grid.Selected, &z.Grid)
+	z.Points = 4 * z.Grid
 	r := strings.TrimSpace(p.span.Text)
 	if lo, hi, ok := strings.Cut(r, ","); ok {
 		a, err1 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
 		b, err2 := strconv.ParseFloat(strings.TrimSpace(hi), 64)
 		if err1 == nil && err2 == nil && a < b {
-			z.Lo, z.Hi = a, b
+			z.From, z.To = a, b
 		}
 	} else if v, err := strconv.ParseFloat(r, 64); err == nil && v > 0 {
 		z.Range = v
@@ -114,7 +117,8 @@ func (p *probePanel) sizes() projection.Sizes {
 // sample in flight, then shows it and starts its statistics.
 func (u *UI) resample() {
 	p := &u.probe
-	spec, err := projection.ParseSpec(strings.TrimSpace(p.entry.Text))
+	smp := p.sampling()
+	spec, err := smp.Spec()
 	if err != nil {
 		u.showError(err)
 		return
@@ -126,9 +130,8 @@ func (u *UI) resample() {
 		}
 	}
 	u.status.SetText("sampling " + spec.String() + "…")
-	sizes := p.sizes()
 	p.job.Start(func(ctx context.Context, r *JobRun) error {
-		g, err := u.session.Sample(ctx, spec, sizes, r.Progress)
+		g, err := u.session.Sample(ctx, smp, r.Progress)
 		if err != nil {
 			return err
 		}

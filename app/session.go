@@ -7,8 +7,10 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // Session is what the window shows: a dataset, a model and a probe sampled into a grid. Its methods
@@ -21,9 +23,9 @@ type Session struct {
 	test     *dataset.Set
 	net      *models.Net
 	eval     *models.Evaluator
-	modelSrc string
+	model    string        // where the model came from: a file, modelfile.Embedded or "trained"
+	sampling view.Sampling // how grid was sampled
 	spec     projection.Spec
-	sizes    projection.Sizes
 	grid     *surface.Grid
 }
 
@@ -44,7 +46,7 @@ func (s *Session) SetData(ctx context.Context, name string) error {
 		return err
 	}
 	if s.net != nil {
-		if err := FitData(s.net, shapeOf(test), name); err != nil {
+		if err := modelfile.Fit(s.net, shapeOf(test), name); err != nil {
 			return err
 		}
 	}
@@ -53,13 +55,13 @@ func (s *Session) SetData(ctx context.Context, name string) error {
 }
 
 // SetModel makes net the current model unless ctx was cancelled first; src says where it came
-// from (a file, "trained", "embedded").
+// from: the file it was read from, modelfile.Embedded (or "") or "trained".
 func (s *Session) SetModel(ctx context.Context, net *models.Net, src string) error {
 	s.mu.Lock()
 	test, data := s.test, s.data
 	s.mu.Unlock()
 	if test != nil {
-		if err := FitData(net, shapeOf(test), data); err != nil {
+		if err := modelfile.Fit(net, shapeOf(test), data); err != nil {
 			return err
 		}
 	}
@@ -72,7 +74,10 @@ func (s *Session) SetModel(ctx context.Context, net *models.Net, src string) err
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s.net, s.eval, s.modelSrc = net, ev, src
+	if modelfile.IsEmbedded(src) {
+		src = modelfile.Embedded
+	}
+	s.net, s.eval, s.model = net, ev, src
 	return nil
 }
 
@@ -83,9 +88,10 @@ type Snapshot struct {
 	Data        string
 	Train, Test *dataset.Set
 	Net         *models.Net
-	ModelSource string
+	Model       string        // the model's file, modelfile.Embedded or "trained"
+	ModelSource string        // the model's name as the window shows it
+	Sampling    view.Sampling // how Grid was sampled, model and data included
 	Spec        projection.Spec
-	Sizes       projection.Sizes
 	Grid        *surface.Grid
 }
 
@@ -93,20 +99,27 @@ type Snapshot struct {
 func (s *Session) Snapshot() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Snapshot{s.data, s.train, s.test, s.net, s.modelSrc, s.spec, s.sizes, s.grid}
+	return Snapshot{Data: s.data, Train: s.train, Test: s.test, Net: s.net, Model: s.model, ModelSource: modelName(s.model),
+		Sampling: s.sampling, Spec: s.spec, Grid: s.grid}
 }
 
-// Sample builds the probe from spec over the test split, samples the current model on it and makes
-// the grid current. progress is called from the sampling goroutines. When the model changed
-// meanwhile the grid is not kept and the error is context.Canceled.
-func (s *Session) Sample(ctx context.Context, spec projection.Spec, sizes projection.Sizes, progress func(done, total int)) (*surface.Grid, error) {
+// Sample builds the probe smp describes over the test split, samples the current model on it and
+// makes the grid current; smp's model, data and split are the session's. progress is called from
+// the sampling goroutines. When the model changed meanwhile the grid is not kept and the error is
+// context.Canceled.
+func (s *Session) Sample(ctx context.Context, smp view.Sampling, progress func(done, total int)) (*surface.Grid, error) {
 	s.mu.Lock()
 	net, ev, test := s.net, s.eval, s.test
+	smp.Model, smp.Data, smp.Split = s.model, s.data, dataset.Test
 	s.mu.Unlock()
 	if net == nil || test == nil {
 		return nil, errors.New("open a dataset and a model first")
 	}
-	probe, err := BuildProbe(spec, net.Input, ev, test, sizes)
+	if err := smp.Validate(); err != nil {
+		return nil, err
+	}
+	spec, _ := smp.Spec() // checked by Validate
+	probe, err := surface.BuildProbe(spec, net.Input, test.Images, test.Labels, ev, smp.Sizes())
 	if err != nil {
 		return nil, err
 	}
@@ -116,10 +129,10 @@ func (s *Session) Sample(ctx context.Context, spec projection.Spec, sizes projec
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.eval != ev { // the model changed meanwhile
+	if s.eval != ev || s.test != test { // the model or the data changed meanwhile
 		return nil, context.Canceled
 	}
-	s.grid, s.spec, s.sizes = g, spec, sizes
+	s.grid, s.sampling, s.spec = g, smp, spec
 	return g, nil
 }
 
@@ -157,24 +170,7 @@ func (s *Session) Predictions(n int) []int {
 		return nil
 	}
 	n = min(n, test.Len())
-	k := ev.NumClasses()
-	preds := make([]int, n)
-	const chunk = 256
-	var out []float32
-	for lo := 0; lo < n; lo += chunk {
-		m := min(chunk, n-lo)
-		out = ev.Forward(out, test.Images[lo*test.ImageSize():(lo+m)*test.ImageSize()], m)
-		for r := 0; r < m; r++ {
-			best := 0
-			for c := 1; c < k; c++ {
-				if out[r*k+c] > out[r*k+best] {
-					best = c
-				}
-			}
-			preds[lo+r] = best
-		}
-	}
-	return preds
+	return surface.Predict(ev, test.Images[:n*test.ImageSize()], n)
 }
 
 // Evaluator returns the current model's evaluator, or nil.

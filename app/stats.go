@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // statsPanel is the Stats tab and the job that analyses each sampled grid.
@@ -29,7 +30,7 @@ func (u *UI) summarize(g *surface.Grid) {
 		text := "analysis failed: "
 		sum, err := surface.Summarize(ctx, g, opt)
 		if err == nil {
-			text = statsText(sum)
+			text = view.Statistics(sum)
 		} else if ctx.Err() != nil {
 			return ctx.Err()
 		} else {

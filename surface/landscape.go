@@ -145,7 +145,7 @@ func meanLoss(logits []float32, labels []int, k int) (loss, acc float64) {
 	for s, l := range labels {
 		z := logits[s*k : (s+1)*k]
 		loss += logSumExp(z) - float64(z[l])
-		if argmax(z) == l {
+		if Argmax(z) == l {
 			correct++
 		}
 	}
