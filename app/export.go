@@ -65,16 +65,25 @@ func (u *UI) writePNG(ctx context.Context, path string, st view.State, s Snapsho
 
 // exportNPY saves the sampled logits as a NumPy file.
 func (u *UI) exportNPY() {
+	u.exportGrid("grid.npy", func(ctx context.Context, path string, g *surface.Grid) (string, error) {
+		return fmt.Sprint(" ", g.Shape()), surface.WriteNPY(path, g.Shape(), g.Values)
+	})
+}
+
+// exportGrid asks where to save the session's grid and runs save with it as an export job; save
+// returns what to add to the status "saved PATH".
+func (u *UI) exportGrid(name string, save func(ctx context.Context, path string, g *surface.Grid) (string, error)) {
 	g := u.session.Snapshot().Grid
 	if g == nil {
 		u.showError(errors.New("nothing sampled yet"))
 		return
 	}
-	u.saveDialog("grid.npy", func(ctx context.Context, path string) (string, error) {
-		if err := surface.WriteNPY(path, g.Shape(), g.Values); err != nil {
+	u.saveDialog(name, func(ctx context.Context, path string) (string, error) {
+		detail, err := save(ctx, path, g)
+		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("saved %s %v", path, g.Shape()), nil
+		return "saved " + path + detail, nil
 	})
 }
 
@@ -140,41 +149,24 @@ func (u *UI) exportVTS() {
 
 // exportCSV saves the grid as CSV: one row per point with its coordinates and every logit.
 func (u *UI) exportCSV() {
-	g := u.session.Snapshot().Grid
-	if g == nil {
-		u.showError(errors.New("nothing sampled yet"))
-		return
-	}
-	u.saveDialog("grid.csv", func(ctx context.Context, path string) (string, error) {
-		if err := WriteGridCSV(path, g); err != nil {
-			return "", err
-		}
-		return "saved " + path, nil
+	u.exportGrid("grid.csv", func(ctx context.Context, path string, g *surface.Grid) (string, error) {
+		return "", WriteGridCSV(path, g)
 	})
 }
 
 // exportStats saves the probe's analyses as JSON.
 func (u *UI) exportStats() {
-	g := u.session.Snapshot().Grid
-	if g == nil {
-		u.showError(errors.New("nothing sampled yet"))
-		return
-	}
 	grader := u.session.Evaluator()
-	u.saveDialog("summary.json", func(ctx context.Context, path string) (string, error) {
+	u.exportGrid("summary.json", func(ctx context.Context, path string, g *surface.Grid) (string, error) {
 		sum, err := surface.Summarize(ctx, g, &surface.SummaryOptions{Grader: grader})
 		if err != nil {
 			return "", err
 		}
-		err = atomicfile.Write(path, func(w io.Writer) error {
+		return "", atomicfile.Write(path, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
 			return enc.Encode(sum)
 		})
-		if err != nil {
-			return "", err
-		}
-		return "saved " + path, nil
 	})
 }
 

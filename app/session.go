@@ -40,18 +40,26 @@ func (s *Session) SetData(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	return s.commit(ctx, func() error {
+		if s.net != nil {
+			if err := modelfile.Fit(s.net, shapeOf(test), name); err != nil {
+				return err
+			}
+		}
+		s.data, s.train, s.test = name, train, test
+		return nil
+	})
+}
+
+// commit runs set under the lock unless ctx was cancelled first, which means that a newer choice
+// of data or model won: set must not happen then.
+func (s *Session) commit(ctx context.Context, set func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if s.net != nil {
-		if err := modelfile.Fit(s.net, shapeOf(test), name); err != nil {
-			return err
-		}
-	}
-	s.data, s.train, s.test = name, train, test
-	return nil
+	return set()
 }
 
 // SetModel makes net the current model unless ctx was cancelled first; src says where it came
@@ -69,16 +77,13 @@ func (s *Session) SetModel(ctx context.Context, net *models.Net, src string) err
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if modelfile.IsEmbedded(src) {
 		src = modelfile.Embedded
 	}
-	s.net, s.eval, s.model = net, ev, src
-	return nil
+	return s.commit(ctx, func() error {
+		s.net, s.eval, s.model = net, ev, src
+		return nil
+	})
 }
 
 func shapeOf(set *dataset.Set) [3]int { return [3]int{set.C, set.H, set.W} }

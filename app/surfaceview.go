@@ -217,16 +217,28 @@ func (v *SurfaceView) draw(s render.Scene, size image.Point) bool {
 	img := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
 	if err := v.r.Render(img, &s); err != nil {
 		if v.OnError != nil {
-			fyne.Do(func() { v.OnError(err) })
+			v.post(func() { v.OnError(err) })
 		}
 		return false
 	}
 	v.mu.Lock()
 	v.frame, v.frameSize = img, size
 	v.mu.Unlock()
-	fyne.Do(v.raster.Refresh)
+	v.post(v.raster.Refresh)
 	if v.OnFrame != nil {
 		v.OnFrame()
 	}
 	return true
+}
+
+// post runs fn on the UI thread unless the view has been closed by the time it gets there.
+func (v *SurfaceView) post(fn func()) {
+	fyne.Do(func() {
+		v.mu.Lock()
+		closed := v.closed
+		v.mu.Unlock()
+		if !closed {
+			fn()
+		}
+	})
 }
