@@ -55,7 +55,7 @@ func waitForDialog(t *testing.T, u *UI, want string) {
 }
 
 // A metric chosen on a flip plane that the next probe cannot show: the error comes from the
-// sampling job's result, shown on the UI thread.
+// sampling job's result, shown on the UI thread. Then a probe the job cannot build.
 func TestErrorDialogFromTheSampleResult(t *testing.T) {
 	u := newTestUI(t)
 	sampleProbe(t, u, "flip:2,1")
@@ -68,6 +68,15 @@ func TestErrorDialogFromTheSampleResult(t *testing.T) {
 	waitForDialog(t, u, "flip plane")
 	if u.session.Snapshot().Spec.Kind != "data" {
 		t.Error("the data plane was not kept after the failed picture")
+	}
+
+	// A probe that parses but cannot be built fails in the sampling job itself.
+	u.picture.metric.SetSelected("logit")
+	u.probe.entry.SetText("data:0,1,99999")
+	test.Tap(u.probe.sampleBtn)
+	waitForDialog(t, u, "out of range")
+	if got := u.session.Snapshot().Spec.String(); got != "data:0,1,2" {
+		t.Errorf("a failed probe replaced the grid's probe with %q", got)
 	}
 }
 
