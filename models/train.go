@@ -104,8 +104,9 @@ type Progress struct {
 // It stops after MaxEpochs, or earlier with UntilFit once every training image is classified
 // correctly. The weights are copied back into net after each epoch, so a cancelled ctx leaves the
 // net of the last completed epoch; Train then returns the history so far and ctx's error. The
-// history is also stored as JSON in net.Meta["history"], the configuration in net.Meta["training"]
-// and the data's name in net.Meta["dataset"]. progress may be nil.
+// history is also stored as JSON in net.Meta["history"], the configuration in net.Meta["training"],
+// what it was trained on as a TrainingRecord (TrainedOn reads it) and, for people, the data's name
+// in net.Meta["dataset"]. progress may be nil.
 func Train(ctx context.Context, net *Net, train, test *dataset.Set, cfg TrainConfig, progress func(Progress)) ([]EpochStats, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -159,6 +160,7 @@ func Train(ctx context.Context, net *Net, train, test *dataset.Set, cfg TrainCon
 	net.Meta = withMeta(net.Meta, "training", string(cfgJSON))
 	if train.Name != "" {
 		net.Meta["dataset"] = train.Name + " (" + strconv.Itoa(n) + " images)"
+		net.SetTrainedOn(recordFor(train.Name, n, cfg))
 	}
 	ids := make([]int, batch)
 	for epoch := 1; epoch <= cfg.MaxEpochs; epoch++ {
