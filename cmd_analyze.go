@@ -11,6 +11,7 @@ import (
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -94,7 +95,7 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // analysis is a probe sampled for analysis, with what the analyses need.
 type analysis struct {
 	net  *models.Net
-	ev   *models.Evaluator
+	ev   *infer.Evaluator
 	set  *dataset.Set
 	grid *surface.Grid
 	// label is the label of the probe's first image, or -1.
@@ -108,7 +109,7 @@ func newAnalysis(ctx context.Context, pf *probeFlags, stderr io.Writer) (*analys
 	if err != nil {
 		return nil, err
 	}
-	ev, err := models.NewEvaluator(sm.net)
+	ev, err := infer.New(sm.net)
 	if err != nil {
 		return nil, err
 	}

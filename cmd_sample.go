@@ -8,6 +8,7 @@ import (
 	"github.com/surfscope/surfscope/app"
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -61,7 +62,7 @@ func (p *probeFlags) sample(ctx context.Context, stderr io.Writer) (*sampled, er
 	if margin == 0 {
 		margin = -1 // Sizes: negative means no margin
 	}
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +128,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train"
 )
 
 // archFlags describe a new network.
@@ -75,7 +76,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.shortcut, "shortcut", "add", "resnet: how a block combines shortcut and branch: add, mul, bnmul, bnmul1, gate")
 	fs.BoolVar(&a.se, "se", false, "resnet: squeeze-excitation gate on every residual branch")
 	fs.Int64Var(&a.seed, "seed", 1, "random seed for the weights and the batch order")
-	var cfg models.TrainConfig
+	var cfg train.Config
 	fs.StringVar(&cfg.Optimizer, "opt", "adam", "optimiser: adam or sgd")
 	fs.Float64Var(&cfg.LR, "lr", 0, "learning rate (0 = 1e-3 for adam, 0.1 for sgd)")
 	fs.Float64Var(&cfg.Momentum, "momentum", 0, "sgd momentum (0 = 0.9)")
@@ -95,7 +96,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.UntilFit = *untilFit
 	cfg.Seed = a.seed
-	train, err := openSplit(*data, dataset.Train, nil)
+	trainSet, err := openSplit(*data, dataset.Train, nil)
 	if err != nil {
 		return err
 	}
@@ -104,14 +105,14 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *limit > 0 {
-		train = train.Head(*limit)
+		trainSet = trainSet.Head(*limit)
 	}
-	net, err := a.build(train)
+	net, err := a.build(trainSet)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", a.arch, net.NumParams(), train.Len(), *data)
-	hist, err := models.Train(ctx, net, train, test, cfg, func(p models.Progress) {
+	fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", a.arch, net.NumParams(), trainSet.Len(), *data)
+	hist, err := train.Run(ctx, net, trainSet, test, cfg, func(p train.Progress) {
 		if e := p.Done; e != nil {
 			fmt.Fprintf(stderr, "epoch %d: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%% (%.1fs)\n",
 				e.Epoch, e.TrainLoss, 100*e.TrainAcc, e.TestLoss, 100*e.TestAcc, e.Seconds)

@@ -1,10 +1,11 @@
-package models
+package infer
 
 import (
 	"fmt"
 	"math"
 	"slices"
 
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
@@ -16,22 +17,22 @@ import (
 
 // affinePlans are an Evaluator's two ways to evaluate points of a probe.
 type affinePlans struct {
-	frontier  []int    // affine nodes read by a non-affine node, or the output
-	frontSize int      // values per sample over the frontier
-	front     *fwdPlan // the frontier given; nil if the frontier is just the input
-	input     *fwdPlan // the input given, filled with the explicit points
+	frontier  []int // affine nodes read by a non-affine node, or the output
+	frontSize int   // values per sample over the frontier
+	front     *plan // the frontier given; nil if the frontier is just the input
+	input     *plan // the input given, filled with the explicit points
 }
 
-func newAffinePlans(n *Net, shapes [][]int) *affinePlans {
+func newAffinePlans(n *models.Net, shapes [][]int) *affinePlans {
 	nn := len(n.Nodes)
 	affine := make([]bool, nn)
 	affine[0] = true
 	for i := 1; i < nn; i++ {
 		nd := &n.Nodes[i]
 		switch nd.Op {
-		case OpNormalize, OpFlatten, OpDense, OpConv, OpBatchNorm, OpAvgPool, OpGlobalAvgPool:
+		case models.OpNormalize, models.OpFlatten, models.OpDense, models.OpConv, models.OpBatchNorm, models.OpAvgPool, models.OpGlobalAvgPool:
 			affine[i] = affine[nd.Inputs[0]]
-		case OpAdd, OpConcat: // sums and concatenations of affine maps are affine
+		case models.OpAdd, models.OpConcat: // sums and concatenations of affine maps are affine
 			affine[i] = true
 			for _, in := range nd.Inputs {
 				affine[i] = affine[i] && affine[in]
@@ -61,14 +62,14 @@ func newAffinePlans(n *Net, shapes [][]int) *affinePlans {
 		skip[i] = affine[i] && !given[i]
 		if given[i] {
 			a.frontier = append(a.frontier, i)
-			a.frontSize += shapeSize(shapes[i])
+			a.frontSize += models.ShapeSize(shapes[i])
 		}
 	}
 	inGiven := make([]bool, nn)
 	inGiven[0] = true
-	a.input = fwdCompile(n, shapes, fwdOptions{fuse: true, given: inGiven, ownInput: true})
+	a.input = compile(n, shapes, planOptions{fuse: true, given: inGiven, ownInput: true})
 	if len(a.frontier) > 1 || a.frontier[0] != 0 {
-		a.front = fwdCompile(n, shapes, fwdOptions{fuse: true, given: given, skip: skip, ownInput: true})
+		a.front = compile(n, shapes, planOptions{fuse: true, given: given, skip: skip, ownInput: true})
 	}
 	return a
 }
@@ -77,7 +78,7 @@ func newAffinePlans(n *Net, shapes [][]int) *affinePlans {
 // one with Evaluator.Affine for each set of points (a plane, a line) and call Forward on chunks of
 // coefficients. An AffineProbe is immutable and safe for concurrent use.
 type AffineProbe struct {
-	p      *fwdPlan
+	p      *plan
 	nodes  []int       // nodes whose values are combined
 	base   [][]float32 // per node: L(x0)
 	delta  [][]float32 // per node: [dirs][size] L(dirs[d]) − L(0)
@@ -93,17 +94,17 @@ type AffineProbe struct {
 // an error if x0 or a direction does not have InputSize values or holds NaN or Inf.
 func (e *Evaluator) Affine(x0 []float32, dirs [][]float32) (*AffineProbe, error) {
 	if len(x0) != e.inputSize {
-		return nil, fmt.Errorf("models: affine probe: x0 has %d values, want %d", len(x0), e.inputSize)
+		return nil, fmt.Errorf("infer: affine probe: x0 has %d values, want %d", len(x0), e.inputSize)
 	}
 	if err := finite(x0); err != nil {
-		return nil, fmt.Errorf("models: affine probe: x0: %v", err)
+		return nil, fmt.Errorf("infer: affine probe: x0: %v", err)
 	}
 	for d, v := range dirs {
 		if len(v) != e.inputSize {
-			return nil, fmt.Errorf("models: affine probe: direction %d has %d values, want %d", d, len(v), e.inputSize)
+			return nil, fmt.Errorf("infer: affine probe: direction %d has %d values, want %d", d, len(v), e.inputSize)
 		}
 		if err := finite(v); err != nil {
-			return nil, fmt.Errorf("models: affine probe: direction %d: %v", d, err)
+			return nil, fmt.Errorf("infer: affine probe: direction %d: %v", d, err)
 		}
 	}
 	nd := len(dirs)
@@ -174,9 +175,9 @@ func (pr *AffineProbe) Dirs() int { return pr.ndirs }
 func (pr *AffineProbe) Forward(dst, coef []float32, batch int) []float32 {
 	nd := pr.ndirs
 	if batch < 0 || len(coef) < batch*nd {
-		panic(fmt.Sprintf("models: AffineProbe.Forward: %d coefficients for %d points of %d directions", len(coef), batch, nd))
+		panic(fmt.Sprintf("infer: AffineProbe.Forward: %d coefficients for %d points of %d directions", len(coef), batch, nd))
 	}
-	dst = grow(dst, batch*pr.output)
+	dst = slices.Grow(dst[:0], batch*pr.output)[:batch*pr.output]
 	p := pr.p
 	parallelUnits(batch, p.unit, func(lo, hi int) {
 		sc := p.getScratch()
@@ -247,7 +248,7 @@ func (pr *AffineProbe) sameAs(x0 []float32, dirs [][]float32) bool {
 
 // values evaluates the plan on the m samples in x and returns the values of the given nodes,
 // [m][size] each.
-func (p *fwdPlan) values(x []float32, m int, nodes []int) [][]float32 {
+func (p *plan) values(x []float32, m int, nodes []int) [][]float32 {
 	out := make([][]float32, len(nodes))
 	for i, f := range nodes {
 		out[i] = make([]float32, m*p.size[f])

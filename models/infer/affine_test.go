@@ -1,21 +1,24 @@
-package models
+package infer
 
 import (
 	"math"
 	"testing"
+
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/nettest"
 )
 
-// fwdTestPoints returns x0, dirs, coefficients and the explicit points x0 + Σ c·dirs.
-func fwdTestPoints(D, ndirs, batch int) (x0 []float32, dirs [][]float32, coef, pts []float32) {
-	x0 = fwdTestInputs(11, 1, D)
+// testPoints returns x0, dirs, coefficients and the explicit points x0 + Σ c·dirs.
+func testPoints(D, ndirs, batch int) (x0 []float32, dirs [][]float32, coef, pts []float32) {
+	x0 = nettest.Inputs(11, 1, D)
 	for d := 0; d < ndirs; d++ {
-		v := fwdTestInputs(uint64(20+d), 1, D)
+		v := nettest.Inputs(uint64(20+d), 1, D)
 		for i := range v {
 			v[i] -= 0.5
 		}
 		dirs = append(dirs, v)
 	}
-	coef = fwdTestInputs(30, batch, ndirs)
+	coef = nettest.Inputs(30, batch, ndirs)
 	for i := range coef {
 		coef[i] = 2*coef[i] - 1
 	}
@@ -35,21 +38,21 @@ func fwdTestPoints(D, ndirs, batch int) (x0 []float32, dirs [][]float32, coef, p
 // ForwardAffine agrees with Forward on the explicit points to float32 rounding:
 // |affine − explicit| ≤ 1e-5·max(1, max|logit|).
 func TestForwardAffineMatchesExplicitPoints(t *testing.T) {
-	b := newFwdTestBuilder(40, 1, 4, 4)
-	b.dense(b.op(OpFlatten, b.normalize(0, 1)), 16, 3, true) // entirely affine
-	linear := b.net(t)
-	b = newFwdTestBuilder(41, 1, 4, 4)
-	b.op(OpFlatten, b.op(OpReLU, 0)) // frontier = the input
-	relu := b.net(t)
-	nets := map[string]*Net{"mlp": fwdTestMLP(t, 2), "cnn": fwdTestCNN(t, 3, OpReLU), "linear": linear, "relu": relu}
+	b := nettest.NewBuilder(40, 1, 4, 4)
+	b.Dense(b.Op(models.OpFlatten, b.Normalize(0, 1)), 16, 3, true) // entirely affine
+	linear := b.Net(t)
+	b = nettest.NewBuilder(41, 1, 4, 4)
+	b.Op(models.OpFlatten, b.Op(models.OpReLU, 0)) // frontier = the input
+	relu := b.Net(t)
+	nets := map[string]*models.Net{"mlp": testMLP(t, 2), "cnn": testCNN(t, 3, models.OpReLU), "linear": linear, "relu": relu}
 	for name, n := range nets {
-		e, err := NewEvaluator(n)
+		e, err := New(n)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, nd := range []int{0, 1, 2, 3} {
 			const batch = 133
-			x0, dirs, coef, pts := fwdTestPoints(n.InputSize(), nd, batch)
+			x0, dirs, coef, pts := testPoints(n.InputSize(), nd, batch)
 			want := e.Forward(nil, pts, batch)
 			got := e.ForwardAffine(nil, x0, dirs, coef, batch)
 			scale := 1.0
@@ -69,12 +72,12 @@ func TestForwardAffineMatchesExplicitPoints(t *testing.T) {
 // first convolution of the CNN.
 func TestAffineProbeUsesShortcut(t *testing.T) {
 	frontier := map[string]int{"mlp": 4, "cnn": 3} // the batch norms after the first dense and conv
-	for name, n := range map[string]*Net{"mlp": fwdTestMLP(t, 2), "cnn": fwdTestCNN(t, 3, OpReLU)} {
-		e, err := NewEvaluator(n)
+	for name, n := range map[string]*models.Net{"mlp": testMLP(t, 2), "cnn": testCNN(t, 3, models.OpReLU)} {
+		e, err := New(n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		x0, dirs, _, _ := fwdTestPoints(n.InputSize(), 2, 1)
+		x0, dirs, _, _ := testPoints(n.InputSize(), 2, 1)
 		pr, err := e.Affine(x0, dirs)
 		if err != nil {
 			t.Fatal(err)
@@ -86,11 +89,11 @@ func TestAffineProbeUsesShortcut(t *testing.T) {
 }
 
 func TestAffineRejectsBadDirections(t *testing.T) {
-	e, err := NewEvaluator(fwdTestMLP(t, 2))
+	e, err := New(testMLP(t, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, dirs, _, _ := fwdTestPoints(e.InputSize(), 2, 1)
+	x0, dirs, _, _ := testPoints(e.InputSize(), 2, 1)
 	if _, err := e.Affine(x0[:5], dirs); err == nil {
 		t.Error("short x0 accepted")
 	}
@@ -102,12 +105,12 @@ func TestAffineRejectsBadDirections(t *testing.T) {
 
 // ForwardAffine alternating between two planes reuses both cached probes and stays exact.
 func TestForwardAffineCacheAlternates(t *testing.T) {
-	n := fwdTestMLP(t, 2)
-	e, err := NewEvaluator(n)
+	n := testMLP(t, 2)
+	e, err := New(n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, dirs, coef, _ := fwdTestPoints(n.InputSize(), 2, 5)
+	x0, dirs, coef, _ := testPoints(n.InputSize(), 2, 5)
 	x1 := append([]float32(nil), x0...)
 	x1[0] += 0.5
 	want0 := e.ForwardAffine(nil, x0, dirs, coef, 5)

@@ -1,11 +1,13 @@
-package models
+package infer
 
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/surfscope/surfscope/models/internal/nettest"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
@@ -31,7 +33,7 @@ func benchPlane(b *testing.B, workload string, grid int, shortcut bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e, err := NewEvaluator(n)
+	e, err := New(n)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func benchPlane(b *testing.B, workload string, grid int, shortcut bool) {
 				out = e.ForwardAffine(out, x0, dirs, coef, m)
 				continue
 			}
-			pts = grow(pts, m*len(x0))
+			pts = slices.Grow(pts[:0], m*len(x0))[:m*len(x0)]
 			for k := 0; k < m; k++ {
 				p := pts[k*len(x0) : (k+1)*len(x0)]
 				for i := range p {
@@ -110,16 +112,16 @@ func TestBenchPlaneSmallGrid(t *testing.T) {
 // BenchmarkForwardArchitectures: Forward on batches of 256 random inputs through the nets training
 // builds.
 func BenchmarkForwardArchitectures(b *testing.B) {
-	nets := fwdTestArchitectures(b)
+	nets := testArchitectures(b)
 	for _, name := range []string{"mlp", "cnn-bn", "resnet8-add-setrue", "resnet8-gate-setrue"} {
 		n := nets[name]
 		b.Run(name, func(b *testing.B) {
-			e, err := NewEvaluator(n)
+			e, err := New(n)
 			if err != nil {
 				b.Fatal(err)
 			}
 			const batch = 256
-			x := fwdTestInputs(1, batch, n.InputSize())
+			x := nettest.Inputs(1, batch, n.InputSize())
 			var out []float32
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
@@ -140,12 +142,12 @@ func BenchmarkInputGrad(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			e, err := NewEvaluator(n)
+			e, err := New(n)
 			if err != nil {
 				b.Fatal(err)
 			}
 			const batch = 256
-			x := fwdTestInputs(1, batch, n.InputSize())
+			x := nettest.Inputs(1, batch, n.InputSize())
 			labels := make([]int, batch)
 			for i := range labels {
 				labels[i] = i % n.Classes

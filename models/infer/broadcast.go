@@ -1,13 +1,17 @@
-package models
+package infer
 
-// fwdBroadcast combines two per-sample arrays element-wise, repeating size-1 dimensions (the shapes
+import (
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/layout"
+)
+
+// broadcast combines two per-sample arrays element-wise, repeating size-1 dimensions (the shapes
 // have equal rank, as Net.Shapes checks). Equal shapes and a [C,1,…] gate against [C,…] take fast
-// paths; any other pair walks the output with per-input strides.
-type fwdBroadcast struct {
-	kind   int   // bcSame, bcGateB (b is per channel), bcGateA (a is per channel), bcGeneral
-	plane  int   // elements per channel for the gates
-	out    []int // output shape
-	sa, sb []int // strides of a and b per output dimension, 0 where they repeat
+// paths forward; any other pair, and every gradient, goes through the index maps of the inputs.
+type broadcast struct {
+	kind   int // bcSame, bcGateB (b is per channel), bcGateA (a is per channel), bcGeneral
+	plane  int // elements per channel for the gates
+	ma, mb layout.Broadcast
 }
 
 const (
@@ -17,15 +21,15 @@ const (
 	bcGeneral
 )
 
-func newFwdBroadcast(a, b, out []int) fwdBroadcast {
-	size := shapeSize(out)
-	bc := fwdBroadcast{out: out, sa: bcStrides(a, out), sb: bcStrides(b, out)}
+func newBroadcast(a, b, out []int) broadcast {
+	size := models.ShapeSize(out)
+	bc := broadcast{ma: layout.NewBroadcast(out, a), mb: layout.NewBroadcast(out, b)}
 	switch {
-	case shapeSize(a) == size && shapeSize(b) == size:
+	case models.ShapeSize(a) == size && models.ShapeSize(b) == size:
 		bc.kind = bcSame
-	case shapeSize(a) == size && b[0] == out[0] && shapeSize(b) == b[0]:
+	case models.ShapeSize(a) == size && b[0] == out[0] && models.ShapeSize(b) == b[0]:
 		bc.kind, bc.plane = bcGateB, size/out[0]
-	case shapeSize(b) == size && a[0] == out[0] && shapeSize(a) == a[0]:
+	case models.ShapeSize(b) == size && a[0] == out[0] && models.ShapeSize(a) == a[0]:
 		bc.kind, bc.plane = bcGateA, size/out[0]
 	default:
 		bc.kind = bcGeneral
@@ -33,41 +37,7 @@ func newFwdBroadcast(a, b, out []int) fwdBroadcast {
 	return bc
 }
 
-func bcStrides(s, out []int) []int {
-	st := make([]int, len(s))
-	step := 1
-	for d := len(s) - 1; d >= 0; d-- {
-		if s[d] != 1 || out[d] == 1 {
-			st[d] = step
-		}
-		step *= s[d]
-	}
-	return st
-}
-
-// each calls f(k, ia, ib) for every output index k with the indices of a and b it reads.
-func (bc *fwdBroadcast) each(f func(k, ia, ib int)) {
-	r := len(bc.out)
-	idx := make([]int, r)
-	ia, ib := 0, 0
-	n := shapeSize(bc.out)
-	for k := 0; k < n; k++ {
-		f(k, ia, ib)
-		for d := r - 1; d >= 0; d-- {
-			idx[d]++
-			ia += bc.sa[d]
-			ib += bc.sb[d]
-			if idx[d] < bc.out[d] {
-				break
-			}
-			ia -= bc.sa[d] * idx[d]
-			ib -= bc.sb[d] * idx[d]
-			idx[d] = 0
-		}
-	}
-}
-
-func (bc *fwdBroadcast) forward(y, a, b []float32, mul bool) {
+func (bc *broadcast) forward(y, a, b []float32, mul bool) {
 	switch bc.kind {
 	case bcSame:
 		if mul {
@@ -84,10 +54,12 @@ func (bc *fwdBroadcast) forward(y, a, b []float32, mul bool) {
 	case bcGateA:
 		gate(y, b, a, bc.plane, mul)
 	default:
-		if mul {
-			bc.each(func(k, ia, ib int) { y[k] = a[ia] * b[ib] })
-		} else {
-			bc.each(func(k, ia, ib int) { y[k] = a[ia] + b[ib] })
+		for k := range y {
+			if mul {
+				y[k] = a[bc.ma.At(k)] * b[bc.mb.At(k)]
+			} else {
+				y[k] = a[bc.ma.At(k)] + b[bc.mb.At(k)]
+			}
 		}
 	}
 }
@@ -109,16 +81,15 @@ func gate(y, a, c []float32, plane int, mul bool) {
 }
 
 // backward adds the gradients of both inputs, da and db, from the output's dy.
-func (bc *fwdBroadcast) backward(da, db, dy, a, b []float32, mul bool) {
-	if mul {
-		bc.each(func(k, ia, ib int) {
-			da[ia] += dy[k] * b[ib]
-			db[ib] += dy[k] * a[ia]
-		})
-		return
+func (bc *broadcast) backward(da, db, dy, a, b []float32, mul bool) {
+	for k, d := range dy {
+		ia, ib := bc.ma.At(k), bc.mb.At(k)
+		if mul {
+			da[ia] += d * b[ib]
+			db[ib] += d * a[ia]
+		} else {
+			da[ia] += d
+			db[ib] += d
+		}
 	}
-	bc.each(func(k, ia, ib int) {
-		da[ia] += dy[k]
-		db[ib] += dy[k]
-	})
 }

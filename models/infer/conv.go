@@ -1,4 +1,4 @@
-package models
+package infer
 
 import (
 	"github.com/surfscope/surfscope/models/internal/kernel"
@@ -17,7 +17,7 @@ import (
 // identity, ReLU, Clip) and, when fused, a 2x2 max pool, while compacting the rows to width OW.
 
 // colSize is the im2col floats the step needs for one sample and group (also for its backward).
-func (s *fwdStep) colSize() int {
+func (s *step) colSize() int {
 	k := s.cinG * s.win.KH * s.win.KW
 	n := s.win.OH * s.win.OW
 	if s.wide {
@@ -27,7 +27,7 @@ func (s *fwdStep) colSize() int {
 }
 
 // wideSize is the floats of one group's product over the padded width.
-func (s *fwdStep) wideSize() int {
+func (s *step) wideSize() int {
 	if !s.wide {
 		return 0
 	}
@@ -35,7 +35,7 @@ func (s *fwdStep) wideSize() int {
 }
 
 // padSize is the padded copy of one sample's input plus the slack the last rows read past it.
-func (s *fwdStep) padSize() int {
+func (s *step) padSize() int {
 	if !s.wide {
 		return 0
 	}
@@ -48,7 +48,7 @@ type convScratch struct {
 	pad       []float32 // this step's padded input; its border stays zero
 }
 
-func convForward(st *fwdStep, y, x []float32, sc convScratch) {
+func convForward(st *step, y, x []float32, sc convScratch) {
 	if st.wide {
 		convWide(st, y, x, sc)
 		return
@@ -73,7 +73,7 @@ func convForward(st *fwdStep, y, x []float32, sc convScratch) {
 }
 
 // convEpilogue writes act(src + bias) into dst.
-func convEpilogue(st *fwdStep, dst, src []float32, bias float32) {
+func convEpilogue(st *step, dst, src []float32, bias float32) {
 	if st.clamp {
 		kernel.BiasClamp(dst, src, bias, st.lo, st.hi)
 		return
@@ -82,7 +82,7 @@ func convEpilogue(st *fwdStep, dst, src []float32, bias float32) {
 	st.act.Apply(dst)
 }
 
-func convWide(st *fwdStep, y, x []float32, sc convScratch) {
+func convWide(st *step, y, x []float32, sc convScratch) {
 	g := st.win
 	hw, hpwp := g.H*g.W, st.hp*st.wp
 	C := st.cinG * st.groups
@@ -130,7 +130,7 @@ func convWide(st *fwdStep, y, x []float32, sc convScratch) {
 // gradient spread to the padded width (zero in the columns the forward pass never read back),
 // times the weights transposed, then each im2col row added back onto its contiguous run of the
 // padded input's gradient, whose interior is the input gradient.
-func convWideBackward(st *fwdStep, dx, dy, col, wide, dpad []float32) {
+func convWideBackward(st *step, dx, dy, col, wide, dpad []float32) {
 	g := st.win
 	hw, hpwp, ohw := g.H*g.W, st.hp*st.wp, g.OH*g.OW
 	n := g.OH * st.wp

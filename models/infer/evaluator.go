@@ -1,10 +1,14 @@
-package models
+package infer
 
 import (
+	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
-	"sync/atomic"
+
+	"github.com/surfscope/surfscope/internal/parallel"
+	"github.com/surfscope/surfscope/models"
 )
 
 // Evaluator is a Net compiled for fast batched inference in float32: batch norms folded into the
@@ -18,8 +22,8 @@ import (
 // for concurrent use; it keeps no reference to the Net it was built from.
 type Evaluator struct {
 	inputSize, classes int
-	fast               *fwdPlan // activations fused: Forward
-	full               *fwdPlan // every node kept: InputGrad, affine probes
+	fast               *plan // activations fused: Forward
+	full               *plan // every node kept: InputGrad, affine probes
 
 	affine *affinePlans
 
@@ -27,15 +31,15 @@ type Evaluator struct {
 	probes  []*AffineProbe // ForwardAffine's cache: the last probes built, most recent first
 }
 
-// NewEvaluator validates n (Net.Shapes) and compiles it.
-func NewEvaluator(n *Net) (*Evaluator, error) {
+// New validates n (Net.Shapes) and compiles it.
+func New(n *models.Net) (*Evaluator, error) {
 	shapes, err := n.Shapes()
 	if err != nil {
 		return nil, err
 	}
 	e := &Evaluator{inputSize: n.InputSize(), classes: n.Classes}
-	e.fast = fwdCompile(n, shapes, fwdOptions{fuse: true})
-	e.full = fwdCompile(n, shapes, fwdOptions{})
+	e.fast = compile(n, shapes, planOptions{fuse: true})
+	e.full = compile(n, shapes, planOptions{})
 	e.affine = newAffinePlans(n, shapes)
 	return e, nil
 }
@@ -55,9 +59,9 @@ func (e *Evaluator) FLOPs() float64 { return e.fast.flops }
 // dst[:batch·NumClasses]. It panics if x is too short.
 func (e *Evaluator) Forward(dst, x []float32, batch int) []float32 {
 	if batch < 0 || len(x) < batch*e.inputSize {
-		panic(fmt.Sprintf("models: Forward: %d inputs for a batch of %d samples of %d", len(x), batch, e.inputSize))
+		panic(fmt.Sprintf("infer: Forward: %d inputs for a batch of %d samples of %d", len(x), batch, e.inputSize))
 	}
-	dst = grow(dst, batch*e.classes)
+	dst = slices.Grow(dst[:0], batch*e.classes)[:batch*e.classes]
 	p := e.fast
 	parallelUnits(batch, p.unit, func(lo, hi int) {
 		sc := p.getScratch()
@@ -66,14 +70,6 @@ func (e *Evaluator) Forward(dst, x []float32, batch int) []float32 {
 		p.putScratch(sc)
 	})
 	return dst
-}
-
-// grow returns dst[:n], reallocating when its capacity is short.
-func grow(dst []float32, n int) []float32 {
-	if cap(dst) < n {
-		return make([]float32, n)
-	}
-	return dst[:n]
 }
 
 // unitTokens bounds the work units in flight over the whole process to GOMAXPROCS (at start-up),
@@ -85,32 +81,9 @@ var unitTokens = make(chan struct{}, runtime.GOMAXPROCS(0))
 // shorter), on up to GOMAXPROCS goroutines, and returns when all are done. Units are fixed by
 // batch and unit alone, so results do not depend on scheduling.
 func parallelUnits(batch, unit int, f func(lo, hi int)) {
-	units := (batch + unit - 1) / unit
-	workers := min(runtime.GOMAXPROCS(0), units)
-	var next atomic.Int64
-	work := func() {
-		for {
-			u := int(next.Add(1)) - 1
-			if u >= units {
-				return
-			}
-			unitTokens <- struct{}{}
-			f(u*unit, min((u+1)*unit, batch))
-			<-unitTokens
-		}
-	}
-	if workers <= 1 {
-		work()
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work()
-		}()
-	}
-	work()
-	wg.Wait()
+	parallel.Chunks(context.Background(), batch, unit, 0, func(_, lo, hi int) {
+		unitTokens <- struct{}{}
+		f(lo, hi)
+		<-unitTokens
+	})
 }

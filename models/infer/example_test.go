@@ -1,10 +1,11 @@
-package models_test
+package infer_test
 
 import (
 	"fmt"
 	"log"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 )
 
 // exampleNet is a 2-pixel net: logits = ReLU([[1, 2], [3, −4]]·x + [0.5, 0]).
@@ -20,7 +21,7 @@ func exampleNet() *models.Net {
 }
 
 func ExampleEvaluator_Forward() {
-	e, err := models.NewEvaluator(exampleNet())
+	e, err := infer.New(exampleNet())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func ExampleEvaluator_Forward() {
 // Points on the line x0 + t·d: the probe evaluates the first layer once for x0 and d and combines
 // the results per point.
 func ExampleEvaluator_Affine() {
-	e, err := models.NewEvaluator(exampleNet())
+	e, err := infer.New(exampleNet())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func ExampleEvaluator_Affine() {
 }
 
 func ExampleEvaluator_InputGrad() {
-	e, err := models.NewEvaluator(exampleNet())
+	e, err := infer.New(exampleNet())
 	if err != nil {
 		log.Fatal(err)
 	}

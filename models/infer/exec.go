@@ -1,15 +1,17 @@
-package models
+package infer
 
 import (
 	"math"
 
+	"github.com/surfscope/surfscope/internal/softmax"
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/internal/kernel"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
-// fwdScratch is one worker's memory for a unit of samples: a buffer per materialised node, and the
+// scratch is one worker's memory for a unit of samples: a buffer per materialised node, and the
 // im2col, product and padded-input buffers of one sample's convolutions.
-type fwdScratch struct {
+type scratch struct {
 	vals [][]float32 // indexed by node; nil unless the plan materialises the node
 	col  []float32
 	wide []float32
@@ -18,8 +20,8 @@ type fwdScratch struct {
 	cat  [][]float32 // a concat step's input views of one sample
 }
 
-func (p *fwdPlan) newScratch() *fwdScratch {
-	sc := &fwdScratch{vals: make([][]float32, len(p.size)), pads: make([][]float32, len(p.steps)), v: make([][]float32, len(p.size))}
+func (p *plan) newScratch() *scratch {
+	sc := &scratch{vals: make([][]float32, len(p.size)), pads: make([][]float32, len(p.steps)), v: make([][]float32, len(p.size))}
 	total := p.col + p.wide
 	for i, b := range p.buf {
 		if b == i && !(i == 0 && p.extInput) {
@@ -47,18 +49,18 @@ func (p *fwdPlan) newScratch() *fwdScratch {
 	return sc
 }
 
-func (p *fwdPlan) getScratch() *fwdScratch {
-	if sc, ok := p.pool.Get().(*fwdScratch); ok {
+func (p *plan) getScratch() *scratch {
+	if sc, ok := p.pool.Get().(*scratch); ok {
 		return sc
 	}
 	return p.newScratch()
 }
 
-func (p *fwdPlan) putScratch(sc *fwdScratch) { p.pool.Put(sc) }
+func (p *plan) putScratch(sc *scratch) { p.pool.Put(sc) }
 
 // views returns, per node, the values of the n samples of the current unit (nil where the plan
 // keeps none). x, when the plan reads its input from outside, holds the unit's inputs.
-func (p *fwdPlan) views(sc *fwdScratch, x []float32, n int) [][]float32 {
+func (p *plan) views(sc *scratch, x []float32, n int) [][]float32 {
 	v := sc.v
 	for i, b := range p.buf {
 		switch {
@@ -74,17 +76,17 @@ func (p *fwdPlan) views(sc *fwdScratch, x []float32, n int) [][]float32 {
 
 // run executes the plan on the n samples of one unit whose given values are in place, and returns
 // the output values [n][classes] (inside scratch or x).
-func (p *fwdPlan) run(sc *fwdScratch, x []float32, n int) []float32 {
+func (p *plan) run(sc *scratch, x []float32, n int) []float32 {
 	v := p.views(sc, x, n)
 	for i := 0; i < len(p.steps); {
-		if p.steps[i].op == OpDense {
+		if p.steps[i].op == models.OpDense {
 			p.dense(&p.steps[i], v, n)
 			i++
 			continue
 		}
 		// Runs of per-sample steps go sample by sample, so one sample's activations stay in cache.
 		j := i
-		for j < len(p.steps) && p.steps[j].op != OpDense {
+		for j < len(p.steps) && p.steps[j].op != models.OpDense {
 			j++
 		}
 		for s := 0; s < n; s++ {
@@ -97,7 +99,7 @@ func (p *fwdPlan) run(sc *fwdScratch, x []float32, n int) []float32 {
 	return v[p.out]
 }
 
-func (p *fwdPlan) dense(st *fwdStep, v [][]float32, n int) {
+func (p *plan) dense(st *step, v [][]float32, n int) {
 	in, out := v[st.in[0]], v[st.node]
 	out = out[:n*st.nout]
 	sgemm.Gemm(false, true, n, st.nout, st.nin, 1, in, st.nin, st.w, st.nin, 0, out, st.nout)
@@ -121,13 +123,13 @@ func at(v [][]float32, size []int, node, s int) []float32 {
 }
 
 // sample executes per-sample step k on sample s of the unit.
-func (p *fwdPlan) sample(k int, v [][]float32, s int, sc *fwdScratch) {
+func (p *plan) sample(k int, v [][]float32, s int, sc *scratch) {
 	st := &p.steps[k]
 	x, y := at(v, p.size, st.in[0], s), at(v, p.size, st.node, s)
 	switch st.op {
-	case OpConv:
+	case models.OpConv:
 		convForward(st, y, x, convScratch{col: sc.col, wide: sc.wide, pad: sc.pads[k]})
-	case OpNormalize, OpBatchNorm:
+	case models.OpNormalize, models.OpBatchNorm:
 		for c, sc := range st.scale {
 			sh := st.shift[c]
 			yc, xc := y[c*st.plane:(c+1)*st.plane], x[c*st.plane:(c+1)*st.plane]
@@ -135,40 +137,33 @@ func (p *fwdPlan) sample(k int, v [][]float32, s int, sc *fwdScratch) {
 				yc[k] = xv*sc + sh
 			}
 		}
-	case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU, OpClip:
+	case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
 		if lo, hi, ok := kernel.ClampOf(st.act); ok {
 			kernel.BiasClamp(y, x, 0, lo, hi)
 			break
 		}
 		copy(y, x)
 		st.act.Apply(y)
-	case OpSoftmax:
-		kernel.Softmax(y, x, st.plane)
-	case OpLogSoftmax:
-		kernel.LogSoftmax(y, x, st.plane)
-	case OpConcat:
+	case models.OpSoftmax:
+		softmax.Rows(y, x, st.plane)
+	case models.OpLogSoftmax:
+		softmax.LogRows(y, x, st.plane)
+	case models.OpConcat:
 		xs := sc.cat[:0]
 		for _, in := range st.ins {
 			xs = append(xs, at(v, p.size, in, s))
 		}
-		st.cat.join(y, xs)
+		st.cat.Join(y, xs)
 		sc.cat = xs[:0]
-	case OpMaxPool:
+	case models.OpMaxPool:
 		kernel.MaxPool(y, x, st.groups, st.win)
-	case OpAvgPool:
+	case models.OpAvgPool:
 		kernel.AvgPool(y, x, st.groups, st.win)
-	case OpGlobalAvgPool:
-		inv := 1 / float64(st.plane)
-		for c := range y {
-			t := 0.0
-			for _, xv := range x[c*st.plane : (c+1)*st.plane] {
-				t += float64(xv)
-			}
-			y[c] = float32(t * inv)
-		}
-	case OpAdd, OpMul:
-		st.bc.forward(y, x, at(v, p.size, st.in[1], s), st.op == OpMul)
+	case models.OpGlobalAvgPool:
+		kernel.GlobalAvgPool(y, x, st.plane)
+	case models.OpAdd, models.OpMul:
+		st.bc.forward(y, x, at(v, p.size, st.in[1], s), st.op == models.OpMul)
 	default:
-		panic("models: forward: unexpected step " + string(st.op))
+		panic("infer: forward: unexpected step " + string(st.op))
 	}
 }

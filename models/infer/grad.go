@@ -1,9 +1,11 @@
-package models
+package infer
 
 import (
 	"fmt"
-	"math"
+	"slices"
 
+	"github.com/surfscope/surfscope/internal/softmax"
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/internal/kernel"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
@@ -11,9 +13,9 @@ import (
 // gradScratch is one worker's memory for InputGrad: the forward values of every node and their
 // gradients.
 type gradScratch struct {
-	fwd   *fwdScratch
-	grads [][]float32
-	dpad  []float32 // gradient of a wide convolution's padded input
+	forward *scratch
+	grads   [][]float32
+	dpad    []float32 // gradient of a wide convolution's padded input
 }
 
 // InputGrad writes, for every sample of x ([batch][InputSize]), the gradient with respect to the
@@ -24,29 +26,29 @@ type gradScratch struct {
 // short, or class or a label is out of range.
 func (e *Evaluator) InputGrad(dst, x []float32, batch int, class int, labels []int) []float32 {
 	if batch < 0 || len(x) < batch*e.inputSize {
-		panic(fmt.Sprintf("models: InputGrad: %d inputs for a batch of %d samples of %d", len(x), batch, e.inputSize))
+		panic(fmt.Sprintf("infer: InputGrad: %d inputs for a batch of %d samples of %d", len(x), batch, e.inputSize))
 	}
 	if class >= e.classes {
-		panic(fmt.Sprintf("models: InputGrad: class %d of %d", class, e.classes))
+		panic(fmt.Sprintf("infer: InputGrad: class %d of %d", class, e.classes))
 	}
 	if class < 0 {
 		if len(labels) < batch {
-			panic(fmt.Sprintf("models: InputGrad: %d labels for a batch of %d", len(labels), batch))
+			panic(fmt.Sprintf("infer: InputGrad: %d labels for a batch of %d", len(labels), batch))
 		}
 		for _, l := range labels[:batch] {
 			if l < 0 || l >= e.classes {
-				panic(fmt.Sprintf("models: InputGrad: label %d of %d classes", l, e.classes))
+				panic(fmt.Sprintf("infer: InputGrad: label %d of %d classes", l, e.classes))
 			}
 		}
 	}
-	dst = grow(dst, batch*e.inputSize)
+	dst = slices.Grow(dst[:0], batch*e.inputSize)[:batch*e.inputSize]
 	p := e.full
 	D := e.inputSize
 	parallelUnits(batch, p.unit, func(lo, hi int) {
 		gs := p.getGradScratch()
 		n := hi - lo
-		v := p.views(gs.fwd, x[lo*D:hi*D], n)
-		p.run(gs.fwd, x[lo*D:hi*D], n)
+		v := p.views(gs.forward, x[lo*D:hi*D], n)
+		p.run(gs.forward, x[lo*D:hi*D], n)
 		g := make([][]float32, len(v))
 		for i, b := range p.buf {
 			if b >= 0 {
@@ -80,25 +82,15 @@ func (e *Evaluator) InputGrad(dst, x []float32, batch int, class int, labels []i
 
 // softmaxGrad writes the gradient of −log softmax(z)[label] with respect to z: softmax(z) − onehot.
 func softmaxGrad(g, z []float32, label int) {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, float64(v))
-	}
-	t := 0.0
-	for _, v := range z {
-		t += math.Exp(float64(v) - m)
-	}
-	for k, v := range z {
-		g[k] = float32(math.Exp(float64(v)-m) / t)
-	}
+	softmax.Rows(g, z, len(z))
 	g[label]--
 }
 
-func (p *fwdPlan) getGradScratch() *gradScratch {
+func (p *plan) getGradScratch() *gradScratch {
 	if gs, ok := p.gradPool.Get().(*gradScratch); ok {
 		return gs
 	}
-	gs := &gradScratch{fwd: p.newScratch(), grads: make([][]float32, len(p.size))}
+	gs := &gradScratch{forward: p.newScratch(), grads: make([][]float32, len(p.size))}
 	for i := range p.steps {
 		gs.dpad = make([]float32, max(len(gs.dpad), p.steps[i].padSize()))
 	}
@@ -111,13 +103,13 @@ func (p *fwdPlan) getGradScratch() *gradScratch {
 }
 
 // backward runs the steps in reverse, adding each step's input gradients from its output gradient.
-func (p *fwdPlan) backward(v, g [][]float32, n int, gs *gradScratch) {
+func (p *plan) backward(v, g [][]float32, n int, gs *gradScratch) {
 	for i := len(p.steps) - 1; i >= 0; i-- {
 		st := &p.steps[i]
-		if st.act.Kind != kernel.Identity && !fwdIsActivation(st.op) {
-			panic("models: backward through a fused activation")
+		if st.act.Kind != kernel.Identity && !isActivation(st.op) {
+			panic("infer: backward through a fused activation")
 		}
-		if st.op == OpDense {
+		if st.op == models.OpDense {
 			sgemm.Gemm(false, false, n, st.nin, st.nout, 1, g[st.node], st.nout, st.w, st.nin, 1, g[st.in[0]], st.nin)
 			continue
 		}
@@ -127,59 +119,52 @@ func (p *fwdPlan) backward(v, g [][]float32, n int, gs *gradScratch) {
 	}
 }
 
-func (p *fwdPlan) sampleBackward(st *fwdStep, v, g [][]float32, s int, gs *gradScratch) {
+func (p *plan) sampleBackward(st *step, v, g [][]float32, s int, gs *gradScratch) {
 	x, y := at(v, p.size, st.in[0], s), at(v, p.size, st.node, s)
 	dx, dy := at(g, p.size, st.in[0], s), at(g, p.size, st.node, s)
 	switch st.op {
-	case OpConv:
+	case models.OpConv:
 		if st.wide {
-			convWideBackward(st, dx, dy, gs.fwd.col, gs.fwd.wide, gs.dpad)
+			convWideBackward(st, dx, dy, gs.forward.col, gs.forward.wide, gs.dpad)
 		} else {
-			convBackward(st, dx, dy, gs.fwd.col)
+			convBackward(st, dx, dy, gs.forward.col)
 		}
-	case OpNormalize, OpBatchNorm:
+	case models.OpNormalize, models.OpBatchNorm:
 		for c, sc := range st.scale {
 			dxc, dyc := dx[c*st.plane:(c+1)*st.plane], dy[c*st.plane:(c+1)*st.plane]
 			for k, d := range dyc {
 				dxc[k] += d * sc
 			}
 		}
-	case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU, OpClip:
+	case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
 		st.act.Backward(dx, x, y, dy)
-	case OpSoftmax:
+	case models.OpSoftmax:
 		kernel.SoftmaxBackward(dx, y, dy, st.plane)
-	case OpLogSoftmax:
+	case models.OpLogSoftmax:
 		kernel.LogSoftmaxBackward(dx, y, dy, st.plane)
-	case OpConcat:
-		dxs := gs.fwd.cat[:0]
+	case models.OpConcat:
+		dxs := gs.forward.cat[:0]
 		for _, in := range st.ins {
 			dxs = append(dxs, at(g, p.size, in, s))
 		}
-		st.cat.splitAdd(dxs, dy)
-		gs.fwd.cat = dxs[:0]
-	case OpMaxPool:
+		st.cat.SplitAdd(dxs, dy)
+		gs.forward.cat = dxs[:0]
+	case models.OpMaxPool:
 		kernel.MaxPoolBackward(dx, x, dy, st.groups, st.win)
-	case OpAvgPool:
+	case models.OpAvgPool:
 		kernel.AvgPoolBackward(dx, dy, st.groups, st.win)
-	case OpGlobalAvgPool:
-		inv := 1 / float32(st.plane)
-		for c, d := range dy {
-			d *= inv
-			dxc := dx[c*st.plane : (c+1)*st.plane]
-			for k := range dxc {
-				dxc[k] += d
-			}
-		}
-	case OpAdd, OpMul:
-		st.bc.backward(dx, at(g, p.size, st.in[1], s), dy, x, at(v, p.size, st.in[1], s), st.op == OpMul)
+	case models.OpGlobalAvgPool:
+		kernel.GlobalAvgPoolBackward(dx, dy, st.plane)
+	case models.OpAdd, models.OpMul:
+		st.bc.backward(dx, at(g, p.size, st.in[1], s), dy, x, at(v, p.size, st.in[1], s), st.op == models.OpMul)
 	default:
-		panic("models: backward: unexpected step " + string(st.op))
+		panic("infer: backward: unexpected step " + string(st.op))
 	}
 }
 
 // convBackward adds the gradient of one sample's convolution input: per group, weightsᵀ × dy, then
 // the adjoint of im2col.
-func convBackward(st *fwdStep, dx, dy, col []float32) {
+func convBackward(st *step, dx, dy, col []float32) {
 	g := st.win
 	ohw, hw := g.OH*g.OW, g.H*g.W
 	k := st.cinG * g.KH * g.KW

@@ -1,20 +1,22 @@
-package models
+package infer
 
 import (
-	"math"
 	"sync"
 
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/batchnorm"
 	"github.com/surfscope/surfscope/models/internal/kernel"
+	"github.com/surfscope/surfscope/models/internal/layout"
 )
 
-// A fwdPlan is a net compiled into a list of kernel steps: batch norms folded into the conv or dense
-// node before them, activations optionally fused into the conv or dense fwdStep that feeds them,
+// A plan is a net compiled into a list of kernel steps: batch norms folded into the conv or dense
+// node before them, activations optionally fused into the conv or dense step that feeds them,
 // flattens turned into aliases, and nodes that do not reach the output dropped.
-type fwdPlan struct {
-	steps   []fwdStep
+type plan struct {
+	steps   []step
 	size    []int  // per-sample value size of every node
 	buf     []int  // node whose buffer holds the node's value (flatten aliases its input); -1: none
-	given   []bool // values filled in from outside the fwdPlan (the input, or an affine frontier)
+	given   []bool // values filled in from outside the plan (the input, or an affine frontier)
 	out     int    // output node
 	unit    int    // samples per work unit
 	col     int    // im2col floats needed for one sample
@@ -23,14 +25,14 @@ type fwdPlan struct {
 	flops   float64 // multiply-adds ×2 per sample, conv and dense steps only
 	// extInput: node 0's value is read from the caller's input, not from scratch.
 	extInput bool
-	pool     sync.Pool // of *fwdScratch
+	pool     sync.Pool // of *scratch
 	gradPool sync.Pool // of *gradScratch
 }
 
-// A fwdStep computes the value of node `node` from the values of nodes in[0] (and in[1] for add and
+// A step computes the value of node `node` from the values of nodes in[0] (and in[1] for add and
 // mul; every input in ins for concat) for the samples of one work unit.
-type fwdStep struct {
-	op   Op
+type step struct {
+	op   models.Op
 	node int
 	in   [2]int
 	act  kernel.Activation // fused activation (conv, dense) or the function of an activation step
@@ -54,14 +56,14 @@ type fwdStep struct {
 	scale, shift []float32 // normalize, batchnorm: y = x·scale[c] + shift[c]
 	plane        int       // elements per channel
 
-	bc fwdBroadcast // add, mul
+	bc broadcast // add, mul
 
-	ins []int        // concat: the input nodes, in order
-	cat concatLayout // concat
+	ins []int         // concat: the input nodes, in order
+	cat layout.Concat // concat
 }
 
-type fwdOptions struct {
-	fuse  bool   // fuse activations into the conv or dense fwdStep before them
+type planOptions struct {
+	fuse  bool   // fuse activations into the conv or dense step before them
 	given []bool // nodes whose values are supplied (nil: just the input)
 	skip  []bool // nodes not to compute (their consumers are given or skipped)
 	// ownInput: a given input node lives in scratch (filled by the caller) rather than in the
@@ -69,17 +71,17 @@ type fwdOptions struct {
 	ownInput bool
 }
 
-// fwdWorkerFloats bounds the activations one worker keeps for a unit of samples (32 MiB).
-const fwdWorkerFloats = 8 << 20
+// workerFloats bounds the activations one worker keeps for a unit of samples (32 MiB).
+const workerFloats = 8 << 20
 
-// fwdMaxUnit caps the samples per work unit: enough rows for sgemm to run near peak.
-const fwdMaxUnit = 64
+// maxUnit caps the samples per work unit: enough rows for sgemm to run near peak.
+const maxUnit = 64
 
-func fwdCompile(n *Net, shapes [][]int, opt fwdOptions) *fwdPlan {
+func compile(n *models.Net, shapes [][]int, opt planOptions) *plan {
 	nn := len(n.Nodes)
-	p := &fwdPlan{size: make([]int, nn), buf: make([]int, nn), given: make([]bool, nn), out: nn - 1, classes: n.Classes}
+	p := &plan{size: make([]int, nn), buf: make([]int, nn), given: make([]bool, nn), out: nn - 1, classes: n.Classes}
 	for i := range shapes {
-		p.size[i] = shapeSize(shapes[i])
+		p.size[i] = models.ShapeSize(shapes[i])
 		p.buf[i] = -1
 	}
 	if opt.given == nil {
@@ -131,53 +133,53 @@ func fwdCompile(n *Net, shapes [][]int, opt fwdOptions) *fwdPlan {
 		if opt.skip[i] {
 			continue
 		}
-		s := fwdStep{op: nd.Op, node: i, in: [2]int{nd.Inputs[0], -1}}
+		s := step{op: nd.Op, node: i, in: [2]int{nd.Inputs[0], -1}}
 		if len(nd.Inputs) > 1 {
 			s.in[1] = nd.Inputs[1]
 		}
 		in := shapes[nd.Inputs[0]]
 		switch nd.Op {
-		case OpFlatten, OpReshape:
+		case models.OpFlatten, models.OpReshape:
 			p.buf[i] = p.buf[nd.Inputs[0]]
 			continue
-		case OpDense, OpConv:
+		case models.OpDense, models.OpConv:
 			w := nd.Params["weight"]
 			s.w = append([]float32(nil), w.Data...)
 			if b := nd.Params["bias"]; b != nil {
 				s.b = append([]float32(nil), b.Data...)
 			}
-			if nd.Op == OpDense {
+			if nd.Op == models.OpDense {
 				s.nout, s.nin = w.Shape[0], w.Shape[1]
 				p.flops += 2 * float64(s.nin*s.nout)
 			} else {
-				fwdSetConv(&s, nd, in, shapes[i])
+				setConv(&s, nd, in, shapes[i])
 				p.flops += 2 * float64(s.nout*s.cinG*s.win.KH*s.win.KW)
 			}
-			if c := sole(i); c >= 0 && n.Nodes[c].Op == OpBatchNorm {
-				fwdFoldBatchNorm(&s, &n.Nodes[c])
+			if c := sole(i); c >= 0 && n.Nodes[c].Op == models.OpBatchNorm {
+				foldBatchNorm(&s, &n.Nodes[c])
 				absorbed[c] = true
 				s.node = c
 			}
 			if s.b == nil {
 				s.b = make([]float32, w.Shape[0])
 			}
-			if c := sole(s.node); opt.fuse && c >= 0 && fwdIsActivation(n.Nodes[c].Op) && !opt.given[c] {
-				s.act = fwdActivation(&n.Nodes[c])
+			if c := sole(s.node); opt.fuse && c >= 0 && isActivation(n.Nodes[c].Op) && !opt.given[c] {
+				s.act = activationOf(&n.Nodes[c])
 				absorbed[c] = true
 				s.node = c
 			}
 			s.lo, s.hi, s.clamp = kernel.ClampOf(s.act)
 			// A 2x2 max pool after a clamp commutes with bias and clamp: pool the raw product.
-			if c := sole(s.node); opt.fuse && s.wide && s.clamp && c >= 0 && !opt.given[c] && fwdIsPool2(&n.Nodes[c]) {
+			if c := sole(s.node); opt.fuse && s.wide && s.clamp && c >= 0 && !opt.given[c] && isPool2(&n.Nodes[c]) {
 				s.pool = true
 				absorbed[c] = true
 				s.node = c
 			}
-			if nd.Op == OpConv {
+			if nd.Op == models.OpConv {
 				p.col = max(p.col, s.colSize())
 				p.wide = max(p.wide, s.wideSize())
 			}
-		case OpNormalize:
+		case models.OpNormalize:
 			mean, std := nd.Params["mean"].Data, nd.Params["std"].Data
 			s.scale, s.shift = make([]float32, len(mean)), make([]float32, len(mean))
 			for c := range mean {
@@ -185,28 +187,29 @@ func fwdCompile(n *Net, shapes [][]int, opt fwdOptions) *fwdPlan {
 				s.shift[c] = float32(-float64(mean[c]) / float64(std[c]))
 			}
 			s.plane = p.size[i] / in[0]
-		case OpBatchNorm:
-			s.scale, s.shift = fwdBatchNormAffine(nd)
+		case models.OpBatchNorm:
+			scale, shift := batchnorm.Affine(nd)
+			s.scale, s.shift = float32s(scale), float32s(shift)
 			s.plane = p.size[i] / in[0]
-		case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU, OpClip:
-			s.act = fwdActivation(nd)
-		case OpSoftmax, OpLogSoftmax:
+		case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
+			s.act = activationOf(nd)
+		case models.OpSoftmax, models.OpLogSoftmax:
 			s.plane = in[len(in)-1]
-		case OpConcat:
+		case models.OpConcat:
 			s.ins = append([]int(nil), nd.Inputs...)
-			s.cat = newConcatLayout(nd, shapes)
-		case OpMaxPool, OpAvgPool:
+			s.cat = layout.NewConcat(nd, shapes)
+		case models.OpMaxPool, models.OpAvgPool:
 			a := nd.Attr
-			sh, sw := a.stride()
+			sh, sw := a.Strides()
 			s.win = kernel.Window{H: in[1], W: in[2], KH: a.Kernel[0], KW: a.Kernel[1], SH: sh, SW: sw,
 				PT: a.Pad[0], PL: a.Pad[1], DH: 1, DW: 1, OH: shapes[i][1], OW: shapes[i][2]}
 			s.groups = in[0]
-		case OpGlobalAvgPool:
+		case models.OpGlobalAvgPool:
 			s.groups, s.plane = in[0], in[1]*in[2]
-		case OpAdd, OpMul:
-			s.bc = newFwdBroadcast(in, shapes[nd.Inputs[1]], shapes[i])
+		case models.OpAdd, models.OpMul:
+			s.bc = newBroadcast(in, shapes[nd.Inputs[1]], shapes[i])
 		default:
-			panic("models: compile: unknown op " + string(nd.Op))
+			panic("infer: compile: unknown op " + string(nd.Op))
 		}
 		p.buf[s.node] = s.node
 		p.steps = append(p.steps, s)
@@ -218,51 +221,35 @@ func fwdCompile(n *Net, shapes [][]int, opt fwdOptions) *fwdPlan {
 			per += p.size[i]
 		}
 	}
-	p.unit = fwdMaxUnit
-	for p.unit > 1 && p.unit*per > fwdWorkerFloats {
+	p.unit = maxUnit
+	for p.unit > 1 && p.unit*per > workerFloats {
 		p.unit /= 2
 	}
 	return p
 }
 
-func fwdSetConv(s *fwdStep, nd *Node, in, out []int) {
+func setConv(s *step, nd *models.Node, in, out []int) {
 	w := nd.Params["weight"]
 	a := nd.Attr
-	sh, sw := a.stride()
-	dh, dw := a.dilation()
-	s.groups = a.groups()
+	sh, sw := a.Strides()
+	dh, dw := a.Dilations()
+	s.groups = a.NumGroups()
 	s.cinG, s.coutG = w.Shape[1], w.Shape[0]/s.groups
 	s.win = kernel.Window{H: in[1], W: in[2], KH: w.Shape[2], KW: w.Shape[3], SH: sh, SW: sw,
 		PT: a.Pad[0], PL: a.Pad[1], DH: dh, DW: dw, OH: out[1], OW: out[2]}
-	s.nin, s.nout = shapeSize(in), shapeSize(out)
+	s.nin, s.nout = models.ShapeSize(in), models.ShapeSize(out)
 	s.pointwise = s.win.KH == 1 && s.win.KW == 1 && sh == 1 && sw == 1 && a.Pad == [4]int{} && s.win.OH == in[1] && s.win.OW == in[2]
 	s.hp, s.wp = in[1]+a.Pad[0]+a.Pad[2], in[2]+a.Pad[1]+a.Pad[3]
 	s.wide = !s.pointwise && sh == 1 && sw == 1 && s.hp-(s.win.KH-1)*dh == s.win.OH && s.wp-(s.win.KW-1)*dw == s.win.OW
 }
 
-// fwdBatchNormAffine returns the per-channel scale gamma/sqrt(var+eps) and shift beta − mean·scale.
-func fwdBatchNormAffine(nd *Node) (scale, shift []float32) {
-	p := nd.Params
-	eps := float64(nd.Attr.eps())
-	c := len(p["gamma"].Data)
-	scale, shift = make([]float32, c), make([]float32, c)
-	for i := 0; i < c; i++ {
-		sc := float64(p["gamma"].Data[i]) / math.Sqrt(float64(p["var"].Data[i])+eps)
-		scale[i] = float32(sc)
-		shift[i] = float32(float64(p["beta"].Data[i]) - float64(p["mean"].Data[i])*sc)
-	}
-	return scale, shift
-}
-
-// fwdFoldBatchNorm folds the batch norm bn that follows the conv or dense fwdStep s into its weights.
-func fwdFoldBatchNorm(s *fwdStep, bn *Node) {
+// foldBatchNorm folds the batch norm bn that follows the conv or dense step s into its weights.
+func foldBatchNorm(s *step, bn *models.Node) {
 	p := bn.Params
-	eps := float64(bn.Attr.eps())
-	c := len(p["gamma"].Data)
-	per := len(s.w) / c // weights per output channel (dense: per output feature)
-	b := make([]float32, c)
-	for o := 0; o < c; o++ {
-		sc := float64(p["gamma"].Data[o]) / math.Sqrt(float64(p["var"].Data[o])+eps)
+	scale, _ := batchnorm.Affine(bn)
+	per := len(s.w) / len(scale) // weights per output channel (dense: per output feature)
+	b := make([]float32, len(scale))
+	for o, sc := range scale {
 		for k := o * per; k < (o+1)*per; k++ {
 			s.w[k] = float32(float64(s.w[k]) * sc)
 		}
@@ -275,35 +262,44 @@ func fwdFoldBatchNorm(s *fwdStep, bn *Node) {
 	s.b = b
 }
 
-// fwdIsPool2 reports whether nd is a 2x2 max pool with stride 2 and no padding.
-func fwdIsPool2(nd *Node) bool {
-	a := nd.Attr
-	sh, sw := a.stride()
-	return nd.Op == OpMaxPool && a.Kernel == [2]int{2, 2} && sh == 2 && sw == 2 && a.Pad == [4]int{}
+// float32s rounds v to float32.
+func float32s(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
 }
 
-func fwdIsActivation(op Op) bool {
+// isPool2 reports whether nd is a 2x2 max pool with stride 2 and no padding.
+func isPool2(nd *models.Node) bool {
+	a := nd.Attr
+	sh, sw := a.Strides()
+	return nd.Op == models.OpMaxPool && a.Kernel == [2]int{2, 2} && sh == 2 && sw == 2 && a.Pad == [4]int{}
+}
+
+func isActivation(op models.Op) bool {
 	switch op {
-	case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU, OpClip:
+	case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
 		return true
 	}
 	return false
 }
 
-func fwdActivation(nd *Node) kernel.Activation {
+func activationOf(nd *models.Node) kernel.Activation {
 	switch nd.Op {
-	case OpReLU:
+	case models.OpReLU:
 		return kernel.Activation{Kind: kernel.ReLU}
-	case OpLeakyReLU:
+	case models.OpLeakyReLU:
 		return kernel.Activation{Kind: kernel.LeakyReLU, A: nd.Attr.Alpha}
-	case OpSigmoid:
+	case models.OpSigmoid:
 		return kernel.Activation{Kind: kernel.Sigmoid}
-	case OpTanh:
+	case models.OpTanh:
 		return kernel.Activation{Kind: kernel.Tanh}
-	case OpGELU:
+	case models.OpGELU:
 		return kernel.Activation{Kind: kernel.GELU}
-	case OpClip:
+	case models.OpClip:
 		return kernel.Activation{Kind: kernel.Clip, A: nd.Attr.Min, B: nd.Attr.Max}
 	}
-	panic("models: not an activation: " + string(nd.Op))
+	panic("infer: not an activation: " + string(nd.Op))
 }

@@ -1,4 +1,4 @@
-package models
+package infer
 
 import (
 	"context"
@@ -6,9 +6,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
@@ -21,35 +23,35 @@ var PlaneWorkloads = []string{"mlp-plane", "cnn-plane"}
 // PlaneWorkloadNet returns the net of a plane workload with PyTorch's default initialisation
 // (uniform ±1/sqrt(fan-in), seeded): "mlp-plane" is the MLP 784-256-256-10 with ReLU, "cnn-plane"
 // conv3x3 1→16 pad 1, ReLU, conv3x3 16→32 pad 1, ReLU, maxpool 2, dense 6272→10.
-func PlaneWorkloadNet(workload string) (*Net, error) {
+func PlaneWorkloadNet(workload string) (*models.Net, error) {
 	r := rand.New(rand.NewPCG(0, 0))
-	uniform := func(fanIn int, shape ...int) *Tensor {
-		t := NewTensor(shape...)
+	uniform := func(fanIn int, shape ...int) *models.Tensor {
+		t := models.NewTensor(shape...)
 		bound := 1 / math.Sqrt(float64(fanIn))
 		for i := range t.Data {
 			t.Data[i] = float32(bound * (2*r.Float64() - 1))
 		}
 		return t
 	}
-	dense := func(in, nin, nout int) Node {
-		return Node{Op: OpDense, Inputs: []int{in}, Params: map[string]*Tensor{"weight": uniform(nin, nout, nin), "bias": uniform(nin, nout)}}
+	dense := func(in, nin, nout int) models.Node {
+		return models.Node{Op: models.OpDense, Inputs: []int{in}, Params: map[string]*models.Tensor{"weight": uniform(nin, nout, nin), "bias": uniform(nin, nout)}}
 	}
-	conv := func(in, cin, cout int) Node {
-		return Node{Op: OpConv, Inputs: []int{in}, Attr: Attr{Pad: [4]int{1, 1, 1, 1}},
-			Params: map[string]*Tensor{"weight": uniform(cin*9, cout, cin, 3, 3), "bias": uniform(cin*9, cout)}}
+	conv := func(in, cin, cout int) models.Node {
+		return models.Node{Op: models.OpConv, Inputs: []int{in}, Attr: models.Attr{Pad: [4]int{1, 1, 1, 1}},
+			Params: map[string]*models.Tensor{"weight": uniform(cin*9, cout, cin, 3, 3), "bias": uniform(cin*9, cout)}}
 	}
-	var n *Net
+	var n *models.Net
 	switch workload {
 	case "mlp-plane":
-		n = &Net{Input: [3]int{1, 28, 28}, Classes: 10, Nodes: []Node{{Op: OpInput}, {Op: OpFlatten, Inputs: []int{0}},
-			dense(1, 784, 256), {Op: OpReLU, Inputs: []int{2}}, dense(3, 256, 256), {Op: OpReLU, Inputs: []int{4}}, dense(5, 256, 10)}}
+		n = &models.Net{Input: [3]int{1, 28, 28}, Classes: 10, Nodes: []models.Node{{Op: models.OpInput}, {Op: models.OpFlatten, Inputs: []int{0}},
+			dense(1, 784, 256), {Op: models.OpReLU, Inputs: []int{2}}, dense(3, 256, 256), {Op: models.OpReLU, Inputs: []int{4}}, dense(5, 256, 10)}}
 	case "cnn-plane":
-		n = &Net{Input: [3]int{1, 28, 28}, Classes: 10, Nodes: []Node{{Op: OpInput},
-			conv(0, 1, 16), {Op: OpReLU, Inputs: []int{1}}, conv(2, 16, 32), {Op: OpReLU, Inputs: []int{3}},
-			{Op: OpMaxPool, Inputs: []int{4}, Attr: Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}},
-			{Op: OpFlatten, Inputs: []int{5}}, dense(6, 6272, 10)}}
+		n = &models.Net{Input: [3]int{1, 28, 28}, Classes: 10, Nodes: []models.Node{{Op: models.OpInput},
+			conv(0, 1, 16), {Op: models.OpReLU, Inputs: []int{1}}, conv(2, 16, 32), {Op: models.OpReLU, Inputs: []int{3}},
+			{Op: models.OpMaxPool, Inputs: []int{4}, Attr: models.Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}},
+			{Op: models.OpFlatten, Inputs: []int{5}}, dense(6, 6272, 10)}}
 	default:
-		return nil, fmt.Errorf("models: unknown plane workload %q (want one of %v)", workload, PlaneWorkloads)
+		return nil, fmt.Errorf("infer: unknown plane workload %q (want one of %v)", workload, PlaneWorkloads)
 	}
 	n.Arch = map[string]string{"workload": workload}
 	return n, n.Validate()
@@ -76,13 +78,13 @@ func BenchPlane(ctx context.Context, workload string, grid int) (pointsPerSec fl
 // BenchPlaneDetail is BenchPlane with the timing details.
 func BenchPlaneDetail(ctx context.Context, workload string, grid int) (PlaneBench, error) {
 	if grid < 2 {
-		return PlaneBench{}, fmt.Errorf("models: plane grid %d, want at least 2", grid)
+		return PlaneBench{}, fmt.Errorf("infer: plane grid %d, want at least 2", grid)
 	}
 	n, err := PlaneWorkloadNet(workload)
 	if err != nil {
 		return PlaneBench{}, err
 	}
-	e, err := NewEvaluator(n)
+	e, err := New(n)
 	if err != nil {
 		return PlaneBench{}, err
 	}
@@ -121,7 +123,7 @@ func planeDirections(size int) ([]float32, [][]float32) {
 
 // planeCoefficients writes the (a, b) of grid points lo … lo+m−1, a along rows (linspace(−1, 1)).
 func planeCoefficients(dst []float32, grid, lo, m int) []float32 {
-	dst = grow(dst, 2*m)
+	dst = slices.Grow(dst[:0], 2*m)[:2*m]
 	step := 2 / float64(grid-1)
 	for k := 0; k < m; k++ {
 		i, j := (lo+k)%grid, (lo+k)/grid

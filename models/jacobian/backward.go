@@ -1,8 +1,10 @@
-package models
+package jacobian
 
 import (
 	"math"
 
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/batchnorm"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
@@ -10,7 +12,7 @@ import (
 // per node, accumulated (+=) so that a node feeding several others sums their contributions. Only
 // nodes whose output depends on a trainable parameter get a gradient.
 
-func (j *Jacobian) backward(sc *jacScratch, dst *JacobianBatch, s int, seeds []float32, R int) {
+func (j *Jacobian) backward(sc *scratch, dst *Batch, s int, seeds []float32, R int) {
 	last := len(j.net.Nodes) - 1
 	for i, g := range sc.g {
 		if g != nil && i != last {
@@ -41,54 +43,54 @@ func (j *Jacobian) backward(sc *jacScratch, dst *JacobianBatch, s int, seeds []f
 		x, y, dx := sc.v[src], sc.v[i], sc.g[src]
 		m := j.size[src]
 		switch nd.Op {
-		case OpDense:
+		case models.OpDense:
 			w := nd.Params["weight"].Data
 			sgemm.Gemm(false, false, R, m, n, 1, dy, n, w, m, 1, dx, m)
 			continue
-		case OpConv:
+		case models.OpConv:
 			j.convInputGrad(sc, i, nd, dx, dy, R)
 			continue
-		case OpAdd, OpMul:
+		case models.OpAdd, models.OpMul:
 			j.mergeGrad(sc, i, nd, dy, R)
 			continue
-		case OpConcat:
+		case models.OpConcat:
 			j.concatGrad(sc, i, nd, dy, R)
 			continue
 		}
 		for r := 0; r < R; r++ {
 			dyr, dxr := dy[r*n:(r+1)*n], dx[r*m:(r+1)*m]
-			jacElementGrad(nd, j.shapes[src], j.shapes[i], x, y, dxr, dyr, sc.arg[i])
+			elementGrad(nd, j.shapes[src], j.shapes[i], x, y, dxr, dyr, sc.arg[i])
 		}
 	}
 }
 
-// jacElementGrad adds one seed's input gradient of a single-input op without parameters (or of a
+// elementGrad adds one seed's input gradient of a single-input op without parameters (or of a
 // batch norm or normalisation, whose parameters are constants here).
-func jacElementGrad(nd *Node, in, os []int, x, y, dx, dy []float32, arg []int32) {
+func elementGrad(nd *models.Node, in, os []int, x, y, dx, dy []float32, arg []int32) {
 	switch nd.Op {
-	case OpFlatten, OpReshape:
+	case models.OpFlatten, models.OpReshape:
 		for k, d := range dy {
 			dx[k] += d
 		}
-	case OpNormalize:
+	case models.OpNormalize:
 		std := nd.Params["std"].Data
 		plane := len(x) / in[0]
 		for k, d := range dy {
 			dx[k] += d / std[k/plane]
 		}
-	case OpBatchNorm:
-		scale, _ := jacBatchNormAffine(nd)
+	case models.OpBatchNorm:
+		scale, _ := batchnorm.Affine(nd)
 		plane := len(x) / in[0]
 		for k, d := range dy {
 			dx[k] += float32(float64(d) * scale[k/plane])
 		}
-	case OpReLU:
+	case models.OpReLU:
 		for k, d := range dy {
 			if x[k] > 0 {
 				dx[k] += d
 			}
 		}
-	case OpLeakyReLU:
+	case models.OpLeakyReLU:
 		for k, d := range dy {
 			if x[k] > 0 {
 				dx[k] += d
@@ -96,35 +98,35 @@ func jacElementGrad(nd *Node, in, os []int, x, y, dx, dy []float32, arg []int32)
 				dx[k] += nd.Attr.Alpha * d
 			}
 		}
-	case OpSigmoid:
+	case models.OpSigmoid:
 		for k, d := range dy {
 			dx[k] += d * y[k] * (1 - y[k])
 		}
-	case OpTanh:
+	case models.OpTanh:
 		for k, d := range dy {
 			dx[k] += d * (1 - y[k]*y[k])
 		}
-	case OpGELU:
+	case models.OpGELU:
 		for k, d := range dy {
 			v := float64(x[k])
 			p := 0.5 * (1 + math.Erf(v/math.Sqrt2))
 			dx[k] += float32(float64(d) * (p + v*math.Exp(-0.5*v*v)/math.Sqrt(2*math.Pi)))
 		}
-	case OpClip:
+	case models.OpClip:
 		for k, d := range dy {
 			if x[k] > nd.Attr.Min && x[k] <= nd.Attr.Max {
 				dx[k] += d
 			}
 		}
-	case OpMaxPool:
+	case models.OpMaxPool:
 		for k, d := range dy {
 			if arg[k] >= 0 {
 				dx[arg[k]] += d
 			}
 		}
-	case OpAvgPool:
-		jacAvgPoolGrad(nd, in, os, dx, dy)
-	case OpGlobalAvgPool:
+	case models.OpAvgPool:
+		avgPoolGrad(nd, in, os, dx, dy)
+	case models.OpGlobalAvgPool:
 		plane := in[1] * in[2]
 		inv := 1 / float32(plane)
 		for c, d := range dy {
@@ -132,7 +134,7 @@ func jacElementGrad(nd *Node, in, os []int, x, y, dx, dy []float32, arg []int32)
 				dx[c*plane+k] += d * inv
 			}
 		}
-	case OpSoftmax:
+	case models.OpSoftmax:
 		rl := in[len(in)-1]
 		for lo := 0; lo < len(y); lo += rl {
 			dot := 0.0
@@ -143,7 +145,7 @@ func jacElementGrad(nd *Node, in, os []int, x, y, dx, dy []float32, arg []int32)
 				dx[k] += float32(float64(y[k]) * (float64(dy[k]) - dot))
 			}
 		}
-	case OpLogSoftmax:
+	case models.OpLogSoftmax:
 		rl := in[len(in)-1]
 		for lo := 0; lo < len(y); lo += rl {
 			t := 0.0
@@ -155,15 +157,15 @@ func jacElementGrad(nd *Node, in, os []int, x, y, dx, dy []float32, arg []int32)
 			}
 		}
 	default:
-		panic("models: jacobian: no gradient for " + string(nd.Op))
+		panic("jacobian: no gradient for " + string(nd.Op))
 	}
 }
 
-// jacAvgPoolGrad spreads each output gradient over the unpadded pixels of its window, divided by
+// avgPoolGrad spreads each output gradient over the unpadded pixels of its window, divided by
 // the full window area (count_include_pad, as the forward pass).
-func jacAvgPoolGrad(nd *Node, in, os []int, dx, dy []float32) {
+func avgPoolGrad(nd *models.Node, in, os []int, dx, dy []float32) {
 	kh, kw := nd.Attr.Kernel[0], nd.Attr.Kernel[1]
-	sh, sw := nd.Attr.stride()
+	sh, sw := nd.Attr.Strides()
 	H, W := in[1], in[2]
 	inv := 1 / float32(kh*kw)
 	for c := 0; c < in[0]; c++ {
@@ -187,7 +189,7 @@ func jacAvgPoolGrad(nd *Node, in, os []int, dx, dy []float32) {
 }
 
 // mergeGrad adds the input gradients of an add or mul node, summing over broadcast positions.
-func (j *Jacobian) mergeGrad(sc *jacScratch, i int, nd *Node, dy []float32, R int) {
+func (j *Jacobian) mergeGrad(sc *scratch, i int, nd *models.Node, dy []float32, R int) {
 	ia, ib := nd.Inputs[0], nd.Inputs[1]
 	a, b := sc.v[ia], sc.v[ib]
 	da, db := sc.g[ia], sc.g[ib]
@@ -196,9 +198,9 @@ func (j *Jacobian) mergeGrad(sc *jacScratch, i int, nd *Node, dy []float32, R in
 	for r := 0; r < R; r++ {
 		dyr := dy[r*n : (r+1)*n]
 		for k, d := range dyr {
-			ka, kb := bc.at(bc.ia, k), bc.at(bc.ib, k)
+			ka, kb := bc[0].At(k), bc[1].At(k)
 			ga, gb := d, d
-			if nd.Op == OpMul {
+			if nd.Op == models.OpMul {
 				ga, gb = d*b[kb], d*a[ka]
 			}
 			if da != nil {
@@ -212,7 +214,7 @@ func (j *Jacobian) mergeGrad(sc *jacScratch, i int, nd *Node, dy []float32, R in
 }
 
 // convInputGrad adds, per seed and group, the adjoint of im2col of weightsᵀ × dy.
-func (j *Jacobian) convInputGrad(sc *jacScratch, i int, nd *Node, dx, dy []float32, R int) {
+func (j *Jacobian) convInputGrad(sc *scratch, i int, nd *models.Node, dx, dy []float32, R int) {
 	g := j.convGeom(i)
 	ohw := g.oh * g.ow
 	n, m := j.size[i], j.size[nd.Inputs[0]]
@@ -229,16 +231,16 @@ func (j *Jacobian) convInputGrad(sc *jacScratch, i int, nd *Node, dx, dy []float
 
 // paramGrad records the gradient of layer l's parameters for sample s: the dense factors, or the
 // explicit convolution and batch-norm gradients.
-func (j *Jacobian) paramGrad(sc *jacScratch, dl *JacobianLayer, l *jacLayer, s, R int) {
+func (j *Jacobian) paramGrad(sc *scratch, dl *Layer, l *layer, s, R int) {
 	nd := &j.net.Nodes[l.node]
 	dy := sc.g[l.node]
 	n := j.size[l.node]
 	x := sc.v[nd.Inputs[0]]
 	switch l.op {
-	case OpDense:
+	case models.OpDense:
 		copy(dl.Input[s*l.in:(s+1)*l.in], x)
 		copy(dl.Delta[s*R*l.out:(s+1)*R*l.out], dy)
-	case OpConv:
+	case models.OpConv:
 		g := j.convGeom(l.node)
 		ohw := g.oh * g.ow
 		nw := g.cout * g.k
@@ -259,9 +261,9 @@ func (j *Jacobian) paramGrad(sc *jacScratch, dl *JacobianLayer, l *jacLayer, s, 
 				}
 			}
 		}
-	case OpBatchNorm:
+	case models.OpBatchNorm:
 		p := nd.Params
-		eps := float64(nd.Attr.eps())
+		eps := float64(nd.Attr.Epsilon())
 		C := len(p["gamma"].Data)
 		plane := n / C
 		for r := 0; r < R; r++ {
@@ -281,23 +283,19 @@ func (j *Jacobian) paramGrad(sc *jacScratch, dl *JacobianLayer, l *jacLayer, s, 
 	}
 }
 
-// concatGrad hands each input its runs of the output gradient.
-func (j *Jacobian) concatGrad(sc *jacScratch, i int, nd *Node, dy []float32, R int) {
-	outer, runs := j.concatRuns(i)
+// concatGrad hands each input its runs of the output gradient, seed by seed.
+func (j *Jacobian) concatGrad(sc *scratch, i int, nd *models.Node, dy []float32, R int) {
 	n := j.size[i]
 	for r := 0; r < R; r++ {
-		off := r * n
-		for o := 0; o < outer; o++ {
-			for k, in := range nd.Inputs {
-				if dx := sc.g[in]; dx != nil {
-					m := j.size[in]
-					dst := dx[r*m+o*runs[k] : r*m+(o+1)*runs[k]]
-					for p, d := range dy[off : off+runs[k]] {
-						dst[p] += d
-					}
-				}
-				off += runs[k]
+		dxs := sc.cat[:0]
+		for _, in := range nd.Inputs {
+			var dx []float32 // nil: the input needs no gradient
+			if g := sc.g[in]; g != nil {
+				dx = g[r*j.size[in] : (r+1)*j.size[in]]
 			}
+			dxs = append(dxs, dx)
 		}
+		j.concat[i].SplitAdd(dxs, dy[r*n:(r+1)*n])
+		sc.cat = dxs[:0]
 	}
 }

@@ -1,10 +1,10 @@
-package models
+package jacobian
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
 
+	"github.com/surfscope/surfscope/internal/parallel"
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
@@ -19,45 +19,35 @@ import (
 // batch-norm gradients enter as plain inner products. The products run in float32 (sgemm) and are
 // summed per node into float64. Rows are split over up to GOMAXPROCS goroutines. Dot panics if the
 // batches come from different nets or seed counts, or dst is too short.
-func (a *JacobianBatch) Dot(dst []float64, b *JacobianBatch) {
+func (a *Batch) Dot(dst []float64, b *Batch) {
 	if a.Seeds != b.Seeds || len(a.Layers) != len(b.Layers) {
-		panic(fmt.Sprintf("models: JacobianBatch.Dot: %d seeds and %d layers against %d and %d", a.Seeds, len(a.Layers), b.Seeds, len(b.Layers)))
+		panic(fmt.Sprintf("jacobian: Batch.Dot: %d seeds and %d layers against %d and %d", a.Seeds, len(a.Layers), b.Seeds, len(b.Layers)))
 	}
 	for k := range a.Layers {
 		la, lb := &a.Layers[k], &b.Layers[k]
 		if la.Node != lb.Node || la.Size != lb.Size || la.In != lb.In || la.Out != lb.Out {
-			panic("models: JacobianBatch.Dot: batches of different nets")
+			panic("jacobian: Batch.Dot: batches of different nets")
 		}
 	}
 	sa, sb := a.Samples, b.Samples
 	if len(dst) < sa*sb {
-		panic(fmt.Sprintf("models: JacobianBatch.Dot: dst has %d values, want %d×%d", len(dst), sa, sb))
+		panic(fmt.Sprintf("jacobian: Batch.Dot: dst has %d values, want %d×%d", len(dst), sa, sb))
 	}
 	if sa == 0 || sb == 0 {
 		return
 	}
-	workers := min(runtime.GOMAXPROCS(0), sa)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := w*sa/workers, (w+1)*sa/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			a.dotRows(dst, b, lo, hi)
-		}()
-	}
-	wg.Wait()
+	parallel.Split(sa, 1, func(_, lo, hi int) { a.dotRows(dst, b, lo, hi) })
 }
 
 // dotRows computes rows [lo, hi) of Dot.
-func (a *JacobianBatch) dotRows(dst []float64, b *JacobianBatch, lo, hi int) {
+func (a *Batch) dotRows(dst []float64, b *Batch, lo, hi int) {
 	rows, sb, R := hi-lo, b.Samples, a.Seeds
 	dd := make([]float32, rows*sb)
 	aa := make([]float32, rows*sb)
 	out := dst[lo*sb : hi*sb]
 	for k := range a.Layers {
 		la, lb := &a.Layers[k], &b.Layers[k]
-		if la.Op != OpDense {
+		if la.Op != models.OpDense {
 			n := R * la.Size
 			sgemm.Gemm(false, true, rows, sb, n, 1, la.Grad[lo*n:], n, lb.Grad, n, 0, dd, sb)
 			for i, v := range dd {

@@ -1,8 +1,12 @@
-package models
+package jacobian
 
 import (
 	"math"
 
+	"github.com/surfscope/surfscope/internal/softmax"
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/batchnorm"
+	"github.com/surfscope/surfscope/models/internal/kernel"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
@@ -10,62 +14,23 @@ import (
 // transcendental functions), sgemm for dense and convolution nodes. It keeps what the backward pass
 // needs: every node's value, the im2col matrix of every convolution input and max-pool argmaxes.
 
-// jacBroadcast maps each output element of an add or mul node to its element of either input.
-type jacBroadcast struct {
-	ia, ib []int32 // nil when that input has the output's shape
-}
-
-func newJacBroadcast(a, b, out []int) jacBroadcast {
-	var bc jacBroadcast
-	n := shapeSize(out)
-	idx := func(s []int) []int32 {
-		if shapeSize(s) == n {
-			return nil
-		}
-		m := make([]int32, n)
-		pos := make([]int, len(out))
-		for k := range m {
-			r := k
-			for d := len(out) - 1; d >= 0; d-- {
-				pos[d] = r % out[d]
-				r /= out[d]
-			}
-			flat := 0
-			for d := range out {
-				flat = flat*s[d] + pos[d]%s[d]
-			}
-			m[k] = int32(flat)
-		}
-		return m
-	}
-	bc.ia, bc.ib = idx(a), idx(b)
-	return bc
-}
-
-func (bc *jacBroadcast) at(m []int32, k int) int {
-	if m == nil {
-		return k
-	}
-	return int(m[k])
-}
-
-func (j *Jacobian) forward(sc *jacScratch, x []float32) {
+func (j *Jacobian) forward(sc *scratch, x []float32) {
 	sc.v[0] = x
 	for i := 1; i < len(j.net.Nodes); i++ {
 		nd := &j.net.Nodes[i]
 		in := j.shapes[nd.Inputs[0]]
 		a, out := sc.v[nd.Inputs[0]], sc.v[i]
 		switch nd.Op {
-		case OpFlatten, OpReshape:
+		case models.OpFlatten, models.OpReshape:
 			sc.v[i] = a
-		case OpNormalize:
+		case models.OpNormalize:
 			mean, std := nd.Params["mean"].Data, nd.Params["std"].Data
 			plane := len(a) / in[0]
 			for k, v := range a {
 				c := k / plane
 				out[k] = (v - mean[c]) / std[c]
 			}
-		case OpDense:
+		case models.OpDense:
 			w := nd.Params["weight"].Data
 			sgemm.Gemm(false, true, 1, len(out), len(a), 1, a, len(a), w, len(a), 0, out, len(out))
 			if b := nd.Params["bias"]; b != nil {
@@ -73,68 +38,48 @@ func (j *Jacobian) forward(sc *jacScratch, x []float32) {
 					out[o] += b.Data[o]
 				}
 			}
-		case OpConv:
+		case models.OpConv:
 			j.convForward(sc, i, nd, a, out)
-		case OpBatchNorm:
-			scale, shift := jacBatchNormAffine(nd)
+		case models.OpBatchNorm:
+			scale, shift := batchnorm.Affine(nd)
 			plane := len(a) / in[0]
 			for k, v := range a {
 				c := k / plane
 				out[k] = float32(float64(v)*scale[c] + shift[c])
 			}
-		case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU:
-			alpha := float64(nd.Attr.Alpha)
+		case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
 			for k, v := range a {
-				out[k] = float32(refActivation(nd.Op, float64(v), alpha))
+				out[k] = float32(nd.Activate(float64(v)))
 			}
-		case OpClip:
-			for k, v := range a {
-				out[k] = min(max(v, nd.Attr.Min), nd.Attr.Max)
-			}
-		case OpMaxPool, OpAvgPool:
-			jacPool(out, sc.arg[i], a, in, j.shapes[i], nd)
-		case OpGlobalAvgPool:
-			refGlobalAvgPool(out, a, in[1]*in[2])
-		case OpAdd, OpMul:
+		case models.OpMaxPool, models.OpAvgPool:
+			pool(out, sc.arg[i], a, in, j.shapes[i], nd)
+		case models.OpGlobalAvgPool:
+			kernel.GlobalAvgPool(out, a, in[1]*in[2])
+		case models.OpAdd, models.OpMul:
 			b, bc := sc.v[nd.Inputs[1]], &j.bcast[i]
 			for k := range out {
-				va, vb := a[bc.at(bc.ia, k)], b[bc.at(bc.ib, k)]
-				if nd.Op == OpAdd {
+				va, vb := a[bc[0].At(k)], b[bc[1].At(k)]
+				if nd.Op == models.OpAdd {
 					out[k] = va + vb
 				} else {
 					out[k] = va * vb
 				}
 			}
-		case OpSoftmax:
-			refSoftmax(out, a, in[len(in)-1])
-		case OpLogSoftmax:
-			refLogSoftmax(out, a, in[len(in)-1])
-		case OpConcat:
-			outer, runs := j.concatRuns(i)
-			off := 0
-			for o := 0; o < outer; o++ {
-				for k, src := range nd.Inputs {
-					off += copy(out[off:off+runs[k]], sc.v[src][o*runs[k]:])
-				}
+		case models.OpSoftmax:
+			softmax.Rows(out, a, in[len(in)-1])
+		case models.OpLogSoftmax:
+			softmax.LogRows(out, a, in[len(in)-1])
+		case models.OpConcat:
+			xs := sc.cat[:0]
+			for _, src := range nd.Inputs {
+				xs = append(xs, sc.v[src])
 			}
+			j.concat[i].Join(out, xs)
+			sc.cat = xs[:0]
 		default:
-			panic("models: jacobian: unexpected op " + string(nd.Op))
+			panic("jacobian: unexpected op " + string(nd.Op))
 		}
 	}
-}
-
-// jacBatchNormAffine returns the inference batch norm as y = scale·x + shift per channel, in float64.
-func jacBatchNormAffine(nd *Node) (scale, shift []float64) {
-	p := nd.Params
-	eps := float64(nd.Attr.eps())
-	c := len(p["gamma"].Data)
-	scale, shift = make([]float64, c), make([]float64, c)
-	for k := range scale {
-		s := float64(p["gamma"].Data[k]) / math.Sqrt(float64(p["var"].Data[k])+eps)
-		scale[k] = s
-		shift[k] = float64(p["beta"].Data[k]) - s*float64(p["mean"].Data[k])
-	}
-	return scale, shift
 }
 
 // convGeom is a convolution's geometry.
@@ -150,9 +95,9 @@ func (j *Jacobian) convGeom(i int) convGeom {
 	in, os := j.shapes[nd.Inputs[0]], j.shapes[i]
 	ws := nd.Params["weight"].Shape
 	g := convGeom{cin: in[0], h: in[1], w: in[2], cout: os[0], oh: os[1], ow: os[2], kh: ws[2], kw: ws[3],
-		pt: nd.Attr.Pad[0], pl: nd.Attr.Pad[1], groups: nd.Attr.groups()}
-	g.sh, g.sw = nd.Attr.stride()
-	g.dh, g.dw = nd.Attr.dilation()
+		pt: nd.Attr.Pad[0], pl: nd.Attr.Pad[1], groups: nd.Attr.NumGroups()}
+	g.sh, g.sw = nd.Attr.Strides()
+	g.dh, g.dw = nd.Attr.Dilations()
 	g.cinG, g.coutG = g.cin/g.groups, g.cout/g.groups
 	g.k = g.cinG * g.kh * g.kw
 	return g
@@ -211,7 +156,7 @@ func (g *convGeom) col2imAdd(dx, col []float32, grp int) {
 	}
 }
 
-func (j *Jacobian) convForward(sc *jacScratch, i int, nd *Node, x, out []float32) {
+func (j *Jacobian) convForward(sc *scratch, i int, nd *models.Node, x, out []float32) {
 	g := j.convGeom(i)
 	ohw := g.oh * g.ow
 	w := nd.Params["weight"].Data
@@ -229,11 +174,11 @@ func (j *Jacobian) convForward(sc *jacScratch, i int, nd *Node, x, out []float32
 	}
 }
 
-// jacPool is refPool in float32 that also records, for a max pool, the input index of the first
+// pool is refPool in float32 that also records, for a max pool, the input index of the first
 // maximum of every window (−1 for a window wholly in the padding).
-func jacPool(out []float32, arg []int32, x []float32, in, os []int, nd *Node) {
+func pool(out []float32, arg []int32, x []float32, in, os []int, nd *models.Node) {
 	kh, kw := nd.Attr.Kernel[0], nd.Attr.Kernel[1]
-	sh, sw := nd.Attr.stride()
+	sh, sw := nd.Attr.Strides()
 	H, W := in[1], in[2]
 	inv := 1 / float64(kh*kw)
 	for c := 0; c < in[0]; c++ {
@@ -258,7 +203,7 @@ func jacPool(out []float32, arg []int32, x []float32, in, os []int, nd *Node) {
 					}
 				}
 				o := (c*os[1]+oy)*os[2] + ox
-				if nd.Op == OpMaxPool {
+				if nd.Op == models.OpMaxPool {
 					out[o], arg[o] = mx, at
 				} else {
 					out[o] = float32(sum * inv)
@@ -266,24 +211,4 @@ func jacPool(out []float32, arg []int32, x []float32, in, os []int, nd *Node) {
 			}
 		}
 	}
-}
-
-// jacConcat describes a concat node as outer blocks each holding, input by input, runs[k]
-// consecutive values of input k.
-type jacConcat struct {
-	outer int
-	runs  []int
-}
-
-func newJacConcat(nd *Node, shapes [][]int, out []int) jacConcat {
-	axis := nd.Attr.Axis
-	c := jacConcat{outer: shapeSize(out[:axis]), runs: make([]int, len(nd.Inputs))}
-	for k, in := range nd.Inputs {
-		c.runs[k] = shapeSize(shapes[in][axis:])
-	}
-	return c
-}
-
-func (j *Jacobian) concatRuns(i int) (outer int, runs []int) {
-	return j.concat[i].outer, j.concat[i].runs
 }

@@ -1,140 +1,143 @@
-package models
+package jacobian
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 )
 
-// jacTestBuilder appends nodes with seeded random parameters to a net under construction.
-type jacTestBuilder struct {
+// testBuilder appends nodes with seeded random parameters to a net under construction.
+type testBuilder struct {
 	r      *rand.Rand
-	n      *Net
+	n      *models.Net
 	shapes [][]int
 }
 
-func newJacTestBuilder(seed uint64, c, h, w int) *jacTestBuilder {
-	return &jacTestBuilder{r: rand.New(rand.NewPCG(seed, 7)), n: &Net{Input: [3]int{c, h, w}, Nodes: []Node{{Op: OpInput}}},
+func newTestBuilder(seed uint64, c, h, w int) *testBuilder {
+	return &testBuilder{r: rand.New(rand.NewPCG(seed, 7)), n: &models.Net{Input: [3]int{c, h, w}, Nodes: []models.Node{{Op: models.OpInput}}},
 		shapes: [][]int{{c, h, w}}}
 }
 
-func (b *jacTestBuilder) add(nd Node) int {
+func (b *testBuilder) add(nd models.Node) int {
 	b.n.Nodes = append(b.n.Nodes, nd)
-	s, err := nodeShape(&b.n.Nodes[len(b.n.Nodes)-1], b.shapes)
+	shapes, err := b.n.NodeShapes()
 	if err != nil {
-		panic(fmt.Sprintf("jacTestBuilder: node %d %s: %v", len(b.n.Nodes)-1, nd.Op, err))
+		panic(fmt.Sprintf("testBuilder: node %d %s: %v", len(b.n.Nodes)-1, nd.Op, err))
 	}
-	b.shapes = append(b.shapes, s)
+	b.shapes = shapes
 	return len(b.n.Nodes) - 1
 }
 
-func (b *jacTestBuilder) tensor(lo, hi float64, shape ...int) *Tensor {
-	t := NewTensor(shape...)
+func (b *testBuilder) tensor(lo, hi float64, shape ...int) *models.Tensor {
+	t := models.NewTensor(shape...)
 	for i := range t.Data {
 		t.Data[i] = float32(lo + (hi-lo)*b.r.Float64())
 	}
 	return t
 }
 
-func (b *jacTestBuilder) op(op Op, in ...int) int { return b.add(Node{Op: op, Inputs: in}) }
+func (b *testBuilder) op(op models.Op, in ...int) int { return b.add(models.Node{Op: op, Inputs: in}) }
 
-func (b *jacTestBuilder) opAttr(op Op, a Attr, in ...int) int {
-	return b.add(Node{Op: op, Inputs: in, Attr: a})
+func (b *testBuilder) opAttr(op models.Op, a models.Attr, in ...int) int {
+	return b.add(models.Node{Op: op, Inputs: in, Attr: a})
 }
 
-func (b *jacTestBuilder) channels(x int) int { return b.shapes[x][0] }
-func (b *jacTestBuilder) size(x int) int     { return shapeSize(b.shapes[x]) }
+func (b *testBuilder) channels(x int) int { return b.shapes[x][0] }
+func (b *testBuilder) size(x int) int     { return models.ShapeSize(b.shapes[x]) }
 
-func (b *jacTestBuilder) dense(x, out int, bias bool) int {
+func (b *testBuilder) dense(x, out int, bias bool) int {
 	in := b.size(x)
 	s := 1.5 / math.Sqrt(float64(in))
-	p := map[string]*Tensor{"weight": b.tensor(-s, s, out, in)}
+	p := map[string]*models.Tensor{"weight": b.tensor(-s, s, out, in)}
 	if bias {
 		p["bias"] = b.tensor(-0.3, 0.3, out)
 	}
-	return b.add(Node{Op: OpDense, Inputs: []int{x}, Params: p})
+	return b.add(models.Node{Op: models.OpDense, Inputs: []int{x}, Params: p})
 }
 
-func (b *jacTestBuilder) conv(x, out, k int, a Attr, bias bool) int {
+func (b *testBuilder) conv(x, out, k int, a models.Attr, bias bool) int {
 	cin := b.channels(x)
-	g := a.groups()
+	g := a.NumGroups()
 	s := 1.5 / math.Sqrt(float64(cin/g*k*k))
-	p := map[string]*Tensor{"weight": b.tensor(-s, s, out, cin/g, k, k)}
+	p := map[string]*models.Tensor{"weight": b.tensor(-s, s, out, cin/g, k, k)}
 	if bias {
 		p["bias"] = b.tensor(-0.3, 0.3, out)
 	}
-	return b.add(Node{Op: OpConv, Inputs: []int{x}, Attr: a, Params: p})
+	return b.add(models.Node{Op: models.OpConv, Inputs: []int{x}, Attr: a, Params: p})
 }
 
-func (b *jacTestBuilder) batchNorm(x int) int {
+func (b *testBuilder) batchNorm(x int) int {
 	c := b.channels(x)
-	return b.add(Node{Op: OpBatchNorm, Inputs: []int{x}, Attr: Attr{Eps: 1e-3}, Params: map[string]*Tensor{
+	return b.add(models.Node{Op: models.OpBatchNorm, Inputs: []int{x}, Attr: models.Attr{Eps: 1e-3}, Params: map[string]*models.Tensor{
 		"gamma": b.tensor(0.5, 1.5, c), "beta": b.tensor(-0.2, 0.2, c),
 		"mean": b.tensor(-0.2, 0.2, c), "var": b.tensor(0.5, 2, c)}})
 }
 
-func (b *jacTestBuilder) normalize(x int) int {
+func (b *testBuilder) normalize(x int) int {
 	c := b.channels(x)
-	return b.add(Node{Op: OpNormalize, Inputs: []int{x}, Params: map[string]*Tensor{
+	return b.add(models.Node{Op: models.OpNormalize, Inputs: []int{x}, Params: map[string]*models.Tensor{
 		"mean": b.tensor(0.2, 0.6, c), "std": b.tensor(0.2, 0.5, c)}})
 }
 
-func (b *jacTestBuilder) net() *Net {
+func (b *testBuilder) net() *models.Net {
 	n := b.n
-	n.Classes = shapeSize(b.shapes[len(b.shapes)-1])
+	n.Classes = models.ShapeSize(b.shapes[len(b.shapes)-1])
 	if err := n.Validate(); err != nil {
 		panic(err)
 	}
 	return n
 }
 
-// jacTestNets covers every op of the vocabulary (concat along channels and along a spatial axis, with
+// testNets covers every op of the vocabulary (concat along channels and along a spatial axis, with
 // an input repeated): smooth nets (every entry must match finite
 // differences) and nets with kinks (ReLU, LeakyReLU, Clip, max pool).
-func jacTestNets() (smooth, kinked map[string]*Net) {
-	b := newJacTestBuilder(1, 2, 7, 6)
-	x := b.conv(b.normalize(0), 4, 3, Attr{Stride: [2]int{2, 1}, Pad: [4]int{1, 1, 1, 1}, Dilation: [2]int{1, 2}}, true)
-	x = b.op(OpTanh, b.batchNorm(x))
-	x = b.conv(x, 4, 3, Attr{Groups: 2, Pad: [4]int{1, 1, 1, 1}}, false)
-	gate := b.op(OpSigmoid, b.op(OpGlobalAvgPool, x))
-	x = b.op(OpAdd, b.op(OpMul, x, gate), x)
-	x = b.add(Node{Op: OpConcat, Inputs: []int{x, b.conv(x, 2, 1, Attr{}, true)}}) // channels
-	x = b.add(Node{Op: OpConcat, Inputs: []int{x, x}, Attr: Attr{Axis: 2}})        // width, one input twice
-	x = b.op(OpGELU, b.batchNorm(x))
-	x = b.opAttr(OpAvgPool, Attr{Kernel: [2]int{2, 2}, Stride: [2]int{1, 2}, Pad: [4]int{1, 0, 0, 0}}, x)
-	x = b.conv(x, 3, 1, Attr{}, true)
-	x = b.dense(b.op(OpFlatten, x), 8, true)
-	x = b.op(OpSigmoid, b.batchNorm(x))
-	x = b.opAttr(OpReshape, Attr{Shape: []int{2, 4}}, x)
-	x = b.op(OpSoftmax, x)
+func testNets() (smooth, kinked map[string]*models.Net) {
+	b := newTestBuilder(1, 2, 7, 6)
+	x := b.conv(b.normalize(0), 4, 3, models.Attr{Stride: [2]int{2, 1}, Pad: [4]int{1, 1, 1, 1}, Dilation: [2]int{1, 2}}, true)
+	x = b.op(models.OpTanh, b.batchNorm(x))
+	x = b.conv(x, 4, 3, models.Attr{Groups: 2, Pad: [4]int{1, 1, 1, 1}}, false)
+	gate := b.op(models.OpSigmoid, b.op(models.OpGlobalAvgPool, x))
+	x = b.op(models.OpAdd, b.op(models.OpMul, x, gate), x)
+	x = b.add(models.Node{Op: models.OpConcat, Inputs: []int{x, b.conv(x, 2, 1, models.Attr{}, true)}}) // channels
+	x = b.add(models.Node{Op: models.OpConcat, Inputs: []int{x, x}, Attr: models.Attr{Axis: 2}})        // width, one input twice
+	x = b.op(models.OpGELU, b.batchNorm(x))
+	x = b.opAttr(models.OpAvgPool, models.Attr{Kernel: [2]int{2, 2}, Stride: [2]int{1, 2}, Pad: [4]int{1, 0, 0, 0}}, x)
+	x = b.conv(x, 3, 1, models.Attr{}, true)
+	x = b.dense(b.op(models.OpFlatten, x), 8, true)
+	x = b.op(models.OpSigmoid, b.batchNorm(x))
+	x = b.opAttr(models.OpReshape, models.Attr{Shape: []int{2, 4}}, x)
+	x = b.op(models.OpSoftmax, x)
 	b.dense(x, 5, true)
-	smooth = map[string]*Net{"cnn": b.net()}
+	smooth = map[string]*models.Net{"cnn": b.net()}
 
-	b = newJacTestBuilder(2, 1, 4, 5)
-	x = b.dense(b.op(OpFlatten, 0), 9, false)
-	x = b.op(OpTanh, x)
-	y := b.op(OpGELU, b.dense(x, 9, true))
-	x = b.op(OpMul, b.op(OpAdd, x, y), y)
-	x = b.add(Node{Op: OpConcat, Inputs: []int{x, b.op(OpTanh, b.dense(y, 4, true)), y}})
-	b.op(OpLogSoftmax, b.dense(x, 3, true))
+	b = newTestBuilder(2, 1, 4, 5)
+	x = b.dense(b.op(models.OpFlatten, 0), 9, false)
+	x = b.op(models.OpTanh, x)
+	y := b.op(models.OpGELU, b.dense(x, 9, true))
+	x = b.op(models.OpMul, b.op(models.OpAdd, x, y), y)
+	x = b.add(models.Node{Op: models.OpConcat, Inputs: []int{x, b.op(models.OpTanh, b.dense(y, 4, true)), y}})
+	b.op(models.OpLogSoftmax, b.dense(x, 3, true))
 	smooth["mlp"] = b.net()
 
-	b = newJacTestBuilder(3, 2, 6, 6)
-	x = b.conv(0, 3, 3, Attr{Pad: [4]int{1, 0, 1, 2}}, true)
-	x = b.opAttr(OpLeakyReLU, Attr{Alpha: 0.1}, x)
-	x = b.opAttr(OpMaxPool, Attr{Kernel: [2]int{3, 2}, Stride: [2]int{2, 2}, Pad: [4]int{1, 1, 0, 0}}, x)
-	x = b.conv(x, 4, 1, Attr{Stride: [2]int{2, 1}}, false)
-	x = b.op(OpReLU, b.batchNorm(x))
-	x = b.dense(b.op(OpFlatten, x), 6, true)
-	x = b.opAttr(OpClip, Attr{Min: -0.2, Max: 0.3}, x)
+	b = newTestBuilder(3, 2, 6, 6)
+	x = b.conv(0, 3, 3, models.Attr{Pad: [4]int{1, 0, 1, 2}}, true)
+	x = b.opAttr(models.OpLeakyReLU, models.Attr{Alpha: 0.1}, x)
+	x = b.opAttr(models.OpMaxPool, models.Attr{Kernel: [2]int{3, 2}, Stride: [2]int{2, 2}, Pad: [4]int{1, 1, 0, 0}}, x)
+	x = b.conv(x, 4, 1, models.Attr{Stride: [2]int{2, 1}}, false)
+	x = b.op(models.OpReLU, b.batchNorm(x))
+	x = b.dense(b.op(models.OpFlatten, x), 6, true)
+	x = b.opAttr(models.OpClip, models.Attr{Min: -0.2, Max: 0.3}, x)
 	b.dense(x, 4, true)
-	kinked = map[string]*Net{"relu-maxpool-clip": b.net()}
+	kinked = map[string]*models.Net{"relu-maxpool-clip": b.net()}
 	return smooth, kinked
 }
 
-// jacTestScalar is u·f(x) from ForwardReference, summed in float64.
-func jacTestScalar(t *testing.T, n *Net, x, u []float32) float64 {
+// testScalar is u·f(x) from ForwardReference, summed in float64.
+func testScalar(t *testing.T, n *models.Net, x, u []float32) float64 {
 	z, err := n.ForwardReference(x)
 	if err != nil {
 		t.Fatal(err)
@@ -146,20 +149,20 @@ func jacTestScalar(t *testing.T, n *Net, x, u []float32) float64 {
 	return s
 }
 
-// jacTestFD is the central difference of u·f(x) in parameter p (a float32 entry of the net, moved
+// testFD is the central difference of u·f(x) in parameter p (a float32 entry of the net, moved
 // by ±h; the denominator is the step the float32 values actually took).
-func jacTestFD(t *testing.T, n *Net, p *float32, h float64, x, u []float32) float64 {
+func testFD(t *testing.T, n *models.Net, p *float32, h float64, x, u []float32) float64 {
 	p0 := *p
 	hi, lo := float32(float64(p0)+h), float32(float64(p0)-h)
 	*p = hi
-	fp := jacTestScalar(t, n, x, u)
+	fp := testScalar(t, n, x, u)
 	*p = lo
-	fm := jacTestScalar(t, n, x, u)
+	fm := testScalar(t, n, x, u)
 	*p = p0
 	return (fp - fm) / (float64(hi) - float64(lo))
 }
 
-func jacTestInputs(r *rand.Rand, n *Net, batch int) []float32 {
+func testInputs(r *rand.Rand, n *models.Net, batch int) []float32 {
 	x := make([]float32, batch*n.InputSize())
 	for i := range x {
 		x[i] = r.Float32()
@@ -172,12 +175,12 @@ func jacTestInputs(r *rand.Rand, n *Net, batch int) []float32 {
 // |J − fd| ≤ 2e-3·max(1, max|fd|). On nets with kinks an entry whose difference quotients at steps
 // 1e-3 and 2.5e-4 disagree straddles a kink and is skipped; at most 3% may be.
 func TestJacobianMatchesFiniteDifferences(t *testing.T) {
-	smooth, kinked := jacTestNets()
-	for name, n := range map[string]*Net{"cnn": smooth["cnn"], "mlp": smooth["mlp"], "relu-maxpool-clip": kinked["relu-maxpool-clip"]} {
+	smooth, kinked := testNets()
+	for name, n := range map[string]*models.Net{"cnn": smooth["cnn"], "mlp": smooth["mlp"], "relu-maxpool-clip": kinked["relu-maxpool-clip"]} {
 		_, isKinked := kinked[name]
 		r := rand.New(rand.NewPCG(9, 9))
 		const batch = 3
-		x := jacTestInputs(r, n, batch)
+		x := testInputs(r, n, batch)
 		C := n.Classes
 		seeds := make([]float32, 3*C)
 		seeds[1] = 1
@@ -185,7 +188,7 @@ func TestJacobianMatchesFiniteDifferences(t *testing.T) {
 			seeds[C+k] = 1
 			seeds[2*C+k] = float32(r.NormFloat64())
 		}
-		j, err := NewJacobian(n)
+		j, err := New(n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,9 +219,9 @@ func TestJacobianMatchesFiniteDifferences(t *testing.T) {
 						if isKinked {
 							h = 1e-3
 						}
-						fds[off+k] = jacTestFD(t, n, &data[k], h, xs, u)
+						fds[off+k] = testFD(t, n, &data[k], h, xs, u)
 						if isKinked {
-							if f2 := jacTestFD(t, n, &data[k], h/4, xs, u); math.Abs(f2-fds[off+k]) > 1e-3*math.Max(1, math.Abs(f2)) {
+							if f2 := testFD(t, n, &data[k], h/4, xs, u); math.Abs(f2-fds[off+k]) > 1e-3*math.Max(1, math.Abs(f2)) {
 								fds[off+k] = math.NaN()
 							}
 						}
@@ -234,7 +237,7 @@ func TestJacobianMatchesFiniteDifferences(t *testing.T) {
 					checked++
 					if d := math.Abs(float64(flat[p]) - fd); d > 2e-3*scale {
 						t.Errorf("%s: sample %d seed %d param %d (%s): jacobian %.6g, finite difference %.6g",
-							name, s, sd, p, jacTestParamName(j, p), flat[p], fd)
+							name, s, sd, p, testParamName(j, p), flat[p], fd)
 					}
 				}
 			}
@@ -246,7 +249,7 @@ func TestJacobianMatchesFiniteDifferences(t *testing.T) {
 	}
 }
 
-func jacTestParamName(j *Jacobian, p int) string {
+func testParamName(j *Jacobian, p int) string {
 	for _, pr := range j.Params() {
 		n := 1
 		for _, d := range pr.Shape {
@@ -262,14 +265,14 @@ func jacTestParamName(j *Jacobian, p int) string {
 
 // On f(x) = w·x + b the gradient is exactly (x, 1) times the seed, for any w.
 func TestJacobianLinearModelExact(t *testing.T) {
-	b := newJacTestBuilder(4, 1, 3, 4)
-	b.dense(b.op(OpFlatten, 0), 1, true)
+	b := newTestBuilder(4, 1, 3, 4)
+	b.dense(b.op(models.OpFlatten, 0), 1, true)
 	n := b.net()
-	j, err := NewJacobian(n)
+	j, err := New(n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := jacTestInputs(rand.New(rand.NewPCG(1, 1)), n, 5)
+	x := testInputs(rand.New(rand.NewPCG(1, 1)), n, 5)
 	jb := j.Compute(nil, x, 5, []float32{2.5})
 	for s := 0; s < 5; s++ {
 		g := jb.Gradient(nil, s, 0)
@@ -287,9 +290,9 @@ func TestJacobianLinearModelExact(t *testing.T) {
 // A batch computed in parallel equals each sample computed alone, bit for bit, and a reused
 // batch gives the same values.
 func TestJacobianBatchEqualsSingles(t *testing.T) {
-	smooth, kinked := jacTestNets()
-	for name, n := range map[string]*Net{"cnn": smooth["cnn"], "kinked": kinked["relu-maxpool-clip"]} {
-		j, err := NewJacobian(n)
+	smooth, kinked := testNets()
+	for name, n := range map[string]*models.Net{"cnn": smooth["cnn"], "kinked": kinked["relu-maxpool-clip"]} {
+		j, err := New(n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,9 +301,9 @@ func TestJacobianBatchEqualsSingles(t *testing.T) {
 			seeds[k] = float32(k%3) - 1
 		}
 		const batch = 9
-		x := jacTestInputs(rand.New(rand.NewPCG(5, 5)), n, batch)
+		x := testInputs(rand.New(rand.NewPCG(5, 5)), n, batch)
 		all := j.Compute(nil, x, batch, seeds)
-		var one *JacobianBatch
+		var one *Batch
 		D := n.InputSize()
 		for s := 0; s < batch; s++ {
 			one = j.Compute(one, x[s*D:(s+1)*D], 1, seeds)
@@ -317,11 +320,11 @@ func TestJacobianBatchEqualsSingles(t *testing.T) {
 }
 
 func TestJacobianRecordSize(t *testing.T) {
-	n, err := NewMLP(MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{256, 256}}, 1)
+	n, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{256, 256}}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	j, err := NewJacobian(n)
+	j, err := New(n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,23 +335,23 @@ func TestJacobianRecordSize(t *testing.T) {
 	if got, want := j.RecordSize(10), 784+256+256+10*(256+256+10); got != want {
 		t.Errorf("RecordSize(10) = %d, want %d", got, want)
 	}
-	if _, err := NewJacobian(&Net{Input: [3]int{1, 2, 2}, Classes: 4, Nodes: []Node{{Op: OpInput}, {Op: OpFlatten, Inputs: []int{0}}}}); err == nil {
+	if _, err := New(&models.Net{Input: [3]int{1, 2, 2}, Classes: 4, Nodes: []models.Node{{Op: models.OpInput}, {Op: models.OpFlatten, Inputs: []int{0}}}}); err == nil {
 		t.Error("a net without parameters gave no error")
 	}
 }
 
 func BenchmarkJacobian(b *testing.B) {
-	for _, w := range PlaneWorkloads {
-		n, err := PlaneWorkloadNet(w)
+	for _, w := range infer.PlaneWorkloads {
+		n, err := infer.PlaneWorkloadNet(w)
 		if err != nil {
 			b.Fatal(err)
 		}
-		j, err := NewJacobian(n)
+		j, err := New(n)
 		if err != nil {
 			b.Fatal(err)
 		}
 		const batch = 32
-		x := jacTestInputs(rand.New(rand.NewPCG(1, 2)), n, batch)
+		x := testInputs(rand.New(rand.NewPCG(1, 2)), n, batch)
 		for _, R := range []int{1, 10} {
 			seeds := make([]float32, R*10)
 			for r := 0; r < R; r++ {
@@ -356,7 +359,7 @@ func BenchmarkJacobian(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("%s/seeds=%d", w, R), func(b *testing.B) {
 				b.ReportAllocs()
-				var jb *JacobianBatch
+				var jb *Batch
 				for i := 0; i < b.N; i++ {
 					jb = j.Compute(jb, x, batch, seeds)
 				}
@@ -369,9 +372,9 @@ func BenchmarkJacobian(b *testing.B) {
 // Dot against the inner products of the flat gradients, in float64: it adds to dst, and
 // |dot − want| ≤ 1e-5·‖g_s‖‖g_t‖ summed over seeds (float32 products).
 func TestJacobianDotMatchesFlatGradients(t *testing.T) {
-	smooth, kinked := jacTestNets()
-	for name, n := range map[string]*Net{"cnn": smooth["cnn"], "mlp": smooth["mlp"], "kinked": kinked["relu-maxpool-clip"]} {
-		j, err := NewJacobian(n)
+	smooth, kinked := testNets()
+	for name, n := range map[string]*models.Net{"cnn": smooth["cnn"], "mlp": smooth["mlp"], "kinked": kinked["relu-maxpool-clip"]} {
+		j, err := New(n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -380,7 +383,7 @@ func TestJacobianDotMatchesFlatGradients(t *testing.T) {
 		for k := range seeds {
 			seeds[k] = float32(r.NormFloat64())
 		}
-		xa, xb := jacTestInputs(r, n, 5), jacTestInputs(r, n, 3)
+		xa, xb := testInputs(r, n, 5), testInputs(r, n, 3)
 		a, b := j.Compute(nil, xa, 5, seeds), j.Compute(nil, xb, 3, seeds)
 		dst := make([]float64, 15)
 		for i := range dst {

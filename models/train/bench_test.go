@@ -1,4 +1,4 @@
-package models
+package train
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train/internal/graph"
 )
 
 // The standard training workloads of shared/bench/WORKLOADS.md: the first 10,000 MNIST training
@@ -30,7 +32,7 @@ func TestTrainWorkloads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		hist, err := Train(context.Background(), net, train, nil, TrainConfig{UntilFit: true, MaxEpochs: epochs}, func(p Progress) {
+		hist, err := Run(context.Background(), net, train, nil, Config{UntilFit: true, MaxEpochs: epochs}, func(p Progress) {
 			if p.Done != nil {
 				t.Logf("%s epoch %d: %+v", w, p.Epoch, *p.Done)
 			}
@@ -53,20 +55,20 @@ func TestTrainWorkloads(t *testing.T) {
 	}
 }
 
-func workloadNet(name string) (*Net, int, error) {
+func workloadNet(name string) (*models.Net, int, error) {
 	switch name {
 	case "mlp-train":
-		n, err := NewMLP(MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{256, 256}}, 0)
+		n, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{256, 256}}, 0)
 		return n, 30, err
 	case "cnn-train", "cnn-fit": // the reference times 3 epochs; cnn-fit goes on to 100%
-		n, err := NewCNN(CNNConfig{Input: [3]int{1, 28, 28}, Classes: 10, Channels: []int{16, 32}}, 0)
+		n, err := models.NewCNN(models.CNNConfig{Input: [3]int{1, 28, 28}, Classes: 10, Channels: []int{16, 32}}, 0)
 		if name == "cnn-fit" {
 			return n, 30, err
 		}
 		return n, 3, err
 	}
 	if kind, ok := strings.CutPrefix(name, "resnet8-"); ok {
-		n, err := NewResNet(ResNetConfig{Input: [3]int{1, 28, 28}, Classes: 10, Shortcut: Shortcut(kind)}, 0)
+		n, err := models.NewResNet(models.ResNetConfig{Input: [3]int{1, 28, 28}, Classes: 10, Shortcut: models.Shortcut(kind)}, 0)
 		return n, 30, err
 	}
 	return nil, 0, fmt.Errorf("unknown workload %q", name)
@@ -96,30 +98,30 @@ func BenchmarkTrainStep(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ps := newParamStore(net)
-			g, err := buildGGraph(net, ps, 128, true)
+			ps := graph.NewStore(net)
+			g, err := graph.Build(net, ps, 128, true)
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer g.close()
+			defer g.Close()
 			for s := 0; s < 128; s++ {
-				g.tData[s*10+s%10] = 1
+				g.Targets[s*10+s%10] = 1
 			}
 			opt := &adamOptimizer{beta1: 0.9, beta2: 0.999, eps: 1e-8}
-			params := make([][]float32, len(g.learn))
-			grads := make([][]float32, len(g.learn))
-			for j := range g.learn {
-				params[j] = g.learn[j].data
+			params := make([][]float32, len(g.Learn))
+			grads := make([][]float32, len(g.Learn))
+			for j := range g.Learn {
+				params[j] = g.Learn[j].Data
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu0 := cpuSeconds()
 			for i := 0; i < b.N; i++ {
-				if err := g.run(); err != nil {
+				if err := g.Run(); err != nil {
 					b.Fatal(err)
 				}
 				for j := range grads {
-					grads[j], _ = g.gradient(j)
+					grads[j], _ = g.Gradient(j)
 				}
 				opt.step(params, grads, 1e-3)
 			}

@@ -1,4 +1,4 @@
-package models_test
+package train_test
 
 import (
 	"context"
@@ -7,23 +7,24 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train"
 )
 
 // Train an MLP on 300 images of the embedded MNIST sample until it classifies all of them
 // correctly.
-func ExampleTrain() {
-	train, err := dataset.Open(dataset.Sample, dataset.Train)
+func ExampleRun() {
+	images, err := dataset.Open(dataset.Sample, dataset.Train)
 	if err != nil {
 		log.Fatal(err)
 	}
-	train = train.Head(300)
+	images = images.Head(300)
 	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{64},
 		Normalize: &[2]float32{0.1307, 0.3081}}, 1)
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg := models.TrainConfig{UntilFit: true, MaxEpochs: 50, BatchSize: 32, Seed: 1}
-	hist, err := models.Train(context.Background(), net, train, nil, cfg, func(p models.Progress) {
+	cfg := train.Config{UntilFit: true, MaxEpochs: 50, BatchSize: 32, Seed: 1}
+	hist, err := train.Run(context.Background(), net, images, nil, cfg, func(p train.Progress) {
 		// Called after every batch; p.Done is set at the end of each epoch.
 	})
 	if err != nil {

@@ -1,9 +1,13 @@
-package models
+package train
 
 import (
 	"context"
 	"fmt"
 	"math"
+
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/batchnorm"
+	"github.com/surfscope/surfscope/models/train/internal/graph"
 )
 
 // LossGradient evaluates the mean cross-entropy of a net over a fixed set of labelled images,
@@ -16,39 +20,30 @@ import (
 // The parameters live in the LossGradient: write new values into the slices Params returns and call
 // Eval again. A LossGradient is not safe for concurrent use; Close releases it.
 type LossGradient struct {
-	params  []ParamRef
-	graphs  []*gGraph // full batches, then the remainder (if any)
-	counts  []int     // batches per graph
+	params  []models.ParamRef
+	graphs  []*graph.Graph // full batches, then the remainder (if any)
+	counts  []int          // batches per graph
 	images  []float32
 	labels  []int
 	size, k int
 	n       int
 }
 
-// ParamRef is one parameter tensor of a net: Net.Nodes[Node].Params[Name], with Data the values a
-// LossGradient computes with (writing to Data changes the next Eval).
-type ParamRef struct {
-	Node  int
-	Name  string
-	Shape []int
-	Data  []float32
-}
-
 // NewLossGradient prepares the loss of n over the images ([N,C,H,W], N·InputSize values) and labels
 // (len N), evaluated in batches of at most batch images (0 means 500). The net is copied; the
 // images are not. It returns an error for a net the training graphs do not support, mismatched
 // data, or a batch norm with a zero gamma-free scale.
-func NewLossGradient(n *Net, images []float32, labels []int, batch int) (*LossGradient, error) {
+func NewLossGradient(n *models.Net, images []float32, labels []int, batch int) (*LossGradient, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
 	size := n.InputSize()
 	if len(images) == 0 || len(images)%size != 0 || len(images)/size != len(labels) {
-		return nil, fmt.Errorf("models: loss gradient: %d values and %d labels do not make images of %d values", len(images), len(labels), size)
+		return nil, fmt.Errorf("train: loss gradient: %d values and %d labels do not make images of %d values", len(images), len(labels), size)
 	}
 	for i, l := range labels {
 		if l < 0 || l >= n.Classes {
-			return nil, fmt.Errorf("models: loss gradient: label %d of image %d is not in [0,%d)", l, i, n.Classes)
+			return nil, fmt.Errorf("train: loss gradient: label %d of image %d is not in [0,%d)", l, i, n.Classes)
 		}
 	}
 	frozen, err := freezeBatchNorm(n)
@@ -60,7 +55,7 @@ func NewLossGradient(n *Net, images []float32, labels []int, batch int) (*LossGr
 	}
 	N := len(labels)
 	lg := &LossGradient{images: images, labels: labels, size: size, k: n.Classes, n: N}
-	ps := newParamStore(frozen)
+	ps := graph.NewStore(frozen)
 	full, rest := N/batch, N%batch
 	if full == 0 {
 		batch, full, rest = N, 1, 0
@@ -69,7 +64,7 @@ func NewLossGradient(n *Net, images []float32, labels []int, batch int) (*LossGr
 		if b.size == 0 {
 			continue
 		}
-		g, err := buildGGraph(frozen, ps, b.size, true)
+		g, err := graph.Build(frozen, ps, b.size, true)
 		if err != nil {
 			lg.Close()
 			return nil, err
@@ -77,12 +72,12 @@ func NewLossGradient(n *Net, images []float32, labels []int, batch int) (*LossGr
 		lg.graphs = append(lg.graphs, g)
 		lg.counts = append(lg.counts, b.count)
 	}
-	for _, l := range lg.graphs[0].learn {
-		if frozen.Nodes[l.key.node].Attr.Meta == frozenBN {
+	for _, l := range lg.graphs[0].Learn {
+		if frozen.Nodes[l.Node].Attr.Meta == frozenBN {
 			continue
 		}
-		lg.params = append(lg.params, ParamRef{Node: l.key.node, Name: l.key.name,
-			Shape: append([]int(nil), n.Nodes[l.key.node].Params[l.key.name].Shape...), Data: l.data})
+		lg.params = append(lg.params, models.ParamRef{Node: l.Node, Name: l.Name,
+			Shape: append([]int(nil), n.Nodes[l.Node].Params[l.Name].Shape...), Data: l.Data})
 	}
 	return lg, nil
 }
@@ -93,52 +88,48 @@ const frozenBN = "surfscope:frozen-batchnorm"
 // freezeBatchNorm returns a copy of n with every batch norm replaced by the same affine map as a
 // dense node (on vectors) or a 1×1 convolution (on [C,H,W]) with a diagonal weight, marked frozen.
 // Node indices are unchanged.
-func freezeBatchNorm(n *Net) (*Net, error) {
+func freezeBatchNorm(n *models.Net) (*models.Net, error) {
 	shapes, err := n.Shapes()
 	if err != nil {
 		return nil, err
 	}
-	out := &Net{Input: n.Input, Classes: n.Classes, Nodes: make([]Node, len(n.Nodes))}
+	out := n.Clone()
 	for i, nd := range n.Nodes {
-		c := nd
-		c.Params = map[string]*Tensor{}
-		for k, t := range nd.Params {
-			c.Params[k] = t.Clone()
-		}
-		if nd.Op == OpBatchNorm {
-			scale, shift := fwdBatchNormAffine(&nd)
+		c := &out.Nodes[i]
+		if nd.Op == models.OpBatchNorm {
+			scale, shift := batchnorm.Affine(&nd)
 			in := shapes[nd.Inputs[0]]
 			ch := in[0]
-			var w *Tensor
+			var w *models.Tensor
 			switch len(in) {
 			case 1:
-				w = NewTensor(ch, ch)
-				c.Op = OpDense
+				w = models.NewTensor(ch, ch)
+				c.Op = models.OpDense
 			case 3:
-				w = NewTensor(ch, ch, 1, 1)
-				c.Op = OpConv
+				w = models.NewTensor(ch, ch, 1, 1)
+				c.Op = models.OpConv
 			default:
-				return nil, fmt.Errorf("models: loss gradient: node %d %q: batch norm on shape %v", i, nd.Name, in)
+				return nil, fmt.Errorf("train: loss gradient: node %d %q: batch norm on shape %v", i, nd.Name, in)
 			}
+			b := models.NewTensor(ch)
 			for k := 0; k < ch; k++ {
-				if math.IsInf(float64(scale[k]), 0) || math.IsNaN(float64(scale[k])) {
-					return nil, fmt.Errorf("models: loss gradient: node %d %q: batch norm scale %v", i, nd.Name, scale[k])
+				sc := float32(scale[k])
+				if math.IsInf(float64(sc), 0) || math.IsNaN(float64(sc)) {
+					return nil, fmt.Errorf("train: loss gradient: node %d %q: batch norm scale %v", i, nd.Name, sc)
 				}
-				w.Data[k*ch+k] = scale[k]
+				w.Data[k*ch+k] = sc
+				b.Data[k] = float32(shift[k])
 			}
-			b := NewTensor(ch)
-			copy(b.Data, shift)
-			c.Params = map[string]*Tensor{"weight": w, "bias": b}
-			c.Attr = Attr{Meta: frozenBN}
+			c.Params = map[string]*models.Tensor{"weight": w, "bias": b}
+			c.Attr = models.Attr{Meta: frozenBN}
 		}
-		out.Nodes[i] = c
 	}
 	return out, out.Validate()
 }
 
 // Params returns the weight and bias tensors of the dense and convolution nodes, in node order
 // then by name. Their Data slices are the values Eval uses.
-func (lg *LossGradient) Params() []ParamRef { return lg.params }
+func (lg *LossGradient) Params() []models.ParamRef { return lg.params }
 
 // NumParams returns the total number of values in Params.
 func (lg *LossGradient) NumParams() int {
@@ -169,22 +160,22 @@ func (lg *LossGradient) Eval(ctx context.Context, grad [][]float32) (float64, []
 			if err := ctx.Err(); err != nil {
 				return 0, nil, err
 			}
-			copy(g.xData, lg.images[from*lg.size:(from+g.batch)*lg.size])
-			clear(g.tData)
-			for s := 0; s < g.batch; s++ {
-				g.tData[s*lg.k+lg.labels[from+s]] = 1
+			copy(g.X, lg.images[from*lg.size:(from+g.Batch)*lg.size])
+			clear(g.Targets)
+			for s := 0; s < g.Batch; s++ {
+				g.Targets[s*lg.k+lg.labels[from+s]] = 1
 			}
-			if err := g.run(); err != nil {
+			if err := g.Run(); err != nil {
 				return 0, nil, err
 			}
-			w := float64(g.batch) / float64(lg.n)
-			total += w * g.lossValue()
+			w := float64(g.Batch) / float64(lg.n)
+			total += w * g.Loss()
 			j := 0
-			for li, l := range g.learn {
-				if j >= len(lg.params) || l.key.node != lg.params[j].Node || l.key.name != lg.params[j].Name {
+			for li, l := range g.Learn {
+				if j >= len(lg.params) || l.Node != lg.params[j].Node || l.Name != lg.params[j].Name {
 					continue
 				}
-				d, err := g.gradient(li)
+				d, err := g.Gradient(li)
 				if err != nil {
 					return 0, nil, err
 				}
@@ -193,7 +184,7 @@ func (lg *LossGradient) Eval(ctx context.Context, grad [][]float32) (float64, []
 				}
 				j++
 			}
-			from += g.batch
+			from += g.Batch
 		}
 	}
 	for j := range grad {
@@ -207,6 +198,6 @@ func (lg *LossGradient) Eval(ctx context.Context, grad [][]float32) (float64, []
 // Close releases the graphs.
 func (lg *LossGradient) Close() {
 	for _, g := range lg.graphs {
-		g.close()
+		g.Close()
 	}
 }

@@ -1,4 +1,4 @@
-package models
+package train
 
 import (
 	"context"
@@ -6,10 +6,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/surfscope/surfscope/models"
 )
 
 // refMeanLoss is the mean cross-entropy of n over the images by the reference forward pass.
-func refMeanLoss(t *testing.T, n *Net, images []float32, labels []int) float64 {
+func refMeanLoss(t *testing.T, n *models.Net, images []float32, labels []int) float64 {
 	t.Helper()
 	size := n.InputSize()
 	total := 0.0
@@ -28,14 +30,14 @@ func refMeanLoss(t *testing.T, n *Net, images []float32, labels []int) float64 {
 // CNN with a batch norm (non-trivial running statistics) against central differences of the
 // reference forward pass, over 7 images in batches of 3 (two full batches and a remainder).
 func TestLossGradientMatchesFiniteDifferences(t *testing.T) {
-	net, err := NewCNN(CNNConfig{Input: [3]int{1, 6, 6}, Classes: 3, Channels: []int{3}, BatchNorm: true,
-		Activation: OpTanh, Hidden: []int{5}}, 2)
+	net, err := models.NewCNN(models.CNNConfig{Input: [3]int{1, 6, 6}, Classes: 3, Channels: []int{3}, BatchNorm: true,
+		Activation: models.OpTanh, Hidden: []int{5}}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(5, 5))
 	for i := range net.Nodes {
-		if net.Nodes[i].Op == OpBatchNorm {
+		if net.Nodes[i].Op == models.OpBatchNorm {
 			for k := range net.Nodes[i].Params["mean"].Data {
 				net.Nodes[i].Params["mean"].Data[k] = float32(r.NormFloat64() * 0.1)
 				net.Nodes[i].Params["var"].Data[k] = float32(0.5 + r.Float64())
@@ -70,7 +72,7 @@ func TestLossGradientMatchesFiniteDifferences(t *testing.T) {
 		t.Fatalf("params %s; want the conv weight (no bias under batch norm) and both dense layers'", got)
 	}
 	for j, p := range lg.Params() {
-		if net.Nodes[p.Node].Op == OpBatchNorm {
+		if net.Nodes[p.Node].Op == models.OpBatchNorm {
 			t.Fatalf("batch norm parameter %s in the gradient", p.Name)
 		}
 		tensor := net.Nodes[p.Node].Params[p.Name]

@@ -1,6 +1,10 @@
-package models
+package train
 
-import "math"
+import (
+	"math"
+
+	"github.com/surfscope/surfscope/internal/parallel"
+)
 
 // optimizer updates parameters in place from their gradients.
 type optimizer interface {
@@ -27,7 +31,7 @@ func (o *adamOptimizer) step(params, grads [][]float32, lr float64) {
 	sqrtC2 := math.Sqrt(c2)
 	for j, p := range params {
 		g, m, v := grads[j], o.m[j], o.v[j]
-		gParallel(len(p), 1<<14, func(lo, hi int) {
+		parallel.Split(len(p), 1<<14, func(_, lo, hi int) {
 			for i := lo; i < hi; i++ {
 				gi := g[i] + wd*p[i]
 				m[i] = b1*m[i] + (1-b1)*gi
@@ -75,26 +79,4 @@ func zerosLike(v [][]float32) [][]float32 {
 		z[i] = make([]float32, len(v[i]))
 	}
 	return z
-}
-
-// learningRate returns the rate for step (0-based) of total steps under schedule:
-// "" keeps base; "cosine" anneals from base to 0 (Loshchilov & Hutter 2017, without restarts);
-// "step" divides by 10 after half and again after three quarters of the steps.
-func learningRate(schedule string, base float64, step, total int) float64 {
-	if total <= 0 {
-		return base
-	}
-	frac := float64(step) / float64(total)
-	switch schedule {
-	case "cosine":
-		return base * 0.5 * (1 + math.Cos(math.Pi*frac))
-	case "step":
-		switch {
-		case frac >= 0.75:
-			return base * 0.01
-		case frac >= 0.5:
-			return base * 0.1
-		}
-	}
-	return base
 }

@@ -1,4 +1,4 @@
-package models
+package train
 
 import (
 	"context"
@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train/internal/graph"
 )
 
-// TrainConfig says how Train trains. The zero value is Adam at 1e-3, batch 128, up to 100 epochs,
+// Config says how Run trains. The zero value is Adam at 1e-3, batch 128, up to 100 epochs,
 // no weight decay, no augmentation, a constant learning rate.
-type TrainConfig struct {
+type Config struct {
 	Optimizer   string  `json:"optimizer"`              // "adam" (default) or "sgd"
 	LR          float64 `json:"lr"`                     // 0 means 1e-3 for Adam, 0.1 for SGD
 	Momentum    float64 `json:"momentum,omitempty"`     // SGD momentum: 0 means 0.9, negative means none
@@ -28,18 +30,18 @@ type TrainConfig struct {
 	Schedule    string  `json:"schedule,omitempty"`     // "" constant, "cosine" or "step" (÷10 at 50% and 75% of MaxEpochs)
 }
 
-func (c TrainConfig) withDefaults() (TrainConfig, error) {
+func (c Config) withDefaults() (Config, error) {
 	switch c.Optimizer {
 	case "":
 		c.Optimizer = "adam"
 	case "adam", "sgd":
 	default:
-		return c, fmt.Errorf("models: training: unknown optimizer %q (want adam or sgd)", c.Optimizer)
+		return c, fmt.Errorf("train: unknown optimizer %q (want adam or sgd)", c.Optimizer)
 	}
 	switch c.Schedule {
 	case "", "cosine", "step":
 	default:
-		return c, fmt.Errorf("models: training: unknown schedule %q (want cosine or step)", c.Schedule)
+		return c, fmt.Errorf("train: unknown schedule %q (want cosine or step)", c.Schedule)
 	}
 	if c.LR == 0 {
 		c.LR = 1e-3
@@ -57,7 +59,7 @@ func (c TrainConfig) withDefaults() (TrainConfig, error) {
 		c.MaxEpochs = 100
 	}
 	if c.LR < 0 || math.IsNaN(c.LR) || c.BatchSize < 0 || c.MaxEpochs < 0 || c.Mixup < 0 || c.WeightDecay < 0 {
-		return c, fmt.Errorf("models: training: bad configuration %+v", c)
+		return c, fmt.Errorf("train: bad configuration %+v", c)
 	}
 	return c, nil
 }
@@ -92,7 +94,7 @@ type GateStats struct {
 // Progress reports training as it goes: after every batch, and once more at the end of each epoch
 // with Done set. When Done is set the net already holds that epoch's weights, so the callback may
 // Save it (a checkpoint per epoch survives a cancelled or crashed run). The callback runs on
-// Train's goroutine and must not modify the net.
+// Run's goroutine and must not modify the net.
 type Progress struct {
 	Epoch, Epochs  int // 1-based epoch, and the cap
 	Batch, Batches int // 1-based batch within the epoch
@@ -100,13 +102,13 @@ type Progress struct {
 	Done           *EpochStats
 }
 
-// Train trains net in place with gorgonia on train, measuring test (nil for none) after every epoch.
+// Run trains net in place with gorgonia on train, measuring test (nil for none) after every epoch.
 // It stops after MaxEpochs, or earlier with UntilFit once every training image is classified
 // correctly. The weights are copied back into net after each epoch, so a cancelled ctx leaves the
-// net of the last completed epoch; Train then returns the history so far and ctx's error. The
+// net of the last completed epoch; Run then returns the history so far and ctx's error. The
 // history is also stored as JSON in net.Meta["history"], the configuration in net.Meta["training"]
 // and the data's name in net.Meta["dataset"]. progress may be nil.
-func Train(ctx context.Context, net *Net, train, test *dataset.Set, cfg TrainConfig, progress func(Progress)) ([]EpochStats, error) {
+func Run(ctx context.Context, net *models.Net, train, test *dataset.Set, cfg Config, progress func(Progress)) ([]EpochStats, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -115,7 +117,7 @@ func Train(ctx context.Context, net *Net, train, test *dataset.Set, cfg TrainCon
 		return nil, err
 	}
 	if train.Len() == 0 {
-		return nil, fmt.Errorf("models: training data is empty")
+		return nil, fmt.Errorf("train: training data is empty")
 	}
 	if err := checkData("training", train, net); err != nil {
 		return nil, err
@@ -123,13 +125,13 @@ func Train(ctx context.Context, net *Net, train, test *dataset.Set, cfg TrainCon
 	if err := checkData("test", test, net); err != nil {
 		return nil, err
 	}
-	ps := newParamStore(net)
+	ps := graph.NewStore(net)
 	batch := cfg.BatchSize
-	tg, err := buildGGraph(net, ps, batch, true)
+	tg, err := graph.Build(net, ps, batch, true)
 	if err != nil {
 		return nil, err
 	}
-	defer tg.close()
+	defer tg.Close()
 	ev, err := newEvaluation(net, ps, min(evalBatch, max(train.Len(), test.Len())))
 	if err != nil {
 		return nil, err
@@ -142,9 +144,9 @@ func Train(ctx context.Context, net *Net, train, test *dataset.Set, cfg TrainCon
 	} else {
 		opt = &adamOptimizer{beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: cfg.WeightDecay}
 	}
-	params := make([][]float32, len(tg.learn))
-	for j := range tg.learn {
-		params[j] = tg.learn[j].data
+	params := make([][]float32, len(tg.Learn))
+	for j := range tg.Learn {
+		params[j] = tg.Learn[j].Data
 	}
 	grads := make([][]float32, len(params))
 
@@ -175,17 +177,17 @@ func Train(ctx context.Context, net *Net, train, test *dataset.Set, cfg TrainCon
 			for s := range ids {
 				ids[s] = perm[(b*batch+s)%n]
 			}
-			fill.fill(tg.xData, tg.tData, ids)
-			if err := tg.run(); err != nil {
+			fill.fill(tg.X, tg.Targets, ids)
+			if err := tg.Run(); err != nil {
 				return history, err
 			}
-			loss := tg.lossValue()
+			loss := tg.Loss()
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return history, fmt.Errorf("models: training diverged in epoch %d, batch %d (loss %v); the net keeps the weights of epoch %d",
+				return history, fmt.Errorf("train: training diverged in epoch %d, batch %d (loss %v); the net keeps the weights of epoch %d",
 					epoch, b+1, loss, epoch-1)
 			}
 			for j := range grads {
-				if grads[j], err = tg.gradient(j); err != nil {
+				if grads[j], err = tg.Gradient(j); err != nil {
 					return history, err
 				}
 			}
@@ -207,7 +209,7 @@ func Train(ctx context.Context, net *Net, train, test *dataset.Set, cfg TrainCon
 			}
 		}
 		st.EvalSeconds = time.Since(evalStart).Seconds()
-		ps.copyTo(net)
+		ps.CopyTo(net)
 		history = append(history, st)
 		h, _ := json.Marshal(history)
 		net.Meta["history"] = string(h)
@@ -228,13 +230,4 @@ func withMeta(m map[string]string, k, v string) map[string]string {
 	}
 	m[k] = v
 	return m
-}
-
-// lossValue returns the loss of the last run of a training graph.
-func (gg *gGraph) lossValue() float64 {
-	v, err := scalarOf(gg.loss.Value())
-	if err != nil {
-		return math.NaN()
-	}
-	return float64(v)
 }

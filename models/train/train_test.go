@@ -1,4 +1,4 @@
-package models
+package train
 
 import (
 	"context"
@@ -6,10 +6,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train/internal/graph"
 )
 
 func sampleSets(t testing.TB, nTrain, nTest int) (train, test *dataset.Set) {
@@ -27,12 +30,12 @@ func sampleSets(t testing.TB, nTrain, nTest int) (train, test *dataset.Set) {
 
 func TestTrainMLPFitsSubset(t *testing.T) {
 	train, test := sampleSets(t, 500, 200)
-	net, err := NewMLP(MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{128}}, 1)
+	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{128}}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	hist, err := Train(context.Background(), net, train, test, TrainConfig{UntilFit: true, MaxEpochs: 40, BatchSize: 50, LR: 3e-3}, nil)
+	hist, err := Run(context.Background(), net, train, test, Config{UntilFit: true, MaxEpochs: 40, BatchSize: 50, LR: 3e-3}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,14 +67,14 @@ func TestTrainMLPFitsSubset(t *testing.T) {
 // completed epochs, and the net as it was after the last of them.
 func TestTrainCancelLeavesLastEpoch(t *testing.T) {
 	train, _ := sampleSets(t, 256, 0)
-	net, err := NewMLP(MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{32}}, 2)
+	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{32}}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var afterEpoch1 *Net
+	var afterEpoch1 *models.Net
 	var cancelled time.Time
-	hist, err := Train(ctx, net, train, nil, TrainConfig{BatchSize: 32, MaxEpochs: 5}, func(p Progress) {
+	hist, err := Run(ctx, net, train, nil, Config{BatchSize: 32, MaxEpochs: 5}, func(p Progress) {
 		if p.Done != nil && p.Epoch == 1 {
 			afterEpoch1 = cloneNet(net)
 		}
@@ -97,15 +100,15 @@ func TestTrainCancelLeavesLastEpoch(t *testing.T) {
 	}
 }
 
-func cloneNet(n *Net) *Net {
+func cloneNet(n *models.Net) *models.Net {
 	c := *n
-	c.Nodes = make([]Node, len(n.Nodes))
+	c.Nodes = make([]models.Node, len(n.Nodes))
 	for i, nd := range n.Nodes {
 		c.Nodes[i] = nd
 		if nd.Params == nil {
 			continue
 		}
-		c.Nodes[i].Params = map[string]*Tensor{}
+		c.Nodes[i].Params = map[string]*models.Tensor{}
 		for k, t := range nd.Params {
 			c.Nodes[i].Params[k] = t.Clone()
 		}
@@ -115,16 +118,16 @@ func cloneNet(n *Net) *Net {
 
 func TestTrainRejectsBadInput(t *testing.T) {
 	train, _ := sampleSets(t, 10, 0)
-	net, _ := NewMLP(MLPConfig{Input: [3]int{1, 28, 28}, Classes: 5}, 1)
-	if _, err := Train(context.Background(), net, train, nil, TrainConfig{}, nil); err == nil {
+	net, _ := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 5}, 1)
+	if _, err := Run(context.Background(), net, train, nil, Config{}, nil); err == nil {
 		t.Error("labels beyond the class count: no error")
 	}
-	net, _ = NewMLP(MLPConfig{Input: [3]int{3, 28, 28}, Classes: 10}, 1)
-	if _, err := Train(context.Background(), net, train, nil, TrainConfig{}, nil); err == nil {
+	net, _ = models.NewMLP(models.MLPConfig{Input: [3]int{3, 28, 28}, Classes: 10}, 1)
+	if _, err := Run(context.Background(), net, train, nil, Config{}, nil); err == nil {
 		t.Error("wrong image shape: no error")
 	}
-	net, _ = NewMLP(MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10}, 1)
-	if _, err := Train(context.Background(), net, train, nil, TrainConfig{Optimizer: "rmsprop"}, nil); err == nil {
+	net, _ = models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10}, 1)
+	if _, err := Run(context.Background(), net, train, nil, Config{Optimizer: "rmsprop"}, nil); err == nil {
 		t.Error("unknown optimizer: no error")
 	}
 }
@@ -229,17 +232,17 @@ func TestBatchFillerFlipAndMixup(t *testing.T) {
 // Gate saturation by hand: a sigmoid over pre-activations −10, −1, 1, 10 has one value below 0.05
 // and one above 0.95 in four.
 func TestGateSaturationKnownAnswer(t *testing.T) {
-	n := &Net{Input: [3]int{1, 1, 4}, Classes: 2, Nodes: []Node{{Op: OpInput},
-		{Name: "flat", Op: OpFlatten, Inputs: []int{0}},
-		{Name: "fc", Op: OpDense, Inputs: []int{1}, Params: map[string]*Tensor{
+	n := &models.Net{Input: [3]int{1, 1, 4}, Classes: 2, Nodes: []models.Node{{Op: models.OpInput},
+		{Name: "flat", Op: models.OpFlatten, Inputs: []int{0}},
+		{Name: "fc", Op: models.OpDense, Inputs: []int{1}, Params: map[string]*models.Tensor{
 			"weight": {Shape: []int{4, 4}, Data: []float32{20, 0, 0, 0, 0, 20, 0, 0, 0, 0, 20, 0, 0, 0, 0, 20}},
 			"bias":   {Shape: []int{4}, Data: []float32{-10, -10, -10, -10}}}},
-		{Name: "gate", Op: OpSigmoid, Inputs: []int{2}},
-		{Name: "out", Op: OpDense, Inputs: []int{3}, Params: map[string]*Tensor{"weight": NewTensor(2, 4)}},
+		{Name: "gate", Op: models.OpSigmoid, Inputs: []int{2}},
+		{Name: "out", Op: models.OpDense, Inputs: []int{3}, Params: map[string]*models.Tensor{"weight": models.NewTensor(2, 4)}},
 	}}
 	s := &dataset.Set{Name: "gates", N: 3, C: 1, H: 1, W: 4, Classes: 2, Labels: []int{0, 1, 0},
 		Images: []float32{0, 0.45, 0.55, 1, 1, 0.55, 0.45, 0, 0.45, 0, 1, 0.55}}
-	ev, err := newEvaluation(n, newParamStore(n), 2) // two batches, the second padded
+	ev, err := newEvaluation(n, graph.NewStore(n), 2) // two batches, the second padded
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,12 +286,12 @@ func quadrantSet(n int, seed uint64) *dataset.Set {
 // synthetic set, and its sigmoid gates are reported.
 func TestTrainResNetShortcutsFit(t *testing.T) {
 	train := quadrantSet(128, 1)
-	for _, kind := range Shortcuts {
-		net, err := NewResNet(ResNetConfig{Input: [3]int{1, 8, 8}, Classes: 4, Shortcut: kind, SE: kind == ShortcutGate}, 1)
+	for _, kind := range models.Shortcuts {
+		net, err := models.NewResNet(models.ResNetConfig{Input: [3]int{1, 8, 8}, Classes: 4, Shortcut: kind, SE: kind == models.ShortcutGate}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		hist, err := Train(context.Background(), net, train, nil, TrainConfig{UntilFit: true, MaxEpochs: 30, BatchSize: 16, LR: 3e-3}, nil)
+		hist, err := Run(context.Background(), net, train, nil, Config{UntilFit: true, MaxEpochs: 30, BatchSize: 16, LR: 3e-3}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,8 +300,40 @@ func TestTrainResNetShortcutsFit(t *testing.T) {
 		if last.TrainAcc != 1 {
 			t.Errorf("%s: train accuracy %v after %d epochs", kind, last.TrainAcc, len(hist))
 		}
-		if wantGates := map[Shortcut]int{ShortcutGate: 6}[kind]; len(last.Gates) != wantGates {
+		if wantGates := map[models.Shortcut]int{models.ShortcutGate: 6}[kind]; len(last.Gates) != wantGates {
 			t.Errorf("%s: %d gate records, want %d", kind, len(last.Gates), wantGates)
+		}
+	}
+}
+
+// Training is bit-reproducible: the same net, data, configuration and seed give the same weights
+// and the same history, with batch norm, convolutions (whose weight gradients are summed per core),
+// flips and mixup in play.
+func TestRunIsReproducible(t *testing.T) {
+	data := quadrantSet(64, 3)
+	run := func() (*models.Net, []EpochStats) {
+		net, err := models.NewCNN(models.CNNConfig{Input: [3]int{1, 8, 8}, Classes: 4, Channels: []int{4}, BatchNorm: true}, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, err := Run(context.Background(), net, data, nil, Config{MaxEpochs: 2, BatchSize: 16, Flip: true, Mixup: 0.4, Seed: 9}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return net, hist
+	}
+	a, ha := run()
+	b, hb := run()
+	for i := range a.Nodes {
+		for name, p := range a.Nodes[i].Params {
+			if !slices.Equal(p.Data, b.Nodes[i].Params[name].Data) {
+				t.Fatalf("node %d %s differs between two identical runs", i, name)
+			}
+		}
+	}
+	for e := range ha {
+		if ha[e].TrainLoss != hb[e].TrainLoss || ha[e].BatchLoss != hb[e].BatchLoss {
+			t.Errorf("epoch %d: losses %v, %v then %v, %v", e+1, ha[e].TrainLoss, ha[e].BatchLoss, hb[e].TrainLoss, hb[e].BatchLoss)
 		}
 	}
 }

@@ -1,8 +1,11 @@
-package models
+package graph
 
 import (
 	"math"
 	"sync"
+
+	"github.com/surfscope/surfscope/internal/parallel"
+	"github.com/surfscope/surfscope/models"
 )
 
 // bnKernel is batch normalisation over a batch of [C, …] samples (Ioffe & Szegedy 2015), plane
@@ -26,12 +29,12 @@ type bnKernel struct {
 	sumsMu         sync.Mutex
 }
 
-func newBNKernel(batch int, shape []int, nd *Node, runMean, runVar []float32, training, inputGrad bool) *bnKernel {
-	k := &bnKernel{batch: batch, c: shape[0], plane: shapeSize(shape) / shape[0], eps: float64(nd.Attr.eps()),
+func newBNKernel(batch int, shape []int, nd *models.Node, runMean, runVar []float32, training, inputGrad bool) *bnKernel {
+	k := &bnKernel{batch: batch, c: shape[0], plane: models.ShapeSize(shape) / shape[0], eps: float64(nd.Attr.Epsilon()),
 		training: training, inputGrad: inputGrad, momentum: 0.1, runMean: runMean, runVar: runVar,
 		invStd: make([]float32, shape[0]), sumDy: make([]float64, shape[0]), sumDyXh: make([]float64, shape[0])}
 	if training {
-		k.xhat = make([]float32, batch*shapeSize(shape))
+		k.xhat = make([]float32, batch*models.ShapeSize(shape))
 	}
 	return k
 }
@@ -50,7 +53,7 @@ func (k *bnKernel) forward(y []float32, in [][]float32) {
 	k.step++
 	x, gamma, beta := in[0], in[1], in[2]
 	n := float64(k.batch * k.plane)
-	gParallel(k.c, 1, func(lo, hi int) {
+	parallel.Split(k.c, 1, func(_, lo, hi int) {
 		for c := lo; c < hi; c++ {
 			var mean, inv float64
 			if k.training {
@@ -107,7 +110,7 @@ func (k *bnKernel) sums(dy []float32) {
 	if k.sumsStep == k.step {
 		return
 	}
-	gParallel(k.c, 1, func(lo, hi int) {
+	parallel.Split(k.c, 1, func(_, lo, hi int) {
 		for c := lo; c < hi; c++ {
 			var sd, sdx float64
 			for s := 0; s < k.batch; s++ {
@@ -145,7 +148,7 @@ func (k *bnKernel) backward(i int, dx []float32, in [][]float32, _, dy []float32
 	}
 	gamma := in[1]
 	n := float64(k.batch * k.plane)
-	gParallel(k.c, 1, func(lo, hi int) {
+	parallel.Split(k.c, 1, func(_, lo, hi int) {
 		for c := lo; c < hi; c++ {
 			a := gamma[c] * k.invStd[c]
 			mDy, mDyXh := float32(k.sumDy[c]/n), float32(k.sumDyXh[c]/n)

@@ -1,8 +1,10 @@
-package models
+package graph
 
 import (
 	"runtime"
 
+	"github.com/surfscope/surfscope/internal/parallel"
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/internal/kernel"
 )
 
@@ -27,10 +29,10 @@ type convKernel struct {
 // and backward passes.
 const convSaveBytes = 64 << 20
 
-func newConvKernel(batch int, in, out []int, nd *Node, training, inputGrad bool) *convKernel {
+func newConvKernel(batch int, in, out []int, nd *models.Node, training, inputGrad bool) *convKernel {
 	w := nd.Params["weight"]
-	sh, sw := nd.Attr.stride()
-	dh, dw := nd.Attr.dilation()
+	sh, sw := nd.Attr.Strides()
+	dh, dw := nd.Attr.Dilations()
 	k := &convKernel{batch: batch, cin: in[0], cout: w.Shape[0], bias: nd.Params["bias"] != nil, inputGrad: inputGrad,
 		g: kernel.Window{H: in[1], W: in[2], KH: w.Shape[2], KW: w.Shape[3], SH: sh, SW: sw,
 			PT: nd.Attr.Pad[0], PL: nd.Attr.Pad[1], DH: dh, DW: dw, OH: out[1], OW: out[2]}}
@@ -72,21 +74,25 @@ func (k *convKernel) col(w int, x []float32, s int, fromSaved bool) []float32 {
 	return k.cols[w]
 }
 
-// eachSample runs f over the samples, one contiguous range per worker, passing the worker index.
+// workers returns the number of per-worker buffers, grown to GOMAXPROCS if it grew since the
+// kernel was built: parallel.Split uses at most that many workers.
+func (k *convKernel) workers() int {
+	if n := runtime.GOMAXPROCS(0); len(k.cols) < n {
+		k.cols = append(k.cols, make([][]float32, n-len(k.cols))...)
+		k.partial = append(k.partial, make([][]float32, n-len(k.partial))...)
+	}
+	return len(k.cols)
+}
+
+// eachSample runs f over the samples, one contiguous range per worker (parallel.Split), passing
+// the worker index, which selects the worker's im2col buffer and ∂W partial sum.
 func (k *convKernel) eachSample(f func(w, s int)) {
-	workers := min(len(k.cols), k.batch)
-	done := make(chan struct{}, workers)
-	for w := 0; w < workers; w++ {
-		go func() {
-			for s := k.batch * w / workers; s < k.batch*(w+1)/workers; s++ {
-				f(w, s)
-			}
-			done <- struct{}{}
-		}()
-	}
-	for range workers {
-		<-done
-	}
+	k.workers()
+	parallel.Split(k.batch, 1, func(w, lo, hi int) {
+		for s := lo; s < hi; s++ {
+			f(w, s)
+		}
+	})
 }
 
 func (k *convKernel) forward(y []float32, in [][]float32) {
@@ -126,7 +132,7 @@ func (k *convKernel) backward(i int, dx []float32, in [][]float32, _, dy []float
 			kernel.Col2imAdd(dxs, k.cols[w], k.cin, k.g)
 		})
 	case 1: // ∂W = Σ_s dy_s·col_sᵀ, one partial sum per worker
-		used := make([]bool, len(k.partial))
+		used := make([]bool, k.workers())
 		k.eachSample(func(w, s int) {
 			if !used[w] {
 				if k.partial[w] == nil {
@@ -161,14 +167,14 @@ func (k *convKernel) backward(i int, dx []float32, in [][]float32, _, dy []float
 
 // poolKernel is max or average pooling over a batch of [C,H,W] samples.
 type poolKernel struct {
-	op        Op
+	op        models.Op
 	batch, c  int
 	g         kernel.Window
 	inputGrad bool
 }
 
-func newPoolKernel(batch int, in, out []int, nd *Node, inputGrad bool) *poolKernel {
-	sh, sw := nd.Attr.stride()
+func newPoolKernel(batch int, in, out []int, nd *models.Node, inputGrad bool) *poolKernel {
+	sh, sw := nd.Attr.Strides()
 	return &poolKernel{op: nd.Op, batch: batch, c: in[0], inputGrad: inputGrad,
 		g: kernel.Window{H: in[1], W: in[2], KH: nd.Attr.Kernel[0], KW: nd.Attr.Kernel[1], SH: sh, SW: sw,
 			PT: nd.Attr.Pad[0], PL: nd.Attr.Pad[1], DH: 1, DW: 1, OH: out[1], OW: out[2]}}
@@ -181,9 +187,9 @@ func (k *poolKernel) sizes() (int, int) { return k.c * k.g.H * k.g.W, k.c * k.g.
 func (k *poolKernel) forward(y []float32, in [][]float32) {
 	x := in[0]
 	is, os := k.sizes()
-	gParallel(k.batch, 1, func(lo, hi int) {
+	parallel.Split(k.batch, 1, func(_, lo, hi int) {
 		for s := lo; s < hi; s++ {
-			if k.op == OpMaxPool {
+			if k.op == models.OpMaxPool {
 				kernel.MaxPool(y[s*os:(s+1)*os], x[s*is:(s+1)*is], k.c, k.g)
 			} else {
 				kernel.AvgPool(y[s*os:(s+1)*os], x[s*is:(s+1)*is], k.c, k.g)
@@ -195,11 +201,11 @@ func (k *poolKernel) forward(y []float32, in [][]float32) {
 func (k *poolKernel) backward(_ int, dx []float32, in [][]float32, _, dy []float32) {
 	x := in[0]
 	is, os := k.sizes()
-	gParallel(k.batch, 1, func(lo, hi int) {
+	parallel.Split(k.batch, 1, func(_, lo, hi int) {
 		for s := lo; s < hi; s++ {
 			dxs := dx[s*is : (s+1)*is]
 			clear(dxs)
-			if k.op == OpMaxPool {
+			if k.op == models.OpMaxPool {
 				kernel.MaxPoolBackward(dxs, x[s*is:(s+1)*is], dy[s*os:(s+1)*os], k.c, k.g)
 			} else {
 				kernel.AvgPoolBackward(dxs, dy[s*os:(s+1)*os], k.c, k.g)

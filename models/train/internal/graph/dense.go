@@ -1,6 +1,9 @@
-package models
+package graph
 
-import "github.com/surfscope/surfscope/models/internal/kernel"
+import (
+	"github.com/surfscope/surfscope/internal/parallel"
+	"github.com/surfscope/surfscope/models/internal/kernel"
+)
 
 // denseKernel computes y = x·Wᵀ + b for a batch: inputs x [B,in], W [out,in], optional b [out].
 // Rows of the batch (or of W for ∂W) are split across cores.
@@ -16,7 +19,7 @@ func (k *denseKernel) needsGrad(i int) bool { return i > 0 || k.inputGrad }
 
 func (k *denseKernel) forward(y []float32, in [][]float32) {
 	x, w := in[0], in[1]
-	gParallel(k.batch, denseRowChunk, func(lo, hi int) {
+	parallel.Split(k.batch, denseRowChunk, func(_, lo, hi int) {
 		beta := float32(0)
 		if k.bias {
 			beta = 1
@@ -31,11 +34,11 @@ func (k *denseKernel) forward(y []float32, in [][]float32) {
 func (k *denseKernel) backward(i int, dx []float32, in [][]float32, _, dy []float32) {
 	switch i {
 	case 0: // ∂x = dy·W
-		gParallel(k.batch, denseRowChunk, func(lo, hi int) {
+		parallel.Split(k.batch, denseRowChunk, func(_, lo, hi int) {
 			kernel.Gemm(false, false, hi-lo, k.in, k.out, 1, dy[lo*k.out:], k.out, in[1], k.in, 0, dx[lo*k.in:], k.in)
 		})
 	case 1: // ∂W = dyᵀ·x, split over output rows
-		gParallel(k.out, denseRowChunk, func(lo, hi int) {
+		parallel.Split(k.out, denseRowChunk, func(_, lo, hi int) {
 			kernel.Gemm(true, false, hi-lo, k.in, k.batch, 1, dy[lo:], k.out, in[0], k.in, 0, dx[lo*k.in:], k.in)
 		})
 	case 2: // ∂b = Σ_batch dy

@@ -1,10 +1,16 @@
-package models
+package graph
 
-import "math"
+import (
+	"math"
+
+	"github.com/surfscope/surfscope/internal/parallel"
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/layout"
+)
 
 // activationKernel applies an element-wise activation; its gradient reads the input or the output.
 type activationKernel struct {
-	op        Op
+	op        models.Op
 	alpha     float32 // LeakyReLU slope
 	inputGrad bool
 }
@@ -15,13 +21,13 @@ func (k *activationKernel) needsGrad(int) bool { return k.inputGrad }
 
 func (k *activationKernel) forward(y []float32, in [][]float32) {
 	x := in[0]
-	gParallel(len(x), elementChunk, func(lo, hi int) {
+	parallel.Split(len(x), elementChunk, func(_, lo, hi int) {
 		switch k.op {
-		case OpReLU:
+		case models.OpReLU:
 			for i := lo; i < hi; i++ {
 				y[i] = max(x[i], 0)
 			}
-		case OpLeakyReLU:
+		case models.OpLeakyReLU:
 			for i := lo; i < hi; i++ {
 				if v := x[i]; v < 0 {
 					y[i] = k.alpha * v
@@ -29,30 +35,30 @@ func (k *activationKernel) forward(y []float32, in [][]float32) {
 					y[i] = v
 				}
 			}
-		case OpSigmoid:
+		case models.OpSigmoid:
 			for i := lo; i < hi; i++ {
 				y[i] = float32(1 / (1 + math.Exp(-float64(x[i]))))
 			}
-		case OpTanh:
+		case models.OpTanh:
 			for i := lo; i < hi; i++ {
 				y[i] = float32(math.Tanh(float64(x[i])))
 			}
-		case OpGELU:
+		case models.OpGELU:
 			for i := lo; i < hi; i++ {
 				v := float64(x[i])
 				y[i] = float32(0.5 * v * (1 + math.Erf(v/math.Sqrt2)))
 			}
 		default:
-			panic("models: not an activation: " + string(k.op))
+			panic("train: not an activation: " + string(k.op))
 		}
 	})
 }
 
 func (k *activationKernel) backward(_ int, dx []float32, in [][]float32, y, dy []float32) {
 	x := in[0]
-	gParallel(len(x), elementChunk, func(lo, hi int) {
+	parallel.Split(len(x), elementChunk, func(_, lo, hi int) {
 		switch k.op {
-		case OpReLU:
+		case models.OpReLU:
 			for i := lo; i < hi; i++ {
 				if x[i] > 0 {
 					dx[i] = dy[i]
@@ -60,7 +66,7 @@ func (k *activationKernel) backward(_ int, dx []float32, in [][]float32, y, dy [
 					dx[i] = 0
 				}
 			}
-		case OpLeakyReLU:
+		case models.OpLeakyReLU:
 			for i := lo; i < hi; i++ {
 				if x[i] < 0 {
 					dx[i] = k.alpha * dy[i]
@@ -68,15 +74,15 @@ func (k *activationKernel) backward(_ int, dx []float32, in [][]float32, y, dy [
 					dx[i] = dy[i]
 				}
 			}
-		case OpSigmoid:
+		case models.OpSigmoid:
 			for i := lo; i < hi; i++ {
 				dx[i] = dy[i] * y[i] * (1 - y[i])
 			}
-		case OpTanh:
+		case models.OpTanh:
 			for i := lo; i < hi; i++ {
 				dx[i] = dy[i] * (1 - y[i]*y[i])
 			}
-		case OpGELU:
+		case models.OpGELU:
 			const invSqrt2Pi = 0.3989422804014327
 			for i := lo; i < hi; i++ {
 				v := float64(x[i])
@@ -159,63 +165,35 @@ func (k *globalPoolKernel) backward(_ int, dx []float32, _ [][]float32, _, dy []
 }
 
 // broadcastKernel adds or multiplies two per-sample tensors element-wise, repeating size-1
-// dimensions (net.go's broadcast rule). idxA and idxB map each per-sample output element to the
-// element of a and b it reads; nil means the identity.
+// dimensions (models.Net's broadcast rule). idxA and idxB map each per-sample output element to
+// the element of a and b it reads.
 type broadcastKernel struct {
-	op                    Op
+	op                    models.Op
 	batch                 int
 	sizeOut, sizeA, sizeB int
-	idxA, idxB            []int32
+	idxA, idxB            layout.Broadcast
 	gradA, gradB          bool
 }
 
-func newBroadcastKernel(op Op, batch int, out, a, b []int, gradA, gradB bool) *broadcastKernel {
-	k := &broadcastKernel{op: op, batch: batch, sizeOut: shapeSize(out), sizeA: shapeSize(a), sizeB: shapeSize(b),
+func newBroadcastKernel(op models.Op, batch int, out, a, b []int, gradA, gradB bool) *broadcastKernel {
+	k := &broadcastKernel{op: op, batch: batch, sizeOut: models.ShapeSize(out), sizeA: models.ShapeSize(a), sizeB: models.ShapeSize(b),
 		gradA: gradA, gradB: gradB}
-	k.idxA, k.idxB = broadcastIndex(out, a), broadcastIndex(out, b)
+	k.idxA, k.idxB = layout.NewBroadcast(out, a), layout.NewBroadcast(out, b)
 	return k
-}
-
-func broadcastIndex(out, in []int) []int32 {
-	if shapeSize(out) == shapeSize(in) {
-		return nil
-	}
-	idx := make([]int32, shapeSize(out))
-	pos := make([]int, len(out))
-	for k := range idx {
-		r := k
-		for d := len(out) - 1; d >= 0; d-- {
-			pos[d] = r % out[d]
-			r /= out[d]
-		}
-		j := 0
-		for d := range out {
-			j = j*in[d] + pos[d]%in[d]
-		}
-		idx[k] = int32(j)
-	}
-	return idx
 }
 
 func (k *broadcastKernel) needsGrad(i int) bool { return (i == 0 && k.gradA) || (i == 1 && k.gradB) }
 
-func bcastAt(v []float32, base int, idx []int32, i int) float32 {
-	if idx == nil {
-		return v[base+i]
-	}
-	return v[base+int(idx[i])]
-}
-
 func (k *broadcastKernel) forward(y []float32, in [][]float32) {
 	a, b := in[0], in[1]
-	gParallel(k.batch, max(1, elementChunk/k.sizeOut), func(lo, hi int) {
+	parallel.Split(k.batch, max(1, elementChunk/k.sizeOut), func(_, lo, hi int) {
 		for s := lo; s < hi; s++ {
 			yo, ao, bo := s*k.sizeOut, s*k.sizeA, s*k.sizeB
 			for i := 0; i < k.sizeOut; i++ {
-				if k.op == OpAdd {
-					y[yo+i] = bcastAt(a, ao, k.idxA, i) + bcastAt(b, bo, k.idxB, i)
+				if k.op == models.OpAdd {
+					y[yo+i] = a[ao+k.idxA.At(i)] + b[bo+k.idxB.At(i)]
 				} else {
-					y[yo+i] = bcastAt(a, ao, k.idxA, i) * bcastAt(b, bo, k.idxB, i)
+					y[yo+i] = a[ao+k.idxA.At(i)] * b[bo+k.idxB.At(i)]
 				}
 			}
 		}
@@ -230,19 +208,15 @@ func (k *broadcastKernel) backward(i int, dx []float32, in [][]float32, _, dy []
 		size, idx, other, otherIdx, otherSize = k.sizeB, k.idxB, in[0], k.idxA, k.sizeA
 	}
 	clear(dx)
-	gParallel(k.batch, max(1, elementChunk/k.sizeOut), func(lo, hi int) {
+	parallel.Split(k.batch, max(1, elementChunk/k.sizeOut), func(_, lo, hi int) {
 		for s := lo; s < hi; s++ {
 			yo, xo, oo := s*k.sizeOut, s*size, s*otherSize
 			for j := 0; j < k.sizeOut; j++ {
 				g := dy[yo+j]
-				if k.op == OpMul {
-					g *= bcastAt(other, oo, otherIdx, j)
+				if k.op == models.OpMul {
+					g *= other[oo+otherIdx.At(j)]
 				}
-				if idx == nil {
-					dx[xo+j] += g
-				} else {
-					dx[xo+int(idx[j])] += g
-				}
+				dx[xo+idx.At(j)] += g
 			}
 		}
 	})

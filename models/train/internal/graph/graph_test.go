@@ -1,75 +1,84 @@
-package models
+package graph
 
 import (
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 )
 
 // layerZoo returns small nets that together use every op the training graph supports, with
 // random weights and batch-norm statistics.
-func layerZoo(t *testing.T) map[string]*Net {
+func layerZoo(t *testing.T) map[string]*models.Net {
 	t.Helper()
 	r := rand.New(rand.NewPCG(1, 2))
-	p := func(shape ...int) *Tensor { return uniformTensor(r, 0.5, shape...) }
-	bn := func(c int) map[string]*Tensor {
-		v := NewTensor(c)
+	p := func(shape ...int) *models.Tensor { // U(−0.5, 0.5)
+		t := models.NewTensor(shape...)
+		for i := range t.Data {
+			t.Data[i] = float32((2*r.Float64() - 1) * 0.5)
+		}
+		return t
+	}
+	bn := func(c int) map[string]*models.Tensor {
+		v := models.NewTensor(c)
 		for i := range v.Data {
 			v.Data[i] = 0.5 + r.Float32()
 		}
-		return map[string]*Tensor{"gamma": p(c), "beta": p(c), "mean": p(c), "var": v}
+		return map[string]*models.Tensor{"gamma": p(c), "beta": p(c), "mean": p(c), "var": v}
 	}
-	nets := map[string]*Net{
+	nets := map[string]*models.Net{
 		// normalize, conv (bias, stride, asymmetric padding, dilation), batch norm, relu, max pool,
 		// tanh, average pool with padding, flatten, dense, GELU.
-		"conv": {Input: [3]int{2, 9, 9}, Classes: 3, Nodes: []Node{
-			{Op: OpInput},
-			{Name: "norm", Op: OpNormalize, Inputs: []int{0}, Params: map[string]*Tensor{"mean": p(2), "std": {Shape: []int{2}, Data: []float32{0.5, 2}}}},
-			{Name: "c1", Op: OpConv, Inputs: []int{1}, Attr: Attr{Pad: [4]int{1, 1, 1, 1}}, Params: map[string]*Tensor{"weight": p(4, 2, 3, 3), "bias": p(4)}},
-			{Name: "bn1", Op: OpBatchNorm, Inputs: []int{2}, Params: bn(4)},
-			{Name: "relu", Op: OpReLU, Inputs: []int{3}},
-			{Name: "c2", Op: OpConv, Inputs: []int{4}, Attr: Attr{Stride: [2]int{2, 1}, Pad: [4]int{2, 1, 0, 1}, Dilation: [2]int{1, 2}}, Params: map[string]*Tensor{"weight": p(5, 4, 3, 2)}},
-			{Name: "pool", Op: OpMaxPool, Inputs: []int{5}, Attr: Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}},
-			{Name: "tanh", Op: OpTanh, Inputs: []int{6}},
-			{Name: "avg", Op: OpAvgPool, Inputs: []int{7}, Attr: Attr{Kernel: [2]int{3, 3}, Pad: [4]int{1, 1, 1, 1}}},
-			{Name: "flat", Op: OpFlatten, Inputs: []int{8}},
-			{Name: "fc", Op: OpDense, Inputs: []int{9}, Params: map[string]*Tensor{"weight": p(6, 5*2*4), "bias": p(6)}},
-			{Name: "gelu", Op: OpGELU, Inputs: []int{10}},
-			{Name: "out", Op: OpDense, Inputs: []int{11}, Params: map[string]*Tensor{"weight": p(3, 6), "bias": p(3)}},
+		"conv": {Input: [3]int{2, 9, 9}, Classes: 3, Nodes: []models.Node{
+			{Op: models.OpInput},
+			{Name: "norm", Op: models.OpNormalize, Inputs: []int{0}, Params: map[string]*models.Tensor{"mean": p(2), "std": {Shape: []int{2}, Data: []float32{0.5, 2}}}},
+			{Name: "c1", Op: models.OpConv, Inputs: []int{1}, Attr: models.Attr{Pad: [4]int{1, 1, 1, 1}}, Params: map[string]*models.Tensor{"weight": p(4, 2, 3, 3), "bias": p(4)}},
+			{Name: "bn1", Op: models.OpBatchNorm, Inputs: []int{2}, Params: bn(4)},
+			{Name: "relu", Op: models.OpReLU, Inputs: []int{3}},
+			{Name: "c2", Op: models.OpConv, Inputs: []int{4}, Attr: models.Attr{Stride: [2]int{2, 1}, Pad: [4]int{2, 1, 0, 1}, Dilation: [2]int{1, 2}}, Params: map[string]*models.Tensor{"weight": p(5, 4, 3, 2)}},
+			{Name: "pool", Op: models.OpMaxPool, Inputs: []int{5}, Attr: models.Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}},
+			{Name: "tanh", Op: models.OpTanh, Inputs: []int{6}},
+			{Name: "avg", Op: models.OpAvgPool, Inputs: []int{7}, Attr: models.Attr{Kernel: [2]int{3, 3}, Pad: [4]int{1, 1, 1, 1}}},
+			{Name: "flat", Op: models.OpFlatten, Inputs: []int{8}},
+			{Name: "fc", Op: models.OpDense, Inputs: []int{9}, Params: map[string]*models.Tensor{"weight": p(6, 5*2*4), "bias": p(6)}},
+			{Name: "gelu", Op: models.OpGELU, Inputs: []int{10}},
+			{Name: "out", Op: models.OpDense, Inputs: []int{11}, Params: map[string]*models.Tensor{"weight": p(3, 6), "bias": p(3)}},
 		}},
 		// A residual block with an SE gate: 1×1 convs, sigmoid, broadcast multiply, add, global
 		// average pool, leaky ReLU, batch norm on vectors.
-		"residual": {Input: [3]int{3, 6, 6}, Classes: 4, Nodes: []Node{
-			{Op: OpInput},
-			{Name: "c1", Op: OpConv, Inputs: []int{0}, Attr: Attr{Pad: [4]int{1, 1, 1, 1}}, Params: map[string]*Tensor{"weight": p(4, 3, 3, 3)}},
-			{Name: "bn1", Op: OpBatchNorm, Inputs: []int{1}, Params: bn(4)},
-			{Name: "lrelu", Op: OpLeakyReLU, Inputs: []int{2}, Attr: Attr{Alpha: 0.1}},
-			{Name: "c2", Op: OpConv, Inputs: []int{3}, Params: map[string]*Tensor{"weight": p(4, 4, 1, 1), "bias": p(4)}},
-			{Name: "squeeze", Op: OpGlobalAvgPool, Inputs: []int{4}},
-			{Name: "se1", Op: OpConv, Inputs: []int{5}, Params: map[string]*Tensor{"weight": p(2, 4, 1, 1), "bias": p(2)}},
-			{Name: "se_relu", Op: OpReLU, Inputs: []int{6}},
-			{Name: "se2", Op: OpConv, Inputs: []int{7}, Params: map[string]*Tensor{"weight": p(4, 2, 1, 1), "bias": p(4)}},
-			{Name: "gate", Op: OpSigmoid, Inputs: []int{8}},
-			{Name: "excite", Op: OpMul, Inputs: []int{4, 9}},
-			{Name: "sum", Op: OpAdd, Inputs: []int{3, 10}},
-			{Name: "prod", Op: OpMul, Inputs: []int{11, 2}},
-			{Name: "gap", Op: OpGlobalAvgPool, Inputs: []int{12}},
-			{Name: "flat", Op: OpFlatten, Inputs: []int{13}},
-			{Name: "bn2", Op: OpBatchNorm, Inputs: []int{14}, Params: bn(4)},
-			{Name: "out", Op: OpDense, Inputs: []int{15}, Params: map[string]*Tensor{"weight": p(4, 4)}},
+		"residual": {Input: [3]int{3, 6, 6}, Classes: 4, Nodes: []models.Node{
+			{Op: models.OpInput},
+			{Name: "c1", Op: models.OpConv, Inputs: []int{0}, Attr: models.Attr{Pad: [4]int{1, 1, 1, 1}}, Params: map[string]*models.Tensor{"weight": p(4, 3, 3, 3)}},
+			{Name: "bn1", Op: models.OpBatchNorm, Inputs: []int{1}, Params: bn(4)},
+			{Name: "lrelu", Op: models.OpLeakyReLU, Inputs: []int{2}, Attr: models.Attr{Alpha: 0.1}},
+			{Name: "c2", Op: models.OpConv, Inputs: []int{3}, Params: map[string]*models.Tensor{"weight": p(4, 4, 1, 1), "bias": p(4)}},
+			{Name: "squeeze", Op: models.OpGlobalAvgPool, Inputs: []int{4}},
+			{Name: "se1", Op: models.OpConv, Inputs: []int{5}, Params: map[string]*models.Tensor{"weight": p(2, 4, 1, 1), "bias": p(2)}},
+			{Name: "se_relu", Op: models.OpReLU, Inputs: []int{6}},
+			{Name: "se2", Op: models.OpConv, Inputs: []int{7}, Params: map[string]*models.Tensor{"weight": p(4, 2, 1, 1), "bias": p(4)}},
+			{Name: "gate", Op: models.OpSigmoid, Inputs: []int{8}},
+			{Name: "excite", Op: models.OpMul, Inputs: []int{4, 9}},
+			{Name: "sum", Op: models.OpAdd, Inputs: []int{3, 10}},
+			{Name: "prod", Op: models.OpMul, Inputs: []int{11, 2}},
+			{Name: "gap", Op: models.OpGlobalAvgPool, Inputs: []int{12}},
+			{Name: "flat", Op: models.OpFlatten, Inputs: []int{13}},
+			{Name: "bn2", Op: models.OpBatchNorm, Inputs: []int{14}, Params: bn(4)},
+			{Name: "out", Op: models.OpDense, Inputs: []int{15}, Params: map[string]*models.Tensor{"weight": p(4, 4)}},
 		}},
 	}
-	for _, act := range []Op{OpReLU, OpTanh, OpSigmoid, OpGELU, OpLeakyReLU} {
-		n, err := NewMLP(MLPConfig{Input: [3]int{1, 3, 4}, Classes: 3, Hidden: []int{7, 5}, Activation: act,
+	for _, act := range []models.Op{models.OpReLU, models.OpTanh, models.OpSigmoid, models.OpGELU, models.OpLeakyReLU} {
+		n, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 3, 4}, Classes: 3, Hidden: []int{7, 5}, Activation: act,
 			Normalize: &[2]float32{0.5, 0.25}}, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
 		nets["mlp-"+string(act)] = n
 	}
-	for _, kind := range []Shortcut{ShortcutGate, ShortcutBNMul1} {
-		n, err := NewResNet(ResNetConfig{Input: [3]int{2, 8, 8}, Classes: 3, Shortcut: kind, SE: true}, 3)
+	for _, kind := range []models.Shortcut{models.ShortcutGate, models.ShortcutBNMul1} {
+		n, err := models.NewResNet(models.ResNetConfig{Input: [3]int{2, 8, 8}, Classes: 3, Shortcut: kind, SE: true}, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,16 +107,16 @@ func TestGorgoniaLogitsMatchReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for name, n := range layerZoo(t) {
 		const batch = 3
-		g, err := buildGGraph(n, newParamStore(n), batch, false)
+		g, err := Build(n, NewStore(n), batch, false)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		x := randomImages(r, batch, n.InputSize())
-		copy(g.xData, x)
-		if err := g.run(); err != nil {
+		copy(g.X, x)
+		if err := g.Run(); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		ev, err := NewEvaluator(n)
+		ev, err := infer.New(n)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -117,7 +126,7 @@ func TestGorgoniaLogitsMatchReference(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := g.logits.outData[s*n.Classes : (s+1)*n.Classes]
+			got := g.Logits()[s*n.Classes : (s+1)*n.Classes]
 			for k := range want {
 				tol := 1e-5 * (1 + math.Abs(float64(want[k])))
 				if d := math.Abs(float64(got[k] - want[k])); d > tol {
@@ -128,23 +137,23 @@ func TestGorgoniaLogitsMatchReference(t *testing.T) {
 				}
 			}
 		}
-		g.close()
+		g.Close()
 	}
 }
 
 // smoothed returns a copy of n with its kinked ops replaced by smooth ones (ReLU → GELU, leaky
 // ReLU → tanh, max pool → average pool), for finite differences that no kink can spoil.
-func smoothed(n *Net) *Net {
+func smoothed(n *models.Net) *models.Net {
 	c := *n
-	c.Nodes = append([]Node(nil), n.Nodes...)
+	c.Nodes = append([]models.Node(nil), n.Nodes...)
 	for i := range c.Nodes {
 		switch c.Nodes[i].Op {
-		case OpReLU:
-			c.Nodes[i].Op = OpGELU
-		case OpLeakyReLU:
-			c.Nodes[i].Op = OpTanh
-		case OpMaxPool:
-			c.Nodes[i].Op = OpAvgPool
+		case models.OpReLU:
+			c.Nodes[i].Op = models.OpGELU
+		case models.OpLeakyReLU:
+			c.Nodes[i].Op = models.OpTanh
+		case models.OpMaxPool:
+			c.Nodes[i].Op = models.OpAvgPool
 		}
 	}
 	return &c
@@ -172,16 +181,16 @@ func TestPiecewiseLinearGradients(t *testing.T) {
 	x := []float32{-2, -0.5, 0.5, 3}
 	dy := []float32{1, 2, 3, 4}
 	dx := make([]float32, 4)
-	(&activationKernel{op: OpReLU, inputGrad: true}).backward(0, dx, [][]float32{x}, nil, dy)
+	(&activationKernel{op: models.OpReLU, inputGrad: true}).backward(0, dx, [][]float32{x}, nil, dy)
 	if !slices.Equal(dx, []float32{0, 0, 3, 4}) {
 		t.Errorf("relu: %v", dx)
 	}
-	(&activationKernel{op: OpLeakyReLU, alpha: 0.1, inputGrad: true}).backward(0, dx, [][]float32{x}, nil, dy)
+	(&activationKernel{op: models.OpLeakyReLU, alpha: 0.1, inputGrad: true}).backward(0, dx, [][]float32{x}, nil, dy)
 	if !slices.Equal(dx, []float32{0.1, 0.2, 3, 4}) {
 		t.Errorf("leaky relu: %v", dx)
 	}
 	// 2×2 max pool, stride 2, over a 1×2×4 sample: windows {1,5,2,0} and {7,3,4,8}; maxima at 5 and 8.
-	nd := &Node{Op: OpMaxPool, Attr: Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}}
+	nd := &models.Node{Op: models.OpMaxPool, Attr: models.Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}}
 	k := newPoolKernel(1, []int{1, 2, 4}, []int{1, 1, 2}, nd, true)
 	in := []float32{1, 2, 7, 4, 5, 0, 3, 8}
 	y, g := make([]float32, 2), make([]float32, 8)
@@ -192,36 +201,36 @@ func TestPiecewiseLinearGradients(t *testing.T) {
 	}
 }
 
-func checkGradients(t *testing.T, name string, n *Net, r *rand.Rand, tol float64) {
+func checkGradients(t *testing.T, name string, n *models.Net, r *rand.Rand, tol float64) {
 	const batch = 4
-	ps := newParamStore(n)
-	g, err := buildGGraph(n, ps, batch, true)
+	ps := NewStore(n)
+	g, err := Build(n, ps, batch, true)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	copy(g.xData, randomImages(r, batch, n.InputSize()))
+	copy(g.X, randomImages(r, batch, n.InputSize()))
 	for s := 0; s < batch; s++ { // soft targets, as under mixup
 		a, b := r.IntN(n.Classes), r.IntN(n.Classes)
-		g.tData[s*n.Classes+a] += 0.7
-		g.tData[s*n.Classes+b] += 0.3
+		g.Targets[s*n.Classes+a] += 0.7
+		g.Targets[s*n.Classes+b] += 0.3
 	}
 	loss := func() float64 {
-		if err := g.run(); err != nil {
+		if err := g.Run(); err != nil {
 			t.Fatal(err)
 		}
-		return g.lossValue()
+		return g.Loss()
 	}
 	loss()
-	grads := make([][]float32, len(g.learn))
-	for j := range g.learn {
-		gr, err := g.gradient(j)
+	grads := make([][]float32, len(g.Learn))
+	for j := range g.Learn {
+		gr, err := g.Gradient(j)
 		if err != nil {
 			t.Fatal(err)
 		}
 		grads[j] = append([]float32(nil), gr...)
 	}
-	for j, l := range g.learn {
-		d := randomImages(r, 1, len(l.data))
+	for j, l := range g.Learn {
+		d := randomImages(r, 1, len(l.Data))
 		norm := 0.0
 		for i := range d {
 			d[i] -= 0.5
@@ -233,28 +242,28 @@ func checkGradients(t *testing.T, name string, n *Net, r *rand.Rand, tol float64
 			analytic += float64(d[i] * grads[j][i])
 		}
 		const eps = 3e-3 // much smaller steps drown in float32 rounding
-		orig := append([]float32(nil), l.data...)
+		orig := append([]float32(nil), l.Data...)
 		for i := range d {
-			l.data[i] = orig[i] + eps*d[i]
+			l.Data[i] = orig[i] + eps*d[i]
 		}
 		up := loss()
 		for i := range d {
-			l.data[i] = orig[i] - eps*d[i]
+			l.Data[i] = orig[i] - eps*d[i]
 		}
 		down := loss()
-		copy(l.data, orig)
+		copy(l.Data, orig)
 		fd := (up - down) / (2 * eps)
 		if math.Abs(fd-analytic) > tol*(math.Abs(analytic)+1e-2) {
 			t.Errorf("%s (tolerance %v): %s: directional derivative %v, finite difference %v", name, tol, l.node.Name(), analytic, fd)
 		}
 	}
-	g.close()
+	g.Close()
 }
 
 // Training-mode batch norm by hand: one channel, two samples of two values, 1, 3 and 5, 7:
 // mean 4, biased variance 5, unbiased 20/3; running mean 0.9·0 + 0.1·4, variance 0.9·1 + 0.1·20/3.
 func TestBatchNormTrainingKnownAnswer(t *testing.T) {
-	nd := &Node{Op: OpBatchNorm}
+	nd := &models.Node{Op: models.OpBatchNorm}
 	mean, variance := []float32{0}, []float32{1}
 	k := newBNKernel(2, []int{1, 2}, nd, mean, variance, true, true)
 	y := make([]float32, 4)

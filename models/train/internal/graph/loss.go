@@ -1,6 +1,10 @@
-package models
+package graph
 
-import "math"
+import (
+	"math"
+
+	"github.com/surfscope/surfscope/internal/softmax"
+)
 
 // softmaxXentKernel is the mean cross-entropy between softmax(logits) and target distributions
 // (one-hot labels, or mixed labels under mixup): −(1/B) Σ_s Σ_k t[s,k] log softmax(z[s])_k.
@@ -24,20 +28,13 @@ func (k *softmaxXentKernel) forward(out []float32, in [][]float32) {
 	total := 0.0
 	for s := 0; s < k.batch; s++ {
 		row, p, tr := z[s*k.classes:(s+1)*k.classes], k.prob[s*k.classes:(s+1)*k.classes], t[s*k.classes:(s+1)*k.classes]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, float64(v))
-		}
-		sum := 0.0
-		for j, v := range row {
-			e := math.Exp(float64(v) - m)
-			p[j] = float32(e)
-			sum += e
-		}
+		m, sum := softmax.MaxSumExp(row)
 		lse := m + math.Log(sum)
 		loss := 0.0
 		for j, v := range row {
-			p[j] = float32(float64(p[j]) / sum)
+			// exp(z − m) is rounded to float32 before the division, as training always did, so that
+			// trained nets stay the same to the last bit.
+			p[j] = float32(float64(float32(math.Exp(float64(v)-m))) / sum)
 			if tr[j] != 0 {
 				loss -= float64(tr[j]) * (float64(v) - lse)
 			}

@@ -1,4 +1,4 @@
-package models
+package graph
 
 import (
 	"fmt"
@@ -60,7 +60,7 @@ func applyLayer(name string, k layerKernel, outShape []int, inputs ...*G.Node) (
 	op := newLayerOp(name, k, outShape, inputs...)
 	n, err := G.ApplyOp(op, inputs...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("models: gorgonia graph: %s: %v", name, err)
+		return nil, nil, fmt.Errorf("train: %s: %v", name, err)
 	}
 	return n, op, nil
 }
@@ -140,7 +140,7 @@ func (op *layerOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error
 		args := append(append(G.Nodes{}, inputs...), output, grad)
 		n, err := G.ApplyOp(g, args...)
 		if err != nil {
-			return nil, fmt.Errorf("models: gorgonia graph: gradient of %s: %v", op.name, err)
+			return nil, fmt.Errorf("train: gradient of %s: %v", op.name, err)
 		}
 		ret[i] = n
 	}
@@ -185,15 +185,15 @@ func (g *layerGradOp) Do(vals ...G.Value) (G.Value, error) {
 		out = []float32{float32(*g.fwd.out.(*G.F32))}
 		s, err := scalarOf(vals[n+1])
 		if err != nil {
-			return nil, fmt.Errorf("models: %s: %v", g, err)
+			return nil, fmt.Errorf("train: %s: %v", g, err)
 		}
 		dy = []float32{s}
 	} else {
 		if out, err = float32Of(vals[n]); err != nil {
-			return nil, fmt.Errorf("models: %s: %v", g, err)
+			return nil, fmt.Errorf("train: %s: %v", g, err)
 		}
 		if dy, err = float32Of(vals[n+1]); err != nil {
-			return nil, fmt.Errorf("models: %s: %v", g, err)
+			return nil, fmt.Errorf("train: %s: %v", g, err)
 		}
 	}
 	g.fwd.k.backward(g.i, g.outData, in, out, dy)
@@ -205,7 +205,7 @@ func float32sOf(name string, vals []G.Value) ([][]float32, error) {
 	for i, v := range vals {
 		d, err := float32Of(v)
 		if err != nil {
-			return nil, fmt.Errorf("models: %s: input %d: %v", name, i, err)
+			return nil, fmt.Errorf("train: %s: input %d: %v", name, i, err)
 		}
 		in[i] = d
 	}
