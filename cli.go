@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/surfscope/surfscope/app"
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 )
 
 // command is one headless subcommand of surfscope.
@@ -110,9 +110,6 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// loadModel reads a surfscope checkpoint or an ONNX file; "" means the embedded default model.
-func loadModel(path string) (*models.Net, error) { return app.LoadModel(path) }
-
 // openSplit loads a split and checks that the net takes its images.
 func openSplit(name, split string, net *models.Net) (*dataset.Set, error) {
 	set, err := dataset.Open(name, split)
@@ -120,21 +117,11 @@ func openSplit(name, split string, net *models.Net) (*dataset.Set, error) {
 		return nil, err
 	}
 	if net != nil {
-		if err := app.FitData(net, [3]int{set.C, set.H, set.W}, set.Name); err != nil {
+		if err := modelfile.Fit(net, [3]int{set.C, set.H, set.W}, set.Name); err != nil {
 			return nil, err
 		}
 	}
 	return set, nil
-}
-
-// imageGetter returns image i of set, or an error naming the set for an index out of range.
-func imageGetter(set *dataset.Set) func(int) ([]float32, error) {
-	return func(i int) ([]float32, error) {
-		if i < 0 || i >= set.Len() {
-			return nil, fmt.Errorf("image %d is out of range: %s has %d images (0 to %d)", i, set.Name, set.Len(), set.Len()-1)
-		}
-		return set.Image(i), nil
-	}
 }
 
 // parseIDs parses "0-15,20" into the list of image indices it names (ranges inclusive).

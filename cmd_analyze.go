@@ -8,12 +8,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/internal/atomicfile"
-	"github.com/surfscope/surfscope/models"
-	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // analyzeMetrics lists the maps `surfscope analyze --metric` writes.
@@ -21,9 +19,8 @@ const analyzeMetrics = "margin, class, loss[:L], logit:K, prob:K, grad:K, inputg
 
 func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("analyze", "--model FILE --data NAME --probe SPEC [--metric NAME] [--out summary.json] [--npy map.npy] [--vts surface.vts]", stderr)
-	var pf probeFlags
-	pf.register(fs)
-	fs.Lookup("probe").Usage = "data:I,J,K | mixup:I,J | random:I,SEED | flip:I,SEED | grad:I,SEED (adversarial) | pca | pca:I"
+	smp := view.DefaultSampling()
+	smp.Register(fs)
 	metric := fs.String("metric", "margin", "map written to --npy and --vts: "+analyzeMetrics)
 	out := fs.String("out", "", "JSON file for the summary of every analysis that applies")
 	npy := fs.String("npy", "", ".npy file for the --metric map, [N][N] for planes, [M] for lines")
@@ -33,26 +30,26 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := newAnalysis(ctx, &pf, stderr)
+	a, err := sampleProbe(ctx, smp, stderr)
 	if err != nil {
 		return err
 	}
 	opt := &surface.SummaryOptions{}
 	if *regions {
-		opt.Net = a.net
+		opt.Net = a.Net
 	}
 	if *inputGrad {
-		opt.Grader = a.ev
+		opt.Grader = a.Eval
 	}
-	sum, err := surface.Summarize(ctx, a.grid, opt)
+	sum, err := surface.Summarize(ctx, a.Grid, opt)
 	if err != nil {
 		return err
 	}
-	m, err := a.metricMap(ctx, *metric)
+	m, err := metricMap(ctx, a, *metric)
 	if err != nil {
 		return fmt.Errorf("--metric %s: %v", *metric, err)
 	}
-	g := a.grid
+	g := a.Grid
 	if *npy != "" {
 		shape := []int{g.NY, g.NX}
 		if g.T == nil {
@@ -81,48 +78,20 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		Summary *surface.ProbeSummary `json:"summary"`
 		Metric  string                `json:"metric"`
 		Map     surface.Stats         `json:"map"`
-	}{pf.model, pf.data, pf.split, pf.probe, g.Probe.Anchors, sum, *metric, m.Describe()}
+	}{smp.Model, smp.Data, smp.Split, smp.Probe, g.Probe.Anchors, sum, *metric, m.Describe()}
 	if *out != "" {
 		if err := writeJSON(*out, report); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", *out)
 	}
-	printSummary(stdout, pf.probe, sum, *metric, report.Map)
+	printSummary(stdout, smp.Probe, sum, *metric, report.Map)
 	return nil
 }
 
-// analysis is a probe sampled for analysis, with what the analyses need.
-type analysis struct {
-	net  *models.Net
-	ev   *infer.Evaluator
-	set  *dataset.Set
-	grid *surface.Grid
-	// label is the label of the probe's first image, or -1.
-	label int
-}
-
-// newAnalysis loads the model and data and samples the probe (any kind app.BuildProbe makes,
-// grad:I,SEED and pca / pca:I included).
-func newAnalysis(ctx context.Context, pf *probeFlags, stderr io.Writer) (*analysis, error) {
-	sm, err := pf.sample(ctx, stderr)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := infer.New(sm.net)
-	if err != nil {
-		return nil, err
-	}
-	a := &analysis{net: sm.net, ev: ev, set: sm.set, grid: sm.grid, label: -1}
-	if len(sm.spec.Images) > 0 {
-		a.label = sm.set.Labels[sm.spec.Images[0]]
-	}
-	return a, nil
-}
-
-// metricMap computes the map named by --metric.
-func (a *analysis) metricMap(ctx context.Context, spec string) (*surface.Field, error) {
-	g := a.grid
+// metricMap computes the map named by --metric over the probe a sampled.
+func metricMap(ctx context.Context, a *view.Sampled, spec string) (*surface.Field, error) {
+	g := a.Grid
 	name, arg, hasArg := strings.Cut(spec, ":")
 	k := -1
 	if hasArg {
@@ -144,8 +113,8 @@ func (a *analysis) metricMap(ctx context.Context, spec string) (*surface.Field, 
 	case "class":
 		return surface.Predicted(g), nil
 	case "loss":
-		if k < 0 {
-			k = a.label
+		if k < 0 && len(a.Spec.Images) > 0 {
+			k = a.Set.Labels[a.Spec.Images[0]] // the label of the probe's first image
 		}
 		if k < 0 {
 			return nil, fmt.Errorf("the probe has no labelled first image; give loss:L")
@@ -174,11 +143,11 @@ func (a *analysis) metricMap(ctx context.Context, spec string) (*surface.Field, 
 		if k < 0 {
 			k = surface.TopClass
 		}
-		return surface.InputGradientNorm(ctx, a.ev, g, k)
+		return surface.InputGradientNorm(ctx, a.Eval, g, k)
 	case "mixup":
 		return surface.MixupDeviation(g)
 	case "regions":
-		rm, err := surface.LinearRegions(ctx, a.net, g.Probe, nil)
+		rm, err := surface.LinearRegions(ctx, a.Net, g.Probe, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/surface"
 )
 
@@ -64,12 +65,12 @@ func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if len(paths) == 0 {
-		paths = modelList{"embedded"}
+		paths = modelList{modelfile.Embedded}
 	}
 	var atlases []*surface.Atlas
 	var names []string
 	for _, path := range paths {
-		net, err := loadModel(embeddedAlias(path))
+		net, err := modelfile.Load(path)
 		if err != nil {
 			return err
 		}

@@ -6,13 +6,14 @@ import (
 	"io"
 	"time"
 
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 )
 
 func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("landscape", "--model FILE --data NAME [--grid 51] [--images 2000] [--other FILE] --out landscape.npy", stderr)
-	model := fs.String("model", "", "surfscope checkpoint or ONNX file (default: the embedded model)")
+	model := fs.String("model", modelfile.Embedded, "surfscope checkpoint or ONNX file; \"embedded\" is the built-in model")
 	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
 	split := fs.String("split", "train", "split whose first --images images the loss is measured on")
 	grid := fs.Int("grid", 51, "points per axis (plane) or along the line (--other)")
@@ -39,7 +40,7 @@ func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *grid < 2 || *grid > projection.MaxAxis {
 		return fmt.Errorf("--grid %d: want 2 to %d", *grid, projection.MaxAxis)
 	}
-	net, err := loadModel(embeddedAlias(*model))
+	net, err := modelfile.Load(*model)
 	if err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var g *surface.Grid
 	what := ""
 	if *other != "" {
-		b, err := loadModel(embeddedAlias(*other))
+		b, err := modelfile.Load(*other)
 		if err != nil {
 			return err
 		}
@@ -93,7 +94,7 @@ func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	centre := [2]int{g.NX / 2, g.NY / 2}
-	fmt.Fprintf(stdout, "landscape of %s on %d images of %s: %s\n", modelName(*model), n, set.Name, what)
+	fmt.Fprintf(stdout, "landscape of %s on %d images of %s: %s\n", modelfile.Describe(*model), n, set.Name, what)
 	fmt.Fprintf(stdout, "  loss from %.4g to %.4g; at the centre %.4g (accuracy %.2f%%)\n",
 		loss.Describe().Min, loss.Describe().Max, loss.Z(centre[0], centre[1]), 100*g.At(centre[0], centre[1], surface.LandscapeAccuracy))
 	fmt.Fprintf(stdout, "  time %.2f s (%.1f ms per point)\n", secs, 1000*secs/float64(g.NX*g.NY))
@@ -122,19 +123,4 @@ func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	return nil
-}
-
-// embeddedAlias maps the model name "embedded" to "", loadModel's name for the built-in model.
-func embeddedAlias(path string) string {
-	if path == "embedded" {
-		return ""
-	}
-	return path
-}
-
-func modelName(path string) string {
-	if path == "" || path == "embedded" {
-		return "the embedded model"
-	}
-	return path
 }

@@ -13,14 +13,17 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/surface/ntk"
+	"github.com/surfscope/surfscope/view"
 )
 
 func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("ntk", "--model FILE --data NAME [--n 2000] [--split test|train] [--output mean|sum|logit:K] [--ridge δ] [--plane data:I,J,K] --out ntk.json [--npy spectrum.npy]", stderr)
-	model := fs.String("model", "", "surfscope checkpoint or ONNX file (default: the embedded model)")
+	model := fs.String("model", modelfile.Embedded, "surfscope checkpoint or ONNX file; \"embedded\" is the built-in model")
 	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
 	n := fs.Int("n", 2000, "kernel samples: the first N images of the split")
 	split := fs.String("split", "test", "split the kernel samples come from: test (default: images the network never saw) or train")
@@ -33,7 +36,7 @@ func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	testN := fs.Int("test-n", 0, "test images the network is scored on (0: the whole test split)")
 	memMiB := fs.Int("mem", 1024, "memory bound for per-sample gradients held at once, MiB")
 	seed := fs.Uint64("seed", 1, "seed of the kernel regressions' training draws")
-	plane := fs.String("plane", "", "optional plane probe (data:I,J,K | random:I,SEED | flip:I,SEED on the --split images) whose surface of the predicted logit is expanded in the top kernel eigenfunctions")
+	plane := fs.String("plane", "", "optional plane probe on the --split images ("+view.ProbeUsage+", not a line) whose surface of the predicted logit is expanded in the top kernel eigenfunctions")
 	grid := fs.Int("grid", 32, "--plane: points per axis")
 	modes := fs.Int("modes", 8, "--plane: eigenfunctions")
 	planeOut := fs.String("plane-out", "", "--plane: .npy file, float32 [modes+2][grid][grid]: the eigenfunctions on the plane, the logit surface, its expansion in all the modes")
@@ -75,7 +78,7 @@ func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		opt.FitFrom, opt.FitTo = a, b
 	}
-	net, err := loadModel(*model)
+	net, err := modelfile.Load(*model)
 	if err != nil {
 		return err
 	}
@@ -110,8 +113,12 @@ func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err != nil {
 			return fmt.Errorf("--plane: %v", err)
 		}
-		if probe, err = spec.Build(net.Input, imageGetter(set), projection.Sizes{Grid: *grid}); err != nil {
-			return fmt.Errorf("--plane %s: %v", *plane, err)
+		ev, err := infer.New(net) // the adversarial plane's input gradient
+		if err != nil {
+			return err
+		}
+		if probe, err = surface.BuildProbe(spec, net.Input, set.Images, set.Labels, ev, projection.Sizes{Grid: *grid}); err != nil {
+			return fmt.Errorf("--plane %s: %s: %v", *plane, set.Name, err)
 		}
 		if _, ny := probe.Dims(); ny < 2 {
 			return fmt.Errorf("--plane %s: a line, not a plane", *plane)

@@ -11,7 +11,9 @@ import (
 
 	"github.com/surfscope/surfscope/assets/icon"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/view"
 )
 
 // ID is the application id (FyneApp.toml and preferences use it).
@@ -134,7 +136,7 @@ func (u *UI) build() {
 		u.showGrid()
 		u.Compare.refresh()
 	})
-	u.Metric = widget.NewSelect(Metrics, func(string) { u.showGrid() })
+	u.Metric = widget.NewSelect(view.Metrics, func(string) { u.showGrid() })
 	u.Metric.Selected = "logit"
 	u.ViewMode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.showGrid() })
 	u.ViewMode.Horizontal = true
@@ -196,7 +198,7 @@ func (u *UI) start() {
 			return
 		}
 	}
-	net, err := LoadModel(u.opts.Model)
+	net, err := modelfile.Load(u.opts.Model)
 	if err == nil {
 		err = u.Session.SetModel(net, modelName(u.opts.Model))
 	}
@@ -204,7 +206,7 @@ func (u *UI) start() {
 		u.showError(err)
 		return
 	}
-	if u.opts.Model != "" {
+	if !modelfile.IsEmbedded(u.opts.Model) {
 		u.rememberModel(u.opts.Model)
 	}
 	u.afterDataOrModel()

@@ -14,6 +14,7 @@ import (
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // waitFor polls cond on the test goroutine until it holds or the timeout passes.
@@ -304,8 +305,8 @@ func TestEveryMetricAndTheStatsPanel(t *testing.T) {
 	}
 	g := u.Session.Snapshot().Grid
 	set := u.Session.Snapshot().Test
-	for _, m := range Metrics {
-		s, err := Scene(g, set, SceneOptions{Class: 3, Metric: m})
+	for _, m := range view.Metrics {
+		s, err := view.Scene(g, set, view.SceneOptions{Class: 3, Metric: m})
 		if m == "mirror difference" {
 			if err == nil {
 				t.Error("mirror difference on a data plane: no error")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
@@ -120,7 +121,7 @@ func (c *Compare) addFile() {
 		path := r.URI().Path()
 		r.Close()
 		go func() {
-			net, err := LoadModel(path)
+			net, err := modelfile.Load(path)
 			if err == nil {
 				err = c.Add(modelName(path), net)
 			}
@@ -158,7 +159,7 @@ func (c *Compare) sampleAll() {
 	sizes := c.u.sizes()
 	go func() {
 		defer cancel()
-		probe, err := BuildProbe(spec, [3]int{s.Test.C, s.Test.H, s.Test.W}, ms[0].ev, s.Test, sizes)
+		probe, err := surface.BuildProbe(spec, [3]int{s.Test.C, s.Test.H, s.Test.W}, s.Test.Images, s.Test.Labels, ms[0].ev, sizes)
 		if err != nil {
 			c.u.showError(err)
 			return

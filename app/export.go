@@ -86,22 +86,7 @@ func (u *UI) saveDialog(name string, save func(path string)) {
 }
 
 // Command returns the command line that reproduces the current view headless.
-func (u *UI) Command() string {
-	s := u.Session.Snapshot()
-	args := []string{"surfscope", "render"}
-	if src := u.modelPath(); src != "" {
-		args = append(args, "--model", quote(src))
-	}
-	args = append(args, "--data", quote(s.Data), "--probe", s.Spec.String(),
-		"--grid", fmt.Sprint(s.Sizes.Grid))
-	if k := u.Class.SelectedIndex(); k >= 0 {
-		args = append(args, "--class", fmt.Sprint(k))
-	}
-	if !u.Contours.Checked {
-		args = append(args, "--contours", "0")
-	}
-	return strings.Join(append(args, "--out", "shot.png"), " ")
-}
+func (u *UI) Command() string { return u.viewState().CommandLine("shot.png") }
 
 func (u *UI) modelPath() string {
 	if r := u.recentModels(); len(r) > 0 && u.Session.Snapshot().ModelSource == modelName(r[0]) {
@@ -114,13 +99,6 @@ func (u *UI) copyCommand() {
 	cmd := u.Command()
 	u.App.Clipboard().SetContent(cmd)
 	u.Status.SetText("copied: " + cmd)
-}
-
-func quote(s string) string {
-	if strings.ContainsAny(s, " \t'\"$\\") {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	return s
 }
 
 // exportVTS saves the shown logit as a VTK structured grid for ParaView, with every logit as a

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
@@ -142,7 +143,7 @@ func (f *trainForm) newNet(input [3]int, classes int) (*models.Net, train.Config
 }
 
 func modelName(path string) string {
-	if path == "" {
+	if modelfile.IsEmbedded(path) {
 		return "embedded MLP"
 	}
 	return filepath.Base(path)
@@ -170,7 +171,7 @@ func (u *UI) loadData(name string) {
 func (u *UI) openModel(path string) {
 	u.setStatus("opening " + path + "…")
 	go func() {
-		net, err := LoadModel(path)
+		net, err := modelfile.Load(path)
 		if err == nil {
 			err = u.Session.SetModel(net, modelName(path))
 		}

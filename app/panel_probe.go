@@ -10,9 +10,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // probeKinds maps the kind names shown to the spec kinds, with the number of images each takes.
@@ -143,30 +146,57 @@ func (u *UI) updateClasses(g *surface.Grid) {
 	u.Class.Refresh()
 }
 
-// showGrid hands the current grid to the view as a scene.
+// showGrid hands the current grid to the view as a scene, drawn as viewState describes it (the
+// same code path as `surfscope render`).
 func (u *UI) showGrid() {
 	s := u.Session.Snapshot()
 	k := u.Class.SelectedIndex()
 	if s.Grid == nil || k < 0 || k >= s.Grid.K {
 		return
 	}
-	contours := 0
-	if u.Contours.Checked {
-		contours = 12
-	}
-	view := render.ViewSurface
-	if u.ViewMode.Selected == "Heatmap" {
-		view = render.ViewHeatmap
-	}
-	cmap, err := render.ColormapByName(u.Colormap.Selected)
-	if err != nil {
-		cmap = render.Viridis
-	}
-	scene, err := Scene(s.Grid, s.Test, SceneOptions{Class: k, Contours: contours, Metric: u.Metric.Selected,
-		View: view, Colormap: cmap, Background: theme.Color(theme.ColorNameBackground)})
+	scene, err := u.viewState().Scene(s.Grid, s.Test)
 	if err != nil {
 		u.showError(err)
 		return
 	}
 	u.View.SetScene(scene)
+}
+
+// viewState describes the Surface tab's picture: what the session sampled and how the view
+// controls draw it. Its command line (Copy Command Line) draws the same picture headless.
+func (u *UI) viewState() view.State {
+	s := u.Session.Snapshot()
+	st := view.Default()
+	st.Model = u.modelPath()
+	if st.Model == "" {
+		st.Model = modelfile.Embedded
+		if s.ModelSource != modelName("") { // trained here and not saved: no file reproduces it
+			st.Model = s.ModelSource
+		}
+	}
+	st.Data, st.Split, st.Probe = s.Data, dataset.Test, s.Spec.String()
+	z := s.Sizes
+	st.Grid, st.Points, st.Range = z.Grid, z.Points, z.Range
+	if z.Lo != z.Hi {
+		st.From, st.To = z.Lo, z.Hi
+	}
+	if m := u.Metric.Selected; m != "" {
+		st.Metric = m
+	}
+	st.Class = u.Class.SelectedIndex()
+	if u.ViewMode.Selected == "Heatmap" {
+		st.View = "heatmap"
+	}
+	if _, err := render.ColormapByName(u.Colormap.Selected); err == nil {
+		st.Colormap = u.Colormap.Selected
+	}
+	if !u.Contours.Checked {
+		st.Contours = 0
+	}
+	st.Theme = "light"
+	if r, g, b, _ := theme.Color(theme.ColorNameBackground).RGBA(); 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 0x8000 {
+		st.Theme = "dark"
+	}
+	st.Camera = u.View.Camera()
+	return st
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
@@ -46,7 +47,7 @@ func (s *Session) SetData(name string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.net != nil {
-		if err := FitData(s.net, shapeOf(test), name); err != nil {
+		if err := modelfile.Fit(s.net, shapeOf(test), name); err != nil {
 			return err
 		}
 	}
@@ -60,7 +61,7 @@ func (s *Session) SetModel(net *models.Net, src string) error {
 	test, data := s.test, s.data
 	s.mu.Unlock()
 	if test != nil {
-		if err := FitData(net, shapeOf(test), data); err != nil {
+		if err := modelfile.Fit(net, shapeOf(test), data); err != nil {
 			return err
 		}
 	}
@@ -114,7 +115,7 @@ func (s *Session) Sample(spec projection.Spec, sizes projection.Sizes, progress 
 			if net == nil || test == nil {
 				return nil, errors.New("open a dataset and a model first")
 			}
-			probe, err := BuildProbe(spec, net.Input, ev, test, sizes)
+			probe, err := surface.BuildProbe(spec, net.Input, test.Images, test.Labels, ev, sizes)
 			if err != nil {
 				return nil, err
 			}
@@ -200,24 +201,7 @@ func (s *Session) Predictions(n int) []int {
 		return nil
 	}
 	n = min(n, test.Len())
-	k := ev.NumClasses()
-	preds := make([]int, n)
-	const chunk = 256
-	var out []float32
-	for lo := 0; lo < n; lo += chunk {
-		m := min(chunk, n-lo)
-		out = ev.Forward(out, test.Images[lo*test.ImageSize():(lo+m)*test.ImageSize()], m)
-		for r := 0; r < m; r++ {
-			best := 0
-			for c := 1; c < k; c++ {
-				if out[r*k+c] > out[r*k+best] {
-					best = c
-				}
-			}
-			preds[lo+r] = best
-		}
-	}
-	return preds
+	return surface.Predict(ev, test.Images[:n*test.ImageSize()], n)
 }
 
 // Evaluator returns the current model's evaluator, or nil.

@@ -147,7 +147,7 @@ func meanLoss(logits []float32, labels []int, k int) (loss, acc float64) {
 	for s, l := range labels {
 		z := logits[s*k : (s+1)*k]
 		loss += softmax.LogSumExp(z) - float64(z[l])
-		if argmax(z) == l {
+		if Argmax(z) == l {
 			correct++
 		}
 	}

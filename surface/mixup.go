@@ -74,7 +74,7 @@ func SummarizeMixup(g *Grid) (MixupSummary, error) {
 		n++
 		if lam > 0 && lam < 1 {
 			interior++
-			if c := argmax(z); c != m.c0 && c != m.c1 {
+			if c := Argmax(z); c != m.c0 && c != m.c1 {
 				miss++
 			}
 		}
@@ -112,7 +112,7 @@ func newMixupLine(g *Grid) (*mixupLine, error) {
 	m := &mixupLine{p0: make([]float64, g.K), p1: make([]float64, g.K)}
 	softmax.Into(m.p0, g.Point(i0, 0))
 	softmax.Into(m.p1, g.Point(i1, 0))
-	m.c0, m.c1 = argmax(g.Point(i0, 0)), argmax(g.Point(i1, 0))
+	m.c0, m.c1 = Argmax(g.Point(i0, 0)), Argmax(g.Point(i1, 0))
 	return m, nil
 }
 

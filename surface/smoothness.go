@@ -115,7 +115,7 @@ func InputGradientNorm(ctx context.Context, e InputGrader, g *Grid, class int) (
 		for q := lo; q < lo+n; q++ {
 			c := class
 			if c == TopClass {
-				c = argmax(g.Values[q*g.K : (q+1)*g.K])
+				c = Argmax(g.Values[q*g.K : (q+1)*g.K])
 			}
 			groups[c] = append(groups[c], q)
 		}

@@ -71,7 +71,7 @@ func TestInputGradientAgainstFiniteDifferences(t *testing.T) {
 			p.Point(x, q)
 			k := class
 			if k == TopClass {
-				k = argmax(g.Values[q*3 : q*3+3])
+				k = Argmax(g.Values[q*3 : q*3+3])
 			}
 			const h = 1e-2
 			sum := 0.0

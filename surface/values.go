@@ -54,7 +54,7 @@ func Loss(g *Grid, label int) *Field {
 
 // Predicted returns the map of the predicted class argmax_k f_k (the first on ties) as a number.
 func Predicted(g *Grid) *Field {
-	return g.mapPoints(func(z []float32) float64 { return float64(argmax(z)) })
+	return g.mapPoints(func(z []float32) float64 { return float64(Argmax(z)) })
 }
 
 // ValueSummary holds the scalar summaries of the value maps of a grid.
@@ -75,9 +75,9 @@ func SummarizeValues(g *Grid) ValueSummary {
 	conf := make([]float64, 0, g.NX*g.NY)
 	for q := 0; q < g.NX*g.NY; q++ {
 		z := g.Values[q*g.K : (q+1)*g.K]
-		count[argmax(z)]++
+		count[Argmax(z)]++
 		softmax.Into(p, z)
-		conf = append(conf, p[argmax(z)])
+		conf = append(conf, p[Argmax(z)])
 	}
 	s := ValueSummary{Margin: Margin(g).Describe(), Confidence: Describe(conf)}
 	for _, c := range count {
@@ -104,16 +104,6 @@ func checkClass(g *Grid, k int) {
 	if k < 0 || k >= g.K {
 		panic(fmt.Sprintf("surface: class %d of %d", k, g.K))
 	}
-}
-
-func argmax(z []float32) int {
-	best := 0
-	for k, v := range z {
-		if v > z[best] {
-			best = k
-		}
-	}
-	return best
 }
 
 // topTwo returns the largest and second largest values of z (equal when K = 1).

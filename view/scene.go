@@ -1,4 +1,4 @@
-package app
+package view
 
 import (
 	"fmt"
@@ -12,15 +12,18 @@ import (
 	"github.com/surfscope/surfscope/surface"
 )
 
-// SceneOptions say how a sampled grid is drawn; zero values are the defaults.
+// SceneOptions say how a sampled grid is drawn, in the renderer's terms; zero values are the
+// defaults. State.SceneOptions makes them from a picture's description.
 type SceneOptions struct {
 	Class      int              // logit shown as height
 	View       render.View      // surface (default), heatmap or lines
 	Contours   int              // contour lines; 0 means none
-	Colormap   *render.Colormap // nil means viridis
+	Colormap   *render.Colormap // nil means viridis (curvatures: coolwarm)
 	Background color.Color      // nil means white
 	Samples    int              // antialiasing; 0 means the renderer's default
 	Metric     string           // one of Metrics; "" means the logit
+	Min, Max   float64          // colour range; both zero means the values' own range
+	Camera     render.Camera    // the zero value is the default view
 }
 
 // Scene turns logit o.Class of a grid sampled on a probe over set into a picture: the surface
@@ -34,7 +37,7 @@ func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) (render.Scene, err
 	}
 	s := render.Scene{
 		Field: g.Channel(o.Class), View: o.View, Contours: o.Contours, Colormap: o.Colormap,
-		Background: o.Background, Samples: o.Samples,
+		Background: o.Background, Samples: o.Samples, Min: o.Min, Max: o.Max, Camera: o.Camera,
 		ColorBar: true, Label: label, Axes: true, ZLabel: label,
 		XLabel: "s", YLabel: "t",
 	}
@@ -64,7 +67,7 @@ func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) (render.Scene, err
 		m := render.Marker{X: a.S, Y: a.T, Label: a.Name}
 		if i, ok := anchorImage(a.Name); ok && set != nil && i < set.Len() {
 			m.Label += " " + set.ClassName(set.Labels[i])
-			th := thumbnail(set, i)
+			th := Thumbnail(set, i)
 			if a.Name != "#"+strconv.Itoa(i) { // "flip #i": show the mirrored image
 				th = mirror(th)
 			}
@@ -152,4 +155,34 @@ func mirror(img *image.RGBA) *image.RGBA {
 		}
 	}
 	return out
+}
+
+// Thumbnail returns image i of set as a picture, one pixel per image pixel (grey for one channel,
+// RGB for three or more). It panics if i is out of range.
+func Thumbnail(set *dataset.Set, i int) *image.RGBA {
+	x := set.Image(i)
+	out := image.NewRGBA(image.Rect(0, 0, set.W, set.H))
+	plane := set.H * set.W
+	for p := 0; p < plane; p++ {
+		var c color.RGBA
+		if set.C >= 3 {
+			c = color.RGBA{byte255(x[p]), byte255(x[plane+p]), byte255(x[2*plane+p]), 255}
+		} else {
+			v := byte255(x[p])
+			c = color.RGBA{v, v, v, 255}
+		}
+		out.SetRGBA(p%set.W, p/set.W, c)
+	}
+	return out
+}
+
+// byte255 maps a pixel value in [0,1] to a byte, clamping what lies outside.
+func byte255(v float32) uint8 {
+	switch {
+	case !(v > 0):
+		return 0
+	case v >= 1:
+		return 255
+	}
+	return uint8(v*255 + 0.5)
 }
