@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
-	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/surface"
 )
 
@@ -40,7 +40,7 @@ type workload func(ctx context.Context, stderr io.Writer) ([]benchResult, error)
 func benchWorkloads(grid int) map[string]workload {
 	plane := func(name string) workload {
 		return func(ctx context.Context, stderr io.Writer) ([]benchResult, error) {
-			b, err := models.BenchPlaneDetail(ctx, name, grid)
+			b, err := infer.BenchPlaneDetail(ctx, name, grid)
 			if err != nil {
 				return nil, err
 			}
@@ -81,7 +81,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	gflops, blas := models.SgemmPeak(512, time.Second)
+	gflops, blas := infer.SgemmPeak(512, time.Second)
 	fmt.Fprintf(stdout, "machine: sgemm peak %.1f GFLOP/s (%s)\n", gflops, blas)
 	ours := map[string]benchResult{}
 	for _, n := range c.workloads {

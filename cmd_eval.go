@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
@@ -71,7 +71,7 @@ func runEval(c *evalConfig) (*evaluation, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
@@ -207,7 +208,7 @@ func (c *ntkConfig) planeProbe(net *models.Net, set *dataset.Set) (*projection.P
 	if err != nil {
 		return nil, fmt.Errorf("--plane: %v", err)
 	}
-	ev, err := models.NewEvaluator(net) // the adversarial plane's input gradient
+	ev, err := infer.New(net) // the adversarial plane's input gradient
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/view"
 )
 
@@ -49,7 +50,7 @@ type trainConfig struct {
 	arch  archFlags
 	data  string
 	limit int // train on the first images of the split only (0 = all)
-	train models.TrainConfig
+	cfg   train.Config
 	out   string
 }
 
@@ -72,7 +73,7 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
 	fs := newFlags("train", "--data NAME --arch mlp|cnn|resnet [--shortcut add|mul|bnmul|bnmul1|gate] [flags] --out model.safetensors", stderr)
 	c := &trainConfig{}
-	a, cfg := &c.arch, &c.train
+	a, cfg := &c.arch, &c.cfg
 	fs.StringVar(&c.data, "data", "sample", view.DataUsage)
 	fs.IntVar(&c.limit, "limit", 0, "train on the first N training images only (0 = all)")
 	fs.StringVar(&a.arch, "arch", "mlp", "architecture: mlp, cnn or resnet")
@@ -108,8 +109,8 @@ func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
 
 // runTrain trains the network and saves it, also when cancelled (the last complete epoch); the
 // checkpoint records what it was trained on (models.TrainingRecord).
-func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]models.EpochStats, error) {
-	train, err := openSplit(c.data, dataset.Train, nil)
+func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]train.EpochStats, error) {
+	trainSet, err := openSplit(c.data, dataset.Train, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -118,14 +119,14 @@ func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]models.E
 		return nil, err
 	}
 	if c.limit > 0 {
-		train = train.Head(c.limit)
+		trainSet = trainSet.Head(c.limit)
 	}
-	net, err := c.arch.build(train)
+	net, err := c.arch.build(trainSet)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", c.arch.arch, net.NumParams(), train.Len(), c.data)
-	hist, err := models.Train(ctx, net, train, test, c.train, func(p models.Progress) {
+	fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", c.arch.arch, net.NumParams(), trainSet.Len(), c.data)
+	hist, err := train.Run(ctx, net, trainSet, test, c.cfg, func(p train.Progress) {
 		if e := p.Done; e != nil {
 			fmt.Fprintf(stderr, "epoch %d: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%% (%.1fs)\n",
 				e.Epoch, e.TrainLoss, 100*e.TrainAcc, e.TestLoss, 100*e.TestAcc, e.Seconds)

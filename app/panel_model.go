@@ -15,6 +15,7 @@ import (
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -95,8 +96,8 @@ func (u *UI) trainSettings() fyne.CanvasObject {
 }
 
 // newNet builds the untrained network and training configuration the form describes.
-func (f *trainForm) newNet(input [3]int, classes int) (*models.Net, models.TrainConfig, error) {
-	var cfg models.TrainConfig
+func (f *trainForm) newNet(input [3]int, classes int) (*models.Net, train.Config, error) {
+	var cfg train.Config
 	num := func(e *widget.Entry, what string, v any) error {
 		if strings.TrimSpace(e.Text) == "" {
 			return nil
@@ -225,8 +226,8 @@ func (u *UI) train() {
 	u.TrainBtn.Disable()
 	u.CancelBtn.Enable()
 	u.TrainBar.SetValue(0)
-	var history []models.EpochStats
-	u.Session.Train(net, cfg, 0, func(p models.Progress) {
+	var history []train.EpochStats
+	u.Session.Train(net, cfg, 0, func(p train.Progress) {
 		if p.Done != nil {
 			history = append(history, *p.Done)
 			u.Curves.SetScene(curvesScene(history))
@@ -258,10 +259,10 @@ func (u *UI) train() {
 
 // curvesScene draws the training history: accuracy (%) on the training and test splits and the
 // training loss, one curve each, over epochs.
-func curvesScene(h []models.EpochStats) render.Scene {
+func curvesScene(h []train.EpochStats) render.Scene {
 	n := len(h)
 	if n < 2 { // the line view needs two points: repeat the first epoch at epoch 0
-		h = append([]models.EpochStats{h[0]}, h...)
+		h = append([]train.EpochStats{h[0]}, h...)
 		h[0].Epoch = 0
 		n = 2
 	}

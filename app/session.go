@@ -7,7 +7,9 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -21,7 +23,7 @@ type Session struct {
 	train    *dataset.Set
 	test     *dataset.Set
 	net      *models.Net
-	eval     *models.Evaluator
+	eval     *infer.Evaluator
 	modelSrc string
 	spec     projection.Spec
 	sizes    projection.Sizes
@@ -63,7 +65,7 @@ func (s *Session) SetModel(net *models.Net, src string) error {
 			return err
 		}
 	}
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return err
 	}
@@ -135,27 +137,27 @@ func (s *Session) Sample(spec projection.Spec, sizes projection.Sizes, progress 
 // Train trains a new network on the current training split in the background and makes it the
 // current model when it finishes or is cancelled (training copies weights back every epoch, so a
 // cancelled run leaves a valid net). progress and done are called from the worker goroutine.
-func (s *Session) Train(net *models.Net, cfg models.TrainConfig, limit int, progress func(models.Progress), done func(*models.Net, error)) {
+func (s *Session) Train(net *models.Net, cfg train.Config, limit int, progress func(train.Progress), done func(*models.Net, error)) {
 	s.mu.Lock()
 	if s.cancelTrain != nil {
 		s.cancelTrain()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancelTrain = cancel
-	train, test := s.train, s.test
+	trainSet, test := s.train, s.test
 	s.mu.Unlock()
 	s.jobs.Add(1)
 	go func() {
 		defer s.jobs.Done()
 		defer cancel()
-		if train == nil {
+		if trainSet == nil {
 			done(nil, errors.New("open a dataset first"))
 			return
 		}
 		if limit > 0 {
-			train = train.Head(limit)
+			trainSet = trainSet.Head(limit)
 		}
-		_, err := models.Train(ctx, net, train, test, cfg, progress)
+		_, err := train.Run(ctx, net, trainSet, test, cfg, progress)
 		if err != nil && !errors.Is(err, context.Canceled) {
 			done(nil, err)
 			return
@@ -203,7 +205,7 @@ func (s *Session) Predictions(n int) []int {
 }
 
 // Evaluator returns the current model's evaluator, or nil.
-func (s *Session) Evaluator() *models.Evaluator {
+func (s *Session) Evaluator() *infer.Evaluator {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.eval

@@ -3,14 +3,13 @@ package models
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 )
 
-// MetaTrainedOn is the Net.Meta key under which Train stores the TrainingRecord, as a JSON object.
+// MetaTrainedOn is the Net.Meta key under which the TrainingRecord is stored, as a JSON object.
 const MetaTrainedOn = "trained_on"
 
 // TrainingRecord says what a net was trained on: the data, how much of it, and how it was drawn.
-// Train stores it in the net's metadata (and so in its checkpoint); TrainedOn reads it back.
+// models/train stores it in the net's metadata (and so in its checkpoint); TrainedOn reads it back.
 // Checkpoints written before it existed have none.
 type TrainingRecord struct {
 	Data   string  `json:"data"`   // the dataset as it was opened: mnist, fashion, cifar10, cifar100, sample or a folder
@@ -19,16 +18,6 @@ type TrainingRecord struct {
 	Seed   int64   `json:"seed"`   // seed of the weights' initialisation order and the batch order
 	Flip   bool    `json:"flip"`   // horizontal-flip augmentation
 	Mixup  float64 `json:"mixup"`  // mixup with Beta(Mixup, Mixup) weights; 0 means none
-}
-
-// recordFor is the record of training on set, named "<data>/<split>" as dataset.Open names its
-// sets, with its first n images.
-func recordFor(setName string, n int, cfg TrainConfig) TrainingRecord {
-	data, split := setName, ""
-	if i := strings.LastIndexByte(setName, '/'); i >= 0 {
-		data, split = setName[:i], setName[i+1:]
-	}
-	return TrainingRecord{Data: data, Split: split, Images: n, Seed: cfg.Seed, Flip: cfg.Flip, Mixup: cfg.Mixup}
 }
 
 // SetTrainedOn stores r in n.Meta[MetaTrainedOn].
