@@ -83,9 +83,9 @@ func (s State) Args() []string {
 func (s State) CommandLine(out string) string {
 	args := append([]string{"surfscope", "render"}, s.Args()...)
 	for i := range args {
-		args[i] = ShellQuote(args[i])
+		args[i] = shellQuote(args[i])
 	}
-	return strings.Join(args, " ") + " --out " + ShellQuote(out)
+	return strings.Join(args, " ") + " --out " + shellQuote(out)
 }
 
 // ParseArgs reads the flags Args writes (any subset: missing flags keep their Default values) and
@@ -104,9 +104,9 @@ func ParseArgs(args []string) (State, error) {
 	return s, s.Validate()
 }
 
-// ShellQuote returns s as one word of a POSIX shell: unchanged when it holds only characters the
+// shellQuote returns s as one word of a POSIX shell: unchanged when it holds only characters the
 // shell takes literally, else in single quotes.
-func ShellQuote(s string) string {
+func shellQuote(s string) string {
 	safe := s != ""
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:,=+@%", r)) {
