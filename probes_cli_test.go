@@ -12,6 +12,7 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/render"
@@ -30,7 +31,7 @@ func independentProbe(t *testing.T, net *models.Net, set *dataset.Set, spec proj
 	var err error
 	switch spec.Kind {
 	case "grad":
-		ev, _ := models.NewEvaluator(net)
+		ev, _ := infer.New(net)
 		i := spec.Images[0]
 		p, err = surface.AdversarialPlane(ev, net.Input, set.Image(i), set.Labels[i], spec.Seed, grid, 0)
 	case "pca":

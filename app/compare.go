@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
@@ -23,7 +24,7 @@ const maxCompare = 4
 // compareModel is one model of the comparison and its grid on the shared probe.
 type compareModel struct {
 	name string
-	ev   *models.Evaluator
+	ev   *infer.Evaluator
 	grid *surface.Grid
 }
 
@@ -87,7 +88,7 @@ func (c *Compare) Add(name string, net *models.Net) error {
 	if len(c.models) >= maxCompare {
 		return fmt.Errorf("at most %d models can be compared", maxCompare)
 	}
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return err
 	}

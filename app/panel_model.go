@@ -15,6 +15,7 @@ import (
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -111,8 +112,8 @@ func (m *modelPanel) settings() fyne.CanvasObject {
 }
 
 // newNet builds the untrained network and training configuration the form describes.
-func (f *trainForm) newNet(input [3]int, classes int) (*models.Net, models.TrainConfig, error) {
-	var cfg models.TrainConfig
+func (f *trainForm) newNet(input [3]int, classes int) (*models.Net, train.Config, error) {
+	var cfg train.Config
 	num := func(e *widget.Entry, what string, v any) error {
 		if strings.TrimSpace(e.Text) == "" {
 			return nil
@@ -263,8 +264,8 @@ func (u *UI) train() {
 	m.trainBtn.Disable()
 	m.cancelBtn.Enable()
 	m.train.Start(func(ctx context.Context, r *JobRun) error {
-		var history []models.EpochStats
-		err := u.session.Train(ctx, net, cfg, 0, func(p models.Progress) {
+		var history []train.EpochStats
+		err := u.session.Train(ctx, net, cfg, 0, func(p train.Progress) {
 			if p.Batches > 0 && p.Epochs > 0 {
 				r.Progress((p.Epoch-1)*p.Batches+p.Batch, p.Epochs*p.Batches)
 			}
@@ -299,10 +300,10 @@ func (u *UI) train() {
 
 // curvesScene draws the training history: accuracy (%) on the training and test splits and the
 // training loss, one curve each, over epochs.
-func curvesScene(h []models.EpochStats) render.Scene {
+func curvesScene(h []train.EpochStats) render.Scene {
 	n := len(h)
 	if n < 2 { // the line view needs two points: repeat the first epoch at epoch 0
-		h = append([]models.EpochStats{h[0]}, h...)
+		h = append([]train.EpochStats{h[0]}, h...)
 		h[0].Epoch = 0
 		n = 2
 	}

@@ -7,7 +7,9 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -22,7 +24,7 @@ type Session struct {
 	train    *dataset.Set
 	test     *dataset.Set
 	net      *models.Net
-	eval     *models.Evaluator
+	eval     *infer.Evaluator
 	model    string        // where the model came from: a file, modelfile.Embedded or "trained"
 	sampling view.Sampling // how grid was sampled
 	spec     projection.Spec
@@ -73,7 +75,7 @@ func (s *Session) SetModel(ctx context.Context, net *models.Net, src string) err
 			return err
 		}
 	}
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return err
 	}
@@ -145,17 +147,17 @@ func (s *Session) Sample(ctx context.Context, smp view.Sampling, progress func(d
 // it the current model. Training copies the weights back every epoch, so a run cancelled through
 // ctx still leaves a valid net: it becomes the model too, and the error is context.Canceled.
 // progress is called from the training goroutine.
-func (s *Session) Train(ctx context.Context, net *models.Net, cfg models.TrainConfig, limit int, progress func(models.Progress)) error {
+func (s *Session) Train(ctx context.Context, net *models.Net, cfg train.Config, limit int, progress func(train.Progress)) error {
 	s.mu.Lock()
-	train, test := s.train, s.test
+	trainSet, test := s.train, s.test
 	s.mu.Unlock()
-	if train == nil {
+	if trainSet == nil {
 		return errors.New("open a dataset first")
 	}
 	if limit > 0 {
-		train = train.Head(limit)
+		trainSet = trainSet.Head(limit)
 	}
-	_, err := models.Train(ctx, net, train, test, cfg, progress)
+	_, err := train.Run(ctx, net, trainSet, test, cfg, progress)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -179,7 +181,7 @@ func (s *Session) Predictions(n int) []int {
 }
 
 // Evaluator returns the current model's evaluator, or nil.
-func (s *Session) Evaluator() *models.Evaluator {
+func (s *Session) Evaluator() *infer.Evaluator {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.eval

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,7 +102,7 @@ func Encode(w io.Writer, n *Net) error {
 			a := attrJSON(nd.Attr)
 			nj.Attr = &a
 		}
-		for _, p := range sortedParamNames(nd.Params) {
+		for _, p := range slices.Sorted(maps.Keys(nd.Params)) {
 			t := nd.Params[p]
 			if nj.Params == nil {
 				nj.Params = map[string][]int{}
@@ -261,7 +263,7 @@ func decode(r io.Reader) (*Net, error) {
 			if info.Dtype != "F32" {
 				return nil, fmt.Errorf("tensor %s has dtype %s, want F32", name, info.Dtype)
 			}
-			if !equalInts(info.Shape, shape) {
+			if !slices.Equal(info.Shape, shape) {
 				return nil, fmt.Errorf("tensor %s has shape %v, the graph says %v", name, info.Shape, shape)
 			}
 			for _, d := range shape {
@@ -269,7 +271,7 @@ func decode(r io.Reader) (*Net, error) {
 					return nil, fmt.Errorf("tensor %s has shape %v", name, shape)
 				}
 			}
-			if info.Offsets[1]-info.Offsets[0] != int64(shapeSize(shape))*4 {
+			if info.Offsets[1]-info.Offsets[0] != int64(ShapeSize(shape))*4 {
 				return nil, fmt.Errorf("tensor %s: data offsets %v do not hold shape %v", name, info.Offsets, shape)
 			}
 			if nd.Params == nil {
@@ -330,16 +332,4 @@ func truncated(err error) error {
 		return errors.New("file is truncated")
 	}
 	return err
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -2,7 +2,9 @@ package models
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 )
 
 // Tensor is a dense float32 array stored in row-major (C) order.
@@ -13,18 +15,20 @@ type Tensor struct {
 
 // NewTensor returns a zeroed tensor of the given shape.
 func NewTensor(shape ...int) *Tensor {
-	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, shapeSize(shape))}
+	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, ShapeSize(shape))}
 }
 
 // Len returns the number of elements the shape describes.
-func (t *Tensor) Len() int { return shapeSize(t.Shape) }
+func (t *Tensor) Len() int { return ShapeSize(t.Shape) }
 
 // Clone returns a deep copy of t.
 func (t *Tensor) Clone() *Tensor {
 	return &Tensor{Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
 }
 
-func shapeSize(shape []int) int {
+// ShapeSize returns the number of elements of an array of the given shape: the product of its
+// dimensions (1 for a scalar, the empty shape).
+func ShapeSize(shape []int) int {
 	n := 1
 	for _, d := range shape {
 		n *= d
@@ -143,12 +147,47 @@ func (n *Net) NumParams() int {
 	return total
 }
 
-func (a Attr) stride() (int, int) { return orOne(a.Stride[0]), orOne(a.Stride[1]) }
-func (a Attr) dilation() (int, int) {
-	return orOne(a.Dilation[0]), orOne(a.Dilation[1])
+// Clone returns a deep copy of n: its nodes with their inputs, attributes and parameters, and the
+// Arch and Meta maps.
+func (n *Net) Clone() *Net {
+	c := *n
+	c.Arch, c.Meta = maps.Clone(n.Arch), maps.Clone(n.Meta)
+	c.Nodes = make([]Node, len(n.Nodes))
+	for i, nd := range n.Nodes {
+		nd.Inputs = slices.Clone(nd.Inputs)
+		nd.Attr.Shape = slices.Clone(nd.Attr.Shape)
+		if nd.Params != nil {
+			p := make(map[string]*Tensor, len(nd.Params))
+			for k, t := range nd.Params {
+				p[k] = t.Clone()
+			}
+			nd.Params = p
+		}
+		c.Nodes[i] = nd
+	}
+	return &c
 }
-func (a Attr) groups() int { return orOne(a.Groups) }
-func (a Attr) eps() float32 {
+
+// ParamRef is one parameter tensor of a net, Net.Nodes[Node].Params[Name], as the gradient engines
+// list them: Data holds the values the engine computes with.
+type ParamRef struct {
+	Node  int
+	Name  string
+	Shape []int
+	Data  []float32
+}
+
+// Strides returns the strides along height and width, 0 read as 1.
+func (a Attr) Strides() (h, w int) { return orOne(a.Stride[0]), orOne(a.Stride[1]) }
+
+// Dilations returns the dilations along height and width, 0 read as 1.
+func (a Attr) Dilations() (h, w int) { return orOne(a.Dilation[0]), orOne(a.Dilation[1]) }
+
+// NumGroups returns the number of convolution groups, 0 read as 1.
+func (a Attr) NumGroups() int { return orOne(a.Groups) }
+
+// Epsilon returns the batch-norm epsilon, 0 read as 1e-5.
+func (a Attr) Epsilon() float32 {
 	if a.Eps == 0 {
 		return 1e-5
 	}
@@ -163,8 +202,23 @@ func orOne(v int) int {
 }
 
 // Shapes infers the per-sample output shape of every node and checks parameter shapes and values.
-// It returns an error naming the node for any inconsistency, and for NaN or Inf parameters.
+// It returns an error naming the node for any inconsistency, for NaN or Inf parameters, and when
+// the last node's output does not hold Classes values.
 func (n *Net) Shapes() ([][]int, error) {
+	shapes, err := n.NodeShapes()
+	if err != nil {
+		return nil, err
+	}
+	last := shapes[len(shapes)-1]
+	if ShapeSize(last) != n.Classes {
+		return nil, fmt.Errorf("models: output shape %v does not give %d classes", last, n.Classes)
+	}
+	return shapes, nil
+}
+
+// NodeShapes is Shapes without the check of Classes, for a net under construction: the
+// per-sample output shape of every node so far.
+func (n *Net) NodeShapes() ([][]int, error) {
 	if len(n.Nodes) == 0 || n.Nodes[0].Op != OpInput {
 		return nil, fmt.Errorf("models: net has no input node")
 	}
@@ -195,10 +249,6 @@ func (n *Net) Shapes() ([][]int, error) {
 			return nil, fmt.Errorf("models: node %d %q (%s): %v", i, nd.Name, nd.Op, err)
 		}
 		shapes[i] = s
-	}
-	last := shapes[len(shapes)-1]
-	if shapeSize(last) != n.Classes {
-		return nil, fmt.Errorf("models: output shape %v does not give %d classes", last, n.Classes)
 	}
 	return shapes, nil
 }
@@ -273,9 +323,9 @@ func nodeShape(nd *Node, shapes [][]int) ([]int, error) {
 		}
 		return x, nil
 	case OpFlatten:
-		return []int{shapeSize(x)}, nil
+		return []int{ShapeSize(x)}, nil
 	case OpDense:
-		in := shapeSize(x)
+		in := ShapeSize(x)
 		w := nd.Params["weight"]
 		if w == nil || len(w.Shape) != 2 {
 			return nil, fmt.Errorf("param weight must be [out,in]")
@@ -295,7 +345,7 @@ func nodeShape(nd *Node, shapes [][]int) ([]int, error) {
 		if w == nil || len(w.Shape) != 4 {
 			return nil, fmt.Errorf("param weight must be [out,in/groups,kh,kw]")
 		}
-		g := nd.Attr.groups()
+		g := nd.Attr.NumGroups()
 		if x[0]%g != 0 || w.Shape[0]%g != 0 || w.Shape[1]*g != x[0] {
 			return nil, fmt.Errorf("weight %v with %d groups does not fit %d input channels", w.Shape, g, x[0])
 		}
@@ -340,7 +390,7 @@ func nodeShape(nd *Node, shapes [][]int) ([]int, error) {
 				return nil, fmt.Errorf("bad target shape %v", nd.Attr.Shape)
 			}
 		}
-		if len(nd.Attr.Shape) == 0 || shapeSize(nd.Attr.Shape) != shapeSize(x) {
+		if len(nd.Attr.Shape) == 0 || ShapeSize(nd.Attr.Shape) != ShapeSize(x) {
 			return nil, fmt.Errorf("cannot reshape %v to %v", x, nd.Attr.Shape)
 		}
 		return append([]int(nil), nd.Attr.Shape...), nil
@@ -360,8 +410,8 @@ func windowOut(h, w, kh, kw int, a Attr) (int, int, error) {
 	if kh <= 0 || kw <= 0 {
 		return 0, 0, fmt.Errorf("kernel %dx%d", kh, kw)
 	}
-	sh, sw := a.stride()
-	dh, dw := a.dilation()
+	sh, sw := a.Strides()
+	dh, dw := a.Dilations()
 	for _, p := range a.Pad {
 		if p < 0 {
 			return 0, 0, fmt.Errorf("negative padding %v", a.Pad)

@@ -9,7 +9,7 @@ import (
 // AdversarialPlane returns the gradient plane (projection.GradientPlane) through image x whose
 // first direction is the input gradient of the cross-entropy loss against label — the direction in
 // which the loss grows fastest, the fast gradient method's adversarial direction — computed by e
-// (a models.Evaluator). seed draws the second direction; n and r are as GradientPlane takes them.
+// (a infer.Evaluator). seed draws the second direction; n and r are as GradientPlane takes them.
 func AdversarialPlane(e InputGrader, shape [3]int, x []float32, label int, seed uint64, n int, r float64) (*projection.Probe, error) {
 	if len(x) != e.InputSize() {
 		return nil, fmt.Errorf("surface: adversarial plane: the image has %d values, the net takes %d", len(x), e.InputSize())

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 )
 
@@ -15,7 +16,7 @@ import (
 // named image, and anchors name their images.
 func TestBuildProbeEveryKind(t *testing.T) {
 	net := smallMLP(t, models.OpTanh, 4)
-	ev, _ := models.NewEvaluator(net)
+	ev, _ := infer.New(net)
 	x, y := randomData(5, 30, 20, 3)
 	image := func(i int) []float32 { return x[i*20 : (i+1)*20] }
 	z := projection.Sizes{Grid: 7, Points: 9, Range: 0.5}
@@ -74,7 +75,7 @@ func TestBuildProbeEveryKind(t *testing.T) {
 // Predict agrees with the argmax of the reference forward pass, across batch boundaries.
 func TestPredictMatchesTheReferencePass(t *testing.T) {
 	net := smallMLP(t, models.OpReLU, 9)
-	ev, _ := models.NewEvaluator(net)
+	ev, _ := infer.New(net)
 	x, _ := randomData(6, 300, 20, 3)
 	got := Predict(ev, x, 300)
 	for i, c := range got {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 )
 
@@ -47,7 +48,7 @@ func randImage(r *rand.Rand, n int) []float32 {
 // differences of the reference forward pass along every input axis (tanh: smooth everywhere).
 func TestInputGradientAgainstFiniteDifferences(t *testing.T) {
 	net := smallMLP(t, models.OpTanh, 3)
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
@@ -14,7 +15,7 @@ import (
 // Sampled is a probe sampled as a Sampling says, with what drawing and analysing it needs.
 type Sampled struct {
 	Net  *models.Net
-	Eval *models.Evaluator
+	Eval *infer.Evaluator
 	Set  *dataset.Set // the split the probe's image numbers index
 	Spec projection.Spec
 	Grid *surface.Grid
@@ -39,7 +40,7 @@ func (s Sampling) Sample(ctx context.Context, progress func(done, total int)) (*
 	if err := modelfile.Fit(net, [3]int{set.C, set.H, set.W}, set.Name); err != nil {
 		return nil, err
 	}
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return nil, err
 	}
