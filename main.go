@@ -14,6 +14,7 @@ import (
 
 	"github.com/surfscope/surfscope/app"
 	_ "github.com/surfscope/surfscope/internal/cleanlocale" // before Fyne's initialisers
+	"github.com/surfscope/surfscope/internal/console"
 )
 
 func main() {
@@ -45,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return runCommand(fs.Args(), stdout, stderr)
 	}
+	console.Release() // Windows: close the console window made for the app alone
 	if err := app.Run(opts); err != nil {
 		fmt.Fprintf(stderr, "surfscope: %v\n", err)
 		return 1
