@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 : "${VERSION:?set by the Makefile}" "${LDFLAGS:?set by the Makefile}"
 GO=${GO:-go}
 DIST=${DIST:-dist}
+[[ $DIST = /* ]] || DIST=$PWD/$DIST
 ID=io.github.surfscope
 # Tarballs and zips get the commit's time, so that the same commit packs the same way.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
