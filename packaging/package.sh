@@ -29,11 +29,11 @@ version_numbers() {
 }
 
 # The Debian version: v1.2.3-4-gabc1234-dirty gives 1.2.3+4+gabc1234+dirty (after 1.2.3); a bare
-# commit abc1234 gives 0~gabc1234 (before any release).
+# commit abc1234 (or 1234abc) gives 0~gabc1234 (before any release).
 deb_version() {
   local v=${VERSION#v}
   v=${v//-/+}
-  if [[ $v =~ ^[0-9] ]]; then echo "$v"; else echo "0~g$v"; fi
+  if [[ $v =~ ^[0-9]+\.[0-9]+ ]]; then echo "$v"; else echo "0~g$v"; fi
 }
 
 tarball=$DIST/surfscope-$VERSION-linux-amd64.tar.xz
