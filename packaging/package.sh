@@ -163,6 +163,8 @@ darwin() {
     --name surfscope --app-id $ID --app-version "${n[0]}.${n[1]}.${n[2]}" --app-build $((n[3] + 1)) \
     --icon "$OLDPWD/assets/icon/icon.png" --src "$OLDPWD") || { cp "$stage/FyneApp.toml" FyneApp.toml; exit 1; }
   cp "$stage/FyneApp.toml" FyneApp.toml
+  # The pinned fyne tool leaves the category empty; Finder files surfscope under Education.
+  plutil -replace LSApplicationCategoryType -string public.app-category.education "$stage/surfscope.app/Contents/Info.plist"
   codesign --force --deep --sign - "$stage/surfscope.app"
   mkdir -p "$DIST"
   local out=$DIST/surfscope-$VERSION-darwin-$arch.zip
