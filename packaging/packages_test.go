@@ -94,31 +94,38 @@ func tryCommand(timeout time.Duration, env []string, name string, args ...string
 	return out.String(), errs.String(), err
 }
 
-// unpacked is the tarball's folder, unpacked once for every test that runs the Linux binary.
-var unpacked = struct {
-	sync.Once
-	dir string
-	err error
-}{}
+// onceDir is a folder that one test makes and later tests reuse: a package unpacked once.
+type onceDir struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// get makes the folder with make the first time and returns it (or the first time's error).
+func (o *onceDir) get(t *testing.T, make func() (string, error)) string {
+	t.Helper()
+	o.once.Do(func() { o.dir, o.err = make() })
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	return o.dir
+}
+
+var tarballDir onceDir
 
 // linuxDir unpacks the tarball (once) and returns its top folder, surfscope-VERSION-linux-amd64.
 func linuxDir(t *testing.T, p packageFiles) string {
 	t.Helper()
-	unpacked.Do(func() {
+	return tarballDir.get(t, func() (string, error) {
 		dest := filepath.Join(scratch, "tarball")
-		if unpacked.err = os.MkdirAll(dest, 0o755); unpacked.err != nil {
-			return
+		if err := os.MkdirAll(dest, 0o755); err != nil {
+			return "", err
 		}
 		if out, err := exec.Command("tar", "-xJf", p.tarball, "-C", dest).CombinedOutput(); err != nil {
-			unpacked.err = fmt.Errorf("tar -xJf %s: %v\n%s", p.tarball, err, out)
-			return
+			return "", fmt.Errorf("tar -xJf %s: %v\n%s", p.tarball, err, out)
 		}
-		unpacked.dir = filepath.Join(dest, strings.TrimSuffix(filepath.Base(p.tarball), ".tar.xz"))
+		return filepath.Join(dest, strings.TrimSuffix(filepath.Base(p.tarball), ".tar.xz")), nil
 	})
-	if unpacked.err != nil {
-		t.Fatal(unpacked.err)
-	}
-	return unpacked.dir
 }
 
 // readPNG decodes a PNG file.

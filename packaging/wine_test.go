@@ -23,21 +23,15 @@ var windowsSystemDLLs = map[string]bool{"kernel32.dll": true, "user32.dll": true
 	"shell32.dll": true, "opengl32.dll": true, "msvcrt.dll": true, "advapi32.dll": true, "ole32.dll": true,
 	"winmm.dll": true, "ws2_32.dll": true, "dwmapi.dll": true, "imm32.dll": true, "comdlg32.dll": true}
 
-// unzipped is the Windows zip's folder, unpacked once.
-var unzipped = struct {
-	sync.Once
-	dir string
-	err error
-}{}
+var zipDir onceDir
 
 // windowsDir unpacks the zip (once) and returns its top folder, surfscope-VERSION-windows-amd64.
 func windowsDir(t *testing.T, p packageFiles) string {
 	t.Helper()
-	unzipped.Do(func() { unzipped.dir, unzipped.err = unzip(p.zip, filepath.Join(scratch, "zip")) })
-	if unzipped.err != nil {
-		t.Fatal(unzipped.err)
-	}
-	return filepath.Join(unzipped.dir, strings.TrimSuffix(filepath.Base(p.zip), ".zip"))
+	return zipDir.get(t, func() (string, error) {
+		dest, err := unzip(p.zip, filepath.Join(scratch, "zip"))
+		return filepath.Join(dest, strings.TrimSuffix(filepath.Base(p.zip), ".zip")), err
+	})
 }
 
 // unzip extracts a zip into dest and returns dest.
