@@ -163,8 +163,8 @@ func compile(n *models.Net, shapes [][]int, opt planOptions) *plan {
 			if s.b == nil {
 				s.b = make([]float32, w.Shape[0])
 			}
-			if c := sole(s.node); opt.fuse && c >= 0 && isActivation(n.Nodes[c].Op) && !opt.given[c] {
-				s.act = activationOf(&n.Nodes[c])
+			if c := sole(s.node); opt.fuse && c >= 0 && kernel.IsActivation(n.Nodes[c].Op) && !opt.given[c] {
+				s.act = kernel.ActivationOf(&n.Nodes[c])
 				absorbed[c] = true
 				s.node = c
 			}
@@ -192,17 +192,14 @@ func compile(n *models.Net, shapes [][]int, opt planOptions) *plan {
 			s.scale, s.shift = float32s(scale), float32s(shift)
 			s.plane = p.size[i] / in[0]
 		case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
-			s.act = activationOf(nd)
+			s.act = kernel.ActivationOf(nd)
 		case models.OpSoftmax, models.OpLogSoftmax:
 			s.plane = in[len(in)-1]
 		case models.OpConcat:
 			s.ins = append([]int(nil), nd.Inputs...)
 			s.cat = layout.NewConcat(nd, shapes)
 		case models.OpMaxPool, models.OpAvgPool:
-			a := nd.Attr
-			sh, sw := a.Strides()
-			s.win = kernel.Window{H: in[1], W: in[2], KH: a.Kernel[0], KW: a.Kernel[1], SH: sh, SW: sw,
-				PT: a.Pad[0], PL: a.Pad[1], DH: 1, DW: 1, OH: shapes[i][1], OW: shapes[i][2]}
+			s.win = kernel.PoolWindow(nd, in, shapes[i])
 			s.groups = in[0]
 		case models.OpGlobalAvgPool:
 			s.groups, s.plane = in[0], in[1]*in[2]
@@ -231,12 +228,10 @@ func compile(n *models.Net, shapes [][]int, opt planOptions) *plan {
 func setConv(s *step, nd *models.Node, in, out []int) {
 	w := nd.Params["weight"]
 	a := nd.Attr
-	sh, sw := a.Strides()
-	dh, dw := a.Dilations()
 	s.groups = a.NumGroups()
 	s.cinG, s.coutG = w.Shape[1], w.Shape[0]/s.groups
-	s.win = kernel.Window{H: in[1], W: in[2], KH: w.Shape[2], KW: w.Shape[3], SH: sh, SW: sw,
-		PT: a.Pad[0], PL: a.Pad[1], DH: dh, DW: dw, OH: out[1], OW: out[2]}
+	s.win = kernel.ConvWindow(nd, in, out)
+	sh, sw, dh, dw := s.win.SH, s.win.SW, s.win.DH, s.win.DW
 	s.nin, s.nout = models.ShapeSize(in), models.ShapeSize(out)
 	s.pointwise = s.win.KH == 1 && s.win.KW == 1 && sh == 1 && sw == 1 && a.Pad == [4]int{} && s.win.OH == in[1] && s.win.OW == in[2]
 	s.hp, s.wp = in[1]+a.Pad[0]+a.Pad[2], in[2]+a.Pad[1]+a.Pad[3]
@@ -276,30 +271,4 @@ func isPool2(nd *models.Node) bool {
 	a := nd.Attr
 	sh, sw := a.Strides()
 	return nd.Op == models.OpMaxPool && a.Kernel == [2]int{2, 2} && sh == 2 && sw == 2 && a.Pad == [4]int{}
-}
-
-func isActivation(op models.Op) bool {
-	switch op {
-	case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
-		return true
-	}
-	return false
-}
-
-func activationOf(nd *models.Node) kernel.Activation {
-	switch nd.Op {
-	case models.OpReLU:
-		return kernel.Activation{Kind: kernel.ReLU}
-	case models.OpLeakyReLU:
-		return kernel.Activation{Kind: kernel.LeakyReLU, A: nd.Attr.Alpha}
-	case models.OpSigmoid:
-		return kernel.Activation{Kind: kernel.Sigmoid}
-	case models.OpTanh:
-		return kernel.Activation{Kind: kernel.Tanh}
-	case models.OpGELU:
-		return kernel.Activation{Kind: kernel.GELU}
-	case models.OpClip:
-		return kernel.Activation{Kind: kernel.Clip, A: nd.Attr.Min, B: nd.Attr.Max}
-	}
-	panic("infer: not an activation: " + string(nd.Op))
 }
