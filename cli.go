@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
 )
@@ -110,6 +112,20 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// openModel loads a model file (modelfile.Load) and a split of data, and fits the model to the
+// split's images.
+func openModel(model, data, split string) (*models.Net, *dataset.Set, error) {
+	net, err := modelfile.Load(model)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := openSplit(data, split, net)
+	if err != nil {
+		return nil, nil, err
+	}
+	return net, set, nil
+}
+
 // openSplit loads a split and checks that the net takes its images.
 func openSplit(name, split string, net *models.Net) (*dataset.Set, error) {
 	set, err := dataset.Open(name, split)
@@ -165,4 +181,44 @@ func (p *progress) update(done, total int) {
 	}
 	p.last = time.Now()
 	fmt.Fprintf(p.w, "%s: %d/%d (%d%%)\n", p.what, done, total, 100*done/max(total, 1))
+}
+
+// stagedProgress is a progress printer for work in named stages: it prints a stage's first
+// update at once and then at most every half second.
+func stagedProgress(stderr io.Writer) func(stage string, done, total int) {
+	p := &progress{w: stderr}
+	return func(stage string, done, total int) {
+		if stage != p.what {
+			p.what, p.last = stage, time.Time{}
+		}
+		p.update(done, total)
+	}
+}
+
+// parseInts parses a comma-separated list of positive integers ("256,256"); empty items are skipped.
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.Atoi(f)
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("%q is not a positive integer", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// writeJSON writes v as indented JSON through a temporary file.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
 }

@@ -13,13 +13,17 @@ import (
 	"github.com/surfscope/surfscope/render"
 )
 
-// ProbeUsage lists the probe specs, for flag help.
-const ProbeUsage = "data:I,J,K | mixup:I,J | random:I,SEED | flip:I,SEED | grad:I,SEED (adversarial) | pca | pca:I"
+// Flag help shared by every command that takes a model, data or a probe.
+const (
+	ModelUsage = "surfscope checkpoint (.safetensors) or ONNX file; \"embedded\" is the built-in model"
+	DataUsage  = "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder"
+	ProbeUsage = "data:I,J,K | mixup:I,J | random:I,SEED | flip:I,SEED | grad:I,SEED (adversarial) | pca | pca:I"
+)
 
 // Register defines the sampling flags on fs, bound to s's fields with s's values as defaults.
 func (s *Sampling) Register(fs *flag.FlagSet) {
-	fs.StringVar(&s.Model, "model", s.Model, "surfscope checkpoint (.safetensors) or ONNX file; \"embedded\" is the built-in model")
-	fs.StringVar(&s.Data, "data", s.Data, "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
+	fs.StringVar(&s.Model, "model", s.Model, ModelUsage)
+	fs.StringVar(&s.Data, "data", s.Data, DataUsage)
 	fs.StringVar(&s.Split, "split", s.Split, "split the image indices refer to: train or test")
 	fs.StringVar(&s.Probe, "probe", s.Probe, ProbeUsage)
 	fs.IntVar(&s.Grid, "grid", s.Grid, "points per axis of a plane")
@@ -79,9 +83,9 @@ func (s State) Args() []string {
 func (s State) CommandLine(out string) string {
 	args := append([]string{"surfscope", "render"}, s.Args()...)
 	for i := range args {
-		args[i] = ShellQuote(args[i])
+		args[i] = shellQuote(args[i])
 	}
-	return strings.Join(args, " ") + " --out " + ShellQuote(out)
+	return strings.Join(args, " ") + " --out " + shellQuote(out)
 }
 
 // ParseArgs reads the flags Args writes (any subset: missing flags keep their Default values) and
@@ -100,9 +104,9 @@ func ParseArgs(args []string) (State, error) {
 	return s, s.Validate()
 }
 
-// ShellQuote returns s as one word of a POSIX shell: unchanged when it holds only characters the
+// shellQuote returns s as one word of a POSIX shell: unchanged when it holds only characters the
 // shell takes literally, else in single quotes.
-func ShellQuote(s string) string {
+func shellQuote(s string) string {
 	safe := s != ""
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:,=+@%", r)) {

@@ -101,16 +101,16 @@ func Default() State {
 		Contours: 12, Theme: "light", Width: 1600, Height: 1000, Samples: 16}
 }
 
-// MaxPixels is the largest picture a State may ask for.
-const MaxPixels = 1 << 27
+// maxPixels is the largest picture a State may ask for.
+const maxPixels = 1 << 27
 
 // Validate reports the first field that cannot describe a picture, naming its flag.
 func (s State) Validate() error {
 	if err := s.Sampling.Validate(); err != nil {
 		return err
 	}
-	if s.Width < 16 || s.Height < 16 || s.Width > 16384 || s.Height > 16384 || s.Width*s.Height > MaxPixels {
-		return fmt.Errorf("picture size %dx%d: want 16 to 16384 pixels a side and at most %d pixels", s.Width, s.Height, MaxPixels)
+	if s.Width < 16 || s.Height < 16 || s.Width > 16384 || s.Height > 16384 || s.Width*s.Height > maxPixels {
+		return fmt.Errorf("picture size %dx%d: want 16 to 16384 pixels a side and at most %d pixels", s.Width, s.Height, maxPixels)
 	}
 	if !slices.Contains(Metrics, s.Metric) {
 		return fmt.Errorf("--metric %q: want one of %s", s.Metric, strings.Join(Metrics, ", "))

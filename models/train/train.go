@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
@@ -106,8 +107,9 @@ type Progress struct {
 // It stops after MaxEpochs, or earlier with UntilFit once every training image is classified
 // correctly. The weights are copied back into net after each epoch, so a cancelled ctx leaves the
 // net of the last completed epoch; Run then returns the history so far and ctx's error. The
-// history is also stored as JSON in net.Meta["history"], the configuration in net.Meta["training"]
-// and the data's name in net.Meta["dataset"]. progress may be nil.
+// history is also stored as JSON in net.Meta["history"], the configuration in net.Meta["training"],
+// what it was trained on as a models.TrainingRecord (Net.TrainedOn reads it) and, for people, the
+// data's name in net.Meta["dataset"]. progress may be nil.
 func Run(ctx context.Context, net *models.Net, train, test *dataset.Set, cfg Config, progress func(Progress)) ([]EpochStats, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -161,6 +163,7 @@ func Run(ctx context.Context, net *models.Net, train, test *dataset.Set, cfg Con
 	net.Meta = withMeta(net.Meta, "training", string(cfgJSON))
 	if train.Name != "" {
 		net.Meta["dataset"] = train.Name + " (" + strconv.Itoa(n) + " images)"
+		net.SetTrainedOn(record(train.Name, n, cfg))
 	}
 	ids := make([]int, batch)
 	for epoch := 1; epoch <= cfg.MaxEpochs; epoch++ {
@@ -230,4 +233,14 @@ func withMeta(m map[string]string, k, v string) map[string]string {
 	}
 	m[k] = v
 	return m
+}
+
+// record is the record of training on the first n images of the set named setName, which is
+// "<data>/<split>" as dataset.Open names its sets.
+func record(setName string, n int, cfg Config) models.TrainingRecord {
+	data, split := setName, ""
+	if i := strings.LastIndexByte(setName, '/'); i >= 0 {
+		data, split = setName[:i], setName[i+1:]
+	}
+	return models.TrainingRecord{Data: data, Split: split, Images: n, Seed: cfg.Seed, Flip: cfg.Flip, Mixup: cfg.Mixup}
 }
