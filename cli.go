@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,9 +13,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/surfscope/surfscope/app"
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 )
 
 // command is one headless subcommand of surfscope.
@@ -111,8 +113,19 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// loadModel reads a surfscope checkpoint or an ONNX file; "" means the embedded default model.
-func loadModel(path string) (*models.Net, error) { return app.LoadModel(path) }
+// openModel loads a model file (modelfile.Load) and a split of data, and fits the model to the
+// split's images.
+func openModel(model, data, split string) (*models.Net, *dataset.Set, error) {
+	net, err := modelfile.Load(model)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := openSplit(data, split, net)
+	if err != nil {
+		return nil, nil, err
+	}
+	return net, set, nil
+}
 
 // openSplit loads a split and checks that the net takes its images.
 func openSplit(name, split string, net *models.Net) (*dataset.Set, error) {
@@ -121,21 +134,11 @@ func openSplit(name, split string, net *models.Net) (*dataset.Set, error) {
 		return nil, err
 	}
 	if net != nil {
-		if err := app.FitData(net, [3]int{set.C, set.H, set.W}, set.Name); err != nil {
+		if err := modelfile.Fit(net, [3]int{set.C, set.H, set.W}, set.Name); err != nil {
 			return nil, err
 		}
 	}
 	return set, nil
-}
-
-// imageGetter returns image i of set, or an error naming the set for an index out of range.
-func imageGetter(set *dataset.Set) func(int) ([]float32, error) {
-	return func(i int) ([]float32, error) {
-		if i < 0 || i >= set.Len() {
-			return nil, fmt.Errorf("image %d is out of range: %s has %d images (0 to %d)", i, set.Name, set.Len(), set.Len()-1)
-		}
-		return set.Image(i), nil
-	}
 }
 
 // parseIDs parses "0-15,20" into the list of image indices it names (ranges inclusive).
@@ -179,4 +182,44 @@ func (p *progress) update(done, total int) {
 	}
 	p.last = time.Now()
 	fmt.Fprintf(p.w, "%s: %d/%d (%d%%)\n", p.what, done, total, 100*done/max(total, 1))
+}
+
+// stagedProgress is a progress printer for work in named stages: it prints a stage's first
+// update at once and then at most every half second.
+func stagedProgress(stderr io.Writer) func(stage string, done, total int) {
+	p := &progress{w: stderr}
+	return func(stage string, done, total int) {
+		if stage != p.what {
+			p.what, p.last = stage, time.Time{}
+		}
+		p.update(done, total)
+	}
+}
+
+// parseInts parses a comma-separated list of positive integers ("256,256"); empty items are skipped.
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.Atoi(f)
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("%q is not a positive integer", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// writeJSON writes v as indented JSON through a temporary file.
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
 }

@@ -2,75 +2,115 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
-	"github.com/surfscope/surfscope/dataset"
-	"github.com/surfscope/surfscope/internal/atomicfile"
-	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // analyzeMetrics lists the maps `surfscope analyze --metric` writes.
 const analyzeMetrics = "margin, class, loss[:L], logit:K, prob:K, grad:K, inputgrad[:K], gauss:K, meancurv:K, k1:K, k2:K, mirror:K, mixup, regions"
 
+// analyzeConfig is what `surfscope analyze` is asked to do.
+type analyzeConfig struct {
+	sampling           view.Sampling
+	metric             string // the map written to npy and vts
+	out, npy, vts      string
+	regions, inputGrad bool
+}
+
+// analysis is a probe sampled and analysed.
+type analysis struct {
+	*view.Sampled
+	summary *surface.ProbeSummary
+	metric  *surface.Field // the --metric map
+}
+
 func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("analyze", "--model FILE --data NAME --probe SPEC [--metric NAME] [--out summary.json] [--npy map.npy] [--vts surface.vts]", stderr)
-	var pf probeFlags
-	pf.register(fs)
-	fs.Lookup("probe").Usage = "data:I,J,K | mixup:I,J | random:I,SEED | flip:I,SEED | grad:I,SEED (adversarial) | pca | pca:I"
-	metric := fs.String("metric", "margin", "map written to --npy and --vts: "+analyzeMetrics)
-	out := fs.String("out", "", "JSON file for the summary of every analysis that applies")
-	npy := fs.String("npy", "", ".npy file for the --metric map, [N][N] for planes, [M] for lines")
-	vts := fs.String("vts", "", "VTK structured grid (.vts) of the --metric surface with the logits, for ParaView")
-	regions := fs.Bool("regions", true, "count linear regions (piecewise-linear nets)")
-	inputGrad := fs.Bool("inputgrad", true, "measure exact input-gradient norms")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	a, err := newAnalysis(ctx, &pf, stderr)
+	c, err := parseAnalyze(args, stderr)
 	if err != nil {
 		return err
+	}
+	a, err := runAnalyze(ctx, c, stderr)
+	if err != nil {
+		return err
+	}
+	if err := writeAnalysis(stdout, c, a); err != nil {
+		return err
+	}
+	printSummary(stdout, c.sampling.Probe, a.summary, c.metric, a.metric.Describe())
+	return nil
+}
+
+// parseAnalyze reads the flags of `surfscope analyze`.
+func parseAnalyze(args []string, stderr io.Writer) (*analyzeConfig, error) {
+	fs := newFlags("analyze", "--model FILE --data NAME --probe SPEC [--metric NAME] [--out summary.json] [--npy map.npy] [--vts surface.vts]", stderr)
+	c := &analyzeConfig{sampling: view.DefaultSampling()}
+	c.sampling.Register(fs)
+	fs.StringVar(&c.metric, "metric", "margin", "map written to --npy and --vts: "+analyzeMetrics)
+	fs.StringVar(&c.out, "out", "", "JSON file for the summary of every analysis that applies")
+	fs.StringVar(&c.npy, "npy", "", ".npy file for the --metric map, [N][N] for planes, [M] for lines")
+	fs.StringVar(&c.vts, "vts", "", "VTK structured grid (.vts) of the --metric surface with the logits, for ParaView")
+	fs.BoolVar(&c.regions, "regions", true, "count linear regions (piecewise-linear nets)")
+	fs.BoolVar(&c.inputGrad, "inputgrad", true, "measure exact input-gradient norms")
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// runAnalyze samples the probe, runs every analysis that applies and computes the --metric map.
+func runAnalyze(ctx context.Context, c *analyzeConfig, stderr io.Writer) (*analysis, error) {
+	sm, err := sampleProbe(ctx, c.sampling, stderr)
+	if err != nil {
+		return nil, err
 	}
 	opt := &surface.SummaryOptions{}
-	if *regions {
-		opt.Net = a.net
+	if c.regions {
+		opt.Net = sm.Net
 	}
-	if *inputGrad {
-		opt.Grader = a.ev
+	if c.inputGrad {
+		opt.Grader = sm.Eval
 	}
-	sum, err := surface.Summarize(ctx, a.grid, opt)
-	if err != nil {
-		return err
+	a := &analysis{Sampled: sm}
+	if a.summary, err = surface.Summarize(ctx, sm.Grid, opt); err != nil {
+		return nil, err
 	}
-	m, err := a.metricMap(ctx, *metric)
-	if err != nil {
-		return fmt.Errorf("--metric %s: %v", *metric, err)
+	if a.metric, err = metricMap(ctx, sm, c.metric); err != nil {
+		return nil, fmt.Errorf("--metric %s: %v", c.metric, err)
 	}
-	g := a.grid
-	if *npy != "" {
+	return a, nil
+}
+
+// writeAnalysis writes the map (NPY, VTK) and the JSON report that were asked for, saying so on w.
+func writeAnalysis(w io.Writer, c *analyzeConfig, a *analysis) error {
+	g, m := a.Grid, a.metric
+	if c.npy != "" {
 		shape := []int{g.NY, g.NX}
 		if g.T == nil {
 			shape = []int{g.NX}
 		}
-		vals := surface.FieldArray("", m).Values
-		if err := surface.WriteNPY(*npy, shape, vals); err != nil {
+		if err := surface.WriteNPY(c.npy, shape, surface.FieldArray("", m).Values); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s: %v float32 %s map\n", *npy, shape, *metric)
+		fmt.Fprintf(w, "wrote %s: %v float32 %s map\n", c.npy, shape, c.metric)
 	}
-	if *vts != "" {
-		arrays := []surface.VTKArray{surface.FieldArray(*metric, m), surface.FieldArray("class", surface.Predicted(g)),
+	if c.vts != "" {
+		arrays := []surface.VTKArray{surface.FieldArray(c.metric, m), surface.FieldArray("class", surface.Predicted(g)),
 			{Name: "logits", Components: g.K, Values: g.Values}}
-		if err := surface.WriteVTS(*vts, m, arrays...); err != nil {
+		if err := surface.WriteVTS(c.vts, m, arrays...); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s: %dx%d structured grid, height = %s\n", *vts, g.NX, g.NY, *metric)
+		fmt.Fprintf(w, "wrote %s: %dx%d structured grid, height = %s\n", c.vts, g.NX, g.NY, c.metric)
 	}
+	if c.out == "" {
+		return nil
+	}
+	s := c.sampling
 	report := struct {
 		Model   string                `json:"model"`
 		Data    string                `json:"data"`
@@ -80,48 +120,17 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		Summary *surface.ProbeSummary `json:"summary"`
 		Metric  string                `json:"metric"`
 		Map     surface.Stats         `json:"map"`
-	}{pf.model, pf.data, pf.split, pf.probe, g.Probe.Anchors, sum, *metric, m.Describe()}
-	if *out != "" {
-		if err := writeJSON(*out, report); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote %s\n", *out)
+	}{s.Model, s.Data, s.Split, s.Probe, g.Probe.Anchors, a.summary, c.metric, m.Describe()}
+	if err := writeJSON(c.out, report); err != nil {
+		return err
 	}
-	printSummary(stdout, pf.probe, sum, *metric, report.Map)
+	fmt.Fprintf(w, "wrote %s\n", c.out)
 	return nil
 }
 
-// analysis is a probe sampled for analysis, with what the analyses need.
-type analysis struct {
-	net  *models.Net
-	ev   *models.Evaluator
-	set  *dataset.Set
-	grid *surface.Grid
-	// label is the label of the probe's first image, or -1.
-	label int
-}
-
-// newAnalysis loads the model and data and samples the probe (any kind app.BuildProbe makes,
-// grad:I,SEED and pca / pca:I included).
-func newAnalysis(ctx context.Context, pf *probeFlags, stderr io.Writer) (*analysis, error) {
-	sm, err := pf.sample(ctx, stderr)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := models.NewEvaluator(sm.net)
-	if err != nil {
-		return nil, err
-	}
-	a := &analysis{net: sm.net, ev: ev, set: sm.set, grid: sm.grid, label: -1}
-	if len(sm.spec.Images) > 0 {
-		a.label = sm.set.Labels[sm.spec.Images[0]]
-	}
-	return a, nil
-}
-
-// metricMap computes the map named by --metric.
-func (a *analysis) metricMap(ctx context.Context, spec string) (*surface.Field, error) {
-	g := a.grid
+// metricMap computes the map named by --metric over the probe a sampled.
+func metricMap(ctx context.Context, a *view.Sampled, spec string) (*surface.Field, error) {
+	g := a.Grid
 	name, arg, hasArg := strings.Cut(spec, ":")
 	k := -1
 	if hasArg {
@@ -143,8 +152,8 @@ func (a *analysis) metricMap(ctx context.Context, spec string) (*surface.Field, 
 	case "class":
 		return surface.Predicted(g), nil
 	case "loss":
-		if k < 0 {
-			k = a.label
+		if k < 0 && len(a.Spec.Images) > 0 {
+			k = a.Set.Labels[a.Spec.Images[0]] // the label of the probe's first image
 		}
 		if k < 0 {
 			return nil, fmt.Errorf("the probe has no labelled first image; give loss:L")
@@ -173,11 +182,11 @@ func (a *analysis) metricMap(ctx context.Context, spec string) (*surface.Field, 
 		if k < 0 {
 			k = surface.TopClass
 		}
-		return surface.InputGradientNorm(ctx, a.ev, g, k)
+		return surface.InputGradientNorm(ctx, a.Eval, g, k)
 	case "mixup":
 		return surface.MixupDeviation(g)
 	case "regions":
-		rm, err := surface.LinearRegions(ctx, a.net, g.Probe, nil)
+		rm, err := surface.LinearRegions(ctx, a.Net, g.Probe, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -214,16 +223,4 @@ func printSummary(w io.Writer, probe string, s *surface.ProbeSummary, metric str
 			r.Regions, r.Patterns, r.Units, r.Switches, r.SwitchRate)
 	}
 	fmt.Fprintf(w, "  %s map: min %.4g, median %.4g, max %.4g\n", metric, m.Min, m.Median, m.Max)
-}
-
-// writeJSON writes v as indented JSON through a temporary file.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("%s: %v", path, err)
-	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
 }

@@ -12,7 +12,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // modelList collects repeated --model flags.
@@ -21,85 +24,112 @@ type modelList []string
 func (m *modelList) String() string     { return strings.Join(*m, ",") }
 func (m *modelList) Set(v string) error { *m = append(*m, v); return nil }
 
+// atlasConfig is what `surfscope atlas` is asked to do.
+type atlasConfig struct {
+	models      modelList
+	data, split string
+	images      int // draw from the first images of the split only (0 = all)
+	cfg         surface.AtlasConfig
+	json, show  string
+}
+
 func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("atlas", "--model A [--model B ...] --data NAME [--planes 100] [--lines 100] [--grid 32] [--json out.json]", stderr)
-	var paths modelList
-	fs.Var(&paths, "model", "model to survey (repeat for several; \"embedded\" is the built-in model; default: the built-in model)")
-	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
-	split := fs.String("split", "test", "split the probes are drawn from")
-	var cfg surface.AtlasConfig
-	fs.IntVar(&cfg.Planes, "planes", 100, "data planes through three random images")
-	fs.IntVar(&cfg.Lines, "lines", 100, "mixup lines between random images of different labels")
-	fs.IntVar(&cfg.Flips, "flips", 0, "flip planes of random images")
-	fs.IntVar(&cfg.Grid, "grid", 32, "points per axis of a plane")
-	fs.IntVar(&cfg.Points, "points", 101, "points along a line")
-	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the probe choice (the same for every model)")
-	fs.BoolVar(&cfg.Regions, "regions", true, "count linear regions (piecewise-linear nets)")
-	fs.BoolVar(&cfg.InputGradient, "inputgrad", false, "measure exact input gradients on the planes")
-	limit := fs.Int("images", 0, "draw from the first N images of the split only (0 = all)")
-	jsonOut := fs.String("json", "", "JSON file with every model's full distributions")
-	show := fs.String("show", "", "print the table of atlases saved with --json earlier, computing nothing")
-	if err := parse(fs, args); err != nil {
+	c, err := parseAtlas(args, stderr)
+	if err != nil {
 		return err
 	}
-	if *show != "" {
-		b, err := os.ReadFile(*show)
-		if err != nil {
+	if c.show != "" {
+		return showAtlas(stdout, c.show)
+	}
+	atlases, names, err := runAtlas(ctx, c, stderr)
+	if err != nil {
+		return err
+	}
+	printAtlas(stdout, names, atlases)
+	if c.json != "" {
+		if err := writeJSON(c.json, atlases); err != nil {
 			return err
 		}
-		var saved []*surface.Atlas
-		if err := json.Unmarshal(b, &saved); err != nil || len(saved) == 0 {
-			return fmt.Errorf("%s: not an atlas file written by --json (%v)", *show, err)
-		}
-		var names []string
-		for _, a := range saved {
-			names = append(names, atlasName(a.Model))
-		}
-		printAtlas(stdout, names, saved)
-		return nil
+		fmt.Fprintf(stdout, "wrote %s\n", c.json)
 	}
-	for _, v := range []*int{&cfg.Planes, &cfg.Lines, &cfg.Flips} {
+	return nil
+}
+
+// parseAtlas reads the flags of `surfscope atlas`.
+func parseAtlas(args []string, stderr io.Writer) (*atlasConfig, error) {
+	fs := newFlags("atlas", "--model A [--model B ...] --data NAME [--planes 100] [--lines 100] [--grid 32] [--json out.json]", stderr)
+	c := &atlasConfig{}
+	fs.Var(&c.models, "model", "model to survey (repeat for several; \"embedded\" is the built-in model; default: the built-in model)")
+	fs.StringVar(&c.data, "data", "sample", view.DataUsage)
+	fs.StringVar(&c.split, "split", dataset.Test, "split the probes are drawn from")
+	fs.IntVar(&c.cfg.Planes, "planes", 100, "data planes through three random images")
+	fs.IntVar(&c.cfg.Lines, "lines", 100, "mixup lines between random images of different labels")
+	fs.IntVar(&c.cfg.Flips, "flips", 0, "flip planes of random images")
+	fs.IntVar(&c.cfg.Grid, "grid", 32, "points per axis of a plane")
+	fs.IntVar(&c.cfg.Points, "points", 101, "points along a line")
+	fs.Uint64Var(&c.cfg.Seed, "seed", 1, "seed of the probe choice (the same for every model)")
+	fs.BoolVar(&c.cfg.Regions, "regions", true, "count linear regions (piecewise-linear nets)")
+	fs.BoolVar(&c.cfg.InputGradient, "inputgrad", false, "measure exact input gradients on the planes")
+	fs.IntVar(&c.images, "images", 0, "draw from the first N images of the split only (0 = all)")
+	fs.StringVar(&c.json, "json", "", "JSON file with every model's full distributions")
+	fs.StringVar(&c.show, "show", "", "print the table of atlases saved with --json earlier, computing nothing")
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	for _, v := range []*int{&c.cfg.Planes, &c.cfg.Lines, &c.cfg.Flips} {
 		if *v == 0 {
 			*v = -1 // AtlasConfig: 0 means the default, negative none
 		}
 	}
-	if len(paths) == 0 {
-		paths = modelList{"embedded"}
+	if len(c.models) == 0 {
+		c.models = modelList{modelfile.Embedded}
 	}
+	return c, nil
+}
+
+// showAtlas prints the table of atlases saved with --json.
+func showAtlas(w io.Writer, path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var saved []*surface.Atlas
+	if err := json.Unmarshal(b, &saved); err != nil || len(saved) == 0 {
+		return fmt.Errorf("%s: not an atlas file written by --json (%v)", path, err)
+	}
+	var names []string
+	for _, a := range saved {
+		names = append(names, atlasName(a.Model))
+	}
+	printAtlas(w, names, saved)
+	return nil
+}
+
+// runAtlas builds the atlas of each model over the same probes, and names each model's column.
+func runAtlas(ctx context.Context, c *atlasConfig, stderr io.Writer) ([]*surface.Atlas, []string, error) {
 	var atlases []*surface.Atlas
 	var names []string
-	for _, path := range paths {
-		net, err := loadModel(embeddedAlias(path))
+	for _, path := range c.models {
+		net, set, err := openModel(path, c.data, c.split)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		set, err := openSplit(*data, *split, net)
-		if err != nil {
-			return err
-		}
-		if *limit > 0 {
-			set = set.Head(min(*limit, set.Len()))
+		if c.images > 0 {
+			set = set.Head(min(c.images, set.Len()))
 		}
 		name := atlasName(path)
 		pr := &progress{w: stderr, what: "atlas " + name}
 		start := time.Now()
-		a, err := surface.BuildAtlas(ctx, net, set.Images, set.Labels, &cfg, pr.update)
+		a, err := surface.BuildAtlas(ctx, net, set.Images, set.Labels, &c.cfg, pr.update)
 		if err != nil {
-			return fmt.Errorf("%s: %v", path, err)
+			return nil, nil, fmt.Errorf("%s: %v", path, err)
 		}
 		fmt.Fprintf(stderr, "atlas %s: %.1f s\n", name, time.Since(start).Seconds())
 		a.Model = path
 		atlases = append(atlases, a)
 		names = append(names, name)
 	}
-	printAtlas(stdout, names, atlases)
-	if *jsonOut != "" {
-		if err := writeJSON(*jsonOut, atlases); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "wrote %s\n", *jsonOut)
-	}
-	return nil
+	return atlases, names, nil
 }
 
 // atlasName is the column title of a model: its file name without the extension.

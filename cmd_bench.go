@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
-	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/surface"
 )
 
@@ -40,7 +40,7 @@ type workload func(ctx context.Context, stderr io.Writer) ([]benchResult, error)
 func benchWorkloads(grid int) map[string]workload {
 	plane := func(name string) workload {
 		return func(ctx context.Context, stderr io.Writer) ([]benchResult, error) {
-			b, err := models.BenchPlaneDetail(ctx, name, grid)
+			b, err := infer.BenchPlaneDetail(ctx, name, grid)
 			if err != nil {
 				return nil, err
 			}
@@ -68,31 +68,24 @@ func benchWorkloads(grid int) map[string]workload {
 	}
 }
 
+// benchConfig is what `surfscope bench` is asked to do.
+type benchConfig struct {
+	workloads      []string
+	all            map[string]workload
+	python, script string // the PyTorch reference
+	grid           int
+}
+
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("bench", "[--workloads mlp-plane,cnn-plane] [--reference PATH] [--grid 256]", stderr)
-	names := fs.String("workloads", "mlp-plane,cnn-plane,landscape", "comma-separated workloads of shared/bench/WORKLOADS.md")
-	ref := fs.String("reference", filepath.Join("..", "shared", "bench", "torch_reference.py"), "PyTorch reference script (skipped if absent)")
-	python := fs.String("python", "/usr/bin/python3", "Python with Debian's python3-torch")
-	grid := fs.Int("grid", 256, "plane workloads: points per axis")
-	if err := parse(fs, args); err != nil {
+	c, err := parseBench(args, stderr)
+	if err != nil {
 		return err
 	}
-	all := benchWorkloads(*grid)
-	var todo []string
-	for _, n := range strings.Split(*names, ",") {
-		if n = strings.TrimSpace(n); n == "" {
-			continue
-		}
-		if all[n] == nil {
-			return fmt.Errorf("unknown workload %q", n)
-		}
-		todo = append(todo, n)
-	}
-	gflops, blas := models.SgemmPeak(512, time.Second)
+	gflops, blas := infer.SgemmPeak(512, time.Second)
 	fmt.Fprintf(stdout, "machine: sgemm peak %.1f GFLOP/s (%s)\n", gflops, blas)
 	ours := map[string]benchResult{}
-	for _, n := range todo {
-		res, err := all[n](ctx, stderr)
+	for _, n := range c.workloads {
+		res, err := c.all[n](ctx, stderr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", n, err)
 		}
@@ -101,18 +94,49 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			ours[r.workload] = r
 		}
 	}
-	theirs, err := runReference(ctx, *python, *ref, todo, *grid, stderr)
+	theirs, err := runReference(ctx, c.python, c.script, c.workloads, c.grid, stderr)
 	if err != nil {
 		fmt.Fprintf(stdout, "no PyTorch reference: %v\n", err)
 		return nil
 	}
-	for _, n := range todo {
+	printRatios(stdout, c.workloads, ours, theirs)
+	return nil
+}
+
+// parseBench reads the flags of `surfscope bench`.
+func parseBench(args []string, stderr io.Writer) (*benchConfig, error) {
+	fs := newFlags("bench", "[--workloads mlp-plane,cnn-plane] [--reference PATH] [--grid 256]", stderr)
+	c := &benchConfig{}
+	names := fs.String("workloads", "mlp-plane,cnn-plane,landscape", "comma-separated workloads of shared/bench/WORKLOADS.md")
+	fs.StringVar(&c.script, "reference", filepath.Join("..", "shared", "bench", "torch_reference.py"), "PyTorch reference script (skipped if absent)")
+	fs.StringVar(&c.python, "python", "/usr/bin/python3", "Python with Debian's python3-torch")
+	fs.IntVar(&c.grid, "grid", 256, "plane workloads: points per axis")
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	c.all = benchWorkloads(c.grid)
+	for _, n := range strings.Split(*names, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		if c.all[n] == nil {
+			return nil, fmt.Errorf("unknown workload %q", n)
+		}
+		c.workloads = append(c.workloads, n)
+	}
+	return c, nil
+}
+
+// printRatios prints the reference's line and surfscope's speed-up over it for each workload,
+// against the issues' targets.
+func printRatios(w io.Writer, names []string, ours, theirs map[string]benchResult) {
+	for _, n := range names {
 		o, ok1 := ours[n]
 		t, ok2 := theirs[n]
 		if !ok1 || !ok2 || o.unit != t.unit || o.metric <= 0 || t.metric <= 0 {
 			continue
 		}
-		fmt.Fprintln(stdout, t)
+		fmt.Fprintln(w, t)
 		speedup := o.metric / t.metric
 		if !higherIsBetter(o.unit) {
 			speedup = t.metric / o.metric
@@ -121,9 +145,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if target, ok := benchTargets[n]; ok {
 			verdict = fmt.Sprintf(" (target ≥%gx: %s)", target, map[bool]string{true: "met", false: "NOT met"}[speedup >= target])
 		}
-		fmt.Fprintf(stdout, "ratio workload=%s surfscope/pytorch speed-up=%.2fx%s\n", n, speedup, verdict)
+		fmt.Fprintf(w, "ratio workload=%s surfscope/pytorch speed-up=%.2fx%s\n", n, speedup, verdict)
 	}
-	return nil
 }
 
 // runReference runs the PyTorch reference script for the workloads and parses its lines.

@@ -6,135 +6,184 @@ import (
 	"io"
 	"time"
 
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
+// landscapeConfig is what `surfscope landscape` is asked to do.
+type landscapeConfig struct {
+	model, data, split, other string
+	grid, images              int
+	span, lo, hi              float64
+	seed                      uint64
+	biasBN, plain             bool
+	hsteps, himages           int
+	out, acc, vts, json       string
+}
+
+// landscape is a loss landscape computed, with what its report says about it.
+type landscape struct {
+	grid    *surface.Grid
+	set     *dataset.Set
+	images  int    // images the loss averages over
+	what    string // "filter-normalised plane, …" or "line to …"
+	seconds float64
+	hessian *surface.HessianSpectrum // nil when not asked for (or on a line)
+	hn      int                      // images of the Hessian
+	hsecs   float64
+}
+
 func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("landscape", "--model FILE --data NAME [--grid 51] [--images 2000] [--other FILE] --out landscape.npy", stderr)
-	model := fs.String("model", "", "surfscope checkpoint or ONNX file (default: the embedded model)")
-	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
-	split := fs.String("split", "train", "split whose first --images images the loss is measured on")
-	grid := fs.Int("grid", 51, "points per axis (plane) or along the line (--other)")
-	nImages := fs.Int("images", 2000, "number of images the loss averages over")
-	span := fs.Float64("range", 1, "plane coordinates α, β in [−range, range]")
-	seed := fs.Uint64("seed", 1, "seed of the two filter-normalised directions (seed and seed+1)")
-	biasBN := fs.Bool("bias-bn", false, "move biases and batch-norm parameters too (Li et al. leave them out by default)")
-	other := fs.String("other", "", "second model (\"embedded\": the built-in one): evaluate the line θ_model + λ(θ_other − θ_model) instead of a plane")
-	lo := fs.Float64("from", -0.5, "line: first λ")
-	hi := fs.Float64("to", 1.5, "line: last λ")
-	plain := fs.Bool("plain", false, "evaluate the whole net at every point (no first-layer shortcut)")
-	hsteps := fs.Int("hessian-steps", 20, "Lanczos steps for the Hessian eigenvalues at the centre (0 = skip)")
-	himages := fs.Int("hessian-images", 0, "images for the Hessian (0 = the same --images)")
-	out := fs.String("out", "", "output .npy: mean loss, float32 [N][N] (plane, rows = β) or [N] (line)")
-	accOut := fs.String("acc", "", "optional .npy of the accuracy, same shape")
-	vts := fs.String("vts", "", "optional VTK structured grid (.vts) of the loss surface")
-	jsonOut := fs.String("json", "", "optional JSON summary")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *out == "" {
-		return fmt.Errorf("--out is required")
-	}
-	if *grid < 2 || *grid > projection.MaxAxis {
-		return fmt.Errorf("--grid %d: want 2 to %d", *grid, projection.MaxAxis)
-	}
-	net, err := loadModel(embeddedAlias(*model))
+	c, err := parseLandscape(args, stderr)
 	if err != nil {
 		return err
 	}
-	set, err := openSplit(*data, *split, net)
+	l, err := runLandscape(ctx, c, stderr)
 	if err != nil {
 		return err
 	}
-	n := min(*nImages, set.Len())
-	if n <= 0 {
-		return fmt.Errorf("--images %d: want at least 1", *nImages)
-	}
-	images, labels := set.Images[:n*set.ImageSize()], set.Labels[:n]
-	pr := &progress{w: stderr, what: "landscape"}
-	opt := &surface.LandscapeOptions{Plain: *plain}
-	start := time.Now()
-	var g *surface.Grid
-	what := ""
-	if *other != "" {
-		b, err := loadModel(embeddedAlias(*other))
-		if err != nil {
-			return err
-		}
-		g, err = surface.ModelLine(ctx, net, b, projection.Linspace(*lo, *hi, *grid), images, labels, opt, pr.update)
-		if err != nil {
-			return err
-		}
-		what = fmt.Sprintf("line to %s, λ in [%g, %g], %d points", *other, *lo, *hi, *grid)
-	} else {
-		d := &surface.DirectionOptions{BiasBN: *biasBN}
-		dirs := []surface.ParamVector{surface.FilterNormalized(net, *seed, d), surface.FilterNormalized(net, *seed+1, d)}
-		c := projection.Linspace(-*span, *span, *grid)
-		if g, err = surface.LossLandscape(ctx, net, dirs, c, c, images, labels, opt, pr.update); err != nil {
-			return err
-		}
-		what = fmt.Sprintf("filter-normalised plane, %dx%d points in [−%g, %g]²", *grid, *grid, *span, *span)
-	}
-	secs := time.Since(start).Seconds()
-	loss := g.Channel(surface.LandscapeLoss)
-	shape := g.Shape()[:len(g.Shape())-1]
-	if err := surface.WriteNPY(*out, shape, surface.FieldArray("", loss).Values); err != nil {
+	if err := writeLandscape(c, l); err != nil {
 		return err
 	}
-	if *accOut != "" {
-		if err := surface.WriteNPY(*accOut, shape, surface.FieldArray("", g.Channel(surface.LandscapeAccuracy)).Values); err != nil {
-			return err
-		}
-	}
-	if *vts != "" {
-		if err := surface.WriteVTS(*vts, loss, surface.FieldArray("loss", loss), surface.FieldArray("accuracy", g.Channel(surface.LandscapeAccuracy))); err != nil {
-			return err
-		}
-	}
-	centre := [2]int{g.NX / 2, g.NY / 2}
-	fmt.Fprintf(stdout, "landscape of %s on %d images of %s: %s\n", modelName(*model), n, set.Name, what)
-	fmt.Fprintf(stdout, "  loss from %.4g to %.4g; at the centre %.4g (accuracy %.2f%%)\n",
-		loss.Describe().Min, loss.Describe().Max, loss.Z(centre[0], centre[1]), 100*g.At(centre[0], centre[1], surface.LandscapeAccuracy))
-	fmt.Fprintf(stdout, "  time %.2f s (%.1f ms per point)\n", secs, 1000*secs/float64(g.NX*g.NY))
-	fmt.Fprintf(stdout, "wrote %s: %v float32 loss\n", *out, shape)
-	report := map[string]any{"model": *model, "data": *data, "split": *split, "images": n, "grid": *grid, "what": what,
-		"seconds": secs, "loss": loss.Describe(), "accuracy": g.Channel(surface.LandscapeAccuracy).Describe()}
-	if *hsteps > 0 && *other == "" {
-		hn := n
-		if *himages > 0 {
-			hn = min(*himages, set.Len())
-		}
-		hstart := time.Now()
-		spec, err := surface.HessianExtremes(ctx, net, set.Images[:hn*set.ImageSize()], set.Labels[:hn], &surface.HessianOptions{Steps: *hsteps})
-		if err != nil {
-			return fmt.Errorf("Hessian at the centre: %v", err)
-		}
-		hsecs := time.Since(hstart).Seconds()
-		fmt.Fprintf(stdout, "  Hessian at the centre (%d parameters, %d images, %d Lanczos steps, %.1f s): λmax %.4g, λmin %.4g, |λmin/λmax| %.4g\n",
-			spec.Params, hn, *hsteps, hsecs, spec.Max, spec.Min, spec.Ratio)
-		report["hessian"] = spec
-		report["hessian_seconds"] = hsecs
-	}
-	if *jsonOut != "" {
-		if err := writeJSON(*jsonOut, report); err != nil {
-			return err
-		}
-	}
+	printLandscape(stdout, c, l)
 	return nil
 }
 
-// embeddedAlias maps the model name "embedded" to "", loadModel's name for the built-in model.
-func embeddedAlias(path string) string {
-	if path == "embedded" {
-		return ""
+// parseLandscape reads and checks the flags of `surfscope landscape`.
+func parseLandscape(args []string, stderr io.Writer) (*landscapeConfig, error) {
+	fs := newFlags("landscape", "--model FILE --data NAME [--grid 51] [--images 2000] [--other FILE] --out landscape.npy", stderr)
+	c := &landscapeConfig{}
+	fs.StringVar(&c.model, "model", modelfile.Embedded, view.ModelUsage)
+	fs.StringVar(&c.data, "data", "sample", view.DataUsage)
+	fs.StringVar(&c.split, "split", dataset.Train, "split whose first --images images the loss is measured on")
+	fs.IntVar(&c.grid, "grid", 51, "points per axis (plane) or along the line (--other)")
+	fs.IntVar(&c.images, "images", 2000, "number of images the loss averages over")
+	fs.Float64Var(&c.span, "range", 1, "plane coordinates α, β in [−range, range]")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of the two filter-normalised directions (seed and seed+1)")
+	fs.BoolVar(&c.biasBN, "bias-bn", false, "move biases and batch-norm parameters too (Li et al. leave them out by default)")
+	fs.StringVar(&c.other, "other", "", "second model (\"embedded\": the built-in one): evaluate the line θ_model + λ(θ_other − θ_model) instead of a plane")
+	fs.Float64Var(&c.lo, "from", -0.5, "line: first λ")
+	fs.Float64Var(&c.hi, "to", 1.5, "line: last λ")
+	fs.BoolVar(&c.plain, "plain", false, "evaluate the whole net at every point (no first-layer shortcut)")
+	fs.IntVar(&c.hsteps, "hessian-steps", 20, "Lanczos steps for the Hessian eigenvalues at the centre (0 = skip)")
+	fs.IntVar(&c.himages, "hessian-images", 0, "images for the Hessian (0 = the same --images)")
+	fs.StringVar(&c.out, "out", "", "output .npy: mean loss, float32 [N][N] (plane, rows = β) or [N] (line)")
+	fs.StringVar(&c.acc, "acc", "", "optional .npy of the accuracy, same shape")
+	fs.StringVar(&c.vts, "vts", "", "optional VTK structured grid (.vts) of the loss surface")
+	fs.StringVar(&c.json, "json", "", "optional JSON summary")
+	if err := parse(fs, args); err != nil {
+		return nil, err
 	}
-	return path
+	if c.out == "" {
+		return nil, fmt.Errorf("--out is required")
+	}
+	if c.grid < 2 || c.grid > projection.MaxAxis {
+		return nil, fmt.Errorf("--grid %d: want 2 to %d", c.grid, projection.MaxAxis)
+	}
+	return c, nil
 }
 
-func modelName(path string) string {
-	if path == "" || path == "embedded" {
-		return "the embedded model"
+// runLandscape loads the model and data, evaluates the loss over the plane or the line and, on a
+// plane, the Hessian's extreme eigenvalues at its centre.
+func runLandscape(ctx context.Context, c *landscapeConfig, stderr io.Writer) (*landscape, error) {
+	net, set, err := openModel(c.model, c.data, c.split)
+	if err != nil {
+		return nil, err
 	}
-	return path
+	l := &landscape{set: set, images: min(c.images, set.Len())}
+	if l.images <= 0 {
+		return nil, fmt.Errorf("--images %d: want at least 1", c.images)
+	}
+	images, labels := set.Images[:l.images*set.ImageSize()], set.Labels[:l.images]
+	pr := &progress{w: stderr, what: "landscape"}
+	opt := &surface.LandscapeOptions{Plain: c.plain}
+	start := time.Now()
+	if c.other != "" {
+		b, err := modelfile.Load(c.other)
+		if err != nil {
+			return nil, err
+		}
+		if l.grid, err = surface.ModelLine(ctx, net, b, projection.Linspace(c.lo, c.hi, c.grid), images, labels, opt, pr.update); err != nil {
+			return nil, err
+		}
+		l.what = fmt.Sprintf("line to %s, λ in [%g, %g], %d points", c.other, c.lo, c.hi, c.grid)
+	} else {
+		d := &surface.DirectionOptions{BiasBN: c.biasBN}
+		dirs := []surface.ParamVector{surface.FilterNormalized(net, c.seed, d), surface.FilterNormalized(net, c.seed+1, d)}
+		axis := projection.Linspace(-c.span, c.span, c.grid)
+		if l.grid, err = surface.LossLandscape(ctx, net, dirs, axis, axis, images, labels, opt, pr.update); err != nil {
+			return nil, err
+		}
+		l.what = fmt.Sprintf("filter-normalised plane, %dx%d points in [−%g, %g]²", c.grid, c.grid, c.span, c.span)
+	}
+	l.seconds = time.Since(start).Seconds()
+	if c.hsteps > 0 && c.other == "" {
+		if err := l.measureHessian(ctx, net, c); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// measureHessian finds the extreme eigenvalues of the loss Hessian at the centre (the model).
+func (l *landscape) measureHessian(ctx context.Context, net *models.Net, c *landscapeConfig) error {
+	l.hn = l.images
+	if c.himages > 0 {
+		l.hn = min(c.himages, l.set.Len())
+	}
+	start := time.Now()
+	spec, err := surface.HessianExtremes(ctx, net, l.set.Images[:l.hn*l.set.ImageSize()], l.set.Labels[:l.hn], &surface.HessianOptions{Steps: c.hsteps})
+	if err != nil {
+		return fmt.Errorf("Hessian at the centre: %v", err)
+	}
+	l.hessian, l.hsecs = &spec, time.Since(start).Seconds()
+	return nil
+}
+
+// writeLandscape writes the loss map and the optional accuracy, VTK and JSON files.
+func writeLandscape(c *landscapeConfig, l *landscape) error {
+	g := l.grid
+	loss, acc := g.Channel(surface.LandscapeLoss), g.Channel(surface.LandscapeAccuracy)
+	shape := g.Shape()[:len(g.Shape())-1]
+	if err := surface.WriteNPY(c.out, shape, surface.FieldArray("", loss).Values); err != nil {
+		return err
+	}
+	if c.acc != "" {
+		if err := surface.WriteNPY(c.acc, shape, surface.FieldArray("", acc).Values); err != nil {
+			return err
+		}
+	}
+	if c.vts != "" {
+		if err := surface.WriteVTS(c.vts, loss, surface.FieldArray("loss", loss), surface.FieldArray("accuracy", acc)); err != nil {
+			return err
+		}
+	}
+	if c.json == "" {
+		return nil
+	}
+	report := map[string]any{"model": c.model, "data": c.data, "split": c.split, "images": l.images, "grid": c.grid,
+		"what": l.what, "seconds": l.seconds, "loss": loss.Describe(), "accuracy": acc.Describe()}
+	if l.hessian != nil {
+		report["hessian"], report["hessian_seconds"] = l.hessian, l.hsecs
+	}
+	return writeJSON(c.json, report)
+}
+
+func printLandscape(w io.Writer, c *landscapeConfig, l *landscape) {
+	g := l.grid
+	loss := g.Channel(surface.LandscapeLoss)
+	centre := [2]int{g.NX / 2, g.NY / 2}
+	fmt.Fprintf(w, "landscape of %s on %d images of %s: %s\n", modelfile.Describe(c.model), l.images, l.set.Name, l.what)
+	fmt.Fprintf(w, "  loss from %.4g to %.4g; at the centre %.4g (accuracy %.2f%%)\n",
+		loss.Describe().Min, loss.Describe().Max, loss.Z(centre[0], centre[1]), 100*g.At(centre[0], centre[1], surface.LandscapeAccuracy))
+	fmt.Fprintf(w, "  time %.2f s (%.1f ms per point)\n", l.seconds, 1000*l.seconds/float64(g.NX*g.NY))
+	fmt.Fprintf(w, "wrote %s: %v float32 loss\n", c.out, g.Shape()[:len(g.Shape())-1])
+	if s := l.hessian; s != nil {
+		fmt.Fprintf(w, "  Hessian at the centre (%d parameters, %d images, %d Lanczos steps, %.1f s): λmax %.4g, λmin %.4g, |λmin/λmax| %.4g\n",
+			s.Params, l.hn, c.hsteps, l.hsecs, s.Max, s.Min, s.Ratio)
+	}
 }

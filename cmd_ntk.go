@@ -6,192 +6,252 @@ import (
 	"io"
 	"math"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/surface/ntk"
+	"github.com/surfscope/surfscope/view"
 )
 
+// ntkConfig is what `surfscope ntk` is asked to do.
+type ntkConfig struct {
+	model, data, split string
+	n, testN, memMiB   int
+	initial            bool  // also the kernel at initialisation
+	sizes              []int // nil: N/8, N/4, N/2 and the model's own training size
+	opt                ntk.Options
+	plane, planeOut    string // --plane probe and its .npy file
+	grid, modes        int
+	out, npy           string
+}
+
 func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("ntk", "--model FILE --data NAME [--n 2000] [--split test|train] [--output mean|sum|logit:K] [--ridge δ] [--plane data:I,J,K] --out ntk.json [--npy spectrum.npy]", stderr)
-	model := fs.String("model", "", "surfscope checkpoint or ONNX file (default: the embedded model)")
-	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
-	n := fs.Int("n", 2000, "kernel samples: the first N images of the split")
-	split := fs.String("split", "test", "split the kernel samples come from: test (default: images the network never saw) or train")
-	output := fs.String("output", "mean", "kernel of: mean (average of the per-logit kernels), sum (of the logits) or logit:K")
-	ridge := fs.Float64("ridge", 0, "ridge δ of the eigenlearning equation and the kernel regressions, in kernel units")
-	sizes := fs.String("sizes", "", "training-set sizes to predict and measure, e.g. 250,500,1000 (default N/8,N/4,N/2 and the model's own training size when below N)")
-	trials := fs.Int("trials", 3, "kernel regressions per training size (0: none)")
-	fit := fs.String("fit", "", "eigenvalue index range of the power-law fit, FROM:TO, 1-based (default 10:N/2)")
-	initial := fs.Bool("init", true, "also analyse the kernel at initialisation (the architecture rebuilt with its recorded seed) and compare")
-	testN := fs.Int("test-n", 0, "test images the network is scored on (0: the whole test split)")
-	memMiB := fs.Int("mem", 1024, "memory bound for per-sample gradients held at once, MiB")
-	seed := fs.Uint64("seed", 1, "seed of the kernel regressions' training draws")
-	plane := fs.String("plane", "", "optional plane probe (data:I,J,K | random:I,SEED | flip:I,SEED on the --split images) whose surface of the predicted logit is expanded in the top kernel eigenfunctions")
-	grid := fs.Int("grid", 32, "--plane: points per axis")
-	modes := fs.Int("modes", 8, "--plane: eigenfunctions")
-	planeOut := fs.String("plane-out", "", "--plane: .npy file, float32 [modes+2][grid][grid]: the eigenfunctions on the plane, the logit surface, its expansion in all the modes")
-	out := fs.String("out", "", "JSON report to write")
-	npy := fs.String("npy", "", "optional .npy file: float32 [N][4], per mode i: λ_i, v_i², L_i at the largest size, λ_i at initialisation (NaN without)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *out == "" {
-		return fmt.Errorf("--out is required")
-	}
-	outSel, err := ntk.ParseOutput(*output)
-	if err != nil {
-		return fmt.Errorf("--output: %v", err)
-	}
-	if *n < 2 {
-		return fmt.Errorf("--n %d: want at least 2 samples", *n)
-	}
-	if *ridge < 0 || math.IsNaN(*ridge) || math.IsInf(*ridge, 0) {
-		return fmt.Errorf("--ridge %v: want a finite value ≥ 0", *ridge)
-	}
-	if *plane != "" && (*grid < 2 || *modes < 1) {
-		return fmt.Errorf("--grid %d, --modes %d: want a grid of at least 2 and at least 1 mode", *grid, *modes)
-	}
-	if *memMiB < 1 {
-		return fmt.Errorf("--mem %d: want at least 1 MiB", *memMiB)
-	}
-	opt := ntk.Options{Kernel: ntk.KernelOptions{Output: outSel, MaxBytes: int64(*memMiB) << 20},
-		Ridge: *ridge, Trials: *trials, Seed: *seed}
-	if *trials == 0 {
-		opt.Trials = -1
-	}
-	if *fit != "" {
-		lo, hi, ok := strings.Cut(*fit, ":")
-		a, err1 := strconv.Atoi(lo)
-		b, err2 := strconv.Atoi(hi)
-		if !ok || err1 != nil || err2 != nil || a < 1 || b < a+2 {
-			return fmt.Errorf("--fit %q: want FROM:TO with 1 ≤ FROM and TO ≥ FROM+2", *fit)
-		}
-		opt.FitFrom, opt.FitTo = a, b
-	}
-	net, err := loadModel(*model)
+	c, err := parseNTK(args, stderr)
 	if err != nil {
 		return err
 	}
-	set, err := openSplit(*data, *split, net)
+	rep, set, err := runNTK(ctx, c, stderr)
 	if err != nil {
 		return err
 	}
-	if *n > set.Len() {
-		return fmt.Errorf("--n %d: %s has %d images", *n, set.Name, set.Len())
-	}
-	if set.Classes != net.Classes {
-		return fmt.Errorf("the model has %d logits, %s has %d classes", net.Classes, set.Name, set.Classes)
-	}
-	trainSize := trainedOn(net)
-	if *sizes != "" {
-		for _, f := range strings.Split(*sizes, ",") {
-			v, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || v < 1 || v >= *n {
-				return fmt.Errorf("--sizes %q: %q is not a size between 1 and %d", *sizes, f, *n-1)
-			}
-			opt.TrainSizes = append(opt.TrainSizes, v)
-		}
-	} else {
-		opt.TrainSizes = []int{*n / 8, *n / 4, *n / 2}
-		if trainSize > 0 && trainSize < *n {
-			opt.TrainSizes = append(opt.TrainSizes, trainSize)
-		}
-	}
-	var probe *projection.Probe
-	if *plane != "" {
-		spec, err := projection.ParseSpec(*plane)
-		if err != nil {
-			return fmt.Errorf("--plane: %v", err)
-		}
-		if probe, err = spec.Build(net.Input, imageGetter(set), projection.Sizes{Grid: *grid}); err != nil {
-			return fmt.Errorf("--plane %s: %v", *plane, err)
-		}
-		if _, ny := probe.Dims(); ny < 2 {
-			return fmt.Errorf("--plane %s: a line, not a plane", *plane)
-		}
-	}
-	if *initial {
-		if opt.Initial, err = ntk.Initial(net); err != nil {
-			return fmt.Errorf("%v (run with --init=false to skip the initial kernel)", err)
-		}
-	}
-	sub := set.Head(*n)
-	p := &progress{w: stderr}
-	stage := ""
-	t0 := time.Now()
-	rep, err := ntk.Analyze(ctx, net, sub.Images, sub.Labels, opt, func(s string, done, total int) {
-		if s != stage {
-			stage, p.what, p.last = s, s, time.Time{}
-		}
-		p.update(done, total)
-	})
-	if err != nil {
+	if err := writeNTK(c, rep); err != nil {
 		return err
 	}
-	if probe != nil {
-		D := net.InputSize()
-		pts := make([]float32, probe.Len()*D)
-		for k := 0; k < probe.Len(); k++ {
-			probe.Point(pts[k*D:(k+1)*D], k)
-		}
-		p.what, p.last = "plane kernel", time.Time{}
-		rep.Plane, err = ntk.ProjectPlane(ctx, net, rep.Trained, sub.Images, pts, probe.Len(), -1, *modes, opt.Kernel, p.update)
-		if err != nil {
-			return err
-		}
-		if *planeOut != "" {
-			if err := surface.WriteNPY(*planeOut, []int{rep.Plane.Modes + 2, *grid, *grid}, planeLayers(rep.Plane)); err != nil {
-				return err
-			}
-		}
-	}
-	test, err := openSplit(*data, dataset.Test, net)
-	if err != nil {
-		return err
-	}
-	if *testN > 0 && *testN < test.Len() {
-		test = test.Head(*testN)
-	}
-	met, err := ntk.MeasureNet(net, test.Images, test.Labels)
-	if err != nil {
-		return err
-	}
-	met.TrainImages = trainSize
-	rep.Network = &met
-	rep.Seconds = time.Since(t0).Seconds()
-	if err := writeJSON(*out, rep); err != nil {
-		return err
-	}
-	if *npy != "" {
-		if err := surface.WriteNPY(*npy, []int{*n, 4}, spectrumColumns(rep)); err != nil {
-			return err
-		}
-	}
-	printNTK(stdout, rep, set.Name, *memMiB)
-	fmt.Fprintf(stdout, "wrote %s", *out)
-	if *npy != "" {
-		fmt.Fprintf(stdout, " and %s", *npy)
+	printNTK(stdout, rep, set.Name, c.memMiB)
+	fmt.Fprintf(stdout, "wrote %s", c.out)
+	if c.npy != "" {
+		fmt.Fprintf(stdout, " and %s", c.npy)
 	}
 	fmt.Fprintln(stdout)
 	return nil
 }
 
-// trainedOn reads the training-set size train records in Meta["dataset"] ("mnist/train (10000
-// images)"), or 0.
-func trainedOn(net *models.Net) int {
-	m := regexp.MustCompile(`\((\d+) images\)`).FindStringSubmatch(net.Meta["dataset"])
-	if m == nil {
-		return 0
+// parseNTK reads and checks the flags of `surfscope ntk`.
+func parseNTK(args []string, stderr io.Writer) (*ntkConfig, error) {
+	fs := newFlags("ntk", "--model FILE --data NAME [--n 2000] [--split test|train] [--output mean|sum|logit:K] [--ridge δ] [--plane data:I,J,K] --out ntk.json [--npy spectrum.npy]", stderr)
+	c := &ntkConfig{}
+	fs.StringVar(&c.model, "model", modelfile.Embedded, view.ModelUsage)
+	fs.StringVar(&c.data, "data", "sample", view.DataUsage)
+	fs.IntVar(&c.n, "n", 2000, "kernel samples: the first N images of the split")
+	fs.StringVar(&c.split, "split", dataset.Test, "split the kernel samples come from: test (default: images the network never saw) or train")
+	output := fs.String("output", "mean", "kernel of: mean (average of the per-logit kernels), sum (of the logits) or logit:K")
+	fs.Float64Var(&c.opt.Ridge, "ridge", 0, "ridge δ of the eigenlearning equation and the kernel regressions, in kernel units")
+	sizes := fs.String("sizes", "", "training-set sizes to predict and measure, e.g. 250,500,1000 (default N/8,N/4,N/2 and the model's own training size when below N)")
+	fs.IntVar(&c.opt.Trials, "trials", 3, "kernel regressions per training size (0: none)")
+	fit := fs.String("fit", "", "eigenvalue index range of the power-law fit, FROM:TO, 1-based (default 10:N/2)")
+	fs.BoolVar(&c.initial, "init", true, "also analyse the kernel at initialisation (the architecture rebuilt with its recorded seed) and compare")
+	fs.IntVar(&c.testN, "test-n", 0, "test images the network is scored on (0: the whole test split)")
+	fs.IntVar(&c.memMiB, "mem", 1024, "memory bound for per-sample gradients held at once, MiB")
+	fs.Uint64Var(&c.opt.Seed, "seed", 1, "seed of the kernel regressions' training draws")
+	fs.StringVar(&c.plane, "plane", "", "optional plane probe on the --split images ("+view.ProbeUsage+", not a line) whose surface of the predicted logit is expanded in the top kernel eigenfunctions")
+	fs.IntVar(&c.grid, "grid", 32, "--plane: points per axis")
+	fs.IntVar(&c.modes, "modes", 8, "--plane: eigenfunctions")
+	fs.StringVar(&c.planeOut, "plane-out", "", "--plane: .npy file, float32 [modes+2][grid][grid]: the eigenfunctions on the plane, the logit surface, its expansion in all the modes")
+	fs.StringVar(&c.out, "out", "", "JSON report to write")
+	fs.StringVar(&c.npy, "npy", "", "optional .npy file: float32 [N][4], per mode i: λ_i, v_i², L_i at the largest size, λ_i at initialisation (NaN without)")
+	if err := parse(fs, args); err != nil {
+		return nil, err
 	}
-	v, _ := strconv.Atoi(m[1])
-	return v
+	if err := c.check(*output, *sizes, *fit); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// check validates the flags and fills the options the text flags describe.
+func (c *ntkConfig) check(output, sizes, fit string) error {
+	if c.out == "" {
+		return fmt.Errorf("--out is required")
+	}
+	sel, err := ntk.ParseOutput(output)
+	if err != nil {
+		return fmt.Errorf("--output: %v", err)
+	}
+	c.opt.Kernel = ntk.KernelOptions{Output: sel, MaxBytes: int64(c.memMiB) << 20}
+	switch {
+	case c.n < 2:
+		return fmt.Errorf("--n %d: want at least 2 samples", c.n)
+	case c.opt.Ridge < 0 || math.IsNaN(c.opt.Ridge) || math.IsInf(c.opt.Ridge, 0):
+		return fmt.Errorf("--ridge %v: want a finite value ≥ 0", c.opt.Ridge)
+	case c.plane != "" && (c.grid < 2 || c.modes < 1):
+		return fmt.Errorf("--grid %d, --modes %d: want a grid of at least 2 and at least 1 mode", c.grid, c.modes)
+	case c.memMiB < 1:
+		return fmt.Errorf("--mem %d: want at least 1 MiB", c.memMiB)
+	}
+	if c.opt.Trials == 0 {
+		c.opt.Trials = -1 // ntk.Options: 0 means the default, negative none
+	}
+	if fit != "" {
+		lo, hi, ok := strings.Cut(fit, ":")
+		a, err1 := strconv.Atoi(lo)
+		b, err2 := strconv.Atoi(hi)
+		if !ok || err1 != nil || err2 != nil || a < 1 || b < a+2 {
+			return fmt.Errorf("--fit %q: want FROM:TO with 1 ≤ FROM and TO ≥ FROM+2", fit)
+		}
+		c.opt.FitFrom, c.opt.FitTo = a, b
+	}
+	if sizes != "" {
+		for _, f := range strings.Split(sizes, ",") {
+			v, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || v < 1 || v >= c.n {
+				return fmt.Errorf("--sizes %q: %q is not a size between 1 and %d", sizes, f, c.n-1)
+			}
+			c.sizes = append(c.sizes, v)
+		}
+	}
+	return nil
+}
+
+// runNTK loads the model and data and analyses the kernel: spectrum, predictions and
+// measurements, the optional plane, and the network's own test errors. It returns the report and
+// the split the kernel samples come from.
+func runNTK(ctx context.Context, c *ntkConfig, stderr io.Writer) (*ntk.Report, *dataset.Set, error) {
+	net, set, err := openModel(c.model, c.data, c.split)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.n > set.Len() {
+		return nil, nil, fmt.Errorf("--n %d: %s has %d images", c.n, set.Name, set.Len())
+	}
+	if set.Classes != net.Classes {
+		return nil, nil, fmt.Errorf("the model has %d logits, %s has %d classes", net.Classes, set.Name, set.Classes)
+	}
+	trained, err := trainingImages(net)
+	if err != nil {
+		return nil, nil, err
+	}
+	opt := c.opt
+	opt.TrainSizes = c.sizes
+	if opt.TrainSizes == nil {
+		opt.TrainSizes = []int{c.n / 8, c.n / 4, c.n / 2}
+		if trained > 0 && trained < c.n {
+			opt.TrainSizes = append(opt.TrainSizes, trained)
+		}
+	}
+	probe, err := c.planeProbe(net, set)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.initial {
+		if opt.Initial, err = ntk.Initial(net); err != nil {
+			return nil, nil, fmt.Errorf("%v (run with --init=false to skip the initial kernel)", err)
+		}
+	}
+	sub := set.Head(c.n)
+	pr := stagedProgress(stderr)
+	t0 := time.Now()
+	rep, err := ntk.Analyze(ctx, net, sub.Images, sub.Labels, opt, pr)
+	if err != nil {
+		return nil, nil, err
+	}
+	if probe != nil {
+		pts := make([]float32, probe.Len()*net.InputSize())
+		for k, D := 0, net.InputSize(); k < probe.Len(); k++ {
+			probe.Point(pts[k*D:(k+1)*D], k)
+		}
+		rep.Plane, err = ntk.ProjectPlane(ctx, net, rep.Trained, sub.Images, pts, probe.Len(), -1, c.modes, opt.Kernel,
+			func(done, total int) { pr("plane kernel", done, total) })
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if rep.Network, err = c.measureNetwork(net, trained); err != nil {
+		return nil, nil, err
+	}
+	rep.Seconds = time.Since(t0).Seconds()
+	return rep, set, nil
+}
+
+// trainingImages is the number of images the net was trained on, from its training record, or 0
+// for a net without one (imported, or a checkpoint written before records existed).
+func trainingImages(net *models.Net) (int, error) {
+	r, ok, err := net.TrainedOn()
+	if err != nil || !ok {
+		return 0, err
+	}
+	return r.Images, nil
+}
+
+// planeProbe builds the --plane probe on the split's images, or returns nil without one.
+func (c *ntkConfig) planeProbe(net *models.Net, set *dataset.Set) (*projection.Probe, error) {
+	if c.plane == "" {
+		return nil, nil
+	}
+	spec, err := projection.ParseSpec(c.plane)
+	if err != nil {
+		return nil, fmt.Errorf("--plane: %v", err)
+	}
+	ev, err := infer.New(net) // the adversarial plane's input gradient
+	if err != nil {
+		return nil, err
+	}
+	probe, err := surface.BuildProbe(spec, net.Input, set.Images, set.Labels, ev, projection.Sizes{Grid: c.grid})
+	if err != nil {
+		return nil, fmt.Errorf("--plane %s: %s: %v", c.plane, set.Name, err)
+	}
+	if _, ny := probe.Dims(); ny < 2 {
+		return nil, fmt.Errorf("--plane %s: a line, not a plane", c.plane)
+	}
+	return probe, nil
+}
+
+// measureNetwork scores the net on the test split (its first --test-n images).
+func (c *ntkConfig) measureNetwork(net *models.Net, trained int) (*ntk.NetMetrics, error) {
+	test, err := openSplit(c.data, dataset.Test, net)
+	if err != nil {
+		return nil, err
+	}
+	if c.testN > 0 && c.testN < test.Len() {
+		test = test.Head(c.testN)
+	}
+	met, err := ntk.MeasureNet(net, test.Images, test.Labels)
+	if err != nil {
+		return nil, err
+	}
+	met.TrainImages = trained
+	return &met, nil
+}
+
+// writeNTK writes the report and the optional spectrum and plane files.
+func writeNTK(c *ntkConfig, rep *ntk.Report) error {
+	if rep.Plane != nil && c.planeOut != "" {
+		if err := surface.WriteNPY(c.planeOut, []int{rep.Plane.Modes + 2, c.grid, c.grid}, planeLayers(rep.Plane)); err != nil {
+			return err
+		}
+	}
+	if c.npy != "" {
+		if err := surface.WriteNPY(c.npy, []int{c.n, 4}, spectrumColumns(rep)); err != nil {
+			return err
+		}
+	}
+	return writeJSON(c.out, rep)
 }
 
 // planeLayers lays out the --plane-out file: each eigenfunction over the plane, the logit surface,

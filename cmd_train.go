@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train"
+	"github.com/surfscope/surfscope/view"
 )
 
 // archFlags describe a new network.
@@ -45,26 +45,37 @@ func (a *archFlags) build(set *dataset.Set) (*models.Net, error) {
 	return nil, fmt.Errorf("--arch %q: want mlp, cnn or resnet", a.arch)
 }
 
-func parseInts(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f == "" {
-			continue
-		}
-		v, err := strconv.Atoi(f)
-		if err != nil || v <= 0 {
-			return nil, fmt.Errorf("%q is not a positive integer", f)
-		}
-		out = append(out, v)
-	}
-	return out, nil
+// trainConfig is what `surfscope train` is asked to do.
+type trainConfig struct {
+	arch  archFlags
+	data  string
+	limit int // train on the first images of the split only (0 = all)
+	cfg   train.Config
+	out   string
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseTrain(args, stderr)
+	if err != nil {
+		return err
+	}
+	hist, err := runTrain(ctx, c, stderr)
+	if err != nil {
+		return err
+	}
+	last := hist[len(hist)-1]
+	fmt.Fprintf(stdout, "wrote %s: %d epochs, train accuracy %.2f%%, test accuracy %.2f%%\n",
+		c.out, len(hist), 100*last.TrainAcc, 100*last.TestAcc)
+	return nil
+}
+
+// parseTrain reads the flags of `surfscope train`.
+func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
 	fs := newFlags("train", "--data NAME --arch mlp|cnn|resnet [--shortcut add|mul|bnmul|bnmul1|gate] [flags] --out model.safetensors", stderr)
-	var a archFlags
-	data := fs.String("data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
-	limit := fs.Int("limit", 0, "train on the first N training images only (0 = all)")
+	c := &trainConfig{}
+	a, cfg := &c.arch, &c.cfg
+	fs.StringVar(&c.data, "data", "sample", view.DataUsage)
+	fs.IntVar(&c.limit, "limit", 0, "train on the first N training images only (0 = all)")
 	fs.StringVar(&a.arch, "arch", "mlp", "architecture: mlp, cnn or resnet")
 	fs.StringVar(&a.hidden, "hidden", "256,256", "mlp: hidden layer widths")
 	fs.StringVar(&a.activation, "activation", "relu", "mlp and cnn: relu, tanh, sigmoid, gelu")
@@ -75,7 +86,6 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&a.shortcut, "shortcut", "add", "resnet: how a block combines shortcut and branch: add, mul, bnmul, bnmul1, gate")
 	fs.BoolVar(&a.se, "se", false, "resnet: squeeze-excitation gate on every residual branch")
 	fs.Int64Var(&a.seed, "seed", 1, "random seed for the weights and the batch order")
-	var cfg models.TrainConfig
 	fs.StringVar(&cfg.Optimizer, "opt", "adam", "optimiser: adam or sgd")
 	fs.Float64Var(&cfg.LR, "lr", 0, "learning rate (0 = 1e-3 for adam, 0.1 for sgd)")
 	fs.Float64Var(&cfg.Momentum, "momentum", 0, "sgd momentum (0 = 0.9)")
@@ -83,35 +93,40 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Float64Var(&cfg.WeightDecay, "wd", 0, "weight decay")
 	fs.IntVar(&cfg.BatchSize, "batch", 128, "batch size")
 	fs.IntVar(&cfg.MaxEpochs, "epochs", 50, "epoch cap")
-	untilFit := fs.Bool("until-fit", true, "stop at 100% training accuracy")
+	fs.BoolVar(&cfg.UntilFit, "until-fit", true, "stop at 100% training accuracy")
 	fs.BoolVar(&cfg.Flip, "flip", false, "augment with horizontal flips")
 	fs.Float64Var(&cfg.Mixup, "mixup", 0, "mixup with Beta(A, A) mixing weights (0 = off)")
-	out := fs.String("out", "", "checkpoint to write (.safetensors)")
+	fs.StringVar(&c.out, "out", "", "checkpoint to write (.safetensors)")
 	if err := parse(fs, args); err != nil {
-		return err
+		return nil, err
 	}
-	if *out == "" {
-		return fmt.Errorf("--out is required")
+	if c.out == "" {
+		return nil, fmt.Errorf("--out is required")
 	}
-	cfg.UntilFit = *untilFit
 	cfg.Seed = a.seed
-	train, err := openSplit(*data, dataset.Train, nil)
+	return c, nil
+}
+
+// runTrain trains the network and saves it, also when cancelled (the last complete epoch); the
+// checkpoint records what it was trained on (models.TrainingRecord).
+func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]train.EpochStats, error) {
+	trainSet, err := openSplit(c.data, dataset.Train, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	test, err := openSplit(*data, dataset.Test, nil)
+	test, err := openSplit(c.data, dataset.Test, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if *limit > 0 {
-		train = train.Head(*limit)
+	if c.limit > 0 {
+		trainSet = trainSet.Head(c.limit)
 	}
-	net, err := a.build(train)
+	net, err := c.arch.build(trainSet)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", a.arch, net.NumParams(), train.Len(), *data)
-	hist, err := models.Train(ctx, net, train, test, cfg, func(p models.Progress) {
+	fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", c.arch.arch, net.NumParams(), trainSet.Len(), c.data)
+	hist, err := train.Run(ctx, net, trainSet, test, c.cfg, func(p train.Progress) {
 		if e := p.Done; e != nil {
 			fmt.Fprintf(stderr, "epoch %d: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%% (%.1fs)\n",
 				e.Epoch, e.TrainLoss, 100*e.TrainAcc, e.TestLoss, 100*e.TestAcc, e.Seconds)
@@ -119,20 +134,17 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 	cancelled := errors.Is(err, context.Canceled)
 	if err != nil && !cancelled {
-		return err
+		return nil, err
 	}
-	net.Meta["data"] = *data
-	if serr := models.Save(*out, net); serr != nil {
-		return serr
+	net.Meta["data"] = c.data
+	if serr := models.Save(c.out, net); serr != nil {
+		return nil, serr
 	}
 	if cancelled {
-		return fmt.Errorf("cancelled after %d epochs; the last complete epoch was saved to %s", len(hist), *out)
+		return nil, fmt.Errorf("cancelled after %d epochs; the last complete epoch was saved to %s", len(hist), c.out)
 	}
 	if len(hist) == 0 {
-		return fmt.Errorf("no epoch was trained")
+		return nil, fmt.Errorf("no epoch was trained")
 	}
-	last := hist[len(hist)-1]
-	fmt.Fprintf(stdout, "wrote %s: %d epochs, train accuracy %.2f%%, test accuracy %.2f%%\n",
-		*out, len(hist), 100*last.TrainAcc, 100*last.TestAcc)
-	return nil
+	return hist, nil
 }

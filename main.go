@@ -1,8 +1,22 @@
 // Command surfscope shows what a neural network that fits its training set has learned: it samples
 // the network's outputs on planes and lines through input space and renders them as 3D surfaces.
 //
-// With no command it opens the desktop app; with a command (data, train, sample, eval, render) it
-// runs headless. `surfscope COMMAND -h` lists a command's flags.
+// With no command it opens the desktop app (the only use of package app). With a command it runs
+// headless:
+//
+//	data       check a dataset and print what it holds
+//	train      train a network until it fits its training set
+//	sample     sample a network's logits over a probe into an .npy file
+//	eval       evaluate a network on chosen images into an .npy file
+//	render     render a probe's surface to a PNG file (no display needed)
+//	bench      time the standard workloads beside the PyTorch reference
+//	analyze    analyse a probe: smoothness, curvature, symmetry, mixup linearity, degree, regions
+//	atlas      distributions of every surface summary over many probes, models side by side
+//	landscape  loss over a filter-normalised parameter plane, or the line between two models
+//	ntk        empirical neural tangent kernel: spectrum, power law, eigenlearning predictions
+//
+// `surfscope COMMAND -h` lists a command's flags. Each command lives in cmd_NAME.go as parse →
+// config → run → print; cli.go dispatches them and holds what they share.
 package main
 
 import (

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/surfscope/surfscope/app"
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -53,7 +53,7 @@ func TestSampleEqualsForwardPass(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		net, err := app.LoadModel("")
+		net, err := modelfile.Load("")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +105,7 @@ func TestEvalWithFlip(t *testing.T) {
 	if len(shape) != 2 || shape[0] != 11 || shape[1] != 10 {
 		t.Fatalf("shape %v, want [11 10]", shape)
 	}
-	net, _ := app.LoadModel("")
+	net, _ := modelfile.Load("")
 	set, _ := dataset.Open("sample", "test")
 	want, _ := net.ForwardReference(projection.Flip(net.Input, set.Image(20)))
 	for c := range want {
@@ -233,12 +233,12 @@ func TestONNXModelThroughTheCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := app.LoadModel(model)
+	net, err := modelfile.Load(model)
 	if err != nil {
 		t.Fatal(err)
 	}
 	set, _ := dataset.Open("sample", "test")
-	if err := app.FitData(net, [3]int{1, 28, 28}, "sample"); err != nil {
+	if err := modelfile.Fit(net, [3]int{1, 28, 28}, "sample"); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := projection.MixupLine(net.Input, set.Image(4), set.Image(8), 7, 0, 1)

@@ -45,20 +45,7 @@ func TestWindowShowsSurface(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}()
-	var shot []byte
-	colours := 0
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		time.Sleep(time.Second)
-		img, raw, err := screenshot.Root()
-		if err != nil {
-			continue
-		}
-		shot = raw
-		if colours = screenshot.SurfaceColours(img); colours > 300 {
-			break
-		}
-	}
+	colours, shot := screenshot.WaitForSurface(90 * time.Second)
 	dir := os.Getenv("SURFSCOPE_SCREENSHOTS")
 	if dir == "" {
 		dir = t.TempDir()
@@ -67,7 +54,7 @@ func TestWindowShowsSurface(t *testing.T) {
 	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if colours <= 300 {
+	if colours <= screenshot.SurfaceDrawn {
 		t.Fatalf("after 90 s the window shows %d colours where the surface should be (screenshot %s)\n%s", colours, path, logs.String())
 	}
 	t.Logf("surface drawn with %d colours; screenshot %s", colours, path)
@@ -81,7 +68,7 @@ func TestWindowShowsSurface(t *testing.T) {
 	if out, err := exec.Command("xdotool", "key", "ctrl+t").CombinedOutput(); err != nil {
 		t.Fatalf("xdotool: %v %s", err, out)
 	}
-	deadline = time.Now().Add(3 * time.Minute)
+	deadline := time.Now().Add(3 * time.Minute)
 	trained := false
 	for !trained && time.Now().Before(deadline) {
 		time.Sleep(time.Second)
@@ -99,7 +86,7 @@ func TestWindowShowsSurface(t *testing.T) {
 	}
 	path = filepath.Join(dir, "window-trained.png")
 	os.WriteFile(path, raw, 0o644)
-	if c := screenshot.SurfaceColours(img); c <= 300 {
+	if c := screenshot.SurfaceColours(img); c <= screenshot.SurfaceDrawn {
 		t.Fatalf("after training the window shows %d colours (screenshot %s)", c, path)
 	}
 	t.Logf("trained from the keyboard; screenshot %s", path)

@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/internal/buildinfo"
 )
@@ -15,7 +13,7 @@ import (
 func TestAboutShowsTheBuild(t *testing.T) {
 	u := newTestUI(t)
 	var about *fyne.MenuItem
-	for _, m := range u.Window.MainMenu().Items {
+	for _, m := range u.window.MainMenu().Items {
 		for _, it := range m.Items {
 			if it.Label == "About surfscope" {
 				about = it
@@ -25,23 +23,12 @@ func TestAboutShowsTheBuild(t *testing.T) {
 	if about == nil {
 		t.Fatal("no Help ▸ About surfscope menu item")
 	}
-	uiMu.Lock()
 	about.Action()
-	uiMu.Unlock()
-	top := u.Window.Canvas().Overlays().Top()
-	if top == nil {
-		t.Fatal("About opened no dialog")
-	}
-	var text strings.Builder
-	for _, o := range test.LaidOutObjects(top) {
-		if l, ok := o.(*widget.Label); ok {
-			text.WriteString(l.Text + "\n")
-		}
-	}
+	text := dialogText(u)
 	for _, want := range []string{"surfscope " + buildinfo.Version(), "Go " + strings.TrimPrefix(buildinfo.GoVersion(), "go"),
 		"BLAS: " + buildinfo.BLAS(), "Renderer: " + u.renderer.Name()} {
-		if !strings.Contains(text.String(), want) {
-			t.Errorf("About dialog lacks %q:\n%s", want, text.String())
+		if !strings.Contains(text, want) {
+			t.Errorf("About dialog lacks %q: %s", want, text)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/view"
 )
 
 // galleryLimit is the number of test images the gallery shows; enough to pick probes from
@@ -98,7 +98,7 @@ func (g *Gallery) update(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	set, preds := g.set, g.preds
 	th := g.thumbs[id]
 	if th == nil && set != nil && id < set.Len() {
-		th = thumbnail(set, id)
+		th = view.Thumbnail(set, id)
 		g.thumbs[id] = th
 	}
 	g.mu.Unlock()
@@ -118,32 +118,4 @@ func (g *Gallery) update(id widget.GridWrapItemID, o fyne.CanvasObject) {
 	}
 	label.Text = text
 	label.Refresh()
-}
-
-// thumbnail converts image i of set ([C,H,W] in [0,1], grey or RGB) to an RGBA picture.
-func thumbnail(set *dataset.Set, i int) *image.RGBA {
-	x := set.Image(i)
-	out := image.NewRGBA(image.Rect(0, 0, set.W, set.H))
-	plane := set.H * set.W
-	for p := 0; p < plane; p++ {
-		var c color.RGBA
-		if set.C >= 3 {
-			c = color.RGBA{byte255(x[p]), byte255(x[plane+p]), byte255(x[2*plane+p]), 255}
-		} else {
-			v := byte255(x[p])
-			c = color.RGBA{v, v, v, 255}
-		}
-		out.SetRGBA(p%set.W, p/set.W, c)
-	}
-	return out
-}
-
-func byte255(v float32) uint8 {
-	switch {
-	case !(v > 0):
-		return 0
-	case v >= 1:
-		return 255
-	}
-	return uint8(v*255 + 0.5)
 }

@@ -74,7 +74,10 @@ func TestConstructorsKnownSizes(t *testing.T) {
 // shortcut's batch norm forced to known values, the block's output follows the formula.
 func TestResNetShortcutFormulas(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
-	x := randomImages(r, 1, 2*4*4)
+	x := make([]float32, 2*4*4)
+	for i := range x {
+		x[i] = r.Float32()
+	}
 	for _, kind := range Shortcuts {
 		n, err := NewResNet(ResNetConfig{Input: [3]int{2, 4, 4}, Classes: 3, Shortcut: kind}, 1)
 		if err != nil {
@@ -131,7 +134,7 @@ func referenceValues(t *testing.T, n *Net, x []float32) [][]float32 {
 	vals := make([][]float32, len(n.Nodes))
 	vals[0] = x
 	for i := 1; i < len(n.Nodes); i++ {
-		sub := &Net{Input: n.Input, Classes: shapeSize(shapes[i]), Nodes: n.Nodes[:i+1]}
+		sub := &Net{Input: n.Input, Classes: ShapeSize(shapes[i]), Nodes: n.Nodes[:i+1]}
 		if vals[i], err = sub.ForwardReference(x); err != nil {
 			t.Fatal(err)
 		}

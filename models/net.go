@@ -1,8 +1,8 @@
 package models
 
 import (
-	"fmt"
-	"math"
+	"maps"
+	"slices"
 )
 
 // Tensor is a dense float32 array stored in row-major (C) order.
@@ -13,18 +13,20 @@ type Tensor struct {
 
 // NewTensor returns a zeroed tensor of the given shape.
 func NewTensor(shape ...int) *Tensor {
-	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, shapeSize(shape))}
+	return &Tensor{Shape: append([]int(nil), shape...), Data: make([]float32, ShapeSize(shape))}
 }
 
 // Len returns the number of elements the shape describes.
-func (t *Tensor) Len() int { return shapeSize(t.Shape) }
+func (t *Tensor) Len() int { return ShapeSize(t.Shape) }
 
 // Clone returns a deep copy of t.
 func (t *Tensor) Clone() *Tensor {
 	return &Tensor{Shape: append([]int(nil), t.Shape...), Data: append([]float32(nil), t.Data...)}
 }
 
-func shapeSize(shape []int) int {
+// ShapeSize returns the number of elements of an array of the given shape: the product of its
+// dimensions (1 for a scalar, the empty shape).
+func ShapeSize(shape []int) int {
 	n := 1
 	for _, d := range shape {
 		n *= d
@@ -143,12 +145,47 @@ func (n *Net) NumParams() int {
 	return total
 }
 
-func (a Attr) stride() (int, int) { return orOne(a.Stride[0]), orOne(a.Stride[1]) }
-func (a Attr) dilation() (int, int) {
-	return orOne(a.Dilation[0]), orOne(a.Dilation[1])
+// Clone returns a deep copy of n: its nodes with their inputs, attributes and parameters, and the
+// Arch and Meta maps.
+func (n *Net) Clone() *Net {
+	c := *n
+	c.Arch, c.Meta = maps.Clone(n.Arch), maps.Clone(n.Meta)
+	c.Nodes = make([]Node, len(n.Nodes))
+	for i, nd := range n.Nodes {
+		nd.Inputs = slices.Clone(nd.Inputs)
+		nd.Attr.Shape = slices.Clone(nd.Attr.Shape)
+		if nd.Params != nil {
+			p := make(map[string]*Tensor, len(nd.Params))
+			for k, t := range nd.Params {
+				p[k] = t.Clone()
+			}
+			nd.Params = p
+		}
+		c.Nodes[i] = nd
+	}
+	return &c
 }
-func (a Attr) groups() int { return orOne(a.Groups) }
-func (a Attr) eps() float32 {
+
+// ParamRef is one parameter tensor of a net, Net.Nodes[Node].Params[Name], as the gradient engines
+// list them: Data holds the values the engine computes with.
+type ParamRef struct {
+	Node  int
+	Name  string
+	Shape []int
+	Data  []float32
+}
+
+// Strides returns the strides along height and width, 0 read as 1.
+func (a Attr) Strides() (h, w int) { return orOne(a.Stride[0]), orOne(a.Stride[1]) }
+
+// Dilations returns the dilations along height and width, 0 read as 1.
+func (a Attr) Dilations() (h, w int) { return orOne(a.Dilation[0]), orOne(a.Dilation[1]) }
+
+// NumGroups returns the number of convolution groups, 0 read as 1.
+func (a Attr) NumGroups() int { return orOne(a.Groups) }
+
+// Epsilon returns the batch-norm epsilon, 0 read as 1e-5.
+func (a Attr) Epsilon() float32 {
 	if a.Eps == 0 {
 		return 1e-5
 	}
@@ -162,235 +199,8 @@ func orOne(v int) int {
 	return v
 }
 
-// Shapes infers the per-sample output shape of every node and checks parameter shapes and values.
-// It returns an error naming the node for any inconsistency, and for NaN or Inf parameters.
-func (n *Net) Shapes() ([][]int, error) {
-	if len(n.Nodes) == 0 || n.Nodes[0].Op != OpInput {
-		return nil, fmt.Errorf("models: net has no input node")
-	}
-	if n.Input[0] <= 0 || n.Input[1] <= 0 || n.Input[2] <= 0 {
-		return nil, fmt.Errorf("models: bad input shape %v", n.Input)
-	}
-	shapes := make([][]int, len(n.Nodes))
-	shapes[0] = []int{n.Input[0], n.Input[1], n.Input[2]}
-	for i := 1; i < len(n.Nodes); i++ {
-		nd := &n.Nodes[i]
-		for _, in := range nd.Inputs {
-			if in < 0 || in >= i {
-				return nil, fmt.Errorf("models: node %d %q (%s): input %d is not an earlier node", i, nd.Name, nd.Op, in)
-			}
-		}
-		for name, t := range nd.Params {
-			if t == nil || len(t.Data) != t.Len() {
-				return nil, fmt.Errorf("models: node %d %q: param %s: data length does not match shape", i, nd.Name, name)
-			}
-			for k, v := range t.Data {
-				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-					return nil, fmt.Errorf("models: node %d %q: param %s[%d] is %v", i, nd.Name, name, k, v)
-				}
-			}
-		}
-		s, err := nodeShape(nd, shapes)
-		if err != nil {
-			return nil, fmt.Errorf("models: node %d %q (%s): %v", i, nd.Name, nd.Op, err)
-		}
-		shapes[i] = s
-	}
-	last := shapes[len(shapes)-1]
-	if shapeSize(last) != n.Classes {
-		return nil, fmt.Errorf("models: output shape %v does not give %d classes", last, n.Classes)
-	}
-	return shapes, nil
-}
-
 // Validate checks the graph, the parameter shapes and that every parameter is finite.
 func (n *Net) Validate() error {
 	_, err := n.Shapes()
 	return err
-}
-
-func wantInputs(nd *Node, k int) error {
-	if len(nd.Inputs) != k {
-		return fmt.Errorf("has %d inputs, want %d", len(nd.Inputs), k)
-	}
-	return nil
-}
-
-func param(nd *Node, name string, shape ...int) error {
-	t := nd.Params[name]
-	if t == nil {
-		return fmt.Errorf("missing param %s", name)
-	}
-	if len(t.Shape) != len(shape) {
-		return fmt.Errorf("param %s has shape %v, want %v", name, t.Shape, shape)
-	}
-	for i := range shape {
-		if t.Shape[i] != shape[i] {
-			return fmt.Errorf("param %s has shape %v, want %v", name, t.Shape, shape)
-		}
-	}
-	return nil
-}
-
-func optionalParam(nd *Node, name string, shape ...int) error {
-	if nd.Params[name] == nil {
-		return nil
-	}
-	return param(nd, name, shape...)
-}
-
-func nodeShape(nd *Node, shapes [][]int) ([]int, error) {
-	switch nd.Op {
-	case OpAdd, OpMul:
-		if err := wantInputs(nd, 2); err != nil {
-			return nil, err
-		}
-	case OpConcat:
-		if len(nd.Inputs) < 2 {
-			return nil, fmt.Errorf("has %d inputs, want at least 2", len(nd.Inputs))
-		}
-		return concatShape(nd, shapes)
-	case OpInput:
-		return nil, fmt.Errorf("input op must be node 0 only")
-	default:
-		if err := wantInputs(nd, 1); err != nil {
-			return nil, err
-		}
-	}
-	x := shapes[nd.Inputs[0]]
-	switch nd.Op {
-	case OpNormalize:
-		if err := param(nd, "mean", x[0]); err != nil {
-			return nil, err
-		}
-		if err := param(nd, "std", x[0]); err != nil {
-			return nil, err
-		}
-		for _, v := range nd.Params["std"].Data {
-			if v == 0 {
-				return nil, fmt.Errorf("std is zero")
-			}
-		}
-		return x, nil
-	case OpFlatten:
-		return []int{shapeSize(x)}, nil
-	case OpDense:
-		in := shapeSize(x)
-		w := nd.Params["weight"]
-		if w == nil || len(w.Shape) != 2 {
-			return nil, fmt.Errorf("param weight must be [out,in]")
-		}
-		if w.Shape[1] != in {
-			return nil, fmt.Errorf("weight %v does not fit input of size %d", w.Shape, in)
-		}
-		if err := optionalParam(nd, "bias", w.Shape[0]); err != nil {
-			return nil, err
-		}
-		return []int{w.Shape[0]}, nil
-	case OpConv:
-		if len(x) != 3 {
-			return nil, fmt.Errorf("input shape %v is not [C,H,W]", x)
-		}
-		w := nd.Params["weight"]
-		if w == nil || len(w.Shape) != 4 {
-			return nil, fmt.Errorf("param weight must be [out,in/groups,kh,kw]")
-		}
-		g := nd.Attr.groups()
-		if x[0]%g != 0 || w.Shape[0]%g != 0 || w.Shape[1]*g != x[0] {
-			return nil, fmt.Errorf("weight %v with %d groups does not fit %d input channels", w.Shape, g, x[0])
-		}
-		if err := optionalParam(nd, "bias", w.Shape[0]); err != nil {
-			return nil, err
-		}
-		oh, ow, err := windowOut(x[1], x[2], w.Shape[2], w.Shape[3], nd.Attr)
-		if err != nil {
-			return nil, err
-		}
-		return []int{w.Shape[0], oh, ow}, nil
-	case OpBatchNorm:
-		for _, p := range []string{"gamma", "beta", "mean", "var"} {
-			if err := param(nd, p, x[0]); err != nil {
-				return nil, err
-			}
-		}
-		return x, nil
-	case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU:
-		return x, nil
-	case OpMaxPool, OpAvgPool:
-		if len(x) != 3 {
-			return nil, fmt.Errorf("input shape %v is not [C,H,W]", x)
-		}
-		a := nd.Attr
-		a.Dilation = [2]int{1, 1}
-		oh, ow, err := windowOut(x[1], x[2], a.Kernel[0], a.Kernel[1], a)
-		if err != nil {
-			return nil, err
-		}
-		return []int{x[0], oh, ow}, nil
-	case OpGlobalAvgPool:
-		if len(x) != 3 {
-			return nil, fmt.Errorf("input shape %v is not [C,H,W]", x)
-		}
-		return []int{x[0], 1, 1}, nil
-	case OpAdd, OpMul:
-		return broadcastShape(x, shapes[nd.Inputs[1]])
-	case OpReshape:
-		for _, d := range nd.Attr.Shape {
-			if d <= 0 {
-				return nil, fmt.Errorf("bad target shape %v", nd.Attr.Shape)
-			}
-		}
-		if len(nd.Attr.Shape) == 0 || shapeSize(nd.Attr.Shape) != shapeSize(x) {
-			return nil, fmt.Errorf("cannot reshape %v to %v", x, nd.Attr.Shape)
-		}
-		return append([]int(nil), nd.Attr.Shape...), nil
-	case OpSoftmax, OpLogSoftmax:
-		return x, nil
-	case OpClip:
-		lo, hi := float64(nd.Attr.Min), float64(nd.Attr.Max)
-		if math.IsNaN(lo) || math.IsNaN(hi) {
-			return nil, fmt.Errorf("clip bounds [%v, %v]", lo, hi)
-		}
-		return x, nil
-	}
-	return nil, fmt.Errorf("unknown op %q", nd.Op)
-}
-
-func windowOut(h, w, kh, kw int, a Attr) (int, int, error) {
-	if kh <= 0 || kw <= 0 {
-		return 0, 0, fmt.Errorf("kernel %dx%d", kh, kw)
-	}
-	sh, sw := a.stride()
-	dh, dw := a.dilation()
-	for _, p := range a.Pad {
-		if p < 0 {
-			return 0, 0, fmt.Errorf("negative padding %v", a.Pad)
-		}
-	}
-	oh := (h+a.Pad[0]+a.Pad[2]-dh*(kh-1)-1)/sh + 1
-	ow := (w+a.Pad[1]+a.Pad[3]-dw*(kw-1)-1)/sw + 1
-	if oh <= 0 || ow <= 0 {
-		return 0, 0, fmt.Errorf("kernel %dx%d does not fit input %dx%d", kh, kw, h, w)
-	}
-	return oh, ow, nil
-}
-
-// broadcastShape returns the shape of a element-wise combination of a and b. The two must have
-// the same rank; each dimension must match or be 1 in one of them.
-func broadcastShape(a, b []int) ([]int, error) {
-	if len(a) != len(b) {
-		return nil, fmt.Errorf("cannot broadcast %v with %v", a, b)
-	}
-	out := make([]int, len(a))
-	for i := range a {
-		switch {
-		case a[i] == b[i], b[i] == 1:
-			out[i] = a[i]
-		case a[i] == 1:
-			out[i] = b[i]
-		default:
-			return nil, fmt.Errorf("cannot broadcast %v with %v", a, b)
-		}
-	}
-	return out, nil
 }

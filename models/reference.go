@@ -3,6 +3,8 @@ package models
 import (
 	"fmt"
 	"math"
+
+	"github.com/surfscope/surfscope/internal/softmax"
 )
 
 // ForwardReference evaluates the net on one sample x (length InputSize) with plain loops over every
@@ -22,7 +24,7 @@ func (n *Net) ForwardReference(x []float32) ([]float32, error) {
 		nd := &n.Nodes[i]
 		in := shapes[nd.Inputs[0]]
 		a := vals[nd.Inputs[0]]
-		out := make([]float32, shapeSize(shapes[i]))
+		out := make([]float32, ShapeSize(shapes[i]))
 		switch nd.Op {
 		case OpNormalize:
 			mean, std := nd.Params["mean"].Data, nd.Params["std"].Data
@@ -50,15 +52,15 @@ func (n *Net) ForwardReference(x []float32) ([]float32, error) {
 		case OpBatchNorm:
 			p := nd.Params
 			plane := len(a) / in[0]
-			eps := float64(nd.Attr.eps())
+			eps := float64(nd.Attr.Epsilon())
 			for k := range out {
 				c := k / plane
 				sd := math.Sqrt(float64(p["var"].Data[c]) + eps)
 				out[k] = float32(float64(p["gamma"].Data[c])*(float64(a[k])-float64(p["mean"].Data[c]))/sd + float64(p["beta"].Data[c]))
 			}
-		case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU:
+		case OpReLU, OpLeakyReLU, OpSigmoid, OpTanh, OpGELU, OpClip:
 			for k, v := range a {
-				out[k] = float32(refActivation(nd.Op, float64(v), float64(nd.Attr.Alpha)))
+				out[k] = float32(nd.Activate(float64(v)))
 			}
 		case OpMaxPool, OpAvgPool:
 			refPool(out, a, in, shapes[i], nd)
@@ -69,15 +71,11 @@ func (n *Net) ForwardReference(x []float32) ([]float32, error) {
 		case OpReshape:
 			copy(out, a)
 		case OpSoftmax:
-			refSoftmax(out, a, in[len(in)-1])
+			softmax.Rows(out, a, in[len(in)-1])
 		case OpLogSoftmax:
-			refLogSoftmax(out, a, in[len(in)-1])
+			softmax.LogRows(out, a, in[len(in)-1])
 		case OpConcat:
 			refConcat(out, shapes[i], vals, shapes, nd)
-		case OpClip:
-			for k, v := range a {
-				out[k] = min(max(v, nd.Attr.Min), nd.Attr.Max)
-			}
 		default:
 			return nil, fmt.Errorf("models: node %d: unknown op %q", i, nd.Op)
 		}
@@ -86,32 +84,37 @@ func (n *Net) ForwardReference(x []float32) ([]float32, error) {
 	return vals[len(vals)-1], nil
 }
 
-func refActivation(op Op, v, alpha float64) float64 {
-	switch op {
+// Activate returns the value at x of the element-wise activation node nd (OpReLU, OpLeakyReLU,
+// OpSigmoid, OpTanh, OpGELU or OpClip), computed exactly in float64 from the definitions of the
+// ops: the reference pass's, and the per-sample Jacobians'. It panics for any other op.
+func (nd *Node) Activate(x float64) float64 {
+	switch nd.Op {
 	case OpReLU:
-		return math.Max(v, 0)
+		return math.Max(x, 0)
 	case OpLeakyReLU:
-		if v < 0 {
-			return alpha * v
+		if x < 0 {
+			return float64(nd.Attr.Alpha) * x
 		}
-		return v
+		return x
 	case OpSigmoid:
-		return 1 / (1 + math.Exp(-v))
+		return 1 / (1 + math.Exp(-x))
 	case OpTanh:
-		return math.Tanh(v)
+		return math.Tanh(x)
 	case OpGELU:
-		return 0.5 * v * (1 + math.Erf(v/math.Sqrt2))
+		return 0.5 * x * (1 + math.Erf(x/math.Sqrt2))
+	case OpClip:
+		return min(max(x, float64(nd.Attr.Min)), float64(nd.Attr.Max))
 	}
-	panic("models: not an activation: " + string(op))
+	panic("models: not an activation: " + string(nd.Op))
 }
 
 func refConv(out, x []float32, in, os []int, nd *Node) {
 	w := nd.Params["weight"]
 	cout, cinG, kh, kw := w.Shape[0], w.Shape[1], w.Shape[2], w.Shape[3]
-	g := nd.Attr.groups()
+	g := nd.Attr.NumGroups()
 	coutG := cout / g
-	sh, sw := nd.Attr.stride()
-	dh, dw := nd.Attr.dilation()
+	sh, sw := nd.Attr.Strides()
+	dh, dw := nd.Attr.Dilations()
 	H, W := in[1], in[2]
 	for o := 0; o < cout; o++ {
 		grp := o / coutG
@@ -145,7 +148,7 @@ func refConv(out, x []float32, in, os []int, nd *Node) {
 
 func refPool(out, x []float32, in, os []int, nd *Node) {
 	kh, kw := nd.Attr.Kernel[0], nd.Attr.Kernel[1]
-	sh, sw := nd.Attr.stride()
+	sh, sw := nd.Attr.Strides()
 	H, W := in[1], in[2]
 	for c := 0; c < in[0]; c++ {
 		for oy := 0; oy < os[1]; oy++ {
@@ -178,11 +181,7 @@ func refPool(out, x []float32, in, os []int, nd *Node) {
 func refBroadcast(out []float32, os []int, a []float32, as []int, b []float32, bs []int, op Op) {
 	idx := make([]int, len(os))
 	for k := range out {
-		r := k
-		for d := len(os) - 1; d >= 0; d-- {
-			idx[d] = r % os[d]
-			r /= os[d]
-		}
+		unravel(idx, k, os)
 		ia, ib := 0, 0
 		for d := range os {
 			ia = ia*as[d] + idx[d]%as[d]
@@ -196,41 +195,13 @@ func refBroadcast(out []float32, os []int, a []float32, as []int, b []float32, b
 	}
 }
 
-// refSoftmax computes the softmax of every run of n consecutive values of x (the last axis).
-func refSoftmax(out, x []float32, n int) {
-	for lo := 0; lo < len(x); lo += n {
-		row := x[lo : lo+n]
-		mx, sum := refMaxSumExp(row)
-		for k, v := range row {
-			out[lo+k] = float32(math.Exp(float64(v)-mx) / sum)
-		}
-	}
-}
-
-// refLogSoftmax computes log softmax, x − (max + log Σ exp(x − max)), of every run of n
-// consecutive values of x (the last axis).
-func refLogSoftmax(out, x []float32, n int) {
-	for lo := 0; lo < len(x); lo += n {
-		row := x[lo : lo+n]
-		mx, sum := refMaxSumExp(row)
-		lse := mx + math.Log(sum)
-		for k, v := range row {
-			out[lo+k] = float32(float64(v) - lse)
-		}
-	}
-}
-
 // refConcat fills out (shape os) element by element: the index along the axis picks the input
 // and the position in it.
 func refConcat(out []float32, os []int, vals [][]float32, shapes [][]int, nd *Node) {
 	axis := nd.Attr.Axis
 	idx := make([]int, len(os))
 	for k := range out {
-		r := k
-		for d := len(os) - 1; d >= 0; d-- {
-			idx[d] = r % os[d]
-			r /= os[d]
-		}
+		unravel(idx, k, os)
 		pos, in := idx[axis], 0
 		for pos >= shapes[nd.Inputs[in]][axis] {
 			pos -= shapes[nd.Inputs[in]][axis]
@@ -261,15 +232,11 @@ func refGlobalAvgPool(out, a []float32, plane int) {
 	}
 }
 
-// refMaxSumExp returns the largest value of row and Σ exp(v − max), in float64: the stable parts of
-// softmax and log softmax.
-func refMaxSumExp(row []float32) (mx, sum float64) {
-	mx = math.Inf(-1)
-	for _, v := range row {
-		mx = math.Max(mx, float64(v))
+// unravel writes into idx the multi-index of flat row-major position k in an array of the given
+// shape.
+func unravel(idx []int, k int, shape []int) {
+	for d := len(shape) - 1; d >= 0; d-- {
+		idx[d] = k % shape[d]
+		k /= shape[d]
 	}
-	for _, v := range row {
-		sum += math.Exp(float64(v) - mx)
-	}
-	return mx, sum
 }

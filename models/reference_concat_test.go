@@ -2,6 +2,7 @@ package models
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -25,72 +26,6 @@ func TestLogSoftmaxKnownAnswer(t *testing.T) {
 			t.Fatalf("log softmax %v, want %v", got, want)
 		}
 	}
-}
-
-func TestConcatKnownAnswer(t *testing.T) {
-	// x is [2,1,2] = channels [1 2] and [3 4]; its global average pool is [1.5, 3.5].
-	x := []float32{1, 2, 3, 4}
-	in := func(more ...Node) *Net {
-		return &Net{Input: [3]int{2, 1, 2}, Nodes: append([]Node{{Op: OpInput},
-			{Op: OpGlobalAvgPool, Inputs: []int{0}}}, more...)}
-	}
-	cases := []struct {
-		name string
-		net  *Net
-		want []float32
-	}{
-		{"width", in( // [2,1,2] ++ [2,1,1] along W
-			Node{Op: OpConcat, Inputs: []int{0, 1}, Attr: Attr{Axis: 2}},
-			Node{Op: OpFlatten, Inputs: []int{2}}),
-			[]float32{1, 2, 1.5, 3, 4, 3.5}},
-		{"vector", in( // [4] ++ [2]
-			Node{Op: OpFlatten, Inputs: []int{0}},
-			Node{Op: OpFlatten, Inputs: []int{1}},
-			Node{Op: OpConcat, Inputs: []int{2, 3}}),
-			[]float32{1, 2, 3, 4, 1.5, 3.5}},
-		{"channels", in( // [2,1,2] ++ [2,1,2] ++ [1,1,2] along C
-			Node{Op: OpReshape, Inputs: []int{1}, Attr: Attr{Shape: []int{1, 1, 2}}},
-			Node{Op: OpConcat, Inputs: []int{0, 0, 2}},
-			Node{Op: OpFlatten, Inputs: []int{3}}),
-			[]float32{1, 2, 3, 4, 1, 2, 3, 4, 1.5, 3.5}},
-		{"three-rows", in( // [2,2] ++ [2,1] ++ [2,2] along axis 1
-			Node{Op: OpReshape, Inputs: []int{0}, Attr: Attr{Shape: []int{2, 2}}},
-			Node{Op: OpReshape, Inputs: []int{1}, Attr: Attr{Shape: []int{2, 1}}},
-			Node{Op: OpConcat, Inputs: []int{2, 3, 2}, Attr: Attr{Axis: 1}},
-			Node{Op: OpFlatten, Inputs: []int{4}}),
-			[]float32{1, 2, 1.5, 1, 2, 3, 4, 3.5, 3, 4}},
-	}
-	for _, c := range cases {
-		c.net.Classes = len(c.want)
-		got, err := c.net.ForwardReference(x)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		for i := range c.want {
-			if got[i] != c.want[i] {
-				t.Fatalf("%s: %v, want %v", c.name, got, c.want)
-			}
-		}
-		e, err := NewEvaluator(c.net)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fast := e.Forward(nil, x, 1); !equal32(fast, c.want) {
-			t.Fatalf("%s: Evaluator gives %v, want %v", c.name, fast, c.want)
-		}
-	}
-}
-
-func equal32(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestConcatShapeErrors(t *testing.T) {
@@ -118,7 +53,7 @@ func TestConcatShapeErrors(t *testing.T) {
 	}
 	ok := base(Node{Op: OpConcat, Inputs: []int{0, 0, 0}, Attr: Attr{Axis: 1}}, 72)
 	shapes, err := ok.Shapes()
-	if err != nil || !equalInts(shapes[3], []int{2, 9, 4}) {
+	if err != nil || !slices.Equal(shapes[3], []int{2, 9, 4}) {
 		t.Errorf("three inputs along H: shape %v, error %v; want [2 9 4]", shapes, err)
 	}
 }

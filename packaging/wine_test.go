@@ -244,21 +244,9 @@ func TestWineWindow(t *testing.T) {
 		cmd.Wait()
 	}()
 	start := time.Now()
-	var raw []byte
-	colours := 0
-	for time.Since(start) < 90*time.Second {
-		time.Sleep(time.Second)
-		img, shot, err := screenshot.Root()
-		if err != nil {
-			continue
-		}
-		raw = shot
-		if colours = screenshot.SurfaceColours(img); colours > 300 {
-			break
-		}
-	}
+	colours, raw := screenshot.WaitForSurface(90 * time.Second)
 	path := keepScreenshot(t, "wine-window.png", raw)
-	if colours <= 300 {
+	if colours <= screenshot.SurfaceDrawn {
 		t.Fatalf("after 90 s the wine window shows %d colours where the surface should be (screenshot %s)\n%s", colours, path, logs.String())
 	}
 	if out, err := exec.Command("xdotool", "search", "--name", "^surfscope").Output(); err == nil {

@@ -16,7 +16,7 @@ import (
 //	pca, pca:I     the plane of the split's two leading principal components, through its mean or image I
 //
 // Image numbers are 0-based positions in a dataset split. Build makes the first four; grad and pca
-// need the net's gradient or the whole split and are made by the app's BuildProbe.
+// need the net's gradient or the whole split and are made by surface.BuildProbe, which makes every kind.
 type Spec struct {
 	Kind   string
 	Images []int

@@ -194,7 +194,7 @@ func sign(v float64) float64 {
 // under" for a surface whose edges were blended with bg.
 func composite(dst, under *image.RGBA, bg color.RGBA) {
 	b := dst.Bounds()
-	parallel(b.Dy(), func(y int) {
+	forEach(b.Dy(), func(y int) {
 		d := dst.Pix[dst.PixOffset(b.Min.X, b.Min.Y+y):]
 		u := under.Pix[under.PixOffset(b.Min.X, b.Min.Y+y):]
 		bgc := [3]float32{float32(bg.R), float32(bg.G), float32(bg.B)}

@@ -20,11 +20,11 @@ const (
 // The zero value (Distance 0) is the default view; Orbit, Zoom and Pan on a
 // zero Camera start from that view.
 type Camera struct {
-	Yaw      float64    // azimuth of the eye around the vertical axis, radians
-	Pitch    float64    // elevation of the eye above the horizontal, radians, within ±89°
-	Distance float64    // from the target to the eye; 0 = default view
-	Target   [3]float64 // the point looked at, world coordinates (moved by Pan)
-	FOV      float64    // field of view of the narrower image side, degrees; 0 = 30
+	Yaw      float64    `json:"yaw"`      // azimuth of the eye around the vertical axis, radians
+	Pitch    float64    `json:"pitch"`    // elevation of the eye above the horizontal, radians, within ±89°
+	Distance float64    `json:"distance"` // from the target to the eye; 0 = default view
+	Target   [3]float64 `json:"target"`   // the point looked at, world coordinates (moved by Pan)
+	FOV      float64    `json:"fov"`      // field of view of the narrower image side, degrees; 0 = 30
 }
 
 // resolved returns the camera with defaults filled in.

@@ -63,7 +63,7 @@ func (c *cpuBackend) surface(dst *image.RGBA, f *frame) error {
 	if f.transparent {
 		bg.A = 0
 	}
-	parallel(len(c.r.bands), func(b int) {
+	forEach(len(c.r.bands), func(b int) {
 		y0 := b * rowsPerBand
 		y1 := min(y0+rowsPerBand, h)
 		for y := y0; y < y1; y++ {
@@ -154,7 +154,7 @@ func (c *cpuBackend) shadePixel(sh *shader, i, x, y int) [3]float32 {
 func downsample(dst *image.RGBA, src []uint8, w, ss int) {
 	b := dst.Bounds()
 	n := uint32(ss * ss)
-	parallel(b.Dy(), func(y int) {
+	forEach(b.Dy(), func(y int) {
 		row := dst.Pix[dst.PixOffset(b.Min.X, b.Min.Y+y):]
 		for x := 0; x < b.Dx(); x++ {
 			var s [4]uint32

@@ -135,7 +135,7 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 		c.k, c.t, c.ok = yl.locate(a.dataY(float64(py0+y) + 0.5))
 	}
 	nan := float32(math.NaN())
-	parallel(h, func(y int) {
+	forEach(h, func(y int) {
 		k, tj, okY := rows[y].k, rows[y].t, rows[y].ok
 		for x := 0; x < w; x++ {
 			o := y*w + x
@@ -180,7 +180,7 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 		}
 		sh = &shader{classes: classes, nx: m.nx, ny: m.ny, palette: paletteTable(s.Palette), lineScale: 1}
 	}
-	parallel(h, func(y int) {
+	forEach(h, func(y int) {
 		for x := 0; x < w; x++ {
 			o := y*w + x
 			if tv[o] != tv[o] {

@@ -1,9 +1,10 @@
 package render
 
 import (
+	"context"
 	"math"
-	"runtime"
-	"sync"
+
+	"github.com/surfscope/surfscope/internal/parallel"
 )
 
 // The CPU backend is a deferred rasteriser: a visibility pass stores, per
@@ -148,7 +149,7 @@ func (r *raster) visibility() {
 		r.bar = make([][2]float32, n)
 	}
 	r.depth, r.tri, r.bar = r.depth[:n], r.tri[:n], r.bar[:n]
-	parallel(len(r.bands), func(b int) {
+	forEach(len(r.bands), func(b int) {
 		y0 := b * rowsPerBand
 		y1 := min(y0+rowsPerBand, r.h)
 		for i := y0 * r.w; i < y1*r.w; i++ {
@@ -210,33 +211,8 @@ func (r *raster) rasterize(t int32, y0, y1 int) {
 	}
 }
 
-// parallel runs f(0..n-1) on GOMAXPROCS goroutines and waits.
-func parallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
-		}
-		return
-	}
-	var next sync.Mutex
-	k := 0
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				next.Lock()
-				i := k
-				k++
-				next.Unlock()
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
+// forEach runs f(0..n-1) on GOMAXPROCS goroutines, each taking the next index as it becomes free,
+// and waits.
+func forEach(n int, f func(i int)) {
+	parallel.Chunks(context.Background(), n, 1, 0, func(_, i, _ int) { f(i) })
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 )
 
@@ -16,7 +17,7 @@ func benchPlane(b *testing.B, n int) (*models.Net, *Grid) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ev, _ := models.NewEvaluator(net)
+	ev, _ := infer.New(net)
 	r := rand.New(rand.NewPCG(1, 1))
 	p, err := projection.DataPlane(net.Input, randImage(r, 784), randImage(r, 784), randImage(r, 784), n, 0.1)
 	if err != nil {
@@ -71,7 +72,7 @@ func BenchmarkLinearRegions(b *testing.B) {
 
 func BenchmarkInputGradientNorm(b *testing.B) {
 	benchSizes(b, func(b *testing.B, net *models.Net, g *Grid) {
-		ev, _ := models.NewEvaluator(net)
+		ev, _ := infer.New(net)
 		for range b.N {
 			if _, err := InputGradientNorm(context.Background(), ev, g, TopClass); err != nil {
 				b.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 )
 
@@ -92,7 +93,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	if N < 3 || len(images) != N*D {
 		return nil, fmt.Errorf("surface: atlas: %d values and %d labels do not make at least 3 images of %d values", len(images), N, D)
 	}
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return nil, err
 	}

@@ -7,18 +7,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 )
 
 // cnnPlane returns the cnn-plane workload's net and a 512x512 random plane through a random image.
-func cnnPlane(tb testing.TB) (*models.Evaluator, *projection.Probe) {
+func cnnPlane(tb testing.TB) (*infer.Evaluator, *projection.Probe) {
 	tb.Helper()
-	net, err := models.PlaneWorkloadNet("cnn-plane")
+	net, err := infer.PlaneWorkloadNet("cnn-plane")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,5 +1,9 @@
 // Package surface samples a network over a probe into a Grid of outputs, analyses the result and
-// exports it. It never imports the renderer or the app: a Field is a plain grid of numbers.
+// exports it. It never imports the renderer, view or the app: a Field is a plain grid of numbers.
+//
+// Probes: BuildProbe makes every kind of projection.Spec over a split given as images and labels
+// (the adversarial plane, AdversarialPlane, needs the net's input gradient); Sample evaluates a
+// net over one; Predict gives a net's predicted classes for a batch of images.
 //
 // Analyses, each a function from a Grid (plus the net where it needs one) to a map and summary
 // numbers: value maps (Softmax, Margin, Loss, Predicted), smoothness (GradientNorm by finite

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train"
 )
 
 // HessianOptions tunes HessianExtremes; the zero value means the defaults.
@@ -40,7 +41,7 @@ type HessianSpectrum struct {
 
 // HessianExtremes estimates the largest and smallest eigenvalues of the Hessian of the mean
 // cross-entropy of net over the labelled images, with respect to the weights and biases of its dense
-// and convolution nodes (batch norm frozen; see models.LossGradient), at the net's own parameters —
+// and convolution nodes (batch norm frozen; see train.LossGradient), at the net's own parameters —
 // the centre of a loss landscape. It runs the Lanczos iteration with full reorthogonalisation
 // (Lanczos 1950; Golub & Van Loan, "Matrix Computations", §10.1) and returns the extreme Ritz values
 // of the tridiagonal matrix (gonum mat.EigenSym). The ratio |λ_min/λ_max| follows Li et al.,
@@ -78,7 +79,7 @@ func HessianExtremes(ctx context.Context, net *models.Net, images []float32, lab
 		}
 		return spectrum(ritz, n, loss, "exact (R-operator)"), nil
 	}
-	lg, err := models.NewLossGradient(net, images, labels, o.Batch)
+	lg, err := train.NewLossGradient(net, images, labels, o.Batch)
 	if err != nil {
 		return HessianSpectrum{}, err
 	}

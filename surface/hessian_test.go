@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/surfscope/surfscope/internal/softmax"
 	"github.com/surfscope/surfscope/models"
 )
 
@@ -82,7 +83,7 @@ func TestHessianOfSoftmaxRegression(t *testing.T) {
 			}
 			z[k] = float32(v)
 		}
-		softmaxInto(p, z)
+		softmax.Into(p, z)
 		for k := 0; k < K; k++ {
 			for l := 0; l < K; l++ {
 				c := -p[k] * p[l]

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/surfscope/surfscope/internal/softmax"
 	"github.com/surfscope/surfscope/models"
 )
 
@@ -91,7 +92,7 @@ func newMLPCurvature(net *models.Net, images []float32, labels []int) *mlpCurvat
 }
 
 // numParams returns the length of the parameter vectors hvp takes: per layer the weight (row-major)
-// then the bias, if any — the order of models.LossGradient.Params.
+// then the bias, if any — the order of train.LossGradient.Params.
 func (m *mlpCurvature) numParams() int {
 	t := 0
 	for l, w := range m.w {
@@ -198,7 +199,7 @@ func (m *mlpCurvature) forward(ctx context.Context) (float64, error) {
 				pr, dr := c.pr.RawMatrix().Data, c.delta.RawMatrix().Data
 				for s := 0; s < rows; s++ {
 					p := pr[s*m.k : (s+1)*m.k]
-					softmaxInto64(p, zr[s*m.k:(s+1)*m.k])
+					softmax.Into(p, zr[s*m.k:(s+1)*m.k])
 					y := m.labels[lo+s]
 					loss -= math.Log(math.Max(p[y], 1e-300))
 					for k := range p {
@@ -326,22 +327,6 @@ func (m *mlpCurvature) hvp(ctx context.Context, dst, v, grad []float64) (float64
 		}
 	}
 	return m.loss, nil
-}
-
-// softmaxInto64 writes softmax(z) into p.
-func softmaxInto64(p, z []float64) {
-	mx := math.Inf(-1)
-	for _, v := range z {
-		mx = math.Max(mx, v)
-	}
-	s := 0.0
-	for c, v := range z {
-		p[c] = math.Exp(v - mx)
-		s += p[c]
-	}
-	for c := range p {
-		p[c] /= s
-	}
 }
 
 func to64s(x []float32) []float64 {

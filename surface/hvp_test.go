@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train"
 )
 
 // withTheta returns a copy of the MLP m's net parameters set to θ (in mlpCurvature order).
@@ -19,7 +20,7 @@ func (m *mlpCurvature) withTheta(theta []float64) *mlpCurvature {
 
 // TestMLPHessianVectorProducts checks the R-operator products against central differences of the
 // float64 gradient (h = 1e-6, 6 images: no ReLU crosses its kink), the gradient against
-// models.LossGradient, and the symmetry ⟨u, Hv⟩ = ⟨v, Hu⟩.
+// train.LossGradient, and the symmetry ⟨u, Hv⟩ = ⟨v, Hu⟩.
 func TestMLPHessianVectorProducts(t *testing.T) {
 	for _, act := range []models.Op{models.OpReLU, models.OpLeakyReLU, models.OpTanh, models.OpSigmoid} {
 		net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 4, 5}, Classes: 3, Hidden: []int{7, 5},
@@ -61,7 +62,7 @@ func TestMLPHessianVectorProducts(t *testing.T) {
 				t.Fatalf("%s: (Hv)[%d] = %g, finite differences %g", act, i, hv[i], fd)
 			}
 		}
-		lg, err := models.NewLossGradient(net, x, y, 0)
+		lg, err := train.NewLossGradient(net, x, y, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,9 @@ import (
 	"math"
 	"slices"
 
+	"github.com/surfscope/surfscope/internal/softmax"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 )
 
 // Loss landscapes (Li et al., "Visualizing the Loss Landscape of Neural Nets", NeurIPS 2018): the
@@ -144,8 +146,8 @@ func meanLoss(logits []float32, labels []int, k int) (loss, acc float64) {
 	correct := 0
 	for s, l := range labels {
 		z := logits[s*k : (s+1)*k]
-		loss += logSumExp(z) - float64(z[l])
-		if argmax(z) == l {
+		loss += softmax.LogSumExp(z) - float64(z[l])
+		if Argmax(z) == l {
 			correct++
 		}
 	}
@@ -167,7 +169,7 @@ type plainEval struct {
 }
 
 func (p *plainEval) logits(dst []float32, c []float64) ([]float32, error) {
-	ev, err := models.NewEvaluator(withParams(p.net, p.theta, p.dirs, c))
+	ev, err := infer.New(withParams(p.net, p.theta, p.dirs, c))
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +237,7 @@ func newFirstLayerEval(net *models.Net, theta ParamVector, dirs []ParamVector, i
 				}
 			}
 		}
-		ev, err := models.NewEvaluator(h)
+		ev, err := infer.New(h)
 		if err != nil {
 			return nil, err
 		}
@@ -293,12 +295,12 @@ func newFirstLayerEval(net *models.Net, theta ParamVector, dirs []ParamVector, i
 	}
 	// Check the centre against the whole net on a few images.
 	few := min(N, 16)
-	full, err := models.NewEvaluator(net)
+	full, err := infer.New(net)
 	if err != nil {
 		return nil, err
 	}
 	want := full.Forward(nil, images[:few*net.InputSize()], few)
-	tev, err := models.NewEvaluator(f.tail)
+	tev, err := infer.New(f.tail)
 	if err != nil {
 		return nil, nil
 	}
@@ -325,7 +327,7 @@ func (f *firstLayerEval) logits(dst []float32, c []float64) ([]float32, error) {
 			}
 		}
 	}
-	ev, err := models.NewEvaluator(withParams(f.tail, f.tailTheta, f.tailDirs, c))
+	ev, err := infer.New(withParams(f.tail, f.tailTheta, f.tailDirs, c))
 	if err != nil {
 		return nil, err
 	}

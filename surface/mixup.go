@@ -3,6 +3,8 @@ package surface
 import (
 	"fmt"
 	"math"
+
+	"github.com/surfscope/surfscope/internal/softmax"
 )
 
 // Mixup linearity: along a mixup line x(λ) = (1−λ) xi + λ xj (Zhang et al., "mixup: Beyond
@@ -29,7 +31,7 @@ func MixupDeviation(g *Grid) (*Field, error) {
 			f.Values[i] = float32(math.NaN())
 			continue
 		}
-		softmaxInto(p, g.Point(i, 0))
+		softmax.Into(p, g.Point(i, 0))
 		tv, _ := m.deviation(p, lam)
 		f.Values[i] = float32(tv)
 	}
@@ -64,7 +66,7 @@ func SummarizeMixup(g *Grid) (MixupSummary, error) {
 			continue
 		}
 		z := g.Point(i, 0)
-		softmaxInto(p, z)
+		softmax.Into(p, z)
 		tv, l2 := m.deviation(p, lam)
 		s.MeanTV += tv
 		s.MeanL2 += l2
@@ -72,7 +74,7 @@ func SummarizeMixup(g *Grid) (MixupSummary, error) {
 		n++
 		if lam > 0 && lam < 1 {
 			interior++
-			if c := argmax(z); c != m.c0 && c != m.c1 {
+			if c := Argmax(z); c != m.c0 && c != m.c1 {
 				miss++
 			}
 		}
@@ -108,9 +110,9 @@ func newMixupLine(g *Grid) (*mixupLine, error) {
 		return nil, fmt.Errorf("surface: mixup linearity: the line's λ values do not include 0 and 1 exactly")
 	}
 	m := &mixupLine{p0: make([]float64, g.K), p1: make([]float64, g.K)}
-	softmaxInto(m.p0, g.Point(i0, 0))
-	softmaxInto(m.p1, g.Point(i1, 0))
-	m.c0, m.c1 = argmax(g.Point(i0, 0)), argmax(g.Point(i1, 0))
+	softmax.Into(m.p0, g.Point(i0, 0))
+	softmax.Into(m.p1, g.Point(i1, 0))
+	m.c0, m.c1 = Argmax(g.Point(i0, 0)), Argmax(g.Point(i1, 0))
 	return m, nil
 }
 

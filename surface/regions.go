@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 )
 
@@ -49,7 +50,7 @@ type patternSource struct {
 	op    models.Op
 	attr  models.Attr
 	shape []int // shape of the node's input
-	ev    *models.Evaluator
+	ev    *infer.Evaluator
 	size  int
 }
 
@@ -175,7 +176,7 @@ func patternSources(net *models.Net) ([]*patternSource, int, error) {
 		}
 		cut := &models.Net{Input: net.Input, Classes: size,
 			Nodes: append(append([]models.Node(nil), net.Nodes[:in+1]...), models.Node{Name: "pattern", Op: models.OpFlatten, Inputs: []int{in}})}
-		ev, err := models.NewEvaluator(cut)
+		ev, err := infer.New(cut)
 		if err != nil {
 			return nil, 0, fmt.Errorf("surface: linear regions: node %d %q: %v", i, nd.Name, err)
 		}

@@ -6,12 +6,13 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/surfscope/surfscope/internal/parallel"
 	"github.com/surfscope/surfscope/projection"
 )
 
 // Forwarder evaluates a batch of images [batch, C, H, W] and writes the logits [batch][classes] into
 // dst, growing it when it is too short, and returns dst[:batch·classes]. It must be safe for use by
-// several goroutines at once. *models.Evaluator implements it.
+// several goroutines at once. *infer.Evaluator implements it.
 type Forwarder interface {
 	Forward(dst, x []float32, batch int) []float32
 	InputSize() int
@@ -67,58 +68,38 @@ func Sample(ctx context.Context, f Forwarder, p *projection.Probe, opt *Options,
 	af, useAffine := f.(affineForwarder)
 	useAffine = useAffine && !o.Plain
 
-	chunks := (total + o.Chunk - 1) / o.Chunk
-	next := make(chan int)
+	type buffers struct{ pts, coef, out []float32 }
+	bufs := make([]buffers, o.Workers)
 	var (
 		mu   sync.Mutex
 		done int
-		wg   sync.WaitGroup
 	)
 	size := f.InputSize()
 	nd := len(p.Dirs)
-	for w := 0; w < o.Workers && w < chunks; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var pts, coef, out []float32
-			for c := range next {
-				lo := c * o.Chunk
-				n := min(o.Chunk, total-lo)
-				if useAffine {
-					coef = grow(coef, n*nd)
-					for q := 0; q < n; q++ {
-						p.Coef(coef[q*nd:], lo+q)
-					}
-					out = af.ForwardAffine(out, p.Origin, p.Dirs, coef, n)
-				} else {
-					pts = grow(pts, n*size)
-					for q := 0; q < n; q++ {
-						p.Point(pts[q*size:(q+1)*size], lo+q)
-					}
-					out = f.Forward(out, pts, n)
-				}
-				copy(g.Values[lo*k:(lo+n)*k], out[:n*k])
-				if progress != nil {
-					mu.Lock()
-					done += n
-					progress(done, total)
-					mu.Unlock()
-				}
+	err := parallel.Chunks(ctx, total, o.Chunk, o.Workers, func(w, lo, hi int) {
+		b := &bufs[w]
+		n := hi - lo
+		if useAffine {
+			b.coef = grow(b.coef, n*nd)
+			for q := 0; q < n; q++ {
+				p.Coef(b.coef[q*nd:], lo+q)
 			}
-		}()
-	}
-	var err error
-feed:
-	for c := 0; c < chunks; c++ {
-		select {
-		case next <- c:
-		case <-ctx.Done():
-			err = ctx.Err()
-			break feed
+			b.out = af.ForwardAffine(b.out, p.Origin, p.Dirs, b.coef, n)
+		} else {
+			b.pts = grow(b.pts, n*size)
+			for q := 0; q < n; q++ {
+				p.Point(b.pts[q*size:(q+1)*size], lo+q)
+			}
+			b.out = f.Forward(b.out, b.pts, n)
 		}
-	}
-	close(next)
-	wg.Wait()
+		copy(g.Values[lo*k:(lo+n)*k], b.out[:n*k])
+		if progress != nil {
+			mu.Lock()
+			done += n
+			progress(done, total)
+			mu.Unlock()
+		}
+	})
 	if err != nil {
 		return nil, err
 	}

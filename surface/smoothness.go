@@ -72,7 +72,7 @@ func norm32(v []float32) float64 {
 }
 
 // InputGrader computes gradients of a net's outputs with respect to its input, as
-// models.Evaluator.InputGrad does: for class ≥ 0 the gradient of logit class, for class < 0 that of
+// infer.Evaluator.InputGrad does: for class ≥ 0 the gradient of logit class, for class < 0 that of
 // the cross-entropy against labels.
 type InputGrader interface {
 	InputGrad(dst, x []float32, batch int, class int, labels []int) []float32
@@ -83,7 +83,7 @@ type InputGrader interface {
 const TopClass = -1
 
 // InputGradientNorm returns the map of the exact input-gradient norm ‖∇ₓ f_class(x)‖₂ at every
-// point x of g's probe, by backpropagation through the net (e.g. a models.Evaluator). With class =
+// point x of g's probe, by backpropagation through the net (e.g. a infer.Evaluator). With class =
 // TopClass the logit differentiated at each point is the one g predicts there. Where the plane
 // gradient of GradientNorm(g.Isometric(k)) is the projection of this gradient onto the plane, this
 // is the full gradient: it bounds the plane gradient from above. It needs g.Probe, and stops with
@@ -115,7 +115,7 @@ func InputGradientNorm(ctx context.Context, e InputGrader, g *Grid, class int) (
 		for q := lo; q < lo+n; q++ {
 			c := class
 			if c == TopClass {
-				c = argmax(g.Values[q*g.K : (q+1)*g.K])
+				c = Argmax(g.Values[q*g.K : (q+1)*g.K])
 			}
 			groups[c] = append(groups[c], q)
 		}

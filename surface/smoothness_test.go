@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 )
 
@@ -47,7 +48,7 @@ func randImage(r *rand.Rand, n int) []float32 {
 // differences of the reference forward pass along every input axis (tanh: smooth everywhere).
 func TestInputGradientAgainstFiniteDifferences(t *testing.T) {
 	net := smallMLP(t, models.OpTanh, 3)
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestInputGradientAgainstFiniteDifferences(t *testing.T) {
 			p.Point(x, q)
 			k := class
 			if k == TopClass {
-				k = argmax(g.Values[q*3 : q*3+3])
+				k = Argmax(g.Values[q*3 : q*3+3])
 			}
 			const h = 1e-2
 			sum := 0.0

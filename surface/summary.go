@@ -39,7 +39,7 @@ type RegionSummary struct {
 type SummaryOptions struct {
 	// Net, when set, counts linear regions (skipped for nets with smooth activations).
 	Net *models.Net
-	// Grader, when set, measures exact input gradients (a models.Evaluator).
+	// Grader, when set, measures exact input gradients (a infer.Evaluator).
 	Grader InputGrader
 	// Degree tunes the polynomial degree fit.
 	Degree *DegreeOptions

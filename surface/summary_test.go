@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 )
 
 func TestSummarizeChoosesAnalysesByProbe(t *testing.T) {
 	net := flipInvariantMLP(t)
-	ev, _ := models.NewEvaluator(net)
+	ev, _ := infer.New(net)
 	r := rand.New(rand.NewPCG(3, 3))
 	flip, _ := projection.FlipPlane(net.Input, randImage(r, 20), 1, 11, 0.1)
 	mix, _ := projection.MixupLine(net.Input, randImage(r, 20), randImage(r, 20), 21, 0, 0)
@@ -46,7 +47,7 @@ func TestSummarizeChoosesAnalysesByProbe(t *testing.T) {
 		}
 	}
 	tanh := smallMLP(t, models.OpTanh, 1)
-	ev2, _ := models.NewEvaluator(tanh)
+	ev2, _ := infer.New(tanh)
 	g, _ := Sample(context.Background(), ev2, data, nil, nil)
 	s, err := Summarize(context.Background(), g, &SummaryOptions{Net: tanh})
 	if err != nil || s.Regions != nil {
@@ -107,7 +108,7 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 
 func TestAdversarialPlaneClimbsTheLoss(t *testing.T) {
 	net := smallMLP(t, models.OpTanh, 2)
-	ev, _ := models.NewEvaluator(net)
+	ev, _ := infer.New(net)
 	r := rand.New(rand.NewPCG(8, 8))
 	x := randImage(r, 20)
 	p, err := AdversarialPlane(ev, net.Input, x, 1, 3, 21, 0.5)

@@ -72,7 +72,7 @@ func SummarizeSymmetry(g *Grid) (SymmetrySummary, error) {
 	}
 	for j := 0; j < g.NY; j++ {
 		for i := 0; i < g.NX; i++ {
-			if argmax(g.Point(i, j)) != argmax(g.Point(g.NX-1-i, j)) {
+			if Argmax(g.Point(i, j)) != Argmax(g.Point(g.NX-1-i, j)) {
 				dis++
 			}
 		}
@@ -128,7 +128,7 @@ func MeasureFlipConsistency(ctx context.Context, f Forwarder, shape [3]int, imag
 		b = f.Forward(b, flipped[:m*D], m)
 		for s := 0; s < m; s++ {
 			za, zb := a[s*K:(s+1)*K], b[s*K:(s+1)*K]
-			ca, cb := argmax(za), argmax(zb)
+			ca, cb := Argmax(za), Argmax(zb)
 			if ca == cb {
 				agree++
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
 )
 
@@ -78,7 +79,7 @@ func TestFlipConsistency(t *testing.T) {
 	images := randImage(r, 50*20)
 	labels := make([]int, 50)
 	shape := [3]int{1, 4, 5}
-	ev, err := models.NewEvaluator(flipInvariantMLP(t))
+	ev, err := infer.New(flipInvariantMLP(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestFlipConsistency(t *testing.T) {
 	corner := &models.Net{Input: shape, Classes: 2, Nodes: []models.Node{{Op: models.OpInput},
 		{Op: models.OpFlatten, Inputs: []int{0}},
 		{Op: models.OpDense, Inputs: []int{1}, Params: map[string]*models.Tensor{"weight": pick(20, 0, 4)}}}}
-	ev2, err := models.NewEvaluator(corner)
+	ev2, err := infer.New(corner)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func pick(n int, at ...int) *models.Tensor {
 
 func TestFlipPlaneOfInvariantNetIsMirrorSymmetric(t *testing.T) {
 	net := flipInvariantMLP(t)
-	ev, _ := models.NewEvaluator(net)
+	ev, _ := infer.New(net)
 	r := rand.New(rand.NewPCG(9, 9))
 	p, err := projection.FlipPlane(net.Input, randImage(r, 20), 3, 15, 0.1)
 	if err != nil {

@@ -3,6 +3,8 @@ package surface
 import (
 	"fmt"
 	"math"
+
+	"github.com/surfscope/surfscope/internal/softmax"
 )
 
 // The value maps of a grid of logits f(x) ∈ R^K: per-class logits (Grid.Channel), softmax
@@ -15,7 +17,7 @@ func Softmax(g *Grid) *Grid {
 	out.Values = make([]float32, len(g.Values))
 	p := make([]float64, g.K)
 	for q := 0; q < g.NX*g.NY; q++ {
-		softmaxInto(p, g.Values[q*g.K:(q+1)*g.K])
+		softmax.Into(p, g.Values[q*g.K:(q+1)*g.K])
 		for k, v := range p {
 			out.Values[q*g.K+k] = float32(v)
 		}
@@ -28,7 +30,7 @@ func Probability(g *Grid, k int) *Field {
 	checkClass(g, k)
 	p := make([]float64, g.K)
 	return g.mapPoints(func(z []float32) float64 {
-		softmaxInto(p, z)
+		softmax.Into(p, z)
 		return p[k]
 	})
 }
@@ -47,12 +49,12 @@ func Margin(g *Grid) *Field {
 // against a fixed label (the class of the image a probe is built around, say).
 func Loss(g *Grid, label int) *Field {
 	checkClass(g, label)
-	return g.mapPoints(func(z []float32) float64 { return logSumExp(z) - float64(z[label]) })
+	return g.mapPoints(func(z []float32) float64 { return softmax.LogSumExp(z) - float64(z[label]) })
 }
 
 // Predicted returns the map of the predicted class argmax_k f_k (the first on ties) as a number.
 func Predicted(g *Grid) *Field {
-	return g.mapPoints(func(z []float32) float64 { return float64(argmax(z)) })
+	return g.mapPoints(func(z []float32) float64 { return float64(Argmax(z)) })
 }
 
 // ValueSummary holds the scalar summaries of the value maps of a grid.
@@ -73,9 +75,9 @@ func SummarizeValues(g *Grid) ValueSummary {
 	conf := make([]float64, 0, g.NX*g.NY)
 	for q := 0; q < g.NX*g.NY; q++ {
 		z := g.Values[q*g.K : (q+1)*g.K]
-		count[argmax(z)]++
-		softmaxInto(p, z)
-		conf = append(conf, p[argmax(z)])
+		count[Argmax(z)]++
+		softmax.Into(p, z)
+		conf = append(conf, p[Argmax(z)])
 	}
 	s := ValueSummary{Margin: Margin(g).Describe(), Confidence: Describe(conf)}
 	for _, c := range count {
@@ -104,16 +106,6 @@ func checkClass(g *Grid, k int) {
 	}
 }
 
-func argmax(z []float32) int {
-	best := 0
-	for k, v := range z {
-		if v > z[best] {
-			best = k
-		}
-	}
-	return best
-}
-
 // topTwo returns the largest and second largest values of z (equal when K = 1).
 func topTwo(z []float32) (a, b float64) {
 	a, b = math.Inf(-1), math.Inf(-1)
@@ -129,32 +121,4 @@ func topTwo(z []float32) (a, b float64) {
 		b = a
 	}
 	return a, b
-}
-
-func logSumExp(z []float32) float64 {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, float64(v))
-	}
-	s := 0.0
-	for _, v := range z {
-		s += math.Exp(float64(v) - m)
-	}
-	return m + math.Log(s)
-}
-
-// softmaxInto writes softmax(z) into p (len K) in float64.
-func softmaxInto(p []float64, z []float32) {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, float64(v))
-	}
-	s := 0.0
-	for k, v := range z {
-		p[k] = math.Exp(float64(v) - m)
-		s += p[k]
-	}
-	for k := range p {
-		p[k] /= s
-	}
 }

@@ -8,7 +8,11 @@ import (
 	"image"
 	"image/png"
 	"os/exec"
+	"time"
 )
+
+// SurfaceDrawn is how many distinct colours SurfaceColours must find to call a surface drawn.
+const SurfaceDrawn = 300
 
 // Root grabs the whole screen of $DISPLAY with `import -window root`, returning the picture and
 // its PNG bytes.
@@ -33,4 +37,21 @@ func SurfaceColours(img image.Image) int {
 		}
 	}
 	return len(seen)
+}
+
+// WaitForSurface grabs the screen once a second until SurfaceColours exceeds SurfaceDrawn or
+// timeout passes, and returns the last colour count and screenshot (nil if none could be grabbed).
+func WaitForSurface(timeout time.Duration) (colours int, png []byte) {
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); {
+		time.Sleep(time.Second)
+		img, raw, err := Root()
+		if err != nil {
+			continue
+		}
+		png = raw
+		if colours = SurfaceColours(img); colours > SurfaceDrawn {
+			break
+		}
+	}
+	return colours, png
 }

@@ -8,6 +8,7 @@ import (
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/onnx"
 )
 
@@ -62,7 +63,7 @@ func TestConcatLogSoftmaxKnownAnswer(t *testing.T) {
 		if cat == nil || len(cat.Inputs) != 3 || cat.Attr.Axis != 0 || net.Nodes[len(net.Nodes)-1].Op != models.OpLogSoftmax {
 			t.Fatalf("opset %d: want a concat of 3 inputs along axis 0 and log softmax at the end; got %+v", opset, net.Nodes)
 		}
-		e, err := models.NewEvaluator(net)
+		e, err := infer.New(net)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +125,7 @@ func TestDenseFixtureProbeAndGradient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := models.NewEvaluator(net)
+	e, err := infer.New(net)
 	if err != nil {
 		t.Fatal(err)
 	}

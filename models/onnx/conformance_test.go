@@ -13,15 +13,14 @@ import (
 	"testing"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
+	"github.com/surfscope/surfscope/models/infer"
 	"google.golang.org/protobuf/proto"
-
-	"github.com/surfscope/surfscope/models"
 )
 
 // ONNX's backend test suite, as Debian's libonnx-testdata installs it: one folder per case with
 // model.onnx and test_data_set_*/{input,output}_*.pb. Every case whose operators the importer
 // claims (Supported) is run: it must either import and match output_0 within 1e-4 (relative for
-// values above 1) with both Net.ForwardReference and the fast models.Evaluator, or be refused
+// values above 1) with both Net.ForwardReference and the fast infer.Evaluator, or be refused
 // with an error. testdata/conformance.golden records the outcome
 // of every case, so that a case that stops passing, or an op that starts being refused, fails
 // the test; -update rewrites it.
@@ -209,7 +208,7 @@ func evalCase(mm *pb.ModelProto, x *constant) (ref, fast []float32, err error) {
 		}
 		ref = append(ref, y...)
 	}
-	e, err := models.NewEvaluator(net)
+	e, err := infer.New(net)
 	if err != nil {
 		return nil, nil, err
 	}

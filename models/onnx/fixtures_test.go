@@ -12,12 +12,13 @@ import (
 	"codeberg.org/sbinet/npyio"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/onnx"
 )
 
 // Fixtures made by testdata/make_fixtures.py with PyTorch: every model must load and give
 // PyTorch's logits within 1e-4 on random images, a data plane, a mixup line and flipped images,
-// through Net.ForwardReference and through the fast models.Evaluator.
+// through Net.ForwardReference and through the fast infer.Evaluator.
 
 const fixtureTol = 1e-4
 
@@ -99,7 +100,7 @@ func TestFixturesMatchPyTorch(t *testing.T) {
 					}
 				}
 			}
-			e, err := models.NewEvaluator(net)
+			e, err := infer.New(net)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,5 +1,5 @@
 // Package ntk computes a network's empirical neural tangent kernel Θ(x,x') = J(x)J(x')ᵀ on chosen
-// samples (Jacot, Gabriel & Hongler 2018) from per-sample parameter gradients (models.Jacobian),
+// samples (Jacot, Gabriel & Hongler 2018) from per-sample parameter gradients (jacobian.Jacobian),
 // in chunks whose memory is bounded whatever the number of parameters; eigen-decomposes it with
 // gonum (Decompose); fits a power law to its spectrum (FitPowerLaw); and predicts the test error
 // of kernel regression from the spectrum by eigenlearning (Simon et al. 2023: Kappa, Predict),

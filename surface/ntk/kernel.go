@@ -8,13 +8,14 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/jacobian"
 )
 
 // KernelOptions tune Kernel. The zero value computes the mean per-logit kernel with at most 1 GiB
 // of gradients held at once, 64 samples per Jacobian chunk.
 type KernelOptions struct {
 	Output Output
-	// MaxBytes bounds the per-sample gradient records held at once (models.Jacobian.RecordSize
+	// MaxBytes bounds the per-sample gradient records held at once (jacobian.Jacobian.RecordSize
 	// float32 values per sample); 0 means 1 GiB.
 	MaxBytes int64
 	// Chunk is the number of samples whose gradients are computed together; 0 means 64.
@@ -43,10 +44,10 @@ type KernelStats struct {
 // Kernel computes the empirical neural tangent kernel Θ(x_s, x_t) = Σ_r J_r(x_s)·J_r(x_t)·scale
 // over the n samples in x ([n][InputSize], pixel space) for the output opt selects, where J_r(x) is
 // the gradient of the r-th selected scalar output with respect to every trainable parameter
-// (models.Jacobian; batch norm in inference mode). Gradients are computed in chunks; a panel of
+// (jacobian.Jacobian; batch norm in inference mode). Gradients are computed in chunks; a panel of
 // samples whose records fit in opt.MaxBytes is held while the remaining samples stream past it, so
 // memory is bounded by MaxBytes plus the n×n kernel whatever the number of parameters, and dense
-// layers never form n×P gradients (models.JacobianBatch.Dot). progress, if not nil, receives the
+// layers never form n×P gradients (jacobian.Batch.Dot). progress, if not nil, receives the
 // gradient records computed so far and the total. It returns an error for a net without trainable
 // parameters or with an op that has no gradient, a bad output or input, a memory bound smaller than
 // two records, or ctx's error.
@@ -66,8 +67,8 @@ func Kernel(ctx context.Context, net *models.Net, x []float32, n int, opt Kernel
 	}
 	rc.total = total
 	K := mat.NewSymDense(n, nil)
-	var held []*models.JacobianBatch
-	var stream *models.JacobianBatch
+	var held []*jacobian.Batch
+	var stream *jacobian.Batch
 	set := func(i, j int, v float64) {
 		if i <= j {
 			K.SetSym(i, j, v)
@@ -123,8 +124,8 @@ func CrossKernel(ctx context.Context, net *models.Net, a []float32, na int, b []
 	}
 	rc.st.Samples = na + nb
 	K := mat.NewDense(na, nb, nil)
-	var held []*models.JacobianBatch
-	var stream *models.JacobianBatch
+	var held []*jacobian.Batch
+	var stream *jacobian.Batch
 	for ps := 0; ps < nb; ps += panel {
 		pe := min(ps+panel, nb)
 		k := 0
@@ -153,7 +154,7 @@ func CrossKernel(ctx context.Context, net *models.Net, a []float32, na int, b []
 // counts and progress of a KernelStats.
 type recorder struct {
 	ctx      context.Context
-	jac      *models.Jacobian
+	jac      *jacobian.Jacobian
 	seeds    []float32
 	scale    float64
 	budget   int64
@@ -166,7 +167,7 @@ type recorder struct {
 
 func newRecorder(ctx context.Context, net *models.Net, opt KernelOptions, progress func(done, total int), n int) (*recorder, error) {
 	rc := &recorder{ctx: ctx, progress: progress, budget: opt.MaxBytes, chunk: opt.Chunk}
-	jac, err := models.NewJacobian(net)
+	jac, err := jacobian.New(net)
 	if err != nil {
 		return rc, err
 	}
@@ -212,7 +213,7 @@ func (rc *recorder) sizes(n int) (chunk, panel int) {
 	return chunk, panel
 }
 
-func (rc *recorder) compute(dst *models.JacobianBatch, x []float32, lo, hi int) (*models.JacobianBatch, error) {
+func (rc *recorder) compute(dst *jacobian.Batch, x []float32, lo, hi int) (*jacobian.Batch, error) {
 	if err := rc.ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -228,7 +229,7 @@ func (rc *recorder) compute(dst *models.JacobianBatch, x []float32, lo, hi int) 
 }
 
 // dot hands set(oa+i, ob+j, scale·⟨a_i, b_j⟩) every product of the two batches.
-func (rc *recorder) dot(a, b *models.JacobianBatch, oa, ob int, set func(i, j int, v float64)) {
+func (rc *recorder) dot(a, b *jacobian.Batch, oa, ob int, set func(i, j int, v float64)) {
 	t0 := time.Now()
 	bl := rc.block[:a.Samples*b.Samples]
 	clear(bl)

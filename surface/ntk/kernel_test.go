@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
+	"github.com/surfscope/surfscope/models/jacobian"
 )
 
 // linearNet is f(x) = W·flatten(x) + b with classes outputs and seeded weights.
@@ -96,7 +98,7 @@ func TestKernelMatchesExplicitGradients(t *testing.T) {
 	net := smallCNN(t, 3)
 	const n = 19
 	x := quarterInputs(n, 64, 7)
-	j, err := models.NewJacobian(net)
+	j, err := jacobian.New(net)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,8 +202,8 @@ func TestKernelErrors(t *testing.T) {
 // BenchmarkKernel times the mean per-logit kernel of 128 samples of the standard plane workloads'
 // nets (MLP 784-256-256-10, CNN 16-32 channels).
 func BenchmarkKernel(b *testing.B) {
-	for _, w := range models.PlaneWorkloads {
-		net, err := models.PlaneWorkloadNet(w)
+	for _, w := range infer.PlaneWorkloads {
+		net, err := infer.PlaneWorkloadNet(w)
 		if err != nil {
 			b.Fatal(err)
 		}

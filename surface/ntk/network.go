@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/surfscope/surfscope/internal/softmax"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 )
 
 // NetMetrics are a network's measured errors on labelled images, with the MSEs per image summed
@@ -23,7 +25,7 @@ type NetMetrics struct {
 // MeasureNet evaluates net on the images ([N][InputSize]) with the fast forward pass and scores
 // it against labels. It returns an error for an invalid net, mismatched sizes or a bad label.
 func MeasureNet(net *models.Net, images []float32, labels []int) (NetMetrics, error) {
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return NetMetrics{}, err
 	}
@@ -42,16 +44,13 @@ func MeasureNet(net *models.Net, images []float32, labels []int) (NetMetrics, er
 			if label < 0 || label >= C {
 				return NetMetrics{}, fmt.Errorf("ntk: label %d of image %d is not in [0,%d)", label, lo+s, C)
 			}
-			mx, best := math.Inf(-1), 0
+			best := 0
 			for c, v := range row {
-				if float64(v) > mx {
-					mx, best = float64(v), c
+				if v > row[best] {
+					best = c
 				}
 			}
-			t := 0.0
-			for _, v := range row {
-				t += math.Exp(float64(v) - mx)
-			}
+			mx, t := softmax.MaxSumExp(row)
 			for c, v := range row {
 				y := 0.0
 				if c == label {

@@ -54,7 +54,7 @@ func (o Output) String() string {
 	return "mean"
 }
 
-// seeds returns the seed rows of models.Jacobian for the output over classes logits and the factor
+// seeds returns the seed rows of jacobian.Jacobian for the output over classes logits and the factor
 // the summed inner products are multiplied by.
 func (o Output) seeds(classes int) ([]float32, float64, error) {
 	switch o.Kind {

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 )
 
 // Eigenfunctions evaluates the top k kernel eigenfunctions at new points x_p by the Nyström
@@ -82,7 +83,7 @@ func ProjectPlane(ctx context.Context, net *models.Net, k *KernelReport, samples
 		return nil, fmt.Errorf("ntk: plane projection needs the kernel's eigenvectors")
 	}
 	modes = min(modes, m)
-	ev, err := models.NewEvaluator(net)
+	ev, err := infer.New(net)
 	if err != nil {
 		return nil, err
 	}

@@ -11,13 +11,14 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/train"
 )
 
 func main() {
 	out := flag.String("out", "mlp.safetensors", "checkpoint to write")
 	flag.Parse()
 	log.SetFlags(0)
-	train, err := dataset.Open(dataset.Sample, dataset.Train)
+	trainSet, err := dataset.Open(dataset.Sample, dataset.Train)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -29,8 +30,8 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	hist, err := models.Train(context.Background(), net, train, test,
-		models.TrainConfig{MaxEpochs: 100, UntilFit: true, Seed: 1}, func(p models.Progress) {
+	hist, err := train.Run(context.Background(), net, trainSet, test,
+		train.Config{MaxEpochs: 100, UntilFit: true, Seed: 1}, func(p train.Progress) {
 			if e := p.Done; e != nil {
 				fmt.Fprintf(os.Stderr, "epoch %d: train %.2f%% test %.2f%%\n", e.Epoch, 100*e.TrainAcc, 100*e.TestAcc)
 			}

@@ -136,28 +136,7 @@ func (f Activation) Backward(dx, x, y, dy []float32) {
 	}
 }
 
-// Softmax writes the softmax of every run of n consecutive values of x into y.
-func Softmax(y, x []float32, n int) {
-	for lo := 0; lo+n <= len(x); lo += n {
-		row, out := x[lo:lo+n], y[lo:lo+n]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, float64(v))
-		}
-		s := 0.0
-		for k, v := range row {
-			e := math.Exp(float64(v) - m)
-			out[k] = float32(e)
-			s += e
-		}
-		inv := 1 / s
-		for k := range out {
-			out[k] = float32(float64(out[k]) * inv)
-		}
-	}
-}
-
-// SoftmaxBackward adds the gradient through Softmax, y·(dy − Σ dy·y) per run of n, onto dx.
+// SoftmaxBackward adds the gradient through softmax (y = softmax(x), as internal/softmax.Rows writes it), y·(dy − Σ dy·y) per run of n, onto dx.
 func SoftmaxBackward(dx, y, dy []float32, n int) {
 	for lo := 0; lo+n <= len(y); lo += n {
 		t := 0.0
@@ -170,27 +149,8 @@ func SoftmaxBackward(dx, y, dy []float32, n int) {
 	}
 }
 
-// LogSoftmax writes log softmax, x − (max + log Σ exp(x − max)), of every run of n consecutive
-// values of x into y, accumulating in float64.
-func LogSoftmax(y, x []float32, n int) {
-	for lo := 0; lo+n <= len(x); lo += n {
-		row, out := x[lo:lo+n], y[lo:lo+n]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = math.Max(m, float64(v))
-		}
-		s := 0.0
-		for _, v := range row {
-			s += math.Exp(float64(v) - m)
-		}
-		lse := m + math.Log(s)
-		for k, v := range row {
-			out[k] = float32(float64(v) - lse)
-		}
-	}
-}
-
-// LogSoftmaxBackward adds the gradient through LogSoftmax, dy − exp(y)·Σ dy per run of n, onto dx.
+// LogSoftmaxBackward adds the gradient through log softmax (y = log softmax(x), as
+// internal/softmax.LogRows writes it), dy − exp(y)·Σ dy per run of n, onto dx.
 func LogSoftmaxBackward(dx, y, dy []float32, n int) {
 	for lo := 0; lo+n <= len(y); lo += n {
 		t := 0.0

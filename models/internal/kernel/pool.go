@@ -151,3 +151,28 @@ func AvgPoolBackward(dx, dy []float32, c int, g Window) {
 		}
 	}
 }
+
+// GlobalAvgPool writes the mean of each plane of x (len(y) planes of plane values) into y, summing
+// in float64.
+func GlobalAvgPool(y, x []float32, plane int) {
+	inv := 1 / float64(plane)
+	for c := range y {
+		t := 0.0
+		for _, v := range x[c*plane : (c+1)*plane] {
+			t += float64(v)
+		}
+		y[c] = float32(t * inv)
+	}
+}
+
+// GlobalAvgPoolBackward adds dy[c]/plane onto every value of plane c of dx.
+func GlobalAvgPoolBackward(dx, dy []float32, plane int) {
+	inv := 1 / float32(plane)
+	for c, d := range dy {
+		d *= inv
+		dxc := dx[c*plane : (c+1)*plane]
+		for k := range dxc {
+			dxc[k] += d
+		}
+	}
+}

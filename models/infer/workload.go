@@ -1,0 +1,163 @@
+package infer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/sgemm"
+)
+
+// The standard plane workloads of shared/bench/WORKLOADS.md, so that `make bench` can time the
+// fast forward pass without a command of its own.
+
+// PlaneWorkloads lists the workloads BenchPlane knows.
+var PlaneWorkloads = []string{"mlp-plane", "cnn-plane"}
+
+// PlaneWorkloadNet returns the net of a plane workload with PyTorch's default initialisation
+// (uniform ±1/sqrt(fan-in), seeded): "mlp-plane" is the MLP 784-256-256-10 with ReLU, "cnn-plane"
+// conv3x3 1→16 pad 1, ReLU, conv3x3 16→32 pad 1, ReLU, maxpool 2, dense 6272→10.
+func PlaneWorkloadNet(workload string) (*models.Net, error) {
+	r := rand.New(rand.NewPCG(0, 0))
+	uniform := func(fanIn int, shape ...int) *models.Tensor {
+		t := models.NewTensor(shape...)
+		bound := 1 / math.Sqrt(float64(fanIn))
+		for i := range t.Data {
+			t.Data[i] = float32(bound * (2*r.Float64() - 1))
+		}
+		return t
+	}
+	dense := func(in, nin, nout int) models.Node {
+		return models.Node{Op: models.OpDense, Inputs: []int{in}, Params: map[string]*models.Tensor{"weight": uniform(nin, nout, nin), "bias": uniform(nin, nout)}}
+	}
+	conv := func(in, cin, cout int) models.Node {
+		return models.Node{Op: models.OpConv, Inputs: []int{in}, Attr: models.Attr{Pad: [4]int{1, 1, 1, 1}},
+			Params: map[string]*models.Tensor{"weight": uniform(cin*9, cout, cin, 3, 3), "bias": uniform(cin*9, cout)}}
+	}
+	var n *models.Net
+	switch workload {
+	case "mlp-plane":
+		n = &models.Net{Input: [3]int{1, 28, 28}, Classes: 10, Nodes: []models.Node{{Op: models.OpInput}, {Op: models.OpFlatten, Inputs: []int{0}},
+			dense(1, 784, 256), {Op: models.OpReLU, Inputs: []int{2}}, dense(3, 256, 256), {Op: models.OpReLU, Inputs: []int{4}}, dense(5, 256, 10)}}
+	case "cnn-plane":
+		n = &models.Net{Input: [3]int{1, 28, 28}, Classes: 10, Nodes: []models.Node{{Op: models.OpInput},
+			conv(0, 1, 16), {Op: models.OpReLU, Inputs: []int{1}}, conv(2, 16, 32), {Op: models.OpReLU, Inputs: []int{3}},
+			{Op: models.OpMaxPool, Inputs: []int{4}, Attr: models.Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}},
+			{Op: models.OpFlatten, Inputs: []int{5}}, dense(6, 6272, 10)}}
+	default:
+		return nil, fmt.Errorf("infer: unknown plane workload %q (want one of %v)", workload, PlaneWorkloads)
+	}
+	n.Arch = map[string]string{"workload": workload}
+	return n, n.Validate()
+}
+
+// PlaneBench is the outcome of one timed plane workload.
+type PlaneBench struct {
+	Points       int     // grid·grid
+	Seconds      float64 // wall time of the sampling, without building the net and the probe
+	PointsPerSec float64
+	// NetGFLOPs is the rate in conv and dense FLOPs of the whole net per point (what a plain forward
+	// pass would execute); ExecGFLOPs counts what ran with the plane shortcut.
+	NetGFLOPs, ExecGFLOPs float64
+}
+
+// BenchPlane times a plane workload: the net's logits on a grid×grid plane x0 + a·u + b·v,
+// a, b in [−1, 1], x0 uniform in [0,1) and u, v Gaussian, sampled in chunks of 256 points through
+// ForwardAffine as surface.Sample does. It stops early with ctx's error.
+func BenchPlane(ctx context.Context, workload string, grid int) (pointsPerSec float64, err error) {
+	b, err := BenchPlaneDetail(ctx, workload, grid)
+	return b.PointsPerSec, err
+}
+
+// BenchPlaneDetail is BenchPlane with the timing details.
+func BenchPlaneDetail(ctx context.Context, workload string, grid int) (PlaneBench, error) {
+	if grid < 2 {
+		return PlaneBench{}, fmt.Errorf("infer: plane grid %d, want at least 2", grid)
+	}
+	n, err := PlaneWorkloadNet(workload)
+	if err != nil {
+		return PlaneBench{}, err
+	}
+	e, err := New(n)
+	if err != nil {
+		return PlaneBench{}, err
+	}
+	x0, dirs := planeDirections(n.InputSize())
+	pr, err := e.Affine(x0, dirs)
+	if err != nil {
+		return PlaneBench{}, err
+	}
+	const chunk = 256
+	total := grid * grid
+	start := time.Now()
+	var coef, out []float32
+	for lo := 0; lo < total; lo += chunk {
+		if err := ctx.Err(); err != nil {
+			return PlaneBench{}, err
+		}
+		m := min(chunk, total-lo)
+		coef = planeCoefficients(coef, grid, lo, m)
+		out = pr.Forward(out, coef, m)
+	}
+	sec := time.Since(start).Seconds()
+	pps := float64(total) / sec
+	return PlaneBench{Points: total, Seconds: sec, PointsPerSec: pps,
+		NetGFLOPs: pps * e.FLOPs() / 1e9, ExecGFLOPs: pps * pr.FLOPs() / 1e9}, nil
+}
+
+// planeDirections returns the seeded x0, u and v of the plane workloads.
+func planeDirections(size int) ([]float32, [][]float32) {
+	r := rand.New(rand.NewPCG(1, 2))
+	x0, u, v := make([]float32, size), make([]float32, size), make([]float32, size)
+	for i := range x0 {
+		x0[i], u[i], v[i] = r.Float32(), float32(r.NormFloat64()), float32(r.NormFloat64())
+	}
+	return x0, [][]float32{u, v}
+}
+
+// planeCoefficients writes the (a, b) of grid points lo … lo+m−1, a along rows (linspace(−1, 1)).
+func planeCoefficients(dst []float32, grid, lo, m int) []float32 {
+	dst = slices.Grow(dst[:0], 2*m)[:2*m]
+	step := 2 / float64(grid-1)
+	for k := 0; k < m; k++ {
+		i, j := (lo+k)%grid, (lo+k)/grid
+		dst[2*k], dst[2*k+1] = float32(-1+step*float64(i)), float32(-1+step*float64(j))
+	}
+	return dst
+}
+
+// SgemmPeak measures the machine's single-precision matrix multiplication rate in GFLOP/s: n×n
+// products on GOMAXPROCS goroutines (BLAS itself runs single-threaded) for about d. It names the
+// BLAS implementation too ("openblas" or "gonum").
+func SgemmPeak(n int, d time.Duration) (gflops float64, blas string) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	counts := make([]int, workers)
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, b, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
+			for i := range a {
+				a[i], b[i] = float32(i%7)/7, float32(i%5)/5
+			}
+			for time.Since(start) < d {
+				sgemm.Gemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n)
+				counts[w]++
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	return float64(total) * 2 * float64(n) * float64(n) * float64(n) / time.Since(start).Seconds() / 1e9, sgemm.BLAS()
+}

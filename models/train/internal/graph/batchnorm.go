@@ -1,0 +1,165 @@
+package graph
+
+import (
+	"math"
+	"sync"
+
+	"github.com/surfscope/surfscope/internal/parallel"
+	"github.com/surfscope/surfscope/models"
+)
+
+// bnKernel is batch normalisation over a batch of [C, …] samples (Ioffe & Szegedy 2015), plane
+// values per channel. In training mode it normalises with the batch statistics (biased variance),
+// keeps x̂ and 1/σ for the gradient, and updates the running mean and variance (unbiased, momentum
+// 0.1, as PyTorch does); in inference mode it uses the running statistics.
+// Inputs: x, gamma [C], beta [C].
+type bnKernel struct {
+	batch, c, plane int
+	eps             float64
+	training        bool
+	inputGrad       bool
+	momentum        float64
+	runMean, runVar []float32 // shared with the trainer's parameter store
+	xhat            []float32 // [B,C,plane], training only
+	invStd          []float32 // [C]
+	// Per-channel Σdy and Σdy·x̂ of the current step, computed by whichever gradient op runs
+	// first (∂x, ∂γ and ∂β all need them); step counts forwards, sumsStep the step they are for.
+	sumDy, sumDyXh []float64
+	step, sumsStep int
+	sumsMu         sync.Mutex
+}
+
+func newBNKernel(batch int, shape []int, nd *models.Node, runMean, runVar []float32, training, inputGrad bool) *bnKernel {
+	k := &bnKernel{batch: batch, c: shape[0], plane: models.ShapeSize(shape) / shape[0], eps: float64(nd.Attr.Epsilon()),
+		training: training, inputGrad: inputGrad, momentum: 0.1, runMean: runMean, runVar: runVar,
+		invStd: make([]float32, shape[0]), sumDy: make([]float64, shape[0]), sumDyXh: make([]float64, shape[0])}
+	if training {
+		k.xhat = make([]float32, batch*models.ShapeSize(shape))
+	}
+	return k
+}
+
+func (k *bnKernel) needsGrad(i int) bool { return k.training && (i > 0 || k.inputGrad) }
+
+// channel calls f with the slice of every sample's plane of channel c.
+func (k *bnKernel) channel(v []float32, c int, f func(row []float32, s int)) {
+	for s := 0; s < k.batch; s++ {
+		off := (s*k.c + c) * k.plane
+		f(v[off:off+k.plane], s)
+	}
+}
+
+func (k *bnKernel) forward(y []float32, in [][]float32) {
+	k.step++
+	x, gamma, beta := in[0], in[1], in[2]
+	n := float64(k.batch * k.plane)
+	parallel.Split(k.c, 1, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			var mean, inv float64
+			if k.training {
+				sum, ss := 0.0, 0.0
+				k.channel(x, c, func(row []float32, _ int) {
+					var a float32
+					for _, v := range row {
+						a += v
+					}
+					sum += float64(a)
+				})
+				mean = sum / n
+				m := float32(mean)
+				k.channel(x, c, func(row []float32, _ int) {
+					var a float32
+					for _, v := range row {
+						d := v - m
+						a += d * d
+					}
+					ss += float64(a)
+				})
+				variance := ss / n
+				inv = 1 / math.Sqrt(variance+k.eps)
+				unbiased := variance
+				if n > 1 {
+					unbiased = ss / (n - 1)
+				}
+				k.runMean[c] = float32((1-k.momentum)*float64(k.runMean[c]) + k.momentum*mean)
+				k.runVar[c] = float32((1-k.momentum)*float64(k.runVar[c]) + k.momentum*unbiased)
+			} else {
+				mean = float64(k.runMean[c])
+				inv = 1 / math.Sqrt(float64(k.runVar[c])+k.eps)
+			}
+			k.invStd[c] = float32(inv)
+			g, b, m, is := gamma[c], beta[c], float32(mean), float32(inv)
+			for s := 0; s < k.batch; s++ {
+				off := (s*k.c + c) * k.plane
+				for i := off; i < off+k.plane; i++ {
+					xh := (x[i] - m) * is
+					if k.training {
+						k.xhat[i] = xh
+					}
+					y[i] = g*xh + b
+				}
+			}
+		}
+	})
+}
+
+// sums fills sumDy and sumDyXh for this step's dy, once.
+func (k *bnKernel) sums(dy []float32) {
+	k.sumsMu.Lock()
+	defer k.sumsMu.Unlock()
+	if k.sumsStep == k.step {
+		return
+	}
+	parallel.Split(k.c, 1, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			var sd, sdx float64
+			for s := 0; s < k.batch; s++ {
+				off := (s*k.c + c) * k.plane
+				var a, b float32 // per-plane partial sums in float32, accumulated in float64
+				xh := k.xhat[off : off+k.plane]
+				for j, g := range dy[off : off+k.plane] {
+					a += g
+					b += g * xh[j]
+				}
+				sd += float64(a)
+				sdx += float64(b)
+			}
+			k.sumDy[c], k.sumDyXh[c] = sd, sdx
+		}
+	})
+	k.sumsStep = k.step
+}
+
+// backward: with N values per channel and g = dy·γ,
+// ∂x = (1/σ)(g − mean(g) − x̂·mean(g·x̂)), ∂γ = Σ dy·x̂, ∂β = Σ dy.
+func (k *bnKernel) backward(i int, dx []float32, in [][]float32, _, dy []float32) {
+	k.sums(dy)
+	switch i {
+	case 1:
+		for c := range dx {
+			dx[c] = float32(k.sumDyXh[c])
+		}
+		return
+	case 2:
+		for c := range dx {
+			dx[c] = float32(k.sumDy[c])
+		}
+		return
+	}
+	gamma := in[1]
+	n := float64(k.batch * k.plane)
+	parallel.Split(k.c, 1, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			a := gamma[c] * k.invStd[c]
+			mDy, mDyXh := float32(k.sumDy[c]/n), float32(k.sumDyXh[c]/n)
+			for s := 0; s < k.batch; s++ {
+				off := (s*k.c + c) * k.plane
+				xh := k.xhat[off : off+k.plane]
+				d := dx[off : off+k.plane]
+				for j, g := range dy[off : off+k.plane] {
+					d[j] = a * (g - mDy - xh[j]*mDyXh)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,188 @@
+package view
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"strconv"
+
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/surface"
+)
+
+// SceneOptions say how a sampled grid is drawn, in the renderer's terms; zero values are the
+// defaults. State.SceneOptions makes them from a picture's description.
+type SceneOptions struct {
+	Class      int              // logit shown as height
+	View       render.View      // surface (default), heatmap or lines
+	Contours   int              // contour lines; 0 means none
+	Colormap   *render.Colormap // nil means viridis (curvatures: coolwarm)
+	Background color.Color      // nil means white
+	Samples    int              // antialiasing; 0 means the renderer's default
+	Metric     string           // one of Metrics; "" means the logit
+	Min, Max   float64          // colour range; both zero means the values' own range
+	Camera     render.Camera    // the zero value is the default view
+}
+
+// Scene turns logit o.Class of a grid sampled on a probe over set into a picture: the surface
+// (or heatmap, or the curves of a line) with the probe's anchor images marked by their thumbnails
+// and labels, the triangle or segment between them, axes and a colour bar. It is shared by the app
+// and `surfscope render`, so both draw the same thing.
+func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) (render.Scene, error) {
+	label := "logit " + strconv.Itoa(o.Class)
+	if set != nil && set.ClassName(o.Class) != strconv.Itoa(o.Class) {
+		label += " (" + set.ClassName(o.Class) + ")"
+	}
+	s := render.Scene{
+		Field: g.Channel(o.Class), View: o.View, Contours: o.Contours, Colormap: o.Colormap,
+		Background: o.Background, Samples: o.Samples, Min: o.Min, Max: o.Max, Camera: o.Camera,
+		ColorBar: true, Label: label, Axes: true, ZLabel: label,
+		XLabel: "s", YLabel: "t",
+	}
+	p := g.Probe
+	if g.NY >= 2 {
+		label := 0
+		if p != nil && len(p.Anchors) > 0 && set != nil {
+			if i, ok := anchorImage(p.Anchors[0].Name); ok && i < set.Len() {
+				label = set.Labels[i]
+			}
+		}
+		if err := metricScene(&s, o.Metric, g, o.Class, label, s.Label); err != nil {
+			return s, err
+		}
+	}
+	if p == nil {
+		return s, nil
+	}
+	s.Title = fmt.Sprintf("%s on the %s", s.Label, probeTitle(p.Kind))
+	switch p.Kind {
+	case "mixup":
+		s.XLabel = "λ"
+	case "flip":
+		s.XLabel, s.YLabel = "s (antisymmetric)", "t (symmetric)"
+	}
+	for _, a := range p.Anchors {
+		m := render.Marker{X: a.S, Y: a.T, Label: a.Name}
+		if i, ok := anchorImage(a.Name); ok && set != nil && i < set.Len() {
+			m.Label += " " + set.ClassName(set.Labels[i])
+			th := Thumbnail(set, i)
+			if a.Name != "#"+strconv.Itoa(i) { // "flip #i": show the mirrored image
+				th = mirror(th)
+			}
+			m.Image = th
+		}
+		s.Markers = append(s.Markers, m)
+	}
+	s.MarkerEdges = len(p.Edges) > 0
+	if g.NY < 2 { // a line: every logit as a curve over λ
+		s.View = render.ViewLines
+		s.Field = lineField(g)
+		s.Legend = make([]string, g.K)
+		for k := range s.Legend {
+			s.Legend[k] = strconv.Itoa(k)
+			if set != nil {
+				s.Legend[k] = set.ClassName(k)
+			}
+		}
+		s.Label = "logits"
+		s.YLabel = "logit"
+		s.ColorBar = false
+		s.MarkerEdges = false
+		for i := range s.Markers {
+			s.Markers[i].Y = float64(g.Values[nearest(g.S, s.Markers[i].X)*g.K+o.Class])
+		}
+		s.Title = "logits on the " + probeTitle(p.Kind)
+	}
+	return s, nil
+}
+
+func probeTitle(kind string) string {
+	switch kind {
+	case "data":
+		return "data plane"
+	case "mixup":
+		return "mixup line"
+	case "flip":
+		return "flip plane"
+	case "random":
+		return "random plane"
+	}
+	return kind + " probe"
+}
+
+// anchorImage reads the image index from an anchor name such as "#17" or "flip #17".
+func anchorImage(name string) (int, bool) {
+	for k := 0; k < len(name); k++ {
+		if name[k] == '#' {
+			i, err := strconv.Atoi(name[k+1:])
+			return i, err == nil
+		}
+	}
+	return 0, false
+}
+
+// lineField makes the K logits along a line the rows of a field: row k is logit k over λ.
+func lineField(g *surface.Grid) *surface.Field {
+	f := surface.NewField(g.NX, g.K, g.S, nil)
+	for i := 0; i < g.NX; i++ {
+		for k := 0; k < g.K; k++ {
+			f.Values[k*g.NX+i] = g.Values[i*g.K+k]
+		}
+	}
+	return f
+}
+
+// nearest returns the index of the value in xs closest to x.
+func nearest(xs []float64, x float64) int {
+	best := 0
+	for i, v := range xs {
+		if math.Abs(v-x) < math.Abs(xs[best]-x) {
+			best = i
+		}
+	}
+	return best
+}
+
+// mirror returns img reversed left to right.
+func mirror(img *image.RGBA) *image.RGBA {
+	b := img.Bounds()
+	out := image.NewRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			out.SetRGBA(b.Max.X-1-(x-b.Min.X), y, img.RGBAAt(x, y))
+		}
+	}
+	return out
+}
+
+// Thumbnail returns image i of set as a picture, one pixel per image pixel (grey for one channel,
+// RGB for three or more). It panics if i is out of range.
+func Thumbnail(set *dataset.Set, i int) *image.RGBA {
+	x := set.Image(i)
+	out := image.NewRGBA(image.Rect(0, 0, set.W, set.H))
+	plane := set.H * set.W
+	for p := 0; p < plane; p++ {
+		var c color.RGBA
+		if set.C >= 3 {
+			c = color.RGBA{byte255(x[p]), byte255(x[plane+p]), byte255(x[2*plane+p]), 255}
+		} else {
+			v := byte255(x[p])
+			c = color.RGBA{v, v, v, 255}
+		}
+		out.SetRGBA(p%set.W, p/set.W, c)
+	}
+	return out
+}
+
+// byte255 maps a pixel value in [0,1] to a byte, clamping what lies outside.
+func byte255(v float32) uint8 {
+	switch {
+	case !(v > 0):
+		return 0
+	case v >= 1:
+		return 255
+	}
+	return uint8(v*255 + 0.5)
+}

@@ -1,0 +1,165 @@
+package view
+
+import (
+	"context"
+	"image/color"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/surface"
+)
+
+// sampled samples the State's model over its probe.
+func sampled(t *testing.T, s State) (*surface.Grid, *dataset.Set) {
+	t.Helper()
+	sm, err := s.Sample(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sm.Grid, sm.Set
+}
+
+func TestSceneOfADataPlane(t *testing.T) {
+	s := Default()
+	s.Probe, s.Grid, s.Theme, s.Colormap, s.Metric = "data:3,7,11", 9, "dark", "magma", "probability"
+	s.ColorMin, s.ColorMax = 0, 1
+	g, set := sampled(t, s)
+	sc, err := s.Scene(g, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	label := set.Labels[3] // class -1: the first image's
+	if !strings.Contains(sc.Title, "data plane") || !strings.HasPrefix(sc.Label, "p(") || sc.ZLabel != sc.Label {
+		t.Errorf("title %q, label %q, z label %q", sc.Title, sc.Label, sc.ZLabel)
+	}
+	if sc.Colormap.Name() != "magma" || sc.Background != Background("dark") || sc.Min != 0 || sc.Max != 1 || sc.Samples != 16 {
+		t.Errorf("colormap %s, background %v, range [%g, %g], samples %d", sc.Colormap.Name(), sc.Background, sc.Min, sc.Max, sc.Samples)
+	}
+	// The height is the softmax probability of the first image's class, at every point.
+	for q := 0; q < g.NX*g.NY; q++ {
+		z := g.Values[q*g.K : (q+1)*g.K]
+		sum := 0.0
+		for _, v := range z {
+			sum += math.Exp(float64(v - z[label]))
+		}
+		if got := sc.Field.Z(q%g.NX, q/g.NX); math.Abs(got-1/sum) > 1e-6 {
+			t.Fatalf("point %d: height %g, p = %g", q, got, 1/sum)
+		}
+	}
+	if len(sc.Markers) != 3 || !sc.MarkerEdges {
+		t.Fatalf("%d markers, edges %v", len(sc.Markers), sc.MarkerEdges)
+	}
+	for k, i := range []int{3, 7, 11} {
+		m := sc.Markers[k]
+		want := Thumbnail(set, i)
+		if m.Image == nil || !strings.HasPrefix(m.Label, "#") || m.Image.Bounds() != want.Bounds() {
+			t.Fatalf("marker %d: %+v", k, m)
+		}
+		x := set.Image(i)[28*14+14] // the centre pixel, grey
+		if c := want.RGBAAt(14, 14); math.Abs(float64(c.R)-float64(x)*255) > 0.5 || c.R != c.G {
+			t.Errorf("thumbnail pixel %v, image value %g", c, x)
+		}
+	}
+}
+
+func TestSceneOfALineAndEveryMetric(t *testing.T) {
+	s := Default()
+	s.Probe, s.Points = "mixup:2,5", 17
+	g, set := sampled(t, s)
+	sc, err := s.Scene(g, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.View != render.ViewLines || len(sc.Legend) != 10 || sc.Legend[3] != "3" || sc.XLabel != "λ" {
+		t.Errorf("line scene: view %v legend %v x %q", sc.View, sc.Legend, sc.XLabel)
+	}
+	if nx, ny := sc.Field.Dims(); nx != 17 || ny != 10 {
+		t.Errorf("line field %dx%d, want 17 points × 10 logits", nx, ny)
+	}
+	s = Default()
+	s.Probe, s.Grid = "flip:4,1", 9
+	g, set = sampled(t, s)
+	for _, m := range Metrics {
+		s.Metric = m
+		sc, err := s.Scene(g, set)
+		if err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+		if sc.Field == nil || sc.Label == "" {
+			t.Errorf("%s: no field or label", m)
+		}
+		if m == "predicted class" && !sc.Categorical {
+			t.Error("predicted class is not categorical")
+		}
+	}
+	s.Probe, s.Metric = "data:0,1,2", "mirror difference"
+	g, set = sampled(t, s)
+	if _, err := s.Scene(g, set); err == nil || !strings.Contains(err.Error(), "flip plane") {
+		t.Errorf("mirror difference on a data plane: %v", err)
+	}
+	s.Metric, s.Class = "logit", 10
+	if _, err := s.Scene(g, set); err == nil || !strings.Contains(err.Error(), "--class 10") {
+		t.Errorf("class 10 of 10: %v", err)
+	}
+}
+
+// Render draws the State at its size; a light and a dark theme differ in the corner.
+func TestRenderUsesSizeAndTheme(t *testing.T) {
+	s := Default()
+	s.Grid, s.Width, s.Height, s.Samples = 9, 160, 120, 1
+	g, set := sampled(t, s)
+	r := render.NewCPU()
+	light, err := s.Render(r, g, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Theme = "dark"
+	dark, err := s.Render(r, g, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := light.Bounds(); b.Dx() != 160 || b.Dy() != 120 {
+		t.Fatalf("picture %v", b)
+	}
+	if light.RGBAAt(1, 1) != (color.RGBA{255, 255, 255, 255}) || dark.RGBAAt(1, 1) != (color.RGBA{0x17, 0x17, 0x18, 255}) {
+		t.Errorf("corners %v and %v", light.RGBAAt(1, 1), dark.RGBAAt(1, 1))
+	}
+}
+
+func TestStatistics(t *testing.T) {
+	s := Default()
+	s.Grid = 9
+	g, _ := sampled(t, s)
+	sum, err := surface.Summarize(context.Background(), g, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := Statistics(sum)
+	for _, want := range []string{"data probe, 9x9 points", "polynomial degree", "|Gaussian curvature|", "margin"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("statistics lack %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestSampleErrorsNameTheCulprit(t *testing.T) {
+	s := DefaultSampling()
+	s.Probe = "data:0,1,5000"
+	if _, err := s.Sample(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "sample/test") || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("image 5000 of 1000: %v", err)
+	}
+	s = DefaultSampling()
+	s.Model = t.TempDir() + "/missing.safetensors"
+	if _, err := s.Sample(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "missing.safetensors") {
+		t.Errorf("missing model: %v", err)
+	}
+	s = DefaultSampling()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Sample(ctx, nil); err != context.Canceled {
+		t.Errorf("cancelled: %v", err)
+	}
+}

@@ -1,0 +1,219 @@
+package view
+
+import (
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/surface"
+)
+
+// Sampling says what is sampled: a model, a dataset split, a probe through its images, and the
+// probe's resolution and extent. Every command that samples a probe takes these as flags
+// (Register); the JSON keys are the flag names.
+type Sampling struct {
+	Model  string  `json:"model"`  // checkpoint (.safetensors) or .onnx file; "embedded" (or "") is the built-in model
+	Data   string  `json:"data"`   // mnist, fashion, cifar10, cifar100, sample, or a folder
+	Split  string  `json:"split"`  // the split the probe's image numbers index: train or test
+	Probe  string  `json:"probe"`  // probe spec, as projection.ParseSpec reads it
+	Grid   int     `json:"grid"`   // points per axis of a plane
+	Points int     `json:"points"` // points along a line
+	Margin float64 `json:"margin"` // data and flip planes: margin around the images, a share of the box; 0 means none
+	Range  float64 `json:"range"`  // random, adversarial and PCA planes: half-width; 0 means the kind's default
+	From   float64 `json:"from"`   // mixup lines: first λ
+	To     float64 `json:"to"`     // mixup lines: last λ
+}
+
+// DefaultSampling is what the commands sample when given no flags: logits of the embedded model
+// on the data plane through the embedded sample's test images 0, 1 and 2.
+func DefaultSampling() Sampling {
+	return Sampling{Model: "embedded", Data: "sample", Split: dataset.Test, Probe: "data:0,1,2",
+		Grid: 64, Points: 101, Margin: 0.1, To: 1}
+}
+
+// Spec parses the probe spec.
+func (s Sampling) Spec() (projection.Spec, error) { return projection.ParseSpec(s.Probe) }
+
+// Sizes returns the resolution and extent of the probe in projection's terms.
+func (s Sampling) Sizes() projection.Sizes {
+	margin := s.Margin
+	if margin == 0 {
+		margin = -1 // projection.Sizes: zero is the default margin, negative none
+	}
+	return projection.Sizes{Grid: s.Grid, Points: s.Points, Margin: margin, Range: s.Range, Lo: s.From, Hi: s.To}
+}
+
+// Validate reports the first field that cannot describe a probe; sizes out of range are left to
+// projection, which names the limits.
+func (s Sampling) Validate() error {
+	if s.Split != dataset.Train && s.Split != dataset.Test {
+		return fmt.Errorf("--split %q: want train or test", s.Split)
+	}
+	if _, err := s.Spec(); err != nil {
+		return err
+	}
+	for _, v := range []float64{s.Margin, s.Range, s.From, s.To} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("probe sizes: %v is not a finite number", v)
+		}
+	}
+	if s.Margin < 0 || s.Range < 0 {
+		return fmt.Errorf("--margin %g, --range %g: want values ≥ 0", s.Margin, s.Range)
+	}
+	return nil
+}
+
+// State describes one picture completely: what is sampled and how it is drawn. The same State
+// gives the same picture in the app and from `surfscope render` (Args gives its flags, ParseArgs
+// reads them back); it is saved as JSON with the flag names as keys (ParseJSON reads it back).
+type State struct {
+	Sampling
+	Metric   string        `json:"metric"`    // one of Metrics
+	Class    int           `json:"class"`     // logit drawn; -1 means the class of the probe's first image (0 without one)
+	View     string        `json:"view"`      // surface or heatmap; a line is always drawn as curves
+	Colormap string        `json:"colormap"`  // a render.ColormapNames name, "_r" reverses it
+	ColorMin float64       `json:"color_min"` // colour range; both zero means the values' own range
+	ColorMax float64       `json:"color_max"`
+	Contours int           `json:"contours"` // contour lines; 0 means none
+	Theme    string        `json:"theme"`    // light or dark: the background, as the app's themes draw it
+	Camera   render.Camera `json:"camera"`   // the zero value is the default view
+	Width    int           `json:"width"`    // picture size in pixels
+	Height   int           `json:"height"`
+	Samples  int           `json:"samples"` // antialiasing samples per pixel (1 means none)
+}
+
+// Views are the names State.View takes.
+var Views = []string{"surface", "heatmap"}
+
+// Themes are the names State.Theme takes.
+var Themes = []string{"light", "dark"}
+
+// Default is the picture `surfscope render` draws when given no flags.
+func Default() State {
+	return State{Sampling: DefaultSampling(), Metric: "logit", Class: -1, View: "surface", Colormap: "viridis",
+		Contours: 12, Theme: "light", Width: 1600, Height: 1000, Samples: 16}
+}
+
+// maxPixels is the largest picture a State may ask for.
+const maxPixels = 1 << 27
+
+// Validate reports the first field that cannot describe a picture, naming its flag.
+func (s State) Validate() error {
+	if err := s.Sampling.Validate(); err != nil {
+		return err
+	}
+	if s.Width < 16 || s.Height < 16 || s.Width > 16384 || s.Height > 16384 || s.Width*s.Height > maxPixels {
+		return fmt.Errorf("picture size %dx%d: want 16 to 16384 pixels a side and at most %d pixels", s.Width, s.Height, maxPixels)
+	}
+	if !slices.Contains(Metrics, s.Metric) {
+		return fmt.Errorf("--metric %q: want one of %s", s.Metric, strings.Join(Metrics, ", "))
+	}
+	if s.Class < -1 {
+		return fmt.Errorf("--class %d: want a class number, or -1 for the class of the probe's first image", s.Class)
+	}
+	if !slices.Contains(Views, s.View) {
+		return fmt.Errorf("--view %q: want surface or heatmap", s.View)
+	}
+	if _, err := render.ColormapByName(s.Colormap); err != nil {
+		return fmt.Errorf("--colormap: %v", err)
+	}
+	if !slices.Contains(Themes, s.Theme) {
+		return fmt.Errorf("--theme %q: want light or dark", s.Theme)
+	}
+	lo, hi := s.ColorMin, s.ColorMax
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || !(lo < hi || lo == 0 && hi == 0) {
+		return fmt.Errorf("--color-range %g,%g: want finite LO < HI (or none for the values' own range)", lo, hi)
+	}
+	if s.Contours < 0 || s.Samples < 0 {
+		return fmt.Errorf("--contours %d, --samples %d: want values ≥ 0", s.Contours, s.Samples)
+	}
+	c := s.Camera
+	for _, v := range []float64{c.Yaw, c.Pitch, c.Distance, c.Target[0], c.Target[1], c.Target[2], c.FOV} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("--camera: %v is not a finite number", v)
+		}
+	}
+	return nil
+}
+
+// ParseJSON reads a State saved as JSON; keys it lacks keep their Default values.
+func ParseJSON(b []byte) (State, error) {
+	s := Default()
+	if err := json.Unmarshal(b, &s); err != nil {
+		return State{}, fmt.Errorf("view state: %v", err)
+	}
+	return s, s.Validate()
+}
+
+// Background returns the background colour of a theme: the background of Fyne's default light or
+// dark theme, so that a picture drawn headless matches the app's. Unknown names are light.
+func Background(theme string) color.Color {
+	if theme == "dark" {
+		return color.NRGBA{R: 0x17, G: 0x17, B: 0x18, A: 0xff}
+	}
+	return color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
+}
+
+// ClassOf returns the logit the State draws on g: Class, or for -1 the label of the probe's first
+// image in set (0 when the probe has no image, as a PCA plane through the mean). A class the model
+// does not have is an error.
+func (s State) ClassOf(g *surface.Grid, set *dataset.Set) (int, error) {
+	k := s.Class
+	if k < 0 {
+		k = 0
+		if spec, err := s.Spec(); err == nil && len(spec.Images) > 0 && set != nil && spec.Images[0] < set.Len() {
+			k = set.Labels[spec.Images[0]]
+		}
+	}
+	if k >= g.K {
+		return 0, fmt.Errorf("--class %d: the model has %d classes", k, g.K)
+	}
+	return k, nil
+}
+
+// SceneOptions resolves the State's names into the renderer's terms for grid g sampled on set.
+func (s State) SceneOptions(g *surface.Grid, set *dataset.Set) (SceneOptions, error) {
+	if err := s.Validate(); err != nil {
+		return SceneOptions{}, err
+	}
+	k, err := s.ClassOf(g, set)
+	if err != nil {
+		return SceneOptions{}, err
+	}
+	cm, _ := render.ColormapByName(s.Colormap) // checked by Validate
+	v := render.ViewSurface
+	if s.View == "heatmap" {
+		v = render.ViewHeatmap
+	}
+	return SceneOptions{Class: k, View: v, Contours: s.Contours, Colormap: cm, Background: Background(s.Theme),
+		Samples: s.Samples, Metric: s.Metric, Min: s.ColorMin, Max: s.ColorMax, Camera: s.Camera}, nil
+}
+
+// Scene is the picture of grid g, sampled on set as the State says, ready for a renderer.
+func (s State) Scene(g *surface.Grid, set *dataset.Set) (render.Scene, error) {
+	o, err := s.SceneOptions(g, set)
+	if err != nil {
+		return render.Scene{}, err
+	}
+	return Scene(g, set, o)
+}
+
+// Render draws the State's picture of g, Width by Height pixels, with r.
+func (s State) Render(r render.Renderer, g *surface.Grid, set *dataset.Set) (*image.RGBA, error) {
+	sc, err := s.Scene(g, set)
+	if err != nil {
+		return nil, err
+	}
+	img := image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))
+	if err := r.Render(img, &sc); err != nil {
+		return nil, err
+	}
+	return img, nil
+}
