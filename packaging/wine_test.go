@@ -2,6 +2,7 @@ package packaging
 
 import (
 	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -87,7 +88,19 @@ func TestWindowsZip(t *testing.T) {
 	}
 	headers := command(t, time.Minute, nil, "x86_64-w64-mingw32-objdump", "-h", exe)
 	if !strings.Contains(headers, ".rsrc") {
-		t.Error("surfscope.exe has no resources (icon, manifest, version)")
+		t.Fatal("surfscope.exe has no resources (icon, manifest, version)")
+	}
+	// The version resource holds the version as UTF-16 text, the manifest our application id.
+	b := mustRead(t, exe)
+	var utf16 []byte
+	for _, r := range "ProductVersion\x00" + p.version {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	if !bytes.Contains(b, utf16) {
+		t.Errorf("surfscope.exe's version resource does not say %s", p.version)
+	}
+	if !bytes.Contains(b, []byte(`name="io.github.surfscope"`)) {
+		t.Error("surfscope.exe carries no manifest naming io.github.surfscope")
 	}
 }
 
