@@ -20,8 +20,8 @@ func metricsHelp() *widget.RichText {
 
 // showHelp shows Markdown text in a scrolling dialog over most of the window.
 func (u *UI) showHelp(title string, rt *widget.RichText) {
-	d := dialog.NewCustom(title, "Close", container.NewVScroll(rt), u.Window)
-	sz := u.Window.Canvas().Size()
+	d := dialog.NewCustom(title, "Close", container.NewVScroll(rt), u.window)
+	sz := u.window.Canvas().Size()
 	d.Resize(fyne.NewSize(sz.Width*0.85, sz.Height*0.85))
 	d.Show()
 }
@@ -31,7 +31,7 @@ func (u *UI) showMetricsHelp() { u.showHelp("Metrics", metricsHelp()) }
 
 // showCurrentMetricHelp shows the definition of the metric the view colours by.
 func (u *UI) showCurrentMetricHelp() {
-	name := u.Metric.Selected
+	name := u.picture.metric.Selected
 	text := view.MetricHelp(name)
 	if text == "" {
 		text = "No definition of " + name + "; see Help ▸ Metrics."

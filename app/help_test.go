@@ -14,7 +14,7 @@ import (
 func TestHelpMenuShowsTheMetricsDocument(t *testing.T) {
 	u := newTestUI(t)
 	var items []string
-	for _, m := range u.Window.MainMenu().Items {
+	for _, m := range u.window.MainMenu().Items {
 		if m.Label == "Help" {
 			for _, it := range m.Items {
 				items = append(items, it.Label)
@@ -37,7 +37,7 @@ func TestHelpMenuShowsTheMetricsDocument(t *testing.T) {
 	if !strings.Contains(docs.Metrics, "### Gaussian curvature") || strings.Contains(text, "### ") {
 		t.Error("Markdown headings were not rendered as headings")
 	}
-	u.Metric.SetSelected("mean curvature")
+	u.picture.metric.SetSelected("mean curvature")
 	u.showCurrentMetricHelp()
 	if !strings.Contains(richText(widget.NewRichTextFromMarkdown(docs.MetricHelp("mean curvature"))), "H = ((1 + fₜ²)") {
 		t.Error("the mean curvature's help lacks its formula")
