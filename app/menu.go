@@ -57,7 +57,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	cancel := fyne.NewMenuItem("Cancel Training", u.model.train.Cancel)
 	cancel.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPeriod, Modifier: fyne.KeyModifierShortcutDefault}
 	model := fyne.NewMenu("Model", train, cancel)
-	help := fyne.NewMenu("Help", fyne.NewMenuItem("About surfscope", u.showAbout))
+	metrics := fyne.NewMenuItem("Metrics…", u.showMetricsHelp)
+	help := fyne.NewMenu("Help", metrics, fyne.NewMenuItem("This Metric…", u.showCurrentMetricHelp),
+		fyne.NewMenuItemSeparator(), fyne.NewMenuItem("About surfscope", u.showAbout))
 	for _, item := range []*fyne.MenuItem{openModel, exportPNG, copyCmd, reset, resample, train, cancel} {
 		if sc, ok := item.Shortcut.(*desktop.CustomShortcut); ok {
 			action := item.Action
