@@ -223,10 +223,12 @@ func NTKSummary(rep *ntk.Report) string {
 	if t.PowerLawErr == "" {
 		fmt.Fprintf(&b, "Spectrum λ_i ~ i^-%.3f over i = %d..%d (R² %.3f). ", t.PowerLaw.Exponent, t.PowerLaw.From, t.PowerLaw.To, t.PowerLaw.R2)
 	}
+	fmt.Fprintf(&b, "Kernel regressions draw their training samples %s. ", rep.Sampling)
 	for _, p := range t.Sizes {
 		if p.Prediction != nil && p.Regression != nil {
-			fmt.Fprintf(&b, "n = %d: predicted MSE %.3f (held out %.3f), kernel regression %.3f (held out %.3f, error %.1f%%). ",
-				p.N, p.Prediction.TestMSE, float64(p.Prediction.HeldOutMSE), p.Regression.MSE, float64(p.Regression.HeldOutMSE), 100*float64(p.Regression.HeldOutError))
+			fmt.Fprintf(&b, "n = %d: predicted MSE %.3f (held out %.3f), kernel regression %.3f ± %.3f (held out %.3f, error %.1f%%). ",
+				p.N, p.Prediction.TestMSE, float64(p.Prediction.HeldOutMSE), p.Regression.MSE, float64(p.Regression.MSEStdErr),
+				float64(p.Regression.HeldOutMSE), 100*float64(p.Regression.HeldOutError))
 		}
 	}
 	if rep.Initial != nil {

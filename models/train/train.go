@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
-	"github.com/surfscope/surfscope/models/train/internal/graph"
 )
 
 // Config says how Run trains. The zero value is Adam at 1e-3, batch 128, up to 100 epochs,
@@ -127,97 +124,29 @@ func Run(ctx context.Context, net *models.Net, train, test *dataset.Set, cfg Con
 	if err := checkData("test", test, net); err != nil {
 		return nil, err
 	}
-	ps := graph.NewStore(net)
-	batch := cfg.BatchSize
-	tg, err := graph.Build(net, ps, batch, true)
+	t, err := newTrainer(net, train, test, cfg)
 	if err != nil {
 		return nil, err
 	}
-	defer tg.Close()
-	ev, err := newEvaluation(net, ps, min(evalBatch, max(train.Len(), test.Len())))
-	if err != nil {
-		return nil, err
-	}
-	defer ev.close()
-
-	var opt optimizer
-	if cfg.Optimizer == "sgd" {
-		opt = &sgdOptimizer{momentum: max(cfg.Momentum, 0), decay: cfg.WeightDecay}
-	} else {
-		opt = &adamOptimizer{beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: cfg.WeightDecay}
-	}
-	params := make([][]float32, len(tg.Learn))
-	for j := range tg.Learn {
-		params[j] = tg.Learn[j].Data
-	}
-	grads := make([][]float32, len(params))
-
-	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x7a1))
-	fill := &batchFiller{data: train, size: net.InputSize(), c: net.Input[0], h: net.Input[1], w: net.Input[2],
-		k: net.Classes, flip: cfg.Flip, mixup: cfg.Mixup, rng: rng}
-	n := train.Len()
-	batches := (n + batch - 1) / batch
-	totalSteps := batches * cfg.MaxEpochs
-	var history []EpochStats
+	defer t.close()
 	cfgJSON, _ := json.Marshal(cfg)
 	net.Meta = withMeta(net.Meta, "training", string(cfgJSON))
 	if train.Name != "" {
-		net.Meta["dataset"] = train.Name + " (" + strconv.Itoa(n) + " images)"
-		net.SetTrainedOn(record(train.Name, n, cfg))
+		net.Meta["dataset"] = train.Name + " (" + strconv.Itoa(train.Len()) + " images)"
+		net.SetTrainedOn(record(train.Name, train.Len(), cfg))
 	}
-	ids := make([]int, batch)
+	var history []EpochStats
 	for epoch := 1; epoch <= cfg.MaxEpochs; epoch++ {
-		start := time.Now()
-		perm := rng.Perm(n)
-		lossSum := 0.0
-		var lr float64
-		for b := 0; b < batches; b++ {
-			if err := ctx.Err(); err != nil {
-				return history, err
-			}
-			// The last batch is topped up from the start of the permutation, so every step sees a
-			// full batch and every image is seen at least once per epoch.
-			for s := range ids {
-				ids[s] = perm[(b*batch+s)%n]
-			}
-			fill.fill(tg.X, tg.Targets, ids)
-			if err := tg.Run(); err != nil {
-				return history, err
-			}
-			loss := tg.Loss()
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return history, fmt.Errorf("train: training diverged in epoch %d, batch %d (loss %v); the net keeps the weights of epoch %d",
-					epoch, b+1, loss, epoch-1)
-			}
-			for j := range grads {
-				if grads[j], err = tg.Gradient(j); err != nil {
-					return history, err
-				}
-			}
-			lr = learningRate(cfg.Schedule, cfg.LR, (epoch-1)*batches+b, totalSteps)
-			opt.step(params, grads, lr)
-			lossSum += loss
-			if progress != nil {
-				progress(Progress{Epoch: epoch, Epochs: cfg.MaxEpochs, Batch: b + 1, Batches: batches, Loss: loss})
-			}
-		}
-		st := EpochStats{Epoch: epoch, BatchLoss: lossSum / float64(batches), LR: lr, Seconds: time.Since(start).Seconds()}
-		evalStart := time.Now()
-		if err := ev.measure(ctx, train, &st.TrainLoss, &st.TrainAcc, &st.Gates); err != nil {
+		st, err := t.epoch(ctx, epoch, progress)
+		if err != nil {
 			return history, err
 		}
-		if test.Len() > 0 {
-			if err := ev.measure(ctx, test, &st.TestLoss, &st.TestAcc, nil); err != nil {
-				return history, err
-			}
-		}
-		st.EvalSeconds = time.Since(evalStart).Seconds()
-		ps.CopyTo(net)
+		t.store.CopyTo(net)
 		history = append(history, st)
 		h, _ := json.Marshal(history)
 		net.Meta["history"] = string(h)
 		if progress != nil {
-			progress(Progress{Epoch: epoch, Epochs: cfg.MaxEpochs, Batch: batches, Batches: batches,
+			progress(Progress{Epoch: epoch, Epochs: cfg.MaxEpochs, Batch: t.batches, Batches: t.batches,
 				Loss: st.BatchLoss, Done: &history[len(history)-1]})
 		}
 		if cfg.UntilFit && st.TrainAcc == 1 {
