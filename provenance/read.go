@@ -1,0 +1,67 @@
+package provenance
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+)
+
+// Read returns the provenance of a file surfscope wrote, whatever its format (found from its
+// first bytes, not its name): PNG, GIF, NPY (from its sidecar, checked against the file), VTK XML,
+// JSON, CSV or a safetensors checkpoint. where says where the record was found. A file without
+// provenance — from another program or an older surfscope — is an error naming the file.
+func Read(path string) (r Record, where string, err error) {
+	f, err := openRegular(path)
+	if err != nil {
+		return Record{}, "", err
+	}
+	defer f.Close() // read-only
+	br := bufio.NewReaderSize(f, peekBytes)
+	head, _ := br.Peek(peekBytes) // less for a smaller file
+	r, where, err = readFormat(path, head, br)
+	if err != nil {
+		return Record{}, "", fmt.Errorf("%s: %v", path, err)
+	}
+	if r.IsZero() {
+		return Record{}, "", fmt.Errorf("%s: no surfscope provenance in its %s (written by another program or an older surfscope)", path, where)
+	}
+	return r, where, nil
+}
+
+// peekBytes is how much of a file Read looks at to find its format: enough for the column names
+// of a CSV file of a 1,000-class grid.
+const peekBytes = 64 << 10
+
+// readFormat reads the record from a file that starts with head, read through br.
+func readFormat(path string, head []byte, br io.Reader) (Record, string, error) {
+	trimmed := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	switch {
+	case bytes.HasPrefix(head, []byte(pngSignature)):
+		r, err := ReadPNG(br)
+		return r, "PNG text chunks", err
+	case bytes.HasPrefix(head, []byte("GIF87a")) || bytes.HasPrefix(head, []byte("GIF89a")):
+		r, err := ReadGIF(br)
+		return r, "GIF comment", err
+	case bytes.HasPrefix(head, []byte("\x93NUMPY")):
+		sc, err := ReadSidecar(path)
+		if err != nil {
+			return Record{}, "", err
+		}
+		return sc.Provenance, "sidecar " + SidecarPath(path) + " (the NPY's SHA-256 matches)", nil
+	case bytes.HasPrefix(trimmed, []byte("<")):
+		r, err := ReadVTK(br)
+		return r, "VTK FieldData", err
+	case bytes.HasPrefix(trimmed, []byte("{")) || bytes.HasPrefix(trimmed, []byte("[")):
+		r, err := ReadJSON(br)
+		return r, "JSON provenance block", err
+	case isCSVWithComments(head):
+		r, err := ReadCSV(br)
+		return r, "CSV comment lines", err
+	case len(head) >= 9 && head[8] == '{' && binary.LittleEndian.Uint64(head) <= maxSafetensorsHeader:
+		r, err := ReadSafetensors(br)
+		return r, "checkpoint metadata", err
+	}
+	return Record{}, "", fmt.Errorf("not a file surfscope writes (PNG, GIF, NPY, VTK, JSON, CSV or a safetensors checkpoint)")
+}
