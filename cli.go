@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // command is one headless subcommand of surfscope.
@@ -38,6 +38,7 @@ func commands() []command {
 		{"landscape", "loss over a filter-normalised parameter plane, or the line between two models", cmdLandscape},
 		{"ntk", "empirical neural tangent kernel: spectrum, power law, eigenlearning predictions against measured errors", cmdNTK},
 		{"version", "the version, commit, Go release, BLAS and renderer of this build", cmdVersion},
+		{"provenance", "where a file surfscope wrote came from: version, command, model SHA-256, data, probe, …", cmdProvenance},
 	}
 }
 
@@ -212,14 +213,32 @@ func parseInts(s string) ([]int, error) {
 	return out, nil
 }
 
-// writeJSON writes v as indented JSON through a temporary file.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+// writeJSON writes v, a JSON object, as indented JSON with rec as its first key "provenance",
+// through a temporary file.
+func writeJSON(path string, rec provenance.Record, v any) error {
+	b, err := provenance.MarshalJSON(rec, v)
 	if err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
 	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
+		_, err := w.Write(b)
 		return err
 	})
+}
+
+// commandRecord is the provenance of what `surfscope name args…` writes, started now.
+func commandRecord(name string, args []string) provenance.Record {
+	return provenance.New(provenance.CommandLine(append([]string{"surfscope", name}, args...)...))
+}
+
+// identifyModels adds the files and SHA-256 sums of models to rec (modelfile.Identify).
+func identifyModels(rec *provenance.Record, models ...string) error {
+	for _, m := range models {
+		id, err := modelfile.Identify(m)
+		if err != nil {
+			return err
+		}
+		rec.Models = append(rec.Models, id)
+	}
+	return nil
 }

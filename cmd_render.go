@@ -10,6 +10,7 @@ import (
 )
 
 func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("render", args)
 	fs := newFlags("render", "[--model FILE] [--data NAME] [--probe SPEC] [--metric M] [--class K] [--view V] [--width W --height H] --out shot.png", stderr)
 	st := view.Default()
 	st.Register(fs)
@@ -40,7 +41,8 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := render.WritePNG(*out, img); err != nil {
+	rec.Renderer = r.Name()
+	if err := render.WritePNG(*out, img, st.Provenance(rec, sm.Model, sm.Grid, k)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %dx%d, logit %d on %s, drawn by %s\n", *out, st.Width, st.Height, k, st.Probe, r.Name())

@@ -9,6 +9,7 @@ import (
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/train"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/view"
 )
 
@@ -52,13 +53,26 @@ type trainConfig struct {
 	limit int // train on the first images of the split only (0 = all)
 	cfg   train.Config
 	out   string
+	// provenance goes into every checkpoint the run writes (net.Meta[provenance.MetaKey])
+	provenance provenance.Record
+}
+
+// trainProvenance completes rec with what the run trains on: the data, the train split and the seed.
+func (c *trainConfig) trainProvenance(rec provenance.Record) provenance.Record {
+	rec.Data, rec.Split = view.DataProvenance(c.data), dataset.Train
+	if c.arch.seed >= 0 {
+		rec.SetSeed(uint64(c.arch.seed))
+	}
+	return rec
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("train", args)
 	c, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
 	}
+	c.provenance = c.trainProvenance(rec)
 	hist, err := runTrain(ctx, c, stderr)
 	if err != nil {
 		return err
@@ -125,6 +139,10 @@ func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]train.Ep
 	if err != nil {
 		return nil, err
 	}
+	if net.Meta == nil {
+		net.Meta = map[string]string{}
+	}
+	net.Meta[provenance.MetaKey] = c.provenance.JSON()
 	fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", c.arch.arch, net.NumParams(), trainSet.Len(), c.data)
 	hist, err := train.Run(ctx, net, trainSet, test, c.cfg, func(p train.Progress) {
 		if e := p.Done; e != nil {

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -337,7 +338,8 @@ func TestWriteGridCSV(t *testing.T) {
 	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
 	g := u.session.Snapshot().Grid
 	path := t.TempDir() + "/g.csv"
-	if err := WriteGridCSV(path, g); err != nil {
+	rec := provenance.New("surfscope sample")
+	if err := WriteGridCSV(path, g, rec); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
@@ -345,11 +347,12 @@ func TestWriteGridCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 1+g.NX*g.NY || !strings.HasPrefix(lines[0], "s,t,logit_0,") {
-		t.Fatalf("%d lines, header %q", len(lines), lines[0])
+	comments := len(rec.Fields())
+	if len(lines) != 1+comments+g.NX*g.NY || !strings.HasPrefix(lines[0], "s,t,logit_0,") || lines[1] != "# surfscope: "+rec.Surfscope {
+		t.Fatalf("%d lines, header %q, then %q", len(lines), lines[0], lines[1])
 	}
-	// Row 1 + j·NX + i holds point (i, j).
-	f := strings.Split(lines[1+2*g.NX+5], ",")
+	// Row 1 + comments + j·NX + i holds point (i, j).
+	f := strings.Split(lines[1+comments+2*g.NX+5], ",")
 	v, _ := strconv.ParseFloat(f[2+3], 32)
 	if float32(v) != g.At(5, 2, 3) {
 		t.Fatalf("CSV logit_3 at (5,2) = %v, want %v", v, g.At(5, 2, 3))

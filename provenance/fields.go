@@ -51,6 +51,7 @@ func (r Record) Fields() []Field {
 	if r.Class != nil {
 		add("class", strconv.Itoa(*r.Class))
 	}
+	add("renderer", r.Renderer)
 	return out
 }
 
@@ -95,6 +96,8 @@ func (r *Record) setField(f Field, models map[int]*Model) error {
 		r.Probe = f.Value
 	case "metric":
 		r.Metric = f.Value
+	case "renderer":
+		r.Renderer = f.Value
 	case "seed":
 		var v uint64
 		v, err = strconv.ParseUint(f.Value, 10, 64)

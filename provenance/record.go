@@ -13,23 +13,24 @@ import (
 // Record is the provenance of one file: which surfscope wrote it, how, when, and from what.
 // Empty fields are left out of every format. docs/METRICS.md ("Provenance") defines each field.
 type Record struct {
-	Surfscope string    `json:"surfscope"`         // version, as buildinfo.Version
-	Commit    string    `json:"commit,omitempty"`  // full commit hash, when known
-	Go        string    `json:"go"`                // Go release that built surfscope
-	BLAS      string    `json:"blas"`              // openblas or gonum
-	Time      string    `json:"time"`              // when the command or app action started, RFC 3339 UTC
-	Command   string    `json:"command,omitempty"` // the command line as run; in the app, the command that redoes the picture headless
-	Action    string    `json:"action,omitempty"`  // in the app: the menu item that wrote the file, "app: File ▸ Export PNG"
-	Models    []Model   `json:"models,omitempty"`  // the model(s) the numbers come from, in the command's order
-	Data      string    `json:"data,omitempty"`    // dataset name (mnist, sample, …) or absolute folder path
-	Split     string    `json:"split,omitempty"`   // train or test
-	Probe     string    `json:"probe,omitempty"`   // probe spec, as --probe takes it
-	Seed      *uint64   `json:"seed,omitempty"`    // seed of the randomness behind the numbers: the probe's, or the command's --seed
-	Grid      []int     `json:"grid,omitempty"`    // points per axis: [s, t] for a plane, [s] for a line
-	S         []float64 `json:"s,omitempty"`       // first and last coordinate along the first axis (λ for a line)
-	T         []float64 `json:"t,omitempty"`       // first and last coordinate along the second axis
-	Metric    string    `json:"metric,omitempty"`  // what the file's numbers are: the metric drawn, "logits", "loss", …
-	Class     *int      `json:"class,omitempty"`   // the logit drawn or measured, when one is
+	Surfscope string    `json:"surfscope"`          // version, as buildinfo.Version
+	Commit    string    `json:"commit,omitempty"`   // full commit hash, when known
+	Go        string    `json:"go"`                 // Go release that built surfscope
+	BLAS      string    `json:"blas"`               // openblas or gonum
+	Time      string    `json:"time"`               // when the command or app action started, RFC 3339 UTC
+	Command   string    `json:"command,omitempty"`  // the command line as run; in the app, the command that redoes the picture headless
+	Action    string    `json:"action,omitempty"`   // in the app: the menu item that wrote the file, "app: File ▸ Export PNG"
+	Models    []Model   `json:"models,omitempty"`   // the model(s) the numbers come from, in the command's order
+	Data      string    `json:"data,omitempty"`     // dataset name (mnist, sample, …) or absolute folder path
+	Split     string    `json:"split,omitempty"`    // train or test
+	Probe     string    `json:"probe,omitempty"`    // probe spec, as --probe takes it
+	Seed      *uint64   `json:"seed,omitempty"`     // seed of the randomness behind the numbers: the probe's, or the command's --seed
+	Grid      []int     `json:"grid,omitempty"`     // points per axis: [s, t] for a plane, [s] for a line
+	S         []float64 `json:"s,omitempty"`        // first and last coordinate along the first axis (λ for a line)
+	T         []float64 `json:"t,omitempty"`        // first and last coordinate along the second axis
+	Metric    string    `json:"metric,omitempty"`   // what the file's numbers are: the metric drawn, "logits", "loss", …
+	Class     *int      `json:"class,omitempty"`    // the logit drawn or measured, when one is
+	Renderer  string    `json:"renderer,omitempty"` // what drew a picture: the GL renderer or "cpu"
 }
 
 // Model is a model file a record's numbers come from.

@@ -16,6 +16,7 @@ func sample() Record {
 	r.SetSeed(18446744073709551615)
 	r.SetClass(0)
 	r.SetGrid([]float64{-0.5, 0, 1.5}, []float64{-1e-3, 2.25})
+	r.Renderer = "gl (llvmpipe)"
 	return r
 }
 
@@ -32,7 +33,7 @@ func TestFieldsRoundTrip(t *testing.T) {
 	for _, f := range r.Fields() {
 		keys = append(keys, f.Key)
 	}
-	want := "surfscope commit go blas time command action model model_sha256 model_2 model_2_sha256 data split probe seed grid s t metric class"
+	want := "surfscope commit go blas time command action model model_sha256 model_2 model_2_sha256 data split probe seed grid s t metric class renderer"
 	if strings.Join(keys, " ") != want {
 		t.Errorf("keys %q, want %q", strings.Join(keys, " "), want)
 	}
