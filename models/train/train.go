@@ -59,8 +59,16 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxEpochs == 0 {
 		c.MaxEpochs = 100
 	}
-	if c.LR < 0 || math.IsNaN(c.LR) || c.BatchSize < 0 || c.MaxEpochs < 0 || c.Mixup < 0 || c.WeightDecay < 0 {
-		return c, fmt.Errorf("train: bad configuration %+v", c)
+	for _, f := range []struct {
+		name  string
+		value float64
+	}{{"lr", c.LR}, {"momentum", c.Momentum}, {"weight_decay", c.WeightDecay}, {"mixup", c.Mixup}} {
+		if math.IsNaN(f.value) || math.IsInf(f.value, 0) || f.value < 0 && f.name != "momentum" {
+			return c, fmt.Errorf("train: %s %v: want a finite value ≥ 0", f.name, f.value)
+		}
+	}
+	if c.BatchSize < 0 || c.MaxEpochs < 0 {
+		return c, fmt.Errorf("train: batch size %d, epochs %d: want values ≥ 0 (0: the default)", c.BatchSize, c.MaxEpochs)
 	}
 	return c, nil
 }
@@ -109,122 +117,167 @@ type Progress struct {
 // net of the last completed epoch; Run then returns the history so far and ctx's error. The
 // history is also stored as JSON in net.Meta["history"], the configuration in net.Meta["training"],
 // what it was trained on as a models.TrainingRecord (Net.TrainedOn reads it) and, for people, the
-// data's name in net.Meta["dataset"]. progress may be nil.
+// data's name in net.Meta["dataset"]. progress may be nil. A loss that is not finite stops the
+// run with a *DivergedError. Run is NewState followed by Continue.
 func Run(ctx context.Context, net *models.Net, train, test *dataset.Set, cfg Config, progress func(Progress)) ([]EpochStats, error) {
-	cfg, err := cfg.withDefaults()
+	st, err := NewState(net, cfg)
 	if err != nil {
 		return nil, err
 	}
+	return Continue(ctx, st, train, test, progress, nil)
+}
+
+// DivergedError says that the training loss stopped being a finite number.
+type DivergedError struct {
+	Epoch, Batch int     // 1-based, where it happened
+	Loss         float64 // NaN or ±Inf
+}
+
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("train: training diverged in epoch %d, batch %d (loss %v)", e.Epoch, e.Batch, e.Loss)
+}
+
+// Continue trains st.Net from the epoch after st's last one, as Run does (st.Config says how),
+// until the run is done (State.Done), ctx is cancelled or an error happens; it returns the whole
+// history, the epochs before this call included. At the end of every epoch it brings st up to
+// date and, when save is not nil, calls save(st): an error from save stops the run and comes
+// back. Whatever stops it, st is left at the last completed epoch, so Continue(ctx, st, …) with
+// the same data goes on as if nothing had stopped it: training from a saved State gives the same
+// weights bit for bit as a run that was never stopped (same GOMAXPROCS, as for Run).
+func Continue(ctx context.Context, st *State, train, test *dataset.Set, progress func(Progress), save func(*State) error) ([]EpochStats, error) {
+	net, cfg := st.Net, st.Config
 	if err := net.Validate(); err != nil {
-		return nil, err
+		return st.History, err
 	}
 	if train.Len() == 0 {
-		return nil, fmt.Errorf("train: training data is empty")
+		return st.History, fmt.Errorf("train: training data is empty")
 	}
 	if err := checkData("training", train, net); err != nil {
-		return nil, err
+		return st.History, err
 	}
 	if err := checkData("test", test, net); err != nil {
-		return nil, err
+		return st.History, err
 	}
 	ps := graph.NewStore(net)
 	batch := cfg.BatchSize
 	tg, err := graph.Build(net, ps, batch, true)
 	if err != nil {
-		return nil, err
+		return st.History, err
 	}
 	defer tg.Close()
 	ev, err := newEvaluation(net, ps, min(evalBatch, max(train.Len(), test.Len())))
 	if err != nil {
-		return nil, err
+		return st.History, err
 	}
 	defer ev.close()
-
-	var opt optimizer
-	if cfg.Optimizer == "sgd" {
-		opt = &sgdOptimizer{momentum: max(cfg.Momentum, 0), decay: cfg.WeightDecay}
-	} else {
-		opt = &adamOptimizer{beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: cfg.WeightDecay}
-	}
 	params := make([][]float32, len(tg.Learn))
 	for j := range tg.Learn {
 		params[j] = tg.Learn[j].Data
 	}
-	grads := make([][]float32, len(params))
-
-	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x7a1))
-	fill := &batchFiller{data: train, size: net.InputSize(), c: net.Input[0], h: net.Input[1], w: net.Input[2],
-		k: net.Classes, flip: cfg.Flip, mixup: cfg.Mixup, rng: rng}
-	n := train.Len()
-	batches := (n + batch - 1) / batch
-	totalSteps := batches * cfg.MaxEpochs
-	var history []EpochStats
+	opt, err := st.newOptimizer(params)
+	if err != nil {
+		return st.History, err
+	}
+	r := &runner{st: st, tg: tg, ev: ev, ps: ps, opt: opt, params: params, grads: make([][]float32, len(params)),
+		train: train, test: test, progress: progress}
+	rng := st.generator()
+	r.fill = &batchFiller{data: train, size: net.InputSize(), c: net.Input[0], h: net.Input[1], w: net.Input[2],
+		k: net.Classes, flip: cfg.Flip, mixup: cfg.Mixup, rng: rand.New(rng)}
 	cfgJSON, _ := json.Marshal(cfg)
 	net.Meta = withMeta(net.Meta, "training", string(cfgJSON))
 	if train.Name != "" {
-		net.Meta["dataset"] = train.Name + " (" + strconv.Itoa(n) + " images)"
-		net.SetTrainedOn(record(train.Name, n, cfg))
+		net.Meta["dataset"] = train.Name + " (" + strconv.Itoa(train.Len()) + " images)"
+		net.SetTrainedOn(record(train.Name, train.Len(), cfg))
 	}
-	ids := make([]int, batch)
-	for epoch := 1; epoch <= cfg.MaxEpochs; epoch++ {
-		start := time.Now()
-		perm := rng.Perm(n)
-		lossSum := 0.0
-		var lr float64
-		for b := 0; b < batches; b++ {
-			if err := ctx.Err(); err != nil {
-				return history, err
-			}
-			// The last batch is topped up from the start of the permutation, so every step sees a
-			// full batch and every image is seen at least once per epoch.
-			for s := range ids {
-				ids[s] = perm[(b*batch+s)%n]
-			}
-			fill.fill(tg.X, tg.Targets, ids)
-			if err := tg.Run(); err != nil {
-				return history, err
-			}
-			loss := tg.Loss()
-			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return history, fmt.Errorf("train: training diverged in epoch %d, batch %d (loss %v); the net keeps the weights of epoch %d",
-					epoch, b+1, loss, epoch-1)
-			}
-			for j := range grads {
-				if grads[j], err = tg.Gradient(j); err != nil {
-					return history, err
-				}
-			}
-			lr = learningRate(cfg.Schedule, cfg.LR, (epoch-1)*batches+b, totalSteps)
-			opt.step(params, grads, lr)
-			lossSum += loss
-			if progress != nil {
-				progress(Progress{Epoch: epoch, Epochs: cfg.MaxEpochs, Batch: b + 1, Batches: batches, Loss: loss})
-			}
+	for !st.Done() {
+		stats, err := r.epoch(ctx, st.Epoch()+1)
+		if err != nil {
+			return st.History, err
 		}
-		st := EpochStats{Epoch: epoch, BatchLoss: lossSum / float64(batches), LR: lr, Seconds: time.Since(start).Seconds()}
-		evalStart := time.Now()
-		if err := ev.measure(ctx, train, &st.TrainLoss, &st.TrainAcc, &st.Gates); err != nil {
-			return history, err
-		}
-		if test.Len() > 0 {
-			if err := ev.measure(ctx, test, &st.TestLoss, &st.TestAcc, nil); err != nil {
-				return history, err
-			}
-		}
-		st.EvalSeconds = time.Since(evalStart).Seconds()
 		ps.CopyTo(net)
-		history = append(history, st)
-		h, _ := json.Marshal(history)
+		st.History = append(st.History, stats)
+		h, _ := json.Marshal(st.History)
 		net.Meta["history"] = string(h)
-		if progress != nil {
-			progress(Progress{Epoch: epoch, Epochs: cfg.MaxEpochs, Batch: batches, Batches: batches,
-				Loss: st.BatchLoss, Done: &history[len(history)-1]})
+		st.commit(rng, opt)
+		if save != nil {
+			if err := save(st); err != nil {
+				return st.History, err
+			}
 		}
-		if cfg.UntilFit && st.TrainAcc == 1 {
-			break
+		if progress != nil {
+			n := st.Epoch()
+			progress(Progress{Epoch: n, Epochs: cfg.MaxEpochs, Batch: r.batches(), Batches: r.batches(),
+				Loss: stats.BatchLoss, Done: &st.History[n-1]})
 		}
 	}
-	return history, nil
+	return st.History, nil
+}
+
+// runner is one Continue call's training machinery.
+type runner struct {
+	st            *State
+	tg            *graph.Graph
+	ev            *evaluation
+	ps            *graph.Store
+	opt           optimizer
+	params, grads [][]float32
+	fill          *batchFiller
+	train, test   *dataset.Set
+	progress      func(Progress)
+}
+
+func (r *runner) batches() int { return (r.train.Len() + r.st.Config.BatchSize - 1) / r.st.Config.BatchSize }
+
+// epoch trains one epoch (1-based number epoch) and measures the net after it.
+func (r *runner) epoch(ctx context.Context, epoch int) (EpochStats, error) {
+	cfg, n, batches := r.st.Config, r.train.Len(), r.batches()
+	ids := make([]int, cfg.BatchSize)
+	start := time.Now()
+	perm := r.fill.rng.Perm(n)
+	lossSum := 0.0
+	var lr float64
+	for b := 0; b < batches; b++ {
+		if err := ctx.Err(); err != nil {
+			return EpochStats{}, err
+		}
+		// The last batch is topped up from the start of the permutation, so every step sees a
+		// full batch and every image is seen at least once per epoch.
+		for s := range ids {
+			ids[s] = perm[(b*cfg.BatchSize+s)%n]
+		}
+		r.fill.fill(r.tg.X, r.tg.Targets, ids)
+		if err := r.tg.Run(); err != nil {
+			return EpochStats{}, err
+		}
+		loss := r.tg.Loss()
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return EpochStats{}, &DivergedError{Epoch: epoch, Batch: b + 1, Loss: loss}
+		}
+		for j := range r.grads {
+			var err error
+			if r.grads[j], err = r.tg.Gradient(j); err != nil {
+				return EpochStats{}, err
+			}
+		}
+		lr = learningRate(cfg.Schedule, cfg.LR, (epoch-1)*batches+b, batches*cfg.MaxEpochs)
+		r.opt.step(r.params, r.grads, lr)
+		lossSum += loss
+		if r.progress != nil {
+			r.progress(Progress{Epoch: epoch, Epochs: cfg.MaxEpochs, Batch: b + 1, Batches: batches, Loss: loss})
+		}
+	}
+	st := EpochStats{Epoch: epoch, BatchLoss: lossSum / float64(batches), LR: lr, Seconds: time.Since(start).Seconds()}
+	evalStart := time.Now()
+	if err := r.ev.measure(ctx, r.train, &st.TrainLoss, &st.TrainAcc, &st.Gates); err != nil {
+		return EpochStats{}, err
+	}
+	if r.test.Len() > 0 {
+		if err := r.ev.measure(ctx, r.test, &st.TestLoss, &st.TestAcc, nil); err != nil {
+			return EpochStats{}, err
+		}
+	}
+	st.EvalSeconds = time.Since(evalStart).Seconds()
+	return st, nil
 }
 
 func withMeta(m map[string]string, k, v string) map[string]string {
