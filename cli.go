@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
@@ -57,23 +58,77 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		ctx, stop := interruptible(stderr)
 		defer stop()
-		err := c.run(ctx, args[1:], stdout, stderr)
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, flag.ErrHelp):
-			return 0
-		case errors.Is(err, errUsage):
-			return 2
-		}
-		fmt.Fprintf(stderr, "surfscope %s: %v\n", c.name, err)
-		return 1
+		return report(stderr, c.name, c.run(ctx, args[1:], stdout, stderr))
 	}
 	fmt.Fprintf(stderr, "surfscope: unknown command %q\n", args[0])
 	usage(stderr)
 	return 2
+}
+
+// report prints what err says about command name as one line and returns the exit status: 0
+// for success, 2 for a usage error or a flag that breaks its rule, 130 when Ctrl-C stopped the
+// command, 1 for any other error.
+func report(stderr io.Writer, name string, err error) int {
+	var fe *flagError
+	var ie *interruptedError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.As(err, &fe):
+		fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
+		return 2
+	case errors.As(err, &ie):
+		fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
+		return 130
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "surfscope %s: interrupted; nothing was written\n", name)
+		return 130
+	}
+	fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
+	return 1
+}
+
+// interruptedError is a command stopped by Ctrl-C that has more to say than "nothing was
+// written" (train: what it saved).
+type interruptedError struct{ msg string }
+
+func (e *interruptedError) Error() string { return e.msg }
+func (e *interruptedError) Unwrap() error { return context.Canceled }
+
+// interruptible returns the context of a command: the first Ctrl-C (SIGINT) or SIGTERM cancels
+// it, and the command stops as soon as its work checks the context, writing nothing half-done. A
+// second one ends the process at once with status 130, after removing the temporary files being
+// written (atomicfile.RemovePending). stop releases the signals.
+func interruptible(stderr io.Writer) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+		case <-done:
+			return
+		}
+		fmt.Fprintln(stderr, "surfscope: interrupted, stopping (Ctrl-C again quits at once)")
+		cancel()
+		select {
+		case <-sig:
+			atomicfile.RemovePending()
+			fmt.Fprintln(stderr, "surfscope: interrupted twice, quit")
+			os.Exit(130)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sig)
+		close(done)
+		cancel()
+	}
 }
 
 func usage(w io.Writer) {
@@ -96,8 +151,10 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parse parses args and rejects stray positional arguments.
-func parse(fs *flag.FlagSet, args []string) error {
+// parse parses args, rejects stray positional arguments and checks every flag against its rule
+// (checkFlags): own holds the rules of the command's flags whose names mean something else than
+// in flagRules.
+func parse(fs *flag.FlagSet, args []string, own ...map[string]flagRule) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -109,7 +166,11 @@ func parse(fs *flag.FlagSet, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	return nil
+	var rules map[string]flagRule
+	if len(own) > 0 {
+		rules = own[0]
+	}
+	return checkFlags(fs, rules)
 }
 
 // openModel loads a model file (modelfile.Load) and a split of data, and fits the model to the
