@@ -49,7 +49,7 @@ func parseEval(args []string, stderr io.Writer) (*evalConfig, error) {
 		return nil, err
 	}
 	if c.out == "" {
-		return nil, fmt.Errorf("--out is required")
+		return nil, &flagError{"--out is required"}
 	}
 	return c, nil
 }

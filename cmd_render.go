@@ -18,7 +18,7 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *out == "" {
-		return fmt.Errorf("--out is required")
+		return &flagError{"--out is required"}
 	}
 	if err := st.Validate(); err != nil {
 		return err

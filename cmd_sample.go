@@ -24,7 +24,7 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *out == "" {
-		return fmt.Errorf("--out is required")
+		return &flagError{"--out is required"}
 	}
 	sm, err := sampleProbe(ctx, smp, stderr)
 	if err != nil {

@@ -138,6 +138,7 @@ func (c *trainConfig) statePath() string {
 	}
 	return filepath.Join(c.outDir, "train.resume")
 }
+
 // runTrain trains the network, from scratch or (--resume) from the state an interrupted run left.
 // After every epoch the run's state goes to statePath, atomically, and every saveEvery epochs a
 // checkpoint to the series. At the end the model goes to --out and the state file is removed; see

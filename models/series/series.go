@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/internal/inputfile"
 	"github.com/surfscope/surfscope/models"
 )
 
@@ -56,17 +57,14 @@ func FileName(epoch int) string { return fmt.Sprintf("epoch-%04d.safetensors", e
 // file names inside the folder, every file present. Errors name the index file.
 func Read(dir string) (*Index, error) {
 	path := filepath.Join(dir, IndexName)
-	f, err := os.Open(path)
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("series: %s is not a checkpoint series: no %s", dir, IndexName)
+	}
+	f, err := inputfile.Open(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("series: %s is not a checkpoint series: no %s", dir, IndexName)
-		}
 		return nil, fmt.Errorf("series: %v", err)
 	}
 	defer f.Close() // read-only
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("series: %s: not a regular file", path)
-	}
 	b, err := io.ReadAll(io.LimitReader(f, maxIndexBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("series: %s: %v", path, err)

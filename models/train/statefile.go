@@ -10,9 +10,9 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/internal/inputfile"
 	"github.com/surfscope/surfscope/models"
 )
 
@@ -88,7 +88,7 @@ func writeBuffers(w io.Writer, buffers [][][]float32) error {
 // LoadState reads a training state written by SaveState. Errors name the file and what is
 // wrong; nothing is allocated beyond what the file's net justifies.
 func LoadState(path string) (*State, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("train: state: %v", err)
 	}

@@ -226,7 +226,9 @@ type runner struct {
 	progress      func(Progress)
 }
 
-func (r *runner) batches() int { return (r.train.Len() + r.st.Config.BatchSize - 1) / r.st.Config.BatchSize }
+func (r *runner) batches() int {
+	return (r.train.Len() + r.st.Config.BatchSize - 1) / r.st.Config.BatchSize
+}
 
 // epoch trains one epoch (1-based number epoch) and measures the net after it.
 func (r *runner) epoch(ctx context.Context, epoch int) (EpochStats, error) {
