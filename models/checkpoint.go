@@ -80,7 +80,7 @@ func Save(path string, n *Net) error {
 		return fmt.Errorf("models: save %s: %v", path, err)
 	}
 	if err := atomicfile.Write(path, func(w io.Writer) error { return Encode(w, n) }); err != nil {
-		return fmt.Errorf("models: save %s: %v", path, err)
+		return fmt.Errorf("models: save %w", err) // the error begins with path
 	}
 	return nil
 }

@@ -24,7 +24,8 @@ import (
 // over, and a write error such as ENOSPC comes back naming path. A directory is an error ("is a
 // directory").
 //
-// Before creating its temporary file, Write removes the temporary files of the same target that
+// Every error Write returns begins with path (errors of write are wrapped, so errors.Is finds
+// them). Before creating its temporary file, Write removes the temporary files of the same target that
 // earlier writers left behind when they were killed (see [Stale]).
 func Write(path string, write func(w io.Writer) error) error {
 	t, err := resolve(path)
@@ -162,7 +163,7 @@ func writeReplacing(path string, t target, write func(w io.Writer) error) (err e
 	}()
 	bw := bufio.NewWriterSize(f, 1<<20)
 	if err = write(bw); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
 	if err = bw.Flush(); err != nil {
 		return fmt.Errorf("%s: %w", path, unwrapPath(err))
@@ -224,16 +225,14 @@ func RemovePending() {
 	}
 }
 
-// unwrapPath drops the *fs.PathError around err, whose path is a temporary or resolved name the
-// caller's message already replaces with the name it was given.
+// unwrapPath drops the *fs.PathError or *os.LinkError at the top of err, whose path is a temporary
+// or resolved name that the caller's message replaces with the name it was given.
 func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
+	switch e := err.(type) {
+	case *fs.PathError:
+		return e.Err
+	case *os.LinkError:
+		return e.Err
 	}
 	return err
 }
