@@ -25,7 +25,9 @@ test:
 	$(PKGS) install build test
 	$(GO) mod download
 	$(GO) vet ./...
-	$(XVFB) $(GO) test -timeout 20m ./...
+	$(XVFB) $(GO) test -timeout 20m $$($(GO) list ./... | grep -v '/app$$')
+	@# The app hands work between its jobs and the UI thread: its tests run under the race detector.
+	$(XVFB) $(GO) test -race -timeout 10m ./app
 
 # Standard workloads of ../shared/bench/WORKLOADS.md beside the PyTorch reference (ratios printed),
 # then the Go benchmarks of the hot paths.

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -13,7 +15,6 @@ import (
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/render"
-	"github.com/surfscope/surfscope/view"
 )
 
 // ID is the application id (FyneApp.toml and preferences use it).
@@ -39,56 +40,38 @@ func Run(opts Options) error {
 	defer r.Close()
 	ui := New(a, r, opts)
 	defer ui.Close()
-	ui.Window.ShowAndRun()
+	ui.window.ShowAndRun()
 	return nil
 }
 
-// UI is the main window and its widgets; tests drive it through these fields.
+// UI is the main window: the side panel (data, model, probe, picture), the tabs and the status
+// line. Widgets are touched only on the UI thread: by their own callbacks, which Fyne runs there,
+// and by background work through JobRun.Show (fyne.Do).
 type UI struct {
-	App     fyne.App
-	Window  fyne.Window
-	Session *Session
-	View    *SurfaceView
-	Gallery *Gallery
-	Compare *Compare
-	NTK     *NTKView
-	Land    *LandscapeView
-	Tabs    *container.AppTabs
-
-	Data       *widget.Select
-	ModelLabel *widget.Label
-	Hidden     *widget.Entry
-	Epochs     *widget.Entry
-	TrainBtn   *widget.Button
-	CancelBtn  *widget.Button
-	TrainBar   *widget.ProgressBar
-	TrainForm  trainForm
-	Curves     *SurfaceView
-
-	Kind      *widget.Select
-	Probe     *widget.Entry
-	Seed      *widget.Entry
-	Range     *widget.Entry
-	Grid      *widget.Select
-	SampleBtn *widget.Button
-	SampleBar *widget.ProgressBar
-
-	Class     *widget.Select
-	Metric    *widget.Select
-	ViewMode  *widget.RadioGroup
-	Colormap  *widget.Select
-	Stats     *widget.Label
-	Contours  *widget.Check
-	ExportBtn *widget.Button
-	Status    *widget.Label
-
+	app      fyne.App
+	window   fyne.Window
 	renderer render.Renderer
 	opts     Options
-	picks    []int // images picked in the gallery for the next probe
+	session  *Session
+	jobs     *Jobs
+
+	data    dataPanel
+	model   modelPanel
+	probe   probePanel
+	picture picturePanel
+	stats   statsPanel
+
+	surface *SurfaceView
+	gallery *Gallery
+	compare *Compare
+	ntk     *NTKView
+	land    *LandscapeView
+	tabs    *container.AppTabs
+	status  *widget.Label
 }
 
 // New builds the main window of application a drawing with r, and starts loading the data and
-// model of opts in the background.
+// model of opts in the background. Close (or closing the window) stops all its work.
 func New(a fyne.App, r render.Renderer, opts Options) *UI {
 	if opts.Data == "" {
 		opts.Data = a.Preferences().StringWithFallback(prefData, "sample")
@@ -96,30 +79,41 @@ func New(a fyne.App, r render.Renderer, opts Options) *UI {
 	if opts.Probe == "" {
 		opts.Probe = "data:0,1,2"
 	}
-	u := &UI{App: a, Session: &Session{}, renderer: r, opts: opts}
-	u.Window = a.NewWindow("surfscope")
-	u.View = NewSurfaceView(r)
-	u.View.OnError = u.showError
-	u.Gallery = NewGallery()
-	u.Gallery.OnPick = u.pick
+	u := &UI{app: a, session: &Session{}, renderer: r, opts: opts}
+	u.jobs = newJobs(u.showError)
+	u.window = a.NewWindow("surfscope")
+	u.surface = u.newSurfaceView()
+	u.gallery = NewGallery()
+	u.gallery.OnPick = u.pick
 	u.build()
-	u.Window.SetMainMenu(u.mainMenu())
-	u.Window.Resize(fyne.NewSize(1280, 800))
-	u.Window.SetOnClosed(u.Close)
-	go u.start()
+	u.window.SetMainMenu(u.mainMenu())
+	u.window.Resize(fyne.NewSize(1280, 800))
+	u.window.SetOnClosed(u.Close)
+	u.jobs.Job(nil).Start(u.start)
 	return u
 }
 
-// Close cancels background work.
+// newSurfaceView returns a view drawing with the window's renderer that reports its errors in the
+// window's error dialog.
+func (u *UI) newSurfaceView() *SurfaceView {
+	v := NewSurfaceView(u.renderer)
+	v.OnError = u.showError
+	return v
+}
+
+// Close cancels all background work and waits for it, then stops the views' drawing. It may be
+// called more than once.
 func (u *UI) Close() {
-	u.Session.Close()
-	u.View.Close()
-	u.Curves.Close()
-	u.NTK.Close()
-	u.Land.Close()
-	for _, v := range append(u.Compare.views, u.Compare.diff) {
+	u.jobs.Close()
+	for _, v := range u.views() {
 		v.Close()
 	}
+}
+
+// views returns every surface view of the window.
+func (u *UI) views() []*SurfaceView {
+	vs := []*SurfaceView{u.surface, u.model.curves, u.ntk.spectrum, u.ntk.learn, u.land.view, u.compare.diff}
+	return append(vs, u.compare.views...)
 }
 
 func bold(s string) *widget.Label {
@@ -127,121 +121,104 @@ func bold(s string) *widget.Label {
 }
 
 func (u *UI) build() {
-	u.Data = widget.NewSelect(dataChoices, func(name string) { go u.loadData(name) })
-	u.ModelLabel = widget.NewLabel("")
-	u.ModelLabel.Wrapping = fyne.TextWrapWord
-	u.buildTrain()
+	u.buildData()
+	u.buildModel()
 	u.buildProbe()
-	u.Class = widget.NewSelect(nil, func(string) {
-		u.showGrid()
-		u.Compare.refresh()
-	})
-	u.Metric = widget.NewSelect(view.Metrics, func(string) { u.showGrid() })
-	u.Metric.Selected = "logit"
-	u.ViewMode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.showGrid() })
-	u.ViewMode.Horizontal = true
-	u.ViewMode.Selected = "3D"
-	u.Colormap = widget.NewSelect(render.ColormapNames(), func(name string) {
-		u.App.Preferences().SetString(prefColormap, name)
-		u.showGrid()
-	})
-	u.Colormap.Selected = u.App.Preferences().StringWithFallback(prefColormap, "viridis")
-	u.Stats = widget.NewLabelWithStyle("Sample a probe to see its statistics.", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	u.Contours = widget.NewCheck("Contour lines", func(bool) { u.showGrid() })
-	u.Contours.Checked = true
-	u.ExportBtn = widget.NewButton("Export PNG…", u.exportPNG)
-	u.Status = widget.NewLabel("loading…")
+	u.buildPicture()
+	u.stats = statsPanel{
+		label: widget.NewLabelWithStyle("Sample a probe to see its statistics.", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}),
+		job:   u.jobs.Job(nil),
+	}
+	u.status = widget.NewLabel("loading…")
 
 	form := container.NewVBox(
-		bold("Data"), u.Data,
+		bold("Data"), u.data.choice,
 		widget.NewSeparator(),
-		bold("Model"), u.ModelLabel, u.trainSettings(),
-		container.NewGridWithColumns(2, u.TrainBtn, u.CancelBtn), u.TrainBar,
+		bold("Model"), u.model.label, u.model.settings(),
+		container.NewGridWithColumns(2, u.model.trainBtn, u.model.cancelBtn), u.model.bar,
 		widget.NewSeparator(),
-		bold("Probe"),
-		widget.NewForm(widget.NewFormItem("Kind", u.Kind), widget.NewFormItem("Probe", u.Probe),
-			widget.NewFormItem("Seed", u.Seed), widget.NewFormItem("Range", u.Range), widget.NewFormItem("Grid", u.Grid)),
-		u.SampleBtn, u.SampleBar,
+		bold("Probe"), u.probe.form(), u.probe.sampleBtn, u.probe.bar,
 		widget.NewSeparator(),
-		bold("View"),
-		widget.NewForm(widget.NewFormItem("Logit", u.Class), widget.NewFormItem("Metric", u.Metric),
-			widget.NewFormItem("Colours", u.Colormap)), u.ViewMode, u.Contours, u.ExportBtn,
+		bold("View"), u.picture.form(),
 	)
 	side := container.NewVScroll(container.NewPadded(form))
 	side.SetMinSize(fyne.NewSize(270, 0))
-	u.Compare = newCompare(u)
-	u.NTK = NTKTab(u)
-	u.Land = newLandscapeView(u)
-	u.Tabs = container.NewAppTabs(
-		container.NewTabItem("Surface", u.View),
-		container.NewTabItem("Gallery", u.Gallery),
-		container.NewTabItem("Stats", container.NewScroll(u.Stats)),
-		container.NewTabItem("Compare", u.Compare.Object()),
-		container.NewTabItem("Training", u.Curves),
-		container.NewTabItem("NTK", u.NTK.Object()),
-		container.NewTabItem("Landscape", u.Land.Object()),
+	u.compare = newCompare(u)
+	u.ntk = NTKTab(u)
+	u.land = newLandscapeView(u)
+	u.tabs = container.NewAppTabs(
+		container.NewTabItem("Surface", u.surface),
+		container.NewTabItem("Gallery", u.gallery),
+		container.NewTabItem("Stats", container.NewScroll(u.stats.label)),
+		container.NewTabItem("Compare", u.compare.Object()),
+		container.NewTabItem("Training", u.model.curves),
+		container.NewTabItem("NTK", u.ntk.Object()),
+		container.NewTabItem("Landscape", u.land.Object()),
 	)
-	split := container.NewHSplit(side, u.Tabs)
+	split := container.NewHSplit(side, u.tabs)
 	split.Offset = 0.22
-	u.Window.SetContent(container.NewBorder(nil, u.Status, nil, nil, split))
+	u.window.SetContent(container.NewBorder(nil, u.status, nil, nil, split))
 }
 
-// start loads the data and model of the options and samples the first probe.
-func (u *UI) start() {
-	if err := u.Session.SetData(u.opts.Data); err != nil {
-		u.showError(err)
-		if u.opts.Data == "sample" {
-			return
+// start loads the data and model of the options and samples the first probe; it is the window's
+// first job.
+func (u *UI) start(ctx context.Context, r *JobRun) error {
+	if err := u.session.SetData(ctx, u.opts.Data); err != nil {
+		if u.opts.Data == "sample" || errors.Is(err, context.Canceled) {
+			return err
 		}
+		r.Show(func() { u.showError(err) })
 		u.opts.Data = "sample"
-		if err := u.Session.SetData("sample"); err != nil {
-			return
+		if err := u.session.SetData(ctx, "sample"); err != nil {
+			return err
 		}
 	}
 	net, err := modelfile.Load(u.opts.Model)
 	if err == nil {
-		err = u.Session.SetModel(net, modelName(u.opts.Model))
+		err = u.session.SetModel(ctx, net, u.opts.Model)
 	}
 	if err != nil {
-		u.showError(err)
-		return
+		return err
 	}
-	if !modelfile.IsEmbedded(u.opts.Model) {
-		u.rememberModel(u.opts.Model)
-	}
-	u.afterDataOrModel()
-	do(func() {
-		u.Data.Selected = u.opts.Data
-		u.Data.Refresh()
-		u.Grid.SetSelected("64") // triggers the first sample
+	show := u.dataOrModelChanged()
+	r.Show(func() {
+		if !modelfile.IsEmbedded(u.opts.Model) {
+			u.rememberModel(u.opts.Model)
+		}
+		show()
+		u.data.choice.Selected = u.opts.Data
+		u.data.choice.Refresh()
+		u.probe.grid.SetSelected("64") // triggers the first sample
 	})
+	return nil
 }
 
-// afterDataOrModel refreshes what depends on the data and model: labels, title, gallery
-// predictions. It may be called from any goroutine.
-func (u *UI) afterDataOrModel() {
-	s := u.Session.Snapshot()
-	preds := u.Session.Predictions(galleryLimit)
-	do(func() {
-		if u.Gallery.set != s.Test {
-			u.Gallery.SetData(s.Test)
+// dataOrModelChanged computes what depends on the data and model (the gallery's predictions) and
+// returns the update of the labels, title and gallery, to run on the UI thread. It does engine
+// work: call it from a job.
+func (u *UI) dataOrModelChanged() func() {
+	s := u.session.Snapshot()
+	preds := u.session.Predictions(galleryLimit)
+	return func() {
+		if u.gallery.set != s.Test {
+			u.gallery.SetData(s.Test)
 		}
-		u.Gallery.SetPredictions(preds)
+		u.gallery.SetPredictions(preds)
 		u.refreshLabels()
-	})
+	}
 }
 
 func (u *UI) refreshLabels() {
-	s := u.Session.Snapshot()
+	s := u.session.Snapshot()
 	title := "surfscope"
 	if s.Net != nil {
-		u.ModelLabel.SetText(fmt.Sprintf("%s — %s, %d parameters", s.ModelSource, describeArch(s.Net), s.Net.NumParams()))
+		u.model.label.SetText(fmt.Sprintf("%s — %s, %d parameters", s.ModelSource, describeArch(s.Net), s.Net.NumParams()))
 		title += " — " + s.ModelSource
 	}
 	if s.Data != "" {
 		title += " on " + s.Data
 	}
-	u.Window.SetTitle(title)
+	u.window.SetTitle(title)
 }
 
 func describeArch(n *models.Net) string {
@@ -255,12 +232,9 @@ func describeArch(n *models.Net) string {
 	return a
 }
 
-func (u *UI) setStatus(s string) { do(func() { u.Status.SetText(s) }) }
-
-// showError shows err in a dialog; it may be called from any goroutine.
+// showError shows err in the status line and a dialog. Call it on the UI thread (work hands
+// errors over through JobRun.Show, or returns them and its Job shows them).
 func (u *UI) showError(err error) {
-	do(func() {
-		u.Status.SetText("error: " + err.Error())
-		dialog.ShowError(err, u.Window)
-	})
+	u.status.SetText("error: " + err.Error())
+	dialog.ShowError(err, u.window)
 }

@@ -17,29 +17,27 @@ import (
 	"github.com/surfscope/surfscope/view"
 )
 
-// waitFor polls cond on the test goroutine until it holds or the timeout passes.
+// waitFor runs the UI thread's queue on the test goroutine (the UI thread of uiThreadApp) and
+// checks cond there until it holds or the timeout passes.
 func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
+	d := fyne.CurrentApp().Driver().(*uiThreadDriver)
 	deadline := time.Now().Add(timeout)
-	locked := func() bool {
-		uiMu.Lock()
-		defer uiMu.Unlock()
-		return cond()
-	}
-	for !locked() {
+	for d.drain(); !cond(); d.drain() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out after %v waiting for %s", timeout, what)
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
+// newTestUI opens the window on Fyne's test driver with the test goroutine as its UI thread
+// (uiThreadApp) and closes it when the test ends.
 func newTestUI(t *testing.T) *UI {
 	t.Helper()
-	a := test.NewTempApp(t)
-	u := New(a, render.NewCPU(), Options{})
+	u := New(newUIThreadApp(t), render.NewCPU(), Options{})
 	t.Cleanup(u.Close)
-	u.Window.Resize(fyne.NewSize(900, 600))
+	u.window.Resize(fyne.NewSize(900, 600))
 	return u
 }
 
@@ -57,42 +55,42 @@ func distinctColours(img *image.RGBA) int {
 func waitForFrame(t *testing.T, u *UI, prev *image.RGBA) *image.RGBA {
 	t.Helper()
 	waitFor(t, "a frame", 60*time.Second, func() bool {
-		u.Window.Canvas().Capture()
-		f := u.View.Frame()
+		u.window.Canvas().Capture()
+		f := u.surface.Frame()
 		return f != nil && f != prev
 	})
-	return u.View.Frame()
+	return u.surface.Frame()
 }
 
 func TestStartShowsTheDefaultSurface(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
 	frame := waitForFrame(t, u, nil)
 	if n := distinctColours(frame); n < 50 {
 		t.Fatalf("the first frame has only %d colours: no surface drawn", n)
 	}
-	s := u.Session.Snapshot()
+	s := u.session.Snapshot()
 	if s.Grid.NX != 64 || s.Grid.NY != 64 || s.Grid.K != 10 {
 		t.Fatalf("grid %dx%dx%d, want 64x64x10", s.Grid.NX, s.Grid.NY, s.Grid.K)
 	}
-	if !strings.Contains(u.Window.Title(), "embedded MLP") || !strings.Contains(u.Window.Title(), "sample") {
-		t.Errorf("window title %q does not say what is open", u.Window.Title())
+	if !strings.Contains(u.window.Title(), "embedded MLP") || !strings.Contains(u.window.Title(), "sample") {
+		t.Errorf("window title %q does not say what is open", u.window.Title())
 	}
 	// The height shown is the logit of the first image's class.
-	if want := s.Test.Labels[0]; u.Class.SelectedIndex() != want {
-		t.Errorf("height shows class %d, want the first image's class %d", u.Class.SelectedIndex(), want)
+	if want := s.Test.Labels[0]; u.picture.class.SelectedIndex() != want {
+		t.Errorf("height shows class %d, want the first image's class %d", u.picture.class.SelectedIndex(), want)
 	}
 }
 
 func TestDragOrbitsScrollZoomsDoubleTapResets(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
 	first := waitForFrame(t, u, nil)
-	c := u.Window.Canvas()
+	c := u.window.Canvas()
 	pos := fyne.NewPos(600, 300) // inside the view, right of the side panel
 	test.Drag(c, pos, 60, 0)
-	u.View.DragEnd()
-	cam := u.View.Camera()
+	u.surface.DragEnd()
+	cam := u.surface.Camera()
 	if cam.Distance == 0 || cam.Yaw == 0 {
 		t.Fatalf("drag did not orbit the camera: %+v", cam)
 	}
@@ -102,73 +100,73 @@ func TestDragOrbitsScrollZoomsDoubleTapResets(t *testing.T) {
 	}
 	d := cam.Distance
 	test.Scroll(c, pos, 0, 200)
-	if got := u.View.Camera().Distance; !(got < d) {
+	if got := u.surface.Camera().Distance; !(got < d) {
 		t.Fatalf("scrolling up did not zoom in: distance %g → %g", d, got)
 	}
-	test.DoubleTap(u.View)
-	if u.View.Camera() != (render.Camera{}) {
-		t.Fatalf("double tap did not reset the camera: %+v", u.View.Camera())
+	test.DoubleTap(u.surface)
+	if u.surface.Camera() != (render.Camera{}) {
+		t.Fatalf("double tap did not reset the camera: %+v", u.surface.Camera())
 	}
 }
 
 func TestProbeEntryResamples(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
-	u.Probe.SetText("flip:3,7")
-	test.Tap(u.SampleBtn)
-	waitFor(t, "the flip plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "flip" })
-	if g := u.Session.Snapshot().Grid; g.Probe.Kind != "flip" || g.NX != 64 {
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	u.probe.entry.SetText("flip:3,7")
+	test.Tap(u.probe.sampleBtn)
+	waitFor(t, "the flip plane", 60*time.Second, func() bool { return u.session.Snapshot().Spec.Kind == "flip" })
+	if g := u.session.Snapshot().Grid; g.Probe.Kind != "flip" || g.NX != 64 {
 		t.Fatalf("grid after resampling: %+v", g.Probe.Kind)
 	}
-	u.Probe.SetText("data:1,1,2")
-	test.Tap(u.SampleBtn)
-	waitFor(t, "an error in the status bar", 5*time.Second, func() bool { return strings.HasPrefix(u.Status.Text, "error:") })
+	u.probe.entry.SetText("data:1,1,2")
+	test.Tap(u.probe.sampleBtn)
+	waitFor(t, "an error in the status bar", 5*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "error:") })
 }
 
 func TestTrainThenCancel(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
-	u.Hidden.SetText("32")
-	u.Epochs.SetText("2")
-	test.Tap(u.TrainBtn)
-	if !u.TrainBtn.Disabled() || u.CancelBtn.Disabled() {
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	u.model.form.widths.SetText("32")
+	u.model.form.epochs.SetText("2")
+	test.Tap(u.model.trainBtn)
+	if !u.model.trainBtn.Disabled() || u.model.cancelBtn.Disabled() {
 		t.Fatal("while training, Train must be disabled and Cancel enabled")
 	}
-	waitFor(t, "training to finish", 120*time.Second, func() bool { return !u.TrainBtn.Disabled() })
-	s := u.Session.Snapshot()
+	waitFor(t, "training to finish", 120*time.Second, func() bool { return !u.model.trainBtn.Disabled() })
+	s := u.session.Snapshot()
 	if s.ModelSource != "trained" || s.Net.Arch["hidden"] != "32" {
 		t.Fatalf("after training the model is %q %v", s.ModelSource, s.Net.Arch)
 	}
-	if !strings.Contains(u.Status.Text, "epoch") && !strings.Contains(u.Status.Text, "sampl") {
-		t.Errorf("status %q", u.Status.Text)
+	if !strings.Contains(u.status.Text, "epoch") && !strings.Contains(u.status.Text, "sampl") {
+		t.Errorf("status %q", u.status.Text)
 	}
-	if sc, ok := u.Curves.Scene(); !ok || sc.View != render.ViewLines || sc.Field == nil {
+	if sc, ok := u.model.curves.Scene(); !ok || sc.View != render.ViewLines || sc.Field == nil {
 		t.Error("no training curves after training")
 	} else if nx, _ := sc.Field.Dims(); nx != 2 {
 		t.Errorf("training curves over %d points, want 2 epochs", nx)
 	}
 
 	// A small CNN trains through the same form.
-	u.TrainForm.Arch.SetSelected("cnn")
-	u.TrainForm.Widths.SetText("4")
-	u.TrainForm.Epochs.SetText("1")
-	test.Tap(u.TrainBtn)
-	waitFor(t, "CNN training to finish", 120*time.Second, func() bool { return !u.TrainBtn.Disabled() })
-	if a := u.Session.Snapshot().Net.Arch["arch"]; a != "cnn" {
+	u.model.form.arch.SetSelected("cnn")
+	u.model.form.widths.SetText("4")
+	u.model.form.epochs.SetText("1")
+	test.Tap(u.model.trainBtn)
+	waitFor(t, "CNN training to finish", 120*time.Second, func() bool { return !u.model.trainBtn.Disabled() })
+	if a := u.session.Snapshot().Net.Arch["arch"]; a != "cnn" {
 		t.Fatalf("after training a CNN the model is %q", a)
 	}
-	u.TrainForm.Arch.SetSelected("mlp")
+	u.model.form.arch.SetSelected("mlp")
 
 	// Cancel a long run at once: the button comes back and the model stays valid.
-	u.Hidden.SetText("256,256")
-	u.Epochs.SetText("1000")
-	test.Tap(u.TrainBtn)
+	u.model.form.widths.SetText("256,256")
+	u.model.form.epochs.SetText("1000")
+	test.Tap(u.model.trainBtn)
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
-	test.Tap(u.CancelBtn)
-	waitFor(t, "cancellation", 30*time.Second, func() bool { return !u.TrainBtn.Disabled() })
+	test.Tap(u.model.cancelBtn)
+	waitFor(t, "cancellation", 30*time.Second, func() bool { return !u.model.trainBtn.Disabled() })
 	t.Logf("training stopped %v after cancel", time.Since(start))
-	if err := u.Session.Snapshot().Net.Validate(); err != nil {
+	if err := u.session.Snapshot().Net.Validate(); err != nil {
 		t.Fatalf("model after cancel: %v", err)
 	}
 }
@@ -187,55 +185,55 @@ func same(a, b *image.RGBA) bool {
 
 func TestGalleryPicksAProbe(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
-	waitFor(t, "the gallery", 10*time.Second, func() bool { return u.Gallery.Len() == galleryLimit })
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	waitFor(t, "the gallery", 10*time.Second, func() bool { return u.gallery.Len() == galleryLimit })
 	waitFor(t, "predictions", 10*time.Second, func() bool {
-		u.Gallery.mu.Lock()
-		defer u.Gallery.mu.Unlock()
-		return len(u.Gallery.preds) == galleryLimit
+		u.gallery.mu.Lock()
+		defer u.gallery.mu.Unlock()
+		return len(u.gallery.preds) == galleryLimit
 	})
-	u.Tabs.SelectIndex(1)
-	u.Kind.SetSelectedIndex(1) // mixup line: two images
-	u.Gallery.Tap(5)
-	if u.Probe.Text != "data:0,1,2" {
-		t.Fatalf("one pick of two changed the probe to %q", u.Probe.Text)
+	u.tabs.SelectIndex(1)
+	u.probe.kind.SetSelectedIndex(1) // mixup line: two images
+	u.gallery.Tap(5)
+	if u.probe.entry.Text != "data:0,1,2" {
+		t.Fatalf("one pick of two changed the probe to %q", u.probe.entry.Text)
 	}
-	u.Gallery.Tap(9)
-	if u.Probe.Text != "mixup:5,9" {
-		t.Fatalf("probe %q after picking 5 and 9 for a mixup line", u.Probe.Text)
+	u.gallery.Tap(9)
+	if u.probe.entry.Text != "mixup:5,9" {
+		t.Fatalf("probe %q after picking 5 and 9 for a mixup line", u.probe.entry.Text)
 	}
-	if u.Tabs.SelectedIndex() != 0 {
+	if u.tabs.SelectedIndex() != 0 {
 		t.Error("picking the last image did not switch to the surface")
 	}
-	u.Kind.SetSelectedIndex(0)
+	u.probe.kind.SetSelectedIndex(0)
 	for _, i := range []int{3, 4, 8} {
-		u.Gallery.Tap(i)
+		u.gallery.Tap(i)
 	}
-	if u.Probe.Text != "data:3,4,8" {
-		t.Fatalf("probe %q after picking 3, 4, 8 for a data plane", u.Probe.Text)
+	if u.probe.entry.Text != "data:3,4,8" {
+		t.Fatalf("probe %q after picking 3, 4, 8 for a data plane", u.probe.entry.Text)
 	}
-	waitFor(t, "the picked plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.String() == "data:3,4,8" })
+	waitFor(t, "the picked plane", 60*time.Second, func() bool { return u.session.Snapshot().Spec.String() == "data:3,4,8" })
 	if cmd := u.Command(); !strings.Contains(cmd, "--probe data:3,4,8") || !strings.Contains(cmd, "--data sample") {
 		t.Errorf("command line %q does not reproduce the view", cmd)
 	}
 	u.copyCommand()
-	if got := u.App.Clipboard().Content(); got != u.Command() {
+	if got := u.app.Clipboard().Content(); got != u.Command() {
 		t.Errorf("clipboard %q", got)
 	}
 }
 
 func TestPreferencesRemembered(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
 	u.setTheme("light")
-	if got := u.App.Preferences().String(prefTheme); got != "light" {
+	if got := u.app.Preferences().String(prefTheme); got != "light" {
 		t.Errorf("theme preference %q", got)
 	}
-	u.Colormap.SetSelected("magma")
-	if got := u.App.Preferences().String(prefColormap); got != "magma" {
+	u.picture.colormap.SetSelected("magma")
+	if got := u.app.Preferences().String(prefColormap); got != "magma" {
 		t.Errorf("colormap preference %q", got)
 	}
-	if sc, _ := u.View.Scene(); sc.Colormap == nil || sc.Colormap.Name() != "magma" {
+	if sc, _ := u.surface.Scene(); sc.Colormap == nil || sc.Colormap.Name() != "magma" {
 		t.Errorf("the view does not use the chosen colormap")
 	}
 	u.rememberModel("/tmp/a.safetensors")
@@ -244,53 +242,53 @@ func TestPreferencesRemembered(t *testing.T) {
 	if r := u.recentModels(); len(r) != 2 || r[0] != "/tmp/a.safetensors" || r[1] != "/tmp/b.onnx" {
 		t.Errorf("recent models %v", r)
 	}
-	u.Data.SetSelected("fashion")
-	waitFor(t, "Fashion-MNIST", 60*time.Second, func() bool { return u.Session.Snapshot().Data == "fashion" })
-	if u.App.Preferences().String(prefData) != "fashion" {
+	u.data.choice.SetSelected("fashion")
+	waitFor(t, "Fashion-MNIST", 60*time.Second, func() bool { return u.session.Snapshot().Data == "fashion" })
+	if u.app.Preferences().String(prefData) != "fashion" {
 		t.Error("the data set chosen is not remembered")
 	}
-	waitFor(t, "the title to name the data", 10*time.Second, func() bool { return strings.Contains(u.Window.Title(), "fashion") })
+	waitFor(t, "the title to name the data", 10*time.Second, func() bool { return strings.Contains(u.window.Title(), "fashion") })
 }
 
 func TestOpenModelErrorShowsDialogNotCrash(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
 	u.openModel("/nonexistent/model.onnx")
-	waitFor(t, "the error", 10*time.Second, func() bool { return strings.Contains(u.Status.Text, "model.onnx") })
-	if u.Session.Snapshot().ModelSource != "embedded MLP" {
+	waitFor(t, "the error", 10*time.Second, func() bool { return strings.Contains(u.status.Text, "model.onnx") })
+	if u.session.Snapshot().ModelSource != "embedded MLP" {
 		t.Error("a failed open replaced the model")
 	}
 }
 
 func TestCompareTwoModelsWithLinkedCameras(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
-	test.Tap(u.Compare.AddBtn)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	test.Tap(u.compare.addBtn)
 	other, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{16}}, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := u.Compare.Add("untrained", other); err != nil {
+	if err := u.compare.Add("untrained", other); err != nil {
 		t.Fatal(err)
 	}
-	u.Tabs.SelectIndex(2)
-	test.Tap(u.Compare.RunBtn)
-	waitFor(t, "three surfaces", 60*time.Second, func() bool { return len(u.Compare.content.Objects) == 3 })
-	a, b, diff := u.Compare.views[0], u.Compare.views[1], u.Compare.diff
+	u.tabs.SelectIndex(2)
+	test.Tap(u.compare.runBtn)
+	waitFor(t, "three surfaces", 60*time.Second, func() bool { return len(u.compare.content.Objects) == 3 })
+	a, b, diff := u.compare.views[0], u.compare.views[1], u.compare.diff
 	a.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 40, DY: 10}})
 	a.DragEnd()
 	if a.Camera() == (render.Camera{}) || b.Camera() != a.Camera() || diff.Camera() != a.Camera() {
 		t.Fatalf("cameras not linked: %+v %+v %+v", a.Camera(), b.Camera(), diff.Camera())
 	}
 	// The difference surface is A − B point by point.
-	k := u.Class.SelectedIndex()
-	ga, gb := u.Compare.models[0].grid, u.Compare.models[1].grid
+	k := u.picture.class.SelectedIndex()
+	ga, gb := u.compare.models[0].grid, u.compare.models[1].grid
 	d := Difference(ga, gb, k)
 	if got, want := d.Z(3, 5), float64(ga.At(3, 5, k)-gb.At(3, 5, k)); got != want {
 		t.Fatalf("difference %g, want %g", got, want)
 	}
 	for i := 0; i < 3; i++ {
-		if err := u.Compare.Add("x", other); i < 2 && err != nil || i == 2 && err == nil {
+		if err := u.compare.Add("x", other); i < 2 && err != nil || i == 2 && err == nil {
 			t.Fatalf("adding model %d: %v", i+3, err)
 		}
 	}
@@ -298,13 +296,13 @@ func TestCompareTwoModelsWithLinkedCameras(t *testing.T) {
 
 func TestEveryMetricAndTheStatsPanel(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
-	waitFor(t, "the statistics", 60*time.Second, func() bool { return strings.Contains(u.Stats.Text, "polynomial degree") })
-	if !strings.Contains(u.Stats.Text, "linear regions") || !strings.Contains(u.Stats.Text, "Gaussian curvature") {
-		t.Errorf("stats of an MLP data plane lack regions or curvature:\n%s", u.Stats.Text)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	waitFor(t, "the statistics", 60*time.Second, func() bool { return strings.Contains(u.stats.label.Text, "polynomial degree") })
+	if !strings.Contains(u.stats.label.Text, "linear regions") || !strings.Contains(u.stats.label.Text, "Gaussian curvature") {
+		t.Errorf("stats of an MLP data plane lack regions or curvature:\n%s", u.stats.label.Text)
 	}
-	g := u.Session.Snapshot().Grid
-	set := u.Session.Snapshot().Test
+	g := u.session.Snapshot().Grid
+	set := u.session.Snapshot().Test
 	for _, m := range view.Metrics {
 		s, err := view.Scene(g, set, view.SceneOptions{Class: 3, Metric: m})
 		if m == "mirror difference" {
@@ -323,12 +321,12 @@ func TestEveryMetricAndTheStatsPanel(t *testing.T) {
 			t.Errorf("predicted class is not categorical")
 		}
 	}
-	u.Probe.SetText("flip:2,1")
-	test.Tap(u.SampleBtn)
-	waitFor(t, "the flip plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "flip" })
-	waitFor(t, "flip statistics", 60*time.Second, func() bool { return strings.Contains(u.Stats.Text, "odd share") })
-	u.Metric.SetSelected("mirror difference")
-	sc, _ := u.View.Scene()
+	u.probe.entry.SetText("flip:2,1")
+	test.Tap(u.probe.sampleBtn)
+	waitFor(t, "the flip plane", 60*time.Second, func() bool { return u.session.Snapshot().Spec.Kind == "flip" })
+	waitFor(t, "flip statistics", 60*time.Second, func() bool { return strings.Contains(u.stats.label.Text, "odd share") })
+	u.picture.metric.SetSelected("mirror difference")
+	sc, _ := u.surface.Scene()
 	if sc.Label != "|f(s,t) − f(−s,t)|" {
 		t.Errorf("view label %q after choosing the mirror difference", sc.Label)
 	}
@@ -336,8 +334,8 @@ func TestEveryMetricAndTheStatsPanel(t *testing.T) {
 
 func TestWriteGridCSV(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
-	g := u.Session.Snapshot().Grid
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	g := u.session.Snapshot().Grid
 	path := t.TempDir() + "/g.csv"
 	if err := WriteGridCSV(path, g); err != nil {
 		t.Fatal(err)
@@ -360,38 +358,38 @@ func TestWriteGridCSV(t *testing.T) {
 
 func TestAdversarialAndPCAPlanesAndRanges(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
-	u.Kind.SetSelectedIndex(4) // adversarial plane
-	u.Gallery.Tap(6)
-	if u.Probe.Text != "grad:6,1" {
-		t.Fatalf("probe %q after picking 6 for an adversarial plane", u.Probe.Text)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	u.probe.kind.SetSelectedIndex(4) // adversarial plane
+	u.gallery.Tap(6)
+	if u.probe.entry.Text != "grad:6,1" {
+		t.Fatalf("probe %q after picking 6 for an adversarial plane", u.probe.entry.Text)
 	}
-	waitFor(t, "the adversarial plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "grad" })
-	g := u.Session.Snapshot().Grid
+	waitFor(t, "the adversarial plane", 60*time.Second, func() bool { return u.session.Snapshot().Spec.Kind == "grad" })
+	g := u.session.Snapshot().Grid
 	if g.Probe.Kind == "" || g.Probe.Anchors[0].Name != "#6" || g.NX != 64 {
 		t.Fatalf("adversarial grid: kind %q anchors %v", g.Probe.Kind, g.Probe.Anchors)
 	}
-	u.Probe.SetText("pca")
-	u.Range.SetText("2")
-	test.Tap(u.SampleBtn)
-	waitFor(t, "the PCA plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "pca" })
-	u.Probe.SetText("mixup:1,2")
-	u.Range.SetText("-0.5,1.5")
-	test.Tap(u.SampleBtn)
-	waitFor(t, "the extended mixup line", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.Kind == "mixup" })
-	if s := u.Session.Snapshot().Grid.S; s[0] != -0.5 || s[len(s)-1] != 1.5 {
+	u.probe.entry.SetText("pca")
+	u.probe.span.SetText("2")
+	test.Tap(u.probe.sampleBtn)
+	waitFor(t, "the PCA plane", 60*time.Second, func() bool { return u.session.Snapshot().Spec.Kind == "pca" })
+	u.probe.entry.SetText("mixup:1,2")
+	u.probe.span.SetText("-0.5,1.5")
+	test.Tap(u.probe.sampleBtn)
+	waitFor(t, "the extended mixup line", 60*time.Second, func() bool { return u.session.Snapshot().Spec.Kind == "mixup" })
+	if s := u.session.Snapshot().Grid.S; s[0] != -0.5 || s[len(s)-1] != 1.5 {
 		t.Fatalf("mixup λ from %g to %g, want -0.5 to 1.5", s[0], s[len(s)-1])
 	}
 }
 
 func TestLossLandscapeTab(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
-	u.Land.Grid.SetSelected("11")
-	u.Land.Images.SetSelected("500")
-	test.Tap(u.Land.RunBtn)
-	waitFor(t, "the landscape", 120*time.Second, func() bool { return u.Land.Result() != nil })
-	g := u.Land.Result()
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	u.land.grid.SetSelected("11")
+	u.land.images.SetSelected("500")
+	test.Tap(u.land.runBtn)
+	waitFor(t, "the landscape", 120*time.Second, func() bool { return u.land.Result() != nil })
+	g := u.land.Result()
 	if g.NX != 11 || g.NY != 11 || g.K != 2 {
 		t.Fatalf("landscape grid %dx%dx%d", g.NX, g.NY, g.K)
 	}
@@ -404,5 +402,5 @@ func TestLossLandscapeTab(t *testing.T) {
 	if g.At(0, 0, surface.LandscapeLoss) <= g.At(5, 5, surface.LandscapeLoss) {
 		t.Errorf("the loss at a corner (%g) is not above the loss at θ (%g)", g.At(0, 0, 0), g.At(5, 5, 0))
 	}
-	waitFor(t, "the summary", 10*time.Second, func() bool { return strings.Contains(u.Land.Info.Text, "at θ") })
+	waitFor(t, "the summary", 10*time.Second, func() bool { return strings.Contains(u.land.info.Text, "at θ") })
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,7 +14,6 @@ import (
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
-	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -31,33 +29,34 @@ type compareModel struct {
 }
 
 // Compare shows two to four models on the same probe side by side with linked cameras, and the
-// difference surface of the first two (e.g. an additive against a multiplicative ResNet).
+// difference surface of the first two (e.g. an additive against a multiplicative ResNet). Its
+// state is touched only on the UI thread.
 type Compare struct {
 	u       *UI
-	mu      sync.Mutex
 	models  []*compareModel
 	views   []*SurfaceView
 	diff    *SurfaceView
 	list    *widget.Label
-	Bar     *widget.ProgressBar
-	AddBtn  *widget.Button
-	FileBtn *widget.Button
-	RunBtn  *widget.Button
-	Clear   *widget.Button
+	bar     *widget.ProgressBar
+	addBtn  *widget.Button
+	fileBtn *widget.Button
+	runBtn  *widget.Button
+	clear   *widget.Button
 	content *fyne.Container
-	cancel  context.CancelFunc
+	sample  *Job // samples every model on the probe
+	open    *Job // reads a model file
 }
 
 func newCompare(u *UI) *Compare {
 	c := &Compare{u: u, list: widget.NewLabel("Add two to four models, then sample them on the current probe."),
-		Bar: widget.NewProgressBar()}
+		bar: widget.NewProgressBar()}
+	c.sample, c.open = u.jobs.Job(c.bar), u.jobs.Job(nil)
 	for i := 0; i < maxCompare; i++ {
-		c.views = append(c.views, NewSurfaceView(u.renderer))
+		c.views = append(c.views, u.newSurfaceView())
 	}
-	c.diff = NewSurfaceView(u.renderer)
+	c.diff = u.newSurfaceView()
 	all := append(append([]*SurfaceView(nil), c.views...), c.diff)
 	for _, v := range all {
-		v.OnError = u.showError
 		v.OnCamera = func(cam render.Camera) {
 			for _, w := range all {
 				if w != v {
@@ -66,13 +65,11 @@ func newCompare(u *UI) *Compare {
 			}
 		}
 	}
-	c.AddBtn = widget.NewButton("Add current model", c.addCurrent)
-	c.FileBtn = widget.NewButton("Add model file…", c.addFile)
-	c.RunBtn = widget.NewButton("Sample all on current probe", c.sampleAll)
-	c.Clear = widget.NewButton("Clear", func() {
-		c.mu.Lock()
+	c.addBtn = widget.NewButton("Add current model", c.addCurrent)
+	c.fileBtn = widget.NewButton("Add model file…", c.addFile)
+	c.runBtn = widget.NewButton("Sample all on current probe", c.sampleAll)
+	c.clear = widget.NewButton("Clear", func() {
 		c.models = nil
-		c.mu.Unlock()
 		c.refresh()
 	})
 	c.content = container.NewGridWithColumns(2)
@@ -82,27 +79,25 @@ func newCompare(u *UI) *Compare {
 
 // Object returns the tab's content.
 func (c *Compare) Object() fyne.CanvasObject {
-	bar := container.NewHBox(c.AddBtn, c.FileBtn, c.RunBtn, c.Clear)
-	return container.NewBorder(container.NewVBox(bar, c.list, c.Bar), nil, nil, nil, c.content)
+	bar := container.NewHBox(c.addBtn, c.fileBtn, c.runBtn, c.clear)
+	return container.NewBorder(container.NewVBox(bar, c.list, c.bar), nil, nil, nil, c.content)
 }
 
-// Add appends a model under name; it fails beyond maxCompare models.
+// Add appends a model under name; it fails beyond maxCompare models. Call it on the UI thread.
 func (c *Compare) Add(name string, net *models.Net) error {
+	if len(c.models) >= maxCompare {
+		return fmt.Errorf("at most %d models can be compared", maxCompare)
+	}
 	ev, err := infer.New(net)
 	if err != nil {
 		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.models) >= maxCompare {
-		return fmt.Errorf("at most %d models can be compared", maxCompare)
 	}
 	c.models = append(c.models, &compareModel{name: name, ev: ev})
 	return nil
 }
 
 func (c *Compare) addCurrent() {
-	s := c.u.Session.Snapshot()
+	s := c.u.session.Snapshot()
 	if s.Net == nil {
 		c.u.showError(errors.New("no model is open"))
 		return
@@ -120,75 +115,68 @@ func (c *Compare) addFile() {
 		}
 		path := r.URI().Path()
 		r.Close()
-		go func() {
+		c.open.Start(func(ctx context.Context, r *JobRun) error {
 			net, err := modelfile.Load(path)
-			if err == nil {
-				err = c.Add(modelName(path), net)
-			}
 			if err != nil {
-				c.u.showError(err)
-				return
+				return err
 			}
-			do(c.refresh)
-		}()
-	}, c.u.Window)
+			r.Show(func() {
+				if err := c.Add(modelName(path), net); err != nil {
+					c.u.showError(err)
+				}
+				c.refresh()
+			})
+			return nil
+		})
+	}, c.u.window)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors", ".onnx"}))
 	d.Show()
 }
 
-// sampleAll samples every model on the probe in the entry, in the background.
+// sampleAll samples every model on the probe in the entry in the background, cancelling a
+// comparison in flight.
 func (c *Compare) sampleAll() {
-	spec, err := projection.ParseSpec(c.u.Probe.Text)
+	smp := c.u.probe.sampling()
+	spec, err := smp.Spec()
 	if err != nil {
 		c.u.showError(err)
 		return
 	}
-	s := c.u.Session.Snapshot()
-	c.mu.Lock()
+	s := c.u.session.Snapshot()
 	ms := append([]*compareModel(nil), c.models...)
-	if c.cancel != nil {
-		c.cancel()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	c.cancel = cancel
-	c.mu.Unlock()
 	if len(ms) < 2 || s.Test == nil {
 		c.u.showError(errors.New("add at least two models to compare"))
 		return
 	}
-	sizes := c.u.sizes()
-	go func() {
-		defer cancel()
+	sizes := smp.Sizes()
+	c.sample.Start(func(ctx context.Context, r *JobRun) error {
 		probe, err := surface.BuildProbe(spec, [3]int{s.Test.C, s.Test.H, s.Test.W}, s.Test.Images, s.Test.Labels, ms[0].ev, sizes)
 		if err != nil {
-			c.u.showError(err)
-			return
+			return err
 		}
+		grids := make([]*surface.Grid, len(ms))
 		for k, m := range ms {
-			g, err := surface.Sample(ctx, m.ev, probe, nil, func(done, total int) {
-				do(func() { c.Bar.SetValue((float64(k) + float64(done)/float64(total)) / float64(len(ms))) })
+			grids[k], err = surface.Sample(ctx, m.ev, probe, nil, func(done, total int) {
+				r.Progress(k*total+done, len(ms)*total)
 			})
-			if errors.Is(err, context.Canceled) {
-				return
-			}
 			if err != nil {
-				c.u.showError(fmt.Errorf("%s: %w", m.name, err))
-				return
+				return fmt.Errorf("%s: %w", m.name, err)
 			}
-			c.mu.Lock()
-			m.grid = g
-			c.mu.Unlock()
 		}
-		do(c.refresh)
-	}()
+		r.Show(func() {
+			for k, m := range ms {
+				m.grid = grids[k]
+			}
+			c.refresh()
+		})
+		return nil
+	})
 }
 
 // refresh lays out one view per model plus the difference, showing the logit chosen in the
 // main panel.
 func (c *Compare) refresh() {
-	c.mu.Lock()
-	ms := append([]*compareModel(nil), c.models...)
-	c.mu.Unlock()
+	ms := c.models
 	names := "Models:"
 	for i, m := range ms {
 		names += fmt.Sprintf("  %c) %s", 'A'+i, m.name)
@@ -197,7 +185,7 @@ func (c *Compare) refresh() {
 		names = "Add two to four models, then sample them on the current probe."
 	}
 	c.list.SetText(names)
-	k := c.u.Class.SelectedIndex()
+	k := c.u.picture.class.SelectedIndex()
 	var objs []fyne.CanvasObject
 	var first, second *surface.Grid
 	for i, m := range ms {

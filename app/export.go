@@ -17,6 +17,7 @@ import (
 	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
 // exportSizes are the screenshot resolutions offered.
@@ -24,13 +25,15 @@ var exportSizes = map[string]image.Point{
 	"1280x800": {1280, 800}, "1920x1080": {1920, 1080}, "2560x1440": {2560, 1440}, "3840x2160 (4K)": {3840, 2160},
 }
 
-// exportPNG renders the current view at a chosen resolution and saves it where the user says.
+// exportPNG draws the Surface tab's picture (its view state) at a chosen size and saves it where
+// the user says.
 func (u *UI) exportPNG() {
-	scene, ok := u.View.Scene()
-	if !ok {
+	s := u.session.Snapshot()
+	if s.Grid == nil {
 		u.showError(errors.New("nothing to export yet"))
 		return
 	}
+	st := u.viewOf(s)
 	size := widget.NewSelect([]string{"1280x800", "1920x1080", "2560x1440", "3840x2160 (4K)"}, nil)
 	size.SetSelected("1920x1080")
 	dialog.ShowForm("Export PNG", "Choose file…", "Cancel", []*widget.FormItem{widget.NewFormItem("Size", size)}, func(ok bool) {
@@ -38,125 +41,132 @@ func (u *UI) exportPNG() {
 			return
 		}
 		px := exportSizes[size.Selected]
-		u.saveDialog("surface.png", func(path string) {
-			img := image.NewRGBA(image.Rect(0, 0, px.X, px.Y))
-			scene := scene
-			scene.Samples = 16
-			if err := u.renderer.Render(img, &scene); err != nil {
-				u.showError(err)
-				return
-			}
-			if err := render.WritePNG(path, img); err != nil {
-				u.showError(err)
-				return
-			}
-			u.setStatus(fmt.Sprintf("saved %s (%dx%d)", path, px.X, px.Y))
+		st.Width, st.Height, st.Samples = px.X, px.Y, 16
+		u.saveDialog("surface.png", func(ctx context.Context, path string) (string, error) {
+			return u.writePNG(ctx, path, st, s)
 		})
-	}, u.Window)
+	}, u.window)
+}
+
+// writePNG draws st's picture of s's grid and writes it to path; it returns the status to show.
+func (u *UI) writePNG(ctx context.Context, path string, st view.State, s Snapshot) (string, error) {
+	img, err := st.Render(u.renderer, s.Grid, s.Test)
+	if err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := render.WritePNG(path, img); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("saved %s (%dx%d)", path, st.Width, st.Height), nil
 }
 
 // exportNPY saves the sampled logits as a NumPy file.
 func (u *UI) exportNPY() {
-	g := u.Session.Snapshot().Grid
+	u.exportGrid("grid.npy", func(ctx context.Context, path string, g *surface.Grid) (string, error) {
+		return fmt.Sprint(" ", g.Shape()), surface.WriteNPY(path, g.Shape(), g.Values)
+	})
+}
+
+// exportGrid asks where to save the session's grid and runs save with it as an export job; save
+// returns what to add to the status "saved PATH".
+func (u *UI) exportGrid(name string, save func(ctx context.Context, path string, g *surface.Grid) (string, error)) {
+	g := u.session.Snapshot().Grid
 	if g == nil {
 		u.showError(errors.New("nothing sampled yet"))
 		return
 	}
-	u.saveDialog("grid.npy", func(path string) {
-		if err := surface.WriteNPY(path, g.Shape(), g.Values); err != nil {
-			u.showError(err)
-			return
+	u.saveDialog(name, func(ctx context.Context, path string) (string, error) {
+		detail, err := save(ctx, path, g)
+		if err != nil {
+			return "", err
 		}
-		u.setStatus(fmt.Sprintf("saved %s %v", path, g.Shape()))
+		return "saved " + path + detail, nil
 	})
 }
 
-// saveDialog asks for a file name and runs save with its path in the background.
-func (u *UI) saveDialog(name string, save func(path string)) {
+// saveDialog asks for a file name and runs save with its path as a job of its own (a second
+// export does not cancel the first; closing the window does). save returns the status to show.
+func (u *UI) saveDialog(name string, save func(ctx context.Context, path string) (string, error)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
 		path := w.URI().Path()
 		w.Close()
-		go save(path)
-	}, u.Window)
+		u.export(path, save)
+	}, u.window)
 	d.SetFileName(name)
 	d.Show()
 }
 
-// Command returns the command line that reproduces the current view headless.
-func (u *UI) Command() string { return u.viewState().CommandLine("shot.png") }
-
-func (u *UI) modelPath() string {
-	if r := u.recentModels(); len(r) > 0 && u.Session.Snapshot().ModelSource == modelName(r[0]) {
-		return r[0]
-	}
-	return ""
+// export runs save for path in the background and shows its status or its error.
+func (u *UI) export(path string, save func(ctx context.Context, path string) (string, error)) {
+	u.status.SetText("saving " + path + "…")
+	u.jobs.Job(nil).Start(func(ctx context.Context, r *JobRun) error {
+		status, err := save(ctx, path)
+		if err != nil {
+			return err
+		}
+		r.Show(func() { u.status.SetText(status) })
+		return nil
+	})
 }
+
+// Command returns the command line that draws the Surface tab's picture headless.
+func (u *UI) Command() string { return u.viewState().CommandLine("shot.png") }
 
 func (u *UI) copyCommand() {
 	cmd := u.Command()
-	u.App.Clipboard().SetContent(cmd)
-	u.Status.SetText("copied: " + cmd)
+	u.app.Clipboard().SetContent(cmd)
+	u.status.SetText("copied: " + cmd)
 }
 
 // exportVTS saves the shown logit as a VTK structured grid for ParaView, with every logit as a
 // point array.
 func (u *UI) exportVTS() {
-	g := u.Session.Snapshot().Grid
-	k := u.Class.SelectedIndex()
-	if g == nil || g.NY < 2 || k < 0 {
+	s := u.session.Snapshot()
+	g := s.Grid
+	if g == nil || g.NY < 2 {
 		u.showError(errors.New("sample a plane first"))
 		return
 	}
-	u.saveDialog("surface.vts", func(path string) {
+	k, err := u.viewOf(s).ClassOf(g, s.Test)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	u.saveDialog("surface.vts", func(ctx context.Context, path string) (string, error) {
 		arrays := []surface.VTKArray{{Name: "logits", Components: g.K, Values: g.Values}}
 		if err := surface.WriteVTS(path, g.Channel(k), arrays...); err != nil {
-			u.showError(err)
-			return
+			return "", err
 		}
-		u.setStatus("saved " + path)
+		return "saved " + path, nil
 	})
 }
 
 // exportCSV saves the grid as CSV: one row per point with its coordinates and every logit.
 func (u *UI) exportCSV() {
-	g := u.Session.Snapshot().Grid
-	if g == nil {
-		u.showError(errors.New("nothing sampled yet"))
-		return
-	}
-	u.saveDialog("grid.csv", func(path string) {
-		if err := WriteGridCSV(path, g); err != nil {
-			u.showError(err)
-			return
-		}
-		u.setStatus("saved " + path)
+	u.exportGrid("grid.csv", func(ctx context.Context, path string, g *surface.Grid) (string, error) {
+		return "", WriteGridCSV(path, g)
 	})
 }
 
 // exportStats saves the probe's analyses as JSON.
 func (u *UI) exportStats() {
-	g := u.Session.Snapshot().Grid
-	if g == nil {
-		u.showError(errors.New("nothing sampled yet"))
-		return
-	}
-	u.saveDialog("summary.json", func(path string) {
-		sum, err := surface.Summarize(context.Background(), g, &surface.SummaryOptions{Grader: u.Session.Evaluator()})
-		if err == nil {
-			err = atomicfile.Write(path, func(w io.Writer) error {
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				return enc.Encode(sum)
-			})
-		}
+	grader := u.session.Evaluator()
+	u.exportGrid("summary.json", func(ctx context.Context, path string, g *surface.Grid) (string, error) {
+		sum, err := surface.Summarize(ctx, g, &surface.SummaryOptions{Grader: grader})
 		if err != nil {
-			u.showError(err)
-			return
+			return "", err
 		}
-		u.setStatus("saved " + path)
+		return "", atomicfile.Write(path, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(sum)
+		})
 	})
 }
 

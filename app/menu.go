@@ -40,7 +40,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	file := fyne.NewMenu("File", openModel, recent,
 		fyne.NewMenuItem("Open Data Folder…", u.showOpenDataFolder),
 		fyne.NewMenuItemSeparator(), exportPNG, exportNPY, exportCSV, exportVTS, exportJSON, copyCmd)
-	reset := fyne.NewMenuItem("Reset Camera", func() { u.View.SetCamera(render.Camera{}) })
+	reset := fyne.NewMenuItem("Reset Camera", func() { u.surface.SetCamera(render.Camera{}) })
 	reset.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
 	resample := fyne.NewMenuItem("Sample Again", u.resample)
 	resample.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
@@ -48,19 +48,19 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Light Theme", func() { u.setTheme("light") }),
 		fyne.NewMenuItem("Dark Theme", func() { u.setTheme("dark") }))
 	train := fyne.NewMenuItem("Train", func() {
-		if !u.TrainBtn.Disabled() {
+		if !u.model.trainBtn.Disabled() {
 			u.train()
 		}
 	})
 	train.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
-	cancel := fyne.NewMenuItem("Cancel Training", u.Session.CancelTraining)
+	cancel := fyne.NewMenuItem("Cancel Training", u.model.train.Cancel)
 	cancel.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPeriod, Modifier: fyne.KeyModifierShortcutDefault}
 	model := fyne.NewMenu("Model", train, cancel)
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("About surfscope", u.showAbout))
 	for _, item := range []*fyne.MenuItem{openModel, exportPNG, copyCmd, reset, resample, train, cancel} {
 		if sc, ok := item.Shortcut.(*desktop.CustomShortcut); ok {
 			action := item.Action
-			u.Window.Canvas().AddShortcut(sc, func(fyne.Shortcut) { action() })
+			u.window.Canvas().AddShortcut(sc, func(fyne.Shortcut) { action() })
 		}
 	}
 	return fyne.NewMainMenu(file, model, view, help)
@@ -68,9 +68,10 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 
 // recentModels returns the remembered model files, newest first.
 func (u *UI) recentModels() []string {
-	return u.App.Preferences().StringListWithFallback(prefRecent, nil)
+	return u.app.Preferences().StringListWithFallback(prefRecent, nil)
 }
 
+// rememberModel puts path first in the recent models of the preferences and the menu.
 func (u *UI) rememberModel(path string) {
 	list := []string{path}
 	for _, p := range u.recentModels() {
@@ -78,8 +79,8 @@ func (u *UI) rememberModel(path string) {
 			list = append(list, p)
 		}
 	}
-	u.App.Preferences().SetStringList(prefRecent, list)
-	do(func() { u.Window.SetMainMenu(u.mainMenu()) })
+	u.app.Preferences().SetStringList(prefRecent, list)
+	u.window.SetMainMenu(u.mainMenu())
 }
 
 func (u *UI) recentItems() []*fyne.MenuItem {
@@ -96,8 +97,8 @@ func (u *UI) recentItems() []*fyne.MenuItem {
 }
 
 func (u *UI) setTheme(name string) {
-	u.App.Preferences().SetString(prefTheme, name)
-	applyTheme(u.App, name)
+	u.app.Preferences().SetString(prefTheme, name)
+	applyTheme(u.app, name)
 }
 
 // applyTheme switches between the light and dark variants of Fyne's theme.
@@ -132,5 +133,5 @@ func (u *UI) showAbout() {
 	dialog.ShowInformation("About surfscope", fmt.Sprintf(
 		"surfscope %s\n\nWhat does a network that fits its training set perfectly learn?\n"+
 			"Samples a network on planes and lines through input space and draws the surfaces.\n\n"+
-			"Renderer: %s\n%s", u.App.Metadata().Version, u.renderer.Name(), strings.Join(versions, "\n")), u.Window)
+			"Renderer: %s\n%s", u.app.Metadata().Version, u.renderer.Name(), strings.Join(versions, "\n")), u.window)
 }

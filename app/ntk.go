@@ -7,7 +7,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,111 +22,78 @@ import (
 // the cumulative learnability by mode, and a summary of the eigenlearning predictions against
 // kernel regression and the network's own test errors.
 type NTKView struct {
-	u        *UI
-	Spectrum *SurfaceView
-	Learn    *SurfaceView
-	Samples  *widget.Select
-	Output   *widget.Select
-	Initial  *widget.Check
-	RunBtn   *widget.Button
-	Cancel   *widget.Button
-	Bar      *widget.ProgressBar
-	Summary  *widget.Label
-
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	report *ntk.Report
+	u         *UI
+	spectrum  *SurfaceView
+	learn     *SurfaceView
+	samples   *widget.Select
+	output    *widget.Select
+	initial   *widget.Check
+	runBtn    *widget.Button
+	cancelBtn *widget.Button
+	bar       *widget.ProgressBar
+	summary   *widget.Label
+	job       *Job
+	report    *ntk.Report // the report shown
 }
 
-// NTKTab builds the NTK tab of u; Object returns its content and Close stops its work.
+// NTKTab builds the NTK tab of u; Object returns its content. The window's Close stops its work.
 func NTKTab(u *UI) *NTKView {
-	v := &NTKView{u: u, Spectrum: NewSurfaceView(u.renderer), Learn: NewSurfaceView(u.renderer),
-		Bar: widget.NewProgressBar(), Summary: widget.NewLabel("Compute the kernel of the current model on the first test images.")}
-	v.Spectrum.OnError = u.showError
-	v.Learn.OnError = u.showError
-	v.Summary.Wrapping = fyne.TextWrapWord
-	v.Samples = widget.NewSelect([]string{"250", "500", "1000", "2000"}, nil)
-	v.Samples.SetSelected("500")
-	v.Output = widget.NewSelect([]string{"mean", "sum"}, nil)
-	v.Output.SetSelected("mean")
-	v.Initial = widget.NewCheck("Compare with initialisation", nil)
-	v.Initial.Checked = true
-	v.RunBtn = widget.NewButton("Compute NTK", v.Run)
-	v.Cancel = widget.NewButton("Cancel", v.stop)
-	v.Cancel.Disable()
+	v := &NTKView{u: u, spectrum: u.newSurfaceView(), learn: u.newSurfaceView(),
+		bar: widget.NewProgressBar(), summary: widget.NewLabel("Compute the kernel of the current model on the first test images.")}
+	v.job = u.jobs.Job(v.bar)
+	v.summary.Wrapping = fyne.TextWrapWord
+	v.samples = widget.NewSelect([]string{"250", "500", "1000", "2000"}, nil)
+	v.samples.SetSelected("500")
+	v.output = widget.NewSelect([]string{"mean", "sum"}, nil)
+	v.output.SetSelected("mean")
+	v.initial = widget.NewCheck("Compare with initialisation", nil)
+	v.initial.Checked = true
+	v.runBtn = widget.NewButton("Compute NTK", v.Run)
+	v.cancelBtn = widget.NewButton("Cancel", v.job.Cancel)
+	v.cancelBtn.Disable()
 	return v
 }
 
 // Object returns the tab's content.
 func (v *NTKView) Object() fyne.CanvasObject {
-	bar := container.NewHBox(widget.NewLabel("Samples"), v.Samples, widget.NewLabel("Output"), v.Output, v.Initial, v.RunBtn, v.Cancel)
-	plots := container.NewGridWithColumns(2, v.Spectrum, v.Learn)
-	return container.NewBorder(container.NewVBox(bar, v.Bar), v.Summary, nil, nil, plots)
+	bar := container.NewHBox(widget.NewLabel("Samples"), v.samples, widget.NewLabel("Output"), v.output, v.initial, v.runBtn, v.cancelBtn)
+	plots := container.NewGridWithColumns(2, v.spectrum, v.learn)
+	return container.NewBorder(container.NewVBox(bar, v.bar), v.summary, nil, nil, plots)
 }
 
-// Report returns the last report shown, or nil.
-func (v *NTKView) Report() *ntk.Report {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.report
-}
-
-// Close cancels a running computation and releases the views.
-func (v *NTKView) Close() {
-	v.stop()
-	v.Spectrum.Close()
-	v.Learn.Close()
-}
-
-func (v *NTKView) stop() {
-	v.mu.Lock()
-	if v.cancel != nil {
-		v.cancel()
-	}
-	v.mu.Unlock()
-}
+// Report returns the last report shown, or nil. Call it on the UI thread.
+func (v *NTKView) Report() *ntk.Report { return v.report }
 
 // Run computes the kernel report of the session's model in the background; a new Run cancels the
 // previous one. Errors go to the window's error dialog.
 func (v *NTKView) Run() {
-	s := v.u.Session.Snapshot()
+	s := v.u.session.Snapshot()
 	if s.Net == nil || s.Test == nil {
 		v.u.showError(errors.New("ntk: no model or data is open"))
 		return
 	}
-	n, _ := strconv.Atoi(v.Samples.Selected)
+	n, _ := strconv.Atoi(v.samples.Selected)
 	n = min(max(n, 2), s.Test.Len())
-	out, err := ntk.ParseOutput(v.Output.Selected)
+	out, err := ntk.ParseOutput(v.output.Selected)
 	if err != nil {
 		v.u.showError(err)
 		return
 	}
 	opt := ntk.Options{Kernel: ntk.KernelOptions{Output: out}}
-	if v.Initial.Checked {
+	if v.initial.Checked {
 		if opt.Initial, err = ntk.Initial(s.Net); err != nil {
 			v.u.showError(fmt.Errorf("%v; untick the comparison to analyse this model alone", err))
 			return
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	v.mu.Lock()
-	if v.cancel != nil {
-		v.cancel()
-	}
-	v.cancel = cancel
-	v.mu.Unlock()
-	v.RunBtn.Disable()
-	v.Cancel.Enable()
-	v.Bar.SetValue(0)
+	v.runBtn.Disable()
+	v.cancelBtn.Enable()
 	net, test := s.Net, s.Test
 	sub := test.Head(n)
-	go func() {
-		defer cancel()
+	v.job.Start(func(ctx context.Context, r *JobRun) error {
 		rep, err := ntk.Analyze(ctx, net, sub.Images, sub.Labels, opt, func(stage string, done, total int) {
-			do(func() {
-				v.Bar.SetValue(float64(done) / float64(max(total, 1)))
-				v.Summary.SetText(fmt.Sprintf("%s: %d/%d", stage, done, total))
-			})
+			r.Progress(done, max(total, 1))
+			r.Show(func() { v.summary.SetText(fmt.Sprintf("%s: %d/%d", stage, done, total)) })
 		})
 		if err == nil {
 			var m ntk.NetMetrics
@@ -135,35 +101,30 @@ func (v *NTKView) Run() {
 				rep.Network = &m
 			}
 		}
-		do(func() {
-			v.RunBtn.Enable()
-			v.Cancel.Disable()
+		r.Show(func() {
+			v.runBtn.Enable()
+			v.cancelBtn.Disable()
 			switch {
 			case errors.Is(err, context.Canceled):
-				v.Summary.SetText("cancelled")
+				v.summary.SetText("cancelled")
 			case err != nil:
-				v.Summary.SetText("error: " + err.Error())
+				v.summary.SetText("error: " + err.Error())
 			default:
-				v.Bar.SetValue(1)
 				v.show(rep)
 			}
 		})
-		if err != nil && !errors.Is(err, context.Canceled) {
-			v.u.showError(err)
-		}
-	}()
+		return err
+	})
 }
 
 // Show displays a report (from Run or read from a file). Call it on the UI thread.
 func (v *NTKView) Show(rep *ntk.Report) { v.show(rep) }
 
 func (v *NTKView) show(rep *ntk.Report) {
-	v.mu.Lock()
 	v.report = rep
-	v.mu.Unlock()
-	v.Spectrum.SetScene(NTKSpectrumScene(rep))
-	v.Learn.SetScene(NTKLearnabilityScene(rep))
-	v.Summary.SetText(NTKSummary(rep))
+	v.spectrum.SetScene(NTKSpectrumScene(rep))
+	v.learn.SetScene(NTKLearnabilityScene(rep))
+	v.summary.SetText(NTKSummary(rep))
 }
 
 // NTKSpectrumScene draws log₁₀ λ_i against log₁₀ i for the trained kernel, its power-law fit over

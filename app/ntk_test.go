@@ -15,17 +15,16 @@ import (
 // spectrum with its fit and the cumulative learnability, both drawable line scenes.
 func TestNTKTabComputesAndShows(t *testing.T) {
 	u := newTestUI(t)
-	waitFor(t, "the model and data", 60*time.Second, func() bool { s := u.Session.Snapshot(); return s.Net != nil && s.Test != nil })
-	v := NTKTab(u)
-	t.Cleanup(v.Close)
-	v.Samples.SetSelected("250")
-	test.Tap(v.RunBtn)
-	waitFor(t, "the NTK report", 120*time.Second, func() bool { return v.Report() != nil && !v.RunBtn.Disabled() })
+	waitFor(t, "the model and data", 60*time.Second, func() bool { s := u.session.Snapshot(); return s.Net != nil && s.Test != nil })
+	v := u.ntk
+	v.samples.SetSelected("250")
+	test.Tap(v.runBtn)
+	waitFor(t, "the NTK report", 120*time.Second, func() bool { return v.Report() != nil && !v.runBtn.Disabled() })
 	rep := v.Report()
 	if rep.Samples != 250 || rep.Initial == nil || rep.Network == nil {
 		t.Fatalf("report: %d samples, initial %v, network %v", rep.Samples, rep.Initial != nil, rep.Network)
 	}
-	sp, ok := v.Spectrum.Scene()
+	sp, ok := v.spectrum.Scene()
 	if !ok || sp.View != render.ViewLines {
 		t.Fatal("no spectrum scene")
 	}
@@ -37,7 +36,7 @@ func TestNTKTabComputesAndShows(t *testing.T) {
 	if math.Abs(g.Z(0, 0)-math.Log10(rep.Trained.Eigenvalues[0])) > 1e-12 || g.X(9) != 1 || !math.IsNaN(g.Z(0, 1)) || math.IsNaN(g.Z(20, 1)) {
 		t.Errorf("spectrum values: %v at x %v, fit %v and %v", g.Z(0, 0), g.X(9), g.Z(0, 1), g.Z(20, 1))
 	}
-	ln, _ := v.Learn.Scene()
+	ln, _ := v.learn.Scene()
 	lg := ln.Field.(*render.Grid)
 	nx, ny := lg.Dims()
 	if ny != len(rep.Trained.Sizes)+1 || math.Abs(lg.Z(nx-1, 0)-1) > 1e-9 || math.Abs(lg.Z(nx-1, ny-1)-1) > 1e-9 {
@@ -54,7 +53,7 @@ func TestNTKTabComputesAndShows(t *testing.T) {
 			t.Errorf("%s: only %d colours drawn", s.Title, c)
 		}
 	}
-	if v.Summary.Text == "" || v.Object() == nil {
+	if v.summary.Text == "" || v.Object() == nil {
 		t.Error("no summary")
 	}
 }

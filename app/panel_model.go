@@ -25,73 +25,89 @@ var dataChoices = []string{"sample", "mnist", "fashion", "cifar10", "cifar100"}
 
 // trainForm holds the settings of a new training run.
 type trainForm struct {
-	Arch      *widget.Select
-	Widths    *widget.Entry // MLP hidden widths or CNN channels
-	Depth     *widget.Select
-	Shortcut  *widget.Select
-	SE        *widget.Check
-	Optimizer *widget.Select
-	LR        *widget.Entry
-	Epochs    *widget.Entry
-	UntilFit  *widget.Check
-	Flip      *widget.Check
-	Mixup     *widget.Entry
-	Seed      *widget.Entry
+	arch      *widget.Select
+	widths    *widget.Entry // MLP hidden widths or CNN channels
+	depth     *widget.Select
+	shortcut  *widget.Select
+	se        *widget.Check
+	optimizer *widget.Select
+	lr        *widget.Entry
+	epochs    *widget.Entry
+	untilFit  *widget.Check
+	flip      *widget.Check
+	mixup     *widget.Entry
+	seed      *widget.Entry
 }
 
-func (u *UI) buildTrain() {
-	f := &u.TrainForm
-	f.Arch = widget.NewSelect([]string{"mlp", "cnn", "resnet"}, func(a string) {
+// modelPanel is the model part of the side panel: what is open, the training form, and the
+// training job with its buttons, bar and curves (the Training tab).
+type modelPanel struct {
+	label     *widget.Label
+	form      trainForm
+	trainBtn  *widget.Button
+	cancelBtn *widget.Button
+	bar       *widget.ProgressBar
+	curves    *SurfaceView
+	train     *Job
+	open      *Job // opening a model file
+}
+
+func (u *UI) buildModel() {
+	m := &u.model
+	m.label = widget.NewLabel("")
+	m.label.Wrapping = fyne.TextWrapWord
+	f := &m.form
+	f.arch = widget.NewSelect([]string{"mlp", "cnn", "resnet"}, func(a string) {
 		switch a {
 		case "mlp":
-			f.Widths.SetText("128,128")
+			f.widths.SetText("128,128")
 		case "cnn":
-			f.Widths.SetText("16,32")
+			f.widths.SetText("16,32")
 		}
 	})
-	f.Widths = widget.NewEntry()
-	f.Arch.SetSelected("mlp")
-	f.Depth = widget.NewSelect([]string{"8", "14", "20"}, nil)
-	f.Depth.SetSelected("8")
+	f.widths = widget.NewEntry()
+	f.arch.SetSelected("mlp")
+	f.depth = widget.NewSelect([]string{"8", "14", "20"}, nil)
+	f.depth.SetSelected("8")
 	var kinds []string
 	for _, k := range models.Shortcuts {
 		kinds = append(kinds, string(k))
 	}
-	f.Shortcut = widget.NewSelect(kinds, nil)
-	f.Shortcut.SetSelected("add")
-	f.SE = widget.NewCheck("SE gates", nil)
-	f.Optimizer = widget.NewSelect([]string{"adam", "sgd"}, nil)
-	f.Optimizer.SetSelected("adam")
-	f.LR = widget.NewEntry()
-	f.LR.SetPlaceHolder("default")
-	f.Epochs = widget.NewEntry()
-	f.Epochs.SetText("30")
-	f.UntilFit = widget.NewCheck("Stop at 100% train accuracy", nil)
-	f.UntilFit.Checked = true
-	f.Flip = widget.NewCheck("Flip augmentation", nil)
-	f.Mixup = widget.NewEntry()
-	f.Mixup.SetText("0")
-	f.Seed = widget.NewEntry()
-	f.Seed.SetText("1")
-	u.Hidden, u.Epochs = f.Widths, f.Epochs
-	u.TrainBtn = widget.NewButton("Train", u.train)
-	u.CancelBtn = widget.NewButton("Cancel", func() { u.Session.CancelTraining() })
-	u.CancelBtn.Disable()
-	u.TrainBar = widget.NewProgressBar()
-	u.Curves = NewSurfaceView(u.renderer)
-	u.Curves.OnError = u.showError
+	f.shortcut = widget.NewSelect(kinds, nil)
+	f.shortcut.SetSelected("add")
+	f.se = widget.NewCheck("SE gates", nil)
+	f.optimizer = widget.NewSelect([]string{"adam", "sgd"}, nil)
+	f.optimizer.SetSelected("adam")
+	f.lr = widget.NewEntry()
+	f.lr.SetPlaceHolder("default")
+	f.epochs = widget.NewEntry()
+	f.epochs.SetText("30")
+	f.untilFit = widget.NewCheck("Stop at 100% train accuracy", nil)
+	f.untilFit.Checked = true
+	f.flip = widget.NewCheck("Flip augmentation", nil)
+	f.mixup = widget.NewEntry()
+	f.mixup.SetText("0")
+	f.seed = widget.NewEntry()
+	f.seed.SetText("1")
+	m.bar = widget.NewProgressBar()
+	m.train = u.jobs.Job(m.bar)
+	m.open = u.jobs.Job(nil)
+	m.trainBtn = widget.NewButton("Train", u.train)
+	m.cancelBtn = widget.NewButton("Cancel", m.train.Cancel)
+	m.cancelBtn.Disable()
+	m.curves = u.newSurfaceView()
 }
 
-// trainSettings returns the settings panel of the training form.
-func (u *UI) trainSettings() fyne.CanvasObject {
-	f := &u.TrainForm
+// settings returns the settings panel of the training form.
+func (m *modelPanel) settings() fyne.CanvasObject {
+	f := &m.form
 	form := widget.NewForm(
-		widget.NewFormItem("Architecture", f.Arch), widget.NewFormItem("Widths", f.Widths),
-		widget.NewFormItem("ResNet depth", f.Depth), widget.NewFormItem("Shortcut", f.Shortcut),
-		widget.NewFormItem("", f.SE), widget.NewFormItem("Optimiser", f.Optimizer),
-		widget.NewFormItem("Learning rate", f.LR), widget.NewFormItem("Epochs", f.Epochs),
-		widget.NewFormItem("", f.UntilFit), widget.NewFormItem("", f.Flip),
-		widget.NewFormItem("Mixup α", f.Mixup), widget.NewFormItem("Seed", f.Seed))
+		widget.NewFormItem("Architecture", f.arch), widget.NewFormItem("Widths", f.widths),
+		widget.NewFormItem("ResNet depth", f.depth), widget.NewFormItem("Shortcut", f.shortcut),
+		widget.NewFormItem("", f.se), widget.NewFormItem("Optimiser", f.optimizer),
+		widget.NewFormItem("Learning rate", f.lr), widget.NewFormItem("Epochs", f.epochs),
+		widget.NewFormItem("", f.untilFit), widget.NewFormItem("", f.flip),
+		widget.NewFormItem("Mixup α", f.mixup), widget.NewFormItem("Seed", f.seed))
 	return widget.NewAccordion(widget.NewAccordionItem("Training settings", form))
 }
 
@@ -108,34 +124,34 @@ func (f *trainForm) newNet(input [3]int, classes int) (*models.Net, train.Config
 		return nil
 	}
 	seed := int64(1)
-	for _, err := range []error{num(f.Epochs, "epochs", &cfg.MaxEpochs), num(f.LR, "learning rate", &cfg.LR),
-		num(f.Mixup, "mixup", &cfg.Mixup), num(f.Seed, "seed", &seed)} {
+	for _, err := range []error{num(f.epochs, "epochs", &cfg.MaxEpochs), num(f.lr, "learning rate", &cfg.LR),
+		num(f.mixup, "mixup", &cfg.Mixup), num(f.seed, "seed", &seed)} {
 		if err != nil {
 			return nil, cfg, err
 		}
 	}
 	if cfg.MaxEpochs <= 0 {
-		return nil, cfg, fmt.Errorf("epochs %q: want a positive number", f.Epochs.Text)
+		return nil, cfg, fmt.Errorf("epochs %q: want a positive number", f.epochs.Text)
 	}
-	cfg.Optimizer, cfg.UntilFit, cfg.Flip, cfg.Seed = f.Optimizer.Selected, f.UntilFit.Checked, f.Flip.Checked, seed
+	cfg.Optimizer, cfg.UntilFit, cfg.Flip, cfg.Seed = f.optimizer.Selected, f.untilFit.Checked, f.flip.Checked, seed
 	var net *models.Net
 	var err error
-	switch f.Arch.Selected {
+	switch f.arch.Selected {
 	case "mlp", "cnn":
-		widths, werr := parseWidths(f.Widths.Text)
+		widths, werr := parseWidths(f.widths.Text)
 		if werr != nil {
 			return nil, cfg, werr
 		}
-		if f.Arch.Selected == "mlp" {
+		if f.arch.Selected == "mlp" {
 			net, err = models.NewMLP(models.MLPConfig{Input: input, Classes: classes, Hidden: widths}, seed)
 		} else {
 			net, err = models.NewCNN(models.CNNConfig{Input: input, Classes: classes, Channels: widths}, seed)
 		}
 	case "resnet":
 		depth := 8
-		fmt.Sscan(f.Depth.Selected, &depth)
+		fmt.Sscan(f.depth.Selected, &depth)
 		net, err = models.NewResNet(models.ResNetConfig{Input: input, Classes: classes, Depth: depth,
-			Shortcut: models.Shortcut(f.Shortcut.Selected), SE: f.SE.Checked}, seed)
+			Shortcut: models.Shortcut(f.shortcut.Selected), SE: f.se.Checked}, seed)
 	default:
 		err = fmt.Errorf("choose an architecture")
 	}
@@ -149,40 +165,61 @@ func modelName(path string) string {
 	return filepath.Base(path)
 }
 
+// dataPanel is the choice of dataset and the job that loads it.
+type dataPanel struct {
+	choice *widget.Select
+	load   *Job
+}
+
+func (u *UI) buildData() {
+	u.data.load = u.jobs.Job(nil)
+	u.data.choice = widget.NewSelect(dataChoices, u.loadData)
+}
+
+// loadData opens dataset name (a name or a folder) in the background and resamples the probe on
+// it; on failure the choice goes back to the data still open.
 func (u *UI) loadData(name string) {
-	if u.Session.Snapshot().Data == name {
+	if u.session.Snapshot().Data == name {
 		return
 	}
-	u.setStatus("loading " + name + "…")
-	if err := u.Session.SetData(name); err != nil {
-		u.showError(err)
-		do(func() {
-			u.Data.Selected = u.Session.Snapshot().Data
-			u.Data.Refresh()
+	u.status.SetText("loading " + name + "…")
+	u.data.load.Start(func(ctx context.Context, r *JobRun) error {
+		if err := u.session.SetData(ctx, name); err != nil {
+			r.Show(func() {
+				u.data.choice.Selected = u.session.Snapshot().Data
+				u.data.choice.Refresh()
+			})
+			return err
+		}
+		u.app.Preferences().SetString(prefData, name) // preferences are safe from any goroutine
+		show := u.dataOrModelChanged()
+		r.Show(func() {
+			show()
+			u.resample()
 		})
-		return
-	}
-	u.App.Preferences().SetString(prefData, name)
-	u.afterDataOrModel()
-	do(u.resample)
+		return nil
+	})
 }
 
 // openModel loads a checkpoint or ONNX file in the background and shows it.
 func (u *UI) openModel(path string) {
-	u.setStatus("opening " + path + "…")
-	go func() {
+	u.status.SetText("opening " + path + "…")
+	u.model.open.Start(func(ctx context.Context, r *JobRun) error {
 		net, err := modelfile.Load(path)
 		if err == nil {
-			err = u.Session.SetModel(net, modelName(path))
+			err = u.session.SetModel(ctx, net, path)
 		}
 		if err != nil {
-			u.showError(err)
-			return
+			return err
 		}
-		u.rememberModel(path)
-		u.afterDataOrModel()
-		do(u.resample)
-	}()
+		show := u.dataOrModelChanged()
+		r.Show(func() {
+			u.rememberModel(path)
+			show()
+			u.resample()
+		})
+		return nil
+	})
 }
 
 func (u *UI) showOpenModel() {
@@ -193,7 +230,7 @@ func (u *UI) showOpenModel() {
 		path := r.URI().Path()
 		r.Close()
 		u.openModel(path)
-	}, u.Window)
+	}, u.window)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".safetensors", ".onnx"}))
 	d.Show()
 }
@@ -204,56 +241,60 @@ func (u *UI) showOpenDataFolder() {
 			return
 		}
 		path := dir.Path()
-		go u.loadData(path)
-		do(func() {
-			u.Data.Selected = path
-			u.Data.Refresh()
-		})
-	}, u.Window)
+		u.data.choice.Selected = path
+		u.data.choice.Refresh()
+		u.loadData(path)
+	}, u.window)
 }
 
+// train trains the network the form describes in the background; the model it leaves, finished
+// or cancelled, becomes the current one.
 func (u *UI) train() {
-	s := u.Session.Snapshot()
+	s := u.session.Snapshot()
 	if s.Train == nil {
 		u.showError(errors.New("the dataset is still loading"))
 		return
 	}
-	net, cfg, err := u.TrainForm.newNet([3]int{s.Train.C, s.Train.H, s.Train.W}, s.Train.Classes)
+	m := &u.model
+	net, cfg, err := m.form.newNet([3]int{s.Train.C, s.Train.H, s.Train.W}, s.Train.Classes)
 	if err != nil {
 		u.showError(err)
 		return
 	}
-	u.TrainBtn.Disable()
-	u.CancelBtn.Enable()
-	u.TrainBar.SetValue(0)
-	var history []train.EpochStats
-	u.Session.Train(net, cfg, 0, func(p train.Progress) {
-		if p.Done != nil {
-			history = append(history, *p.Done)
-			u.Curves.SetScene(curvesScene(history))
-		}
-		do(func() {
+	m.trainBtn.Disable()
+	m.cancelBtn.Enable()
+	m.train.Start(func(ctx context.Context, r *JobRun) error {
+		var history []train.EpochStats
+		err := u.session.Train(ctx, net, cfg, 0, func(p train.Progress) {
 			if p.Batches > 0 && p.Epochs > 0 {
-				u.TrainBar.SetValue((float64(p.Epoch-1) + float64(p.Batch)/float64(p.Batches)) / float64(p.Epochs))
+				r.Progress((p.Epoch-1)*p.Batches+p.Batch, p.Epochs*p.Batches)
 			}
 			if e := p.Done; e != nil {
-				u.Status.SetText(fmt.Sprintf("epoch %d: train accuracy %.2f%%, test accuracy %.2f%%", e.Epoch, 100*e.TrainAcc, 100*e.TestAcc))
+				history = append(history, *e)
+				curves := curvesScene(history)
+				r.Show(func() {
+					m.curves.SetScene(curves)
+					u.status.SetText(fmt.Sprintf("epoch %d: train accuracy %.2f%%, test accuracy %.2f%%", e.Epoch, 100*e.TrainAcc, 100*e.TestAcc))
+				})
 			}
 		})
-	}, func(net *models.Net, err error) {
+		var show func()
 		if err == nil || errors.Is(err, context.Canceled) {
-			u.afterDataOrModel()
+			show = u.dataOrModelChanged()
 		}
-		do(func() {
-			u.TrainBtn.Enable()
-			u.CancelBtn.Disable()
-			if err != nil && !errors.Is(err, context.Canceled) {
-				u.showError(err)
-				return
+		r.Show(func() {
+			m.trainBtn.Enable()
+			m.cancelBtn.Disable()
+			if show != nil {
+				show()
+				m.bar.SetValue(1)
+				u.resample()
 			}
-			u.TrainBar.SetValue(1)
-			u.resample()
 		})
+		if errors.Is(err, context.Canceled) {
+			return nil // the model of the last complete epoch is shown
+		}
+		return err
 	})
 }
 

@@ -12,11 +12,12 @@ import (
 	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
+	"github.com/surfscope/surfscope/view"
 )
 
-// Session is what the window shows: a dataset, a model and a probe sampled into a grid. It does the
-// engine work in background goroutines and never touches widgets; callers pass callbacks and move
-// them onto the UI thread themselves. A new job of a kind cancels the running one of that kind.
+// Session is what the window shows: a dataset, a model and a probe sampled into a grid. Its methods
+// block and may be called from any goroutine; the window runs the long ones as Jobs. It never
+// touches widgets.
 type Session struct {
 	mu       sync.Mutex
 	data     string
@@ -24,18 +25,15 @@ type Session struct {
 	test     *dataset.Set
 	net      *models.Net
 	eval     *infer.Evaluator
-	modelSrc string
+	model    string        // where the model came from: a file, modelfile.Embedded or "trained"
+	sampling view.Sampling // how grid was sampled
 	spec     projection.Spec
-	sizes    projection.Sizes
 	grid     *surface.Grid
-
-	cancelSample context.CancelFunc
-	cancelTrain  context.CancelFunc
-	jobs         sync.WaitGroup
 }
 
-// SetData loads both splits of a dataset (blocking; call it from a goroutine for large sets).
-func (s *Session) SetData(name string) error {
+// SetData loads both splits of a dataset and makes them current unless ctx was cancelled first
+// (a newer choice of data won).
+func (s *Session) SetData(ctx context.Context, name string) error {
 	train, err := dataset.Open(name, dataset.Train)
 	if err != nil {
 		return err
@@ -44,19 +42,31 @@ func (s *Session) SetData(name string) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.net != nil {
-		if err := modelfile.Fit(s.net, shapeOf(test), name); err != nil {
-			return err
+	return s.commit(ctx, func() error {
+		if s.net != nil {
+			if err := modelfile.Fit(s.net, shapeOf(test), name); err != nil {
+				return err
+			}
 		}
-	}
-	s.data, s.train, s.test = name, train, test
-	return nil
+		s.data, s.train, s.test = name, train, test
+		return nil
+	})
 }
 
-// SetModel makes net the current model; src says where it came from (a file, "trained", "embedded").
-func (s *Session) SetModel(net *models.Net, src string) error {
+// commit runs set under the lock unless ctx was cancelled first, which means that a newer choice
+// of data or model won: set must not happen then.
+func (s *Session) commit(ctx context.Context, set func() error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return set()
+}
+
+// SetModel makes net the current model unless ctx was cancelled first; src says where it came
+// from: the file it was read from, modelfile.Embedded (or "") or "trained".
+func (s *Session) SetModel(ctx context.Context, net *models.Net, src string) error {
 	s.mu.Lock()
 	test, data := s.test, s.data
 	s.mu.Unlock()
@@ -69,10 +79,13 @@ func (s *Session) SetModel(net *models.Net, src string) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.net, s.eval, s.modelSrc = net, ev, src
-	return nil
+	if modelfile.IsEmbedded(src) {
+		src = modelfile.Embedded
+	}
+	return s.commit(ctx, func() error {
+		s.net, s.eval, s.model = net, ev, src
+		return nil
+	})
 }
 
 func shapeOf(set *dataset.Set) [3]int { return [3]int{set.C, set.H, set.W} }
@@ -82,9 +95,10 @@ type Snapshot struct {
 	Data        string
 	Train, Test *dataset.Set
 	Net         *models.Net
-	ModelSource string
+	Model       string        // the model's file, modelfile.Embedded or "trained"
+	ModelSource string        // the model's name as the window shows it
+	Sampling    view.Sampling // how Grid was sampled, model and data included
 	Spec        projection.Spec
-	Sizes       projection.Sizes
 	Grid        *surface.Grid
 }
 
@@ -92,103 +106,65 @@ type Snapshot struct {
 func (s *Session) Snapshot() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Snapshot{s.data, s.train, s.test, s.net, s.modelSrc, s.spec, s.sizes, s.grid}
+	return Snapshot{Data: s.data, Train: s.train, Test: s.test, Net: s.net, Model: s.model, ModelSource: modelName(s.model),
+		Sampling: s.sampling, Spec: s.spec, Grid: s.grid}
 }
 
-// Sample builds the probe from spec over the test split and samples the current model on it in the
-// background. progress and done are called from the worker goroutine. A newer Sample cancels this one,
-// in which case done receives context.Canceled.
-func (s *Session) Sample(spec projection.Spec, sizes projection.Sizes, progress func(done, total int), done func(*surface.Grid, error)) {
+// Sample builds the probe smp describes over the test split, samples the current model on it and
+// makes the grid current; smp's model, data and split are the session's. progress is called from
+// the sampling goroutines. When the model changed meanwhile the grid is not kept and the error is
+// context.Canceled.
+func (s *Session) Sample(ctx context.Context, smp view.Sampling, progress func(done, total int)) (*surface.Grid, error) {
 	s.mu.Lock()
-	if s.cancelSample != nil {
-		s.cancelSample()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancelSample = cancel
 	net, ev, test := s.net, s.eval, s.test
+	smp.Model, smp.Data, smp.Split = s.model, s.data, dataset.Test
 	s.mu.Unlock()
-	s.jobs.Add(1)
-	go func() {
-		defer s.jobs.Done()
-		defer cancel()
-		g, err := func() (*surface.Grid, error) {
-			if net == nil || test == nil {
-				return nil, errors.New("open a dataset and a model first")
-			}
-			probe, err := surface.BuildProbe(spec, net.Input, test.Images, test.Labels, ev, sizes)
-			if err != nil {
-				return nil, err
-			}
-			return surface.Sample(ctx, ev, probe, nil, progress)
-		}()
-		if err == nil {
-			s.mu.Lock()
-			if s.eval == ev { // the model did not change meanwhile
-				s.grid, s.spec, s.sizes = g, spec, sizes
-			} else {
-				err = context.Canceled
-			}
-			s.mu.Unlock()
-		}
-		done(g, err)
-	}()
-}
-
-// Train trains a new network on the current training split in the background and makes it the
-// current model when it finishes or is cancelled (training copies weights back every epoch, so a
-// cancelled run leaves a valid net). progress and done are called from the worker goroutine.
-func (s *Session) Train(net *models.Net, cfg train.Config, limit int, progress func(train.Progress), done func(*models.Net, error)) {
-	s.mu.Lock()
-	if s.cancelTrain != nil {
-		s.cancelTrain()
+	if net == nil || test == nil {
+		return nil, errors.New("open a dataset and a model first")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancelTrain = cancel
-	trainSet, test := s.train, s.test
-	s.mu.Unlock()
-	s.jobs.Add(1)
-	go func() {
-		defer s.jobs.Done()
-		defer cancel()
-		if trainSet == nil {
-			done(nil, errors.New("open a dataset first"))
-			return
-		}
-		if limit > 0 {
-			trainSet = trainSet.Head(limit)
-		}
-		_, err := train.Run(ctx, net, trainSet, test, cfg, progress)
-		if err != nil && !errors.Is(err, context.Canceled) {
-			done(nil, err)
-			return
-		}
-		if serr := s.SetModel(net, "trained"); serr != nil {
-			done(nil, serr)
-			return
-		}
-		done(net, err)
-	}()
-}
-
-// CancelTraining stops a running training job; its done callback still runs.
-func (s *Session) CancelTraining() {
+	if err := smp.Validate(); err != nil {
+		return nil, err
+	}
+	spec, _ := smp.Spec() // checked by Validate
+	probe, err := surface.BuildProbe(spec, net.Input, test.Images, test.Labels, ev, smp.Sizes())
+	if err != nil {
+		return nil, err
+	}
+	g, err := surface.Sample(ctx, ev, probe, nil, progress)
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cancelTrain != nil {
-		s.cancelTrain()
+	if s.eval != ev || s.test != test { // the model or the data changed meanwhile
+		return nil, context.Canceled
 	}
+	s.grid, s.sampling, s.spec = g, smp, spec
+	return g, nil
 }
 
-// Close cancels every job and waits for them.
-func (s *Session) Close() {
+// Train trains net on the first limit images of the training split (all for limit ≤ 0) and makes
+// it the current model. Training copies the weights back every epoch, so a run cancelled through
+// ctx still leaves a valid net: it becomes the model too, and the error is context.Canceled.
+// progress is called from the training goroutine.
+func (s *Session) Train(ctx context.Context, net *models.Net, cfg train.Config, limit int, progress func(train.Progress)) error {
 	s.mu.Lock()
-	for _, c := range []context.CancelFunc{s.cancelSample, s.cancelTrain} {
-		if c != nil {
-			c()
-		}
-	}
+	trainSet, test := s.train, s.test
 	s.mu.Unlock()
-	s.jobs.Wait()
+	if trainSet == nil {
+		return errors.New("open a dataset first")
+	}
+	if limit > 0 {
+		trainSet = trainSet.Head(limit)
+	}
+	_, err := train.Run(ctx, net, trainSet, test, cfg, progress)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	if serr := s.SetModel(context.WithoutCancel(ctx), net, "trained"); serr != nil {
+		return serr
+	}
+	return err
 }
 
 // Predictions returns the current model's predicted class for the first n test images (fewer if

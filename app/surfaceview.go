@@ -31,6 +31,7 @@ type SurfaceView struct {
 	frame     *image.RGBA // latest finished frame
 	frameSize image.Point
 	wake      chan struct{}
+	stopped   chan struct{} // closed when loop returns
 	closed    bool
 
 	// OnError receives rendering errors (on the UI thread).
@@ -43,7 +44,7 @@ type SurfaceView struct {
 
 // NewSurfaceView returns a view drawing with r; it starts empty.
 func NewSurfaceView(r render.Renderer) *SurfaceView {
-	v := &SurfaceView{r: r, wake: make(chan struct{}, 1)}
+	v := &SurfaceView{r: r, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
 	v.raster = canvas.NewRaster(v.generate)
 	v.ExtendBaseWidget(v)
 	go v.loop()
@@ -137,7 +138,8 @@ func (v *SurfaceView) DoubleTapped(*fyne.PointEvent) {
 	v.cameraMoved()
 }
 
-// Close stops the drawing goroutine.
+// Close stops the drawing goroutine and waits for the frame in progress, so that the renderer
+// may be closed after it. It may be called more than once.
 func (v *SurfaceView) Close() {
 	v.mu.Lock()
 	if !v.closed {
@@ -145,6 +147,7 @@ func (v *SurfaceView) Close() {
 		close(v.wake)
 	}
 	v.mu.Unlock()
+	<-v.stopped
 }
 
 // generate runs on the UI thread: it never draws, it returns the latest frame and asks for a new
@@ -181,6 +184,7 @@ func (v *SurfaceView) request() {
 // antialiasing; a still frame is drawn first at full detail without antialiasing (fast, so the view
 // answers at once) and then, unless another request came in meanwhile, refined with antialiasing.
 func (v *SurfaceView) loop() {
+	defer close(v.stopped)
 	for range v.wake {
 		v.mu.Lock()
 		s, has, size, dragging := v.scene, v.hasScene, v.size, v.dragging
@@ -213,16 +217,28 @@ func (v *SurfaceView) draw(s render.Scene, size image.Point) bool {
 	img := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
 	if err := v.r.Render(img, &s); err != nil {
 		if v.OnError != nil {
-			do(func() { v.OnError(err) })
+			v.post(func() { v.OnError(err) })
 		}
 		return false
 	}
 	v.mu.Lock()
 	v.frame, v.frameSize = img, size
 	v.mu.Unlock()
-	do(v.raster.Refresh)
+	v.post(v.raster.Refresh)
 	if v.OnFrame != nil {
 		v.OnFrame()
 	}
 	return true
+}
+
+// post runs fn on the UI thread unless the view has been closed by the time it gets there.
+func (v *SurfaceView) post(fn func()) {
+	fyne.Do(func() {
+		v.mu.Lock()
+		closed := v.closed
+		v.mu.Unlock()
+		if !closed {
+			fn()
+		}
+	})
 }

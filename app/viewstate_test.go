@@ -1,12 +1,18 @@
 package app
 
 import (
+	"context"
 	"image"
+	"image/color"
+	"image/png"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/surfscope/surfscope/render"
@@ -21,16 +27,16 @@ func TestCopyCommandDrawsTheView(t *testing.T) {
 		t.Skip("no sh")
 	}
 	u := newTestUI(t)
-	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.Session.Snapshot().Grid != nil })
-	u.Probe.SetText("random:4,2")
-	u.Range.SetText("0.5")
-	test.Tap(u.SampleBtn)
-	waitFor(t, "the random plane", 60*time.Second, func() bool { return u.Session.Snapshot().Spec.String() == "random:4,2" })
-	u.Metric.SetSelected("margin")
-	u.ViewMode.SetSelected("Heatmap")
-	u.Colormap.SetSelected("magma")
-	u.Class.SetSelectedIndex(5)
-	scene, ok := u.View.Scene()
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	u.probe.entry.SetText("random:4,2")
+	u.probe.span.SetText("0.5")
+	test.Tap(u.probe.sampleBtn)
+	waitFor(t, "the random plane", 60*time.Second, func() bool { return u.session.Snapshot().Spec.String() == "random:4,2" })
+	u.picture.metric.SetSelected("margin")
+	u.picture.mode.SetSelected("Heatmap")
+	u.picture.colormap.SetSelected("magma")
+	u.picture.class.SetSelectedIndex(5)
+	scene, ok := u.surface.Scene()
 	if !ok || scene.View != render.ViewHeatmap {
 		t.Fatalf("the view shows no heatmap")
 	}
@@ -73,5 +79,52 @@ func TestCopyCommandDrawsTheView(t *testing.T) {
 	}
 	if diff > 0 {
 		t.Errorf("%d bytes of the picture differ between the view and its command %q", diff, cmd)
+	}
+}
+
+// The PNG export is drawn from the same view state as the picture on screen: after orbiting the
+// camera and choosing a metric and colours, the exported file (through the export job) holds the
+// view's scene drawn at the export's size, and the command line carries the camera.
+func TestPNGExportIsTheViewsPicture(t *testing.T) {
+	u := newTestUI(t)
+	sampleProbe(t, u, "flip:5,3")
+	u.picture.metric.SetSelected("mirror difference")
+	u.picture.colormap.SetSelected("plasma")
+	u.surface.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 50, DY: -20}})
+	u.surface.DragEnd()
+	if !strings.Contains(u.Command(), "--camera ") {
+		t.Errorf("command %q does not carry the orbited camera", u.Command())
+	}
+	s := u.session.Snapshot()
+	st := u.viewOf(s)
+	st.Width, st.Height, st.Samples = 200, 120, 1
+	path := filepath.Join(t.TempDir(), "surface.png")
+	u.export(path, func(ctx context.Context, path string) (string, error) { return u.writePNG(ctx, path, st, s) })
+	waitFor(t, "the export", 60*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "saved "+path) })
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	saved, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scene, _ := u.surface.Scene()
+	scene.Samples = 1
+	want := image.NewRGBA(image.Rect(0, 0, 200, 120))
+	if err := render.NewCPU().Render(want, &scene); err != nil {
+		t.Fatal(err)
+	}
+	diff := 0
+	for y := 0; y < 120; y++ {
+		for x := 0; x < 200; x++ {
+			if color.RGBAModel.Convert(saved.At(x, y)) != want.RGBAAt(x, y) {
+				diff++
+			}
+		}
+	}
+	if diff > 0 {
+		t.Errorf("%d of 24000 pixels of the export differ from the view's picture", diff)
 	}
 }

@@ -197,29 +197,10 @@ func Decode(r io.Reader) (*Net, error) {
 }
 
 func decode(r io.Reader) (*Net, error) {
-	var size [8]byte
-	if _, err := io.ReadFull(r, size[:]); err != nil {
-		return nil, fmt.Errorf("not a safetensors file: %v", truncated(err))
-	}
-	hlen := binary.LittleEndian.Uint64(size[:])
-	if hlen < 2 || hlen > maxHeaderBytes {
-		return nil, fmt.Errorf("not a safetensors file: header length %d", hlen)
-	}
-	hb, err := readUpTo(r, int64(hlen))
+	meta, tensors, err := readHeader(r)
 	if err != nil {
-		return nil, fmt.Errorf("header: %v", err)
+		return nil, err
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(hb, &raw); err != nil {
-		return nil, fmt.Errorf("header is not JSON: %v", err)
-	}
-	var meta map[string]string
-	if m, ok := raw["__metadata__"]; !ok {
-		return nil, fmt.Errorf("no __metadata__: not a surfscope checkpoint")
-	} else if err := json.Unmarshal(m, &meta); err != nil {
-		return nil, fmt.Errorf("__metadata__: %v", err)
-	}
-	delete(raw, "__metadata__")
 	if meta["format"] != checkpointFormat {
 		return nil, fmt.Errorf("format %q, want %q", meta["format"], checkpointFormat)
 	}
@@ -234,73 +215,13 @@ func decode(r io.Reader) (*Net, error) {
 	if err := json.Unmarshal([]byte(meta["meta"]), &n.Meta); err != nil {
 		return nil, fmt.Errorf("meta metadata: %v", err)
 	}
-	tensors := map[string]tensorJSON{}
-	for name, m := range raw {
-		var t tensorJSON
-		if err := json.Unmarshal(m, &t); err != nil {
-			return nil, fmt.Errorf("tensor %s: %v", name, err)
-		}
-		tensors[name] = t
+	var slots []tensorSlot
+	if n.Nodes, slots, err = graphNodes(g, tensors); err != nil {
+		return nil, err
 	}
-	type slot struct {
-		name string
-		t    *Tensor
-		info tensorJSON
-	}
-	var slots []slot
-	for i, nj := range g.Nodes {
-		nd := Node{Name: nj.Name, Op: nj.Op, Inputs: nj.Inputs}
-		if nj.Attr != nil {
-			nd.Attr = Attr(*nj.Attr)
-		}
-		for p, shape := range nj.Params {
-			name := tensorName(i, &nd, p)
-			info, ok := tensors[name]
-			if !ok {
-				return nil, fmt.Errorf("tensor %s is missing", name)
-			}
-			delete(tensors, name)
-			if info.Dtype != "F32" {
-				return nil, fmt.Errorf("tensor %s has dtype %s, want F32", name, info.Dtype)
-			}
-			if !slices.Equal(info.Shape, shape) {
-				return nil, fmt.Errorf("tensor %s has shape %v, the graph says %v", name, info.Shape, shape)
-			}
-			for _, d := range shape {
-				if d < 0 || d > math.MaxInt32 {
-					return nil, fmt.Errorf("tensor %s has shape %v", name, shape)
-				}
-			}
-			if info.Offsets[1]-info.Offsets[0] != int64(ShapeSize(shape))*4 {
-				return nil, fmt.Errorf("tensor %s: data offsets %v do not hold shape %v", name, info.Offsets, shape)
-			}
-			if nd.Params == nil {
-				nd.Params = map[string]*Tensor{}
-			}
-			t := &Tensor{Shape: append([]int{}, shape...)}
-			nd.Params[p] = t
-			slots = append(slots, slot{name, t, info})
-		}
-		n.Nodes = append(n.Nodes, nd)
-	}
-	for name := range tensors {
-		return nil, fmt.Errorf("tensor %s belongs to no node of the graph", name)
-	}
-	sort.Slice(slots, func(a, b int) bool { return slots[a].info.Offsets[0] < slots[b].info.Offsets[0] })
-	var pos int64
-	for _, s := range slots {
-		if s.info.Offsets[0] != pos {
-			return nil, fmt.Errorf("tensor %s starts at byte %d, want %d (data must be contiguous)", s.name, s.info.Offsets[0], pos)
-		}
-		b, err := readUpTo(r, s.info.Offsets[1]-s.info.Offsets[0])
-		if err != nil {
-			return nil, fmt.Errorf("tensor %s: %v", s.name, err)
-		}
-		s.t.Data = make([]float32, len(b)/4)
-		for i := range s.t.Data {
-			s.t.Data[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
-		}
-		pos = s.info.Offsets[1]
+	pos, err := readTensors(r, slots)
+	if err != nil {
+		return nil, err
 	}
 	var extra [1]byte
 	if k, _ := io.ReadFull(r, extra[:]); k != 0 {
@@ -310,6 +231,116 @@ func decode(r io.Reader) (*Net, error) {
 		return nil, errors.New(strings.TrimPrefix(err.Error(), "models: "))
 	}
 	return n, nil
+}
+
+// readHeader reads the safetensors header: the __metadata__ strings and the tensors' entries.
+func readHeader(r io.Reader) (meta map[string]string, tensors map[string]tensorJSON, err error) {
+	var size [8]byte
+	if _, err := io.ReadFull(r, size[:]); err != nil {
+		return nil, nil, fmt.Errorf("not a safetensors file: %v", truncated(err))
+	}
+	hlen := binary.LittleEndian.Uint64(size[:])
+	if hlen < 2 || hlen > maxHeaderBytes {
+		return nil, nil, fmt.Errorf("not a safetensors file: header length %d", hlen)
+	}
+	hb, err := readUpTo(r, int64(hlen))
+	if err != nil {
+		return nil, nil, fmt.Errorf("header: %v", err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(hb, &raw); err != nil {
+		return nil, nil, fmt.Errorf("header is not JSON: %v", err)
+	}
+	if m, ok := raw["__metadata__"]; !ok {
+		return nil, nil, fmt.Errorf("no __metadata__: not a surfscope checkpoint")
+	} else if err := json.Unmarshal(m, &meta); err != nil {
+		return nil, nil, fmt.Errorf("__metadata__: %v", err)
+	}
+	delete(raw, "__metadata__")
+	tensors = map[string]tensorJSON{}
+	for name, m := range raw {
+		var t tensorJSON
+		if err := json.Unmarshal(m, &t); err != nil {
+			return nil, nil, fmt.Errorf("tensor %s: %v", name, err)
+		}
+		tensors[name] = t
+	}
+	return meta, tensors, nil
+}
+
+// tensorSlot is a parameter tensor whose data is still to be read.
+type tensorSlot struct {
+	name string
+	t    *Tensor
+	info tensorJSON
+}
+
+// graphNodes returns the nodes the graph metadata describes, with a slot for every parameter
+// tensor, checked against the header's entries (which must all belong to a node).
+func graphNodes(g graphJSON, tensors map[string]tensorJSON) ([]Node, []tensorSlot, error) {
+	var nodes []Node
+	var slots []tensorSlot
+	for i, nj := range g.Nodes {
+		nd := Node{Name: nj.Name, Op: nj.Op, Inputs: nj.Inputs}
+		if nj.Attr != nil {
+			nd.Attr = Attr(*nj.Attr)
+		}
+		for p, shape := range nj.Params {
+			name := tensorName(i, &nd, p)
+			info, ok := tensors[name]
+			if !ok {
+				return nil, nil, fmt.Errorf("tensor %s is missing", name)
+			}
+			delete(tensors, name)
+			if info.Dtype != "F32" {
+				return nil, nil, fmt.Errorf("tensor %s has dtype %s, want F32", name, info.Dtype)
+			}
+			if !slices.Equal(info.Shape, shape) {
+				return nil, nil, fmt.Errorf("tensor %s has shape %v, the graph says %v", name, info.Shape, shape)
+			}
+			for _, d := range shape {
+				if d < 0 || d > math.MaxInt32 {
+					return nil, nil, fmt.Errorf("tensor %s has shape %v", name, shape)
+				}
+			}
+			if info.Offsets[1]-info.Offsets[0] != int64(ShapeSize(shape))*4 {
+				return nil, nil, fmt.Errorf("tensor %s: data offsets %v do not hold shape %v", name, info.Offsets, shape)
+			}
+			if nd.Params == nil {
+				nd.Params = map[string]*Tensor{}
+			}
+			t := &Tensor{Shape: append([]int{}, shape...)}
+			nd.Params[p] = t
+			slots = append(slots, tensorSlot{name, t, info})
+		}
+		nodes = append(nodes, nd)
+	}
+	for name := range tensors {
+		return nil, nil, fmt.Errorf("tensor %s belongs to no node of the graph", name)
+	}
+	return nodes, slots, nil
+}
+
+// readTensors reads the data of the slots, which must lie contiguously from byte 0 of the data
+// section, and returns the end of the last.
+func readTensors(r io.Reader, slots []tensorSlot) (int64, error) {
+	sort.Slice(slots, func(a, b int) bool { return slots[a].info.Offsets[0] < slots[b].info.Offsets[0] })
+	var pos int64
+	for _, s := range slots {
+		if s.info.Offsets[0] != pos {
+			return 0, fmt.Errorf("tensor %s starts at byte %d, want %d (data must be contiguous)", s.name, s.info.Offsets[0], pos)
+		}
+		b, err := readUpTo(r, s.info.Offsets[1]-s.info.Offsets[0])
+		if err != nil {
+			return 0, fmt.Errorf("tensor %s: %v", s.name, err)
+		}
+		s.t.Data = make([]float32, len(b)/4)
+		for i := range s.t.Data {
+			s.t.Data[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+		}
+		pos = s.info.Offsets[1]
+	}
+	return pos, nil
 }
 
 // readUpTo reads exactly n bytes, growing its buffer as data arrives so that a header claiming

@@ -106,7 +106,7 @@ func (p *plan) getGradScratch() *gradScratch {
 func (p *plan) backward(v, g [][]float32, n int, gs *gradScratch) {
 	for i := len(p.steps) - 1; i >= 0; i-- {
 		st := &p.steps[i]
-		if st.act.Kind != kernel.Identity && !isActivation(st.op) {
+		if st.act.Kind != kernel.Identity && !kernel.IsActivation(st.op) {
 			panic("infer: backward through a fused activation")
 		}
 		if st.op == models.OpDense {

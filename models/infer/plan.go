@@ -94,14 +94,13 @@ func compile(n *models.Net, shapes [][]int, opt planOptions) *plan {
 	copy(p.given, opt.given)
 	p.extInput = opt.given[0] && !opt.ownInput
 
-	// Consumers, and the nodes the output depends on.
-	consumers := make([][]int, nn)
+	c := &compiler{n: n, shapes: shapes, opt: opt, p: p, consumers: make([][]int, nn), absorbed: make([]bool, nn)}
 	for i := range n.Nodes {
 		for _, in := range n.Nodes[i].Inputs {
-			consumers[in] = append(consumers[in], i)
+			c.consumers[in] = append(c.consumers[in], i)
 		}
 	}
-	live := make([]bool, nn)
+	live := make([]bool, nn) // the nodes the output depends on
 	live[nn-1] = true
 	for i := nn - 1; i > 0; i-- {
 		if live[i] && !opt.given[i] {
@@ -110,109 +109,23 @@ func compile(n *models.Net, shapes [][]int, opt planOptions) *plan {
 			}
 		}
 	}
-	sole := func(i int) int { // the only consumer of i, or -1; the output has an outside consumer
-		if len(consumers[i]) != 1 || i == nn-1 {
-			return -1
-		}
-		return consumers[i][0]
-	}
-
 	if live[0] {
 		p.buf[0] = 0
 	}
-	absorbed := make([]bool, nn)
 	for i := 1; i < nn; i++ {
 		nd := &n.Nodes[i]
-		if absorbed[i] || !live[i] {
-			continue
-		}
-		if opt.given[i] {
+		switch {
+		case c.absorbed[i] || !live[i]:
+		case opt.given[i]:
 			p.buf[i] = i
-			continue
-		}
-		if opt.skip[i] {
-			continue
-		}
-		s := step{op: nd.Op, node: i, in: [2]int{nd.Inputs[0], -1}}
-		if len(nd.Inputs) > 1 {
-			s.in[1] = nd.Inputs[1]
-		}
-		in := shapes[nd.Inputs[0]]
-		switch nd.Op {
-		case models.OpFlatten, models.OpReshape:
+		case opt.skip[i]:
+		case nd.Op == models.OpFlatten || nd.Op == models.OpReshape:
 			p.buf[i] = p.buf[nd.Inputs[0]]
-			continue
-		case models.OpDense, models.OpConv:
-			w := nd.Params["weight"]
-			s.w = append([]float32(nil), w.Data...)
-			if b := nd.Params["bias"]; b != nil {
-				s.b = append([]float32(nil), b.Data...)
-			}
-			if nd.Op == models.OpDense {
-				s.nout, s.nin = w.Shape[0], w.Shape[1]
-				p.flops += 2 * float64(s.nin*s.nout)
-			} else {
-				setConv(&s, nd, in, shapes[i])
-				p.flops += 2 * float64(s.nout*s.cinG*s.win.KH*s.win.KW)
-			}
-			if c := sole(i); c >= 0 && n.Nodes[c].Op == models.OpBatchNorm {
-				foldBatchNorm(&s, &n.Nodes[c])
-				absorbed[c] = true
-				s.node = c
-			}
-			if s.b == nil {
-				s.b = make([]float32, w.Shape[0])
-			}
-			if c := sole(s.node); opt.fuse && c >= 0 && isActivation(n.Nodes[c].Op) && !opt.given[c] {
-				s.act = activationOf(&n.Nodes[c])
-				absorbed[c] = true
-				s.node = c
-			}
-			s.lo, s.hi, s.clamp = kernel.ClampOf(s.act)
-			// A 2x2 max pool after a clamp commutes with bias and clamp: pool the raw product.
-			if c := sole(s.node); opt.fuse && s.wide && s.clamp && c >= 0 && !opt.given[c] && isPool2(&n.Nodes[c]) {
-				s.pool = true
-				absorbed[c] = true
-				s.node = c
-			}
-			if nd.Op == models.OpConv {
-				p.col = max(p.col, s.colSize())
-				p.wide = max(p.wide, s.wideSize())
-			}
-		case models.OpNormalize:
-			mean, std := nd.Params["mean"].Data, nd.Params["std"].Data
-			s.scale, s.shift = make([]float32, len(mean)), make([]float32, len(mean))
-			for c := range mean {
-				s.scale[c] = float32(1 / float64(std[c]))
-				s.shift[c] = float32(-float64(mean[c]) / float64(std[c]))
-			}
-			s.plane = p.size[i] / in[0]
-		case models.OpBatchNorm:
-			scale, shift := batchnorm.Affine(nd)
-			s.scale, s.shift = float32s(scale), float32s(shift)
-			s.plane = p.size[i] / in[0]
-		case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
-			s.act = activationOf(nd)
-		case models.OpSoftmax, models.OpLogSoftmax:
-			s.plane = in[len(in)-1]
-		case models.OpConcat:
-			s.ins = append([]int(nil), nd.Inputs...)
-			s.cat = layout.NewConcat(nd, shapes)
-		case models.OpMaxPool, models.OpAvgPool:
-			a := nd.Attr
-			sh, sw := a.Strides()
-			s.win = kernel.Window{H: in[1], W: in[2], KH: a.Kernel[0], KW: a.Kernel[1], SH: sh, SW: sw,
-				PT: a.Pad[0], PL: a.Pad[1], DH: 1, DW: 1, OH: shapes[i][1], OW: shapes[i][2]}
-			s.groups = in[0]
-		case models.OpGlobalAvgPool:
-			s.groups, s.plane = in[0], in[1]*in[2]
-		case models.OpAdd, models.OpMul:
-			s.bc = newBroadcast(in, shapes[nd.Inputs[1]], shapes[i])
 		default:
-			panic("infer: compile: unknown op " + string(nd.Op))
+			s := c.step(i)
+			p.buf[s.node] = s.node
+			p.steps = append(p.steps, s)
 		}
-		p.buf[s.node] = s.node
-		p.steps = append(p.steps, s)
 	}
 
 	per := 0
@@ -228,15 +141,116 @@ func compile(n *models.Net, shapes [][]int, opt planOptions) *plan {
 	return p
 }
 
+// compiler is compile's view of the net while it emits steps.
+type compiler struct {
+	n         *models.Net
+	shapes    [][]int
+	opt       planOptions
+	p         *plan
+	consumers [][]int // per node, the nodes that read it
+	absorbed  []bool  // nodes folded or fused into the step of an earlier node
+}
+
+// sole returns the only consumer of node i, or -1; the output has an outside consumer.
+func (c *compiler) sole(i int) int {
+	if len(c.consumers[i]) != 1 || i == len(c.n.Nodes)-1 {
+		return -1
+	}
+	return c.consumers[i][0]
+}
+
+// step returns the step that computes node i (and the nodes fused into it).
+func (c *compiler) step(i int) step {
+	nd := &c.n.Nodes[i]
+	s := step{op: nd.Op, node: i, in: [2]int{nd.Inputs[0], -1}}
+	if len(nd.Inputs) > 1 {
+		s.in[1] = nd.Inputs[1]
+	}
+	in, out := c.shapes[nd.Inputs[0]], c.shapes[i]
+	switch nd.Op {
+	case models.OpDense, models.OpConv:
+		c.layer(&s, nd)
+	case models.OpNormalize:
+		mean, std := nd.Params["mean"].Data, nd.Params["std"].Data
+		s.scale, s.shift = make([]float32, len(mean)), make([]float32, len(mean))
+		for ch := range mean {
+			s.scale[ch] = float32(1 / float64(std[ch]))
+			s.shift[ch] = float32(-float64(mean[ch]) / float64(std[ch]))
+		}
+		s.plane = c.p.size[i] / in[0]
+	case models.OpBatchNorm:
+		scale, shift := batchnorm.Affine(nd)
+		s.scale, s.shift = float32s(scale), float32s(shift)
+		s.plane = c.p.size[i] / in[0]
+	case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
+		s.act = kernel.ActivationOf(nd)
+	case models.OpSoftmax, models.OpLogSoftmax:
+		s.plane = in[len(in)-1]
+	case models.OpConcat:
+		s.ins = append([]int(nil), nd.Inputs...)
+		s.cat = layout.NewConcat(nd, c.shapes)
+	case models.OpMaxPool, models.OpAvgPool:
+		s.win = kernel.PoolWindow(nd, in, out)
+		s.groups = in[0]
+	case models.OpGlobalAvgPool:
+		s.groups, s.plane = in[0], in[1]*in[2]
+	case models.OpAdd, models.OpMul:
+		s.bc = newBroadcast(in, c.shapes[nd.Inputs[1]], out)
+	default:
+		panic("infer: compile: unknown op " + string(nd.Op))
+	}
+	return s
+}
+
+// layer fills the step of dense or conv node nd: its weights, with a batch norm that follows
+// folded in, then (when fusing) the activation after that and a 2×2 max pool after a clamp.
+func (c *compiler) layer(s *step, nd *models.Node) {
+	i := s.node
+	w := nd.Params["weight"]
+	s.w = append([]float32(nil), w.Data...)
+	if b := nd.Params["bias"]; b != nil {
+		s.b = append([]float32(nil), b.Data...)
+	}
+	if nd.Op == models.OpDense {
+		s.nout, s.nin = w.Shape[0], w.Shape[1]
+		c.p.flops += 2 * float64(s.nin*s.nout)
+	} else {
+		setConv(s, nd, c.shapes[nd.Inputs[0]], c.shapes[i])
+		c.p.flops += 2 * float64(s.nout*s.cinG*s.win.KH*s.win.KW)
+	}
+	if n := c.sole(i); n >= 0 && c.n.Nodes[n].Op == models.OpBatchNorm {
+		foldBatchNorm(s, &c.n.Nodes[n])
+		c.absorbed[n] = true
+		s.node = n
+	}
+	if s.b == nil {
+		s.b = make([]float32, w.Shape[0])
+	}
+	if n := c.sole(s.node); c.opt.fuse && n >= 0 && kernel.IsActivation(c.n.Nodes[n].Op) && !c.opt.given[n] {
+		s.act = kernel.ActivationOf(&c.n.Nodes[n])
+		c.absorbed[n] = true
+		s.node = n
+	}
+	s.lo, s.hi, s.clamp = kernel.ClampOf(s.act)
+	// A 2x2 max pool after a clamp commutes with bias and clamp: pool the raw product.
+	if n := c.sole(s.node); c.opt.fuse && s.wide && s.clamp && n >= 0 && !c.opt.given[n] && isPool2(&c.n.Nodes[n]) {
+		s.pool = true
+		c.absorbed[n] = true
+		s.node = n
+	}
+	if nd.Op == models.OpConv {
+		c.p.col = max(c.p.col, s.colSize())
+		c.p.wide = max(c.p.wide, s.wideSize())
+	}
+}
+
 func setConv(s *step, nd *models.Node, in, out []int) {
 	w := nd.Params["weight"]
 	a := nd.Attr
-	sh, sw := a.Strides()
-	dh, dw := a.Dilations()
 	s.groups = a.NumGroups()
 	s.cinG, s.coutG = w.Shape[1], w.Shape[0]/s.groups
-	s.win = kernel.Window{H: in[1], W: in[2], KH: w.Shape[2], KW: w.Shape[3], SH: sh, SW: sw,
-		PT: a.Pad[0], PL: a.Pad[1], DH: dh, DW: dw, OH: out[1], OW: out[2]}
+	s.win = kernel.ConvWindow(nd, in, out)
+	sh, sw, dh, dw := s.win.SH, s.win.SW, s.win.DH, s.win.DW
 	s.nin, s.nout = models.ShapeSize(in), models.ShapeSize(out)
 	s.pointwise = s.win.KH == 1 && s.win.KW == 1 && sh == 1 && sw == 1 && a.Pad == [4]int{} && s.win.OH == in[1] && s.win.OW == in[2]
 	s.hp, s.wp = in[1]+a.Pad[0]+a.Pad[2], in[2]+a.Pad[1]+a.Pad[3]
@@ -276,30 +290,4 @@ func isPool2(nd *models.Node) bool {
 	a := nd.Attr
 	sh, sw := a.Strides()
 	return nd.Op == models.OpMaxPool && a.Kernel == [2]int{2, 2} && sh == 2 && sw == 2 && a.Pad == [4]int{}
-}
-
-func isActivation(op models.Op) bool {
-	switch op {
-	case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
-		return true
-	}
-	return false
-}
-
-func activationOf(nd *models.Node) kernel.Activation {
-	switch nd.Op {
-	case models.OpReLU:
-		return kernel.Activation{Kind: kernel.ReLU}
-	case models.OpLeakyReLU:
-		return kernel.Activation{Kind: kernel.LeakyReLU, A: nd.Attr.Alpha}
-	case models.OpSigmoid:
-		return kernel.Activation{Kind: kernel.Sigmoid}
-	case models.OpTanh:
-		return kernel.Activation{Kind: kernel.Tanh}
-	case models.OpGELU:
-		return kernel.Activation{Kind: kernel.GELU}
-	case models.OpClip:
-		return kernel.Activation{Kind: kernel.Clip, A: nd.Attr.Min, B: nd.Attr.Max}
-	}
-	panic("infer: not an activation: " + string(nd.Op))
 }

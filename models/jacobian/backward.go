@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/surfscope/surfscope/models"
-	"github.com/surfscope/surfscope/models/internal/batchnorm"
+	"github.com/surfscope/surfscope/models/internal/kernel"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
 
@@ -58,15 +58,17 @@ func (j *Jacobian) backward(sc *scratch, dst *Batch, s int, seeds []float32, R i
 			continue
 		}
 		for r := 0; r < R; r++ {
-			dyr, dxr := dy[r*n:(r+1)*n], dx[r*m:(r+1)*m]
-			elementGrad(nd, j.shapes[src], j.shapes[i], x, y, dxr, dyr, sc.arg[i])
+			j.elementGrad(i, nd, x, y, dx[r*m:(r+1)*m], dy[r*n:(r+1)*n])
 		}
 	}
 }
 
-// elementGrad adds one seed's input gradient of a single-input op without parameters (or of a
-// batch norm or normalisation, whose parameters are constants here).
-func elementGrad(nd *models.Node, in, os []int, x, y, dx, dy []float32, arg []int32) {
+// elementGrad adds one seed's input gradient of node i, a single-input op without parameters (or
+// a batch norm or normalisation, whose parameters are constants here): x and y are the node's input
+// and output values.
+func (j *Jacobian) elementGrad(i int, nd *models.Node, x, y, dx, dy []float32) {
+	p := &j.plans[i]
+	in := j.shapes[nd.Inputs[0]]
 	switch nd.Op {
 	case models.OpFlatten, models.OpReshape:
 		for k, d := range dy {
@@ -79,112 +81,24 @@ func elementGrad(nd *models.Node, in, os []int, x, y, dx, dy []float32, arg []in
 			dx[k] += d / std[k/plane]
 		}
 	case models.OpBatchNorm:
-		scale, _ := batchnorm.Affine(nd)
 		plane := len(x) / in[0]
 		for k, d := range dy {
-			dx[k] += float32(float64(d) * scale[k/plane])
+			dx[k] += float32(float64(d) * p.scale[k/plane])
 		}
-	case models.OpReLU:
-		for k, d := range dy {
-			if x[k] > 0 {
-				dx[k] += d
-			}
-		}
-	case models.OpLeakyReLU:
-		for k, d := range dy {
-			if x[k] > 0 {
-				dx[k] += d
-			} else {
-				dx[k] += nd.Attr.Alpha * d
-			}
-		}
-	case models.OpSigmoid:
-		for k, d := range dy {
-			dx[k] += d * y[k] * (1 - y[k])
-		}
-	case models.OpTanh:
-		for k, d := range dy {
-			dx[k] += d * (1 - y[k]*y[k])
-		}
-	case models.OpGELU:
-		for k, d := range dy {
-			v := float64(x[k])
-			p := 0.5 * (1 + math.Erf(v/math.Sqrt2))
-			dx[k] += float32(float64(d) * (p + v*math.Exp(-0.5*v*v)/math.Sqrt(2*math.Pi)))
-		}
-	case models.OpClip:
-		for k, d := range dy {
-			if x[k] > nd.Attr.Min && x[k] <= nd.Attr.Max {
-				dx[k] += d
-			}
-		}
+	case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU, models.OpClip:
+		p.act.Backward(dx, x, y, dy)
 	case models.OpMaxPool:
-		for k, d := range dy {
-			if arg[k] >= 0 {
-				dx[arg[k]] += d
-			}
-		}
+		kernel.MaxPoolBackward(dx, x, dy, in[0], p.win)
 	case models.OpAvgPool:
-		avgPoolGrad(nd, in, os, dx, dy)
+		kernel.AvgPoolBackward(dx, dy, in[0], p.win)
 	case models.OpGlobalAvgPool:
-		plane := in[1] * in[2]
-		inv := 1 / float32(plane)
-		for c, d := range dy {
-			for k := range dx[c*plane : (c+1)*plane] {
-				dx[c*plane+k] += d * inv
-			}
-		}
+		kernel.GlobalAvgPoolBackward(dx, dy, in[1]*in[2])
 	case models.OpSoftmax:
-		rl := in[len(in)-1]
-		for lo := 0; lo < len(y); lo += rl {
-			dot := 0.0
-			for k := lo; k < lo+rl; k++ {
-				dot += float64(y[k]) * float64(dy[k])
-			}
-			for k := lo; k < lo+rl; k++ {
-				dx[k] += float32(float64(y[k]) * (float64(dy[k]) - dot))
-			}
-		}
+		kernel.SoftmaxBackward(dx, y, dy, in[len(in)-1])
 	case models.OpLogSoftmax:
-		rl := in[len(in)-1]
-		for lo := 0; lo < len(y); lo += rl {
-			t := 0.0
-			for k := lo; k < lo+rl; k++ {
-				t += float64(dy[k])
-			}
-			for k := lo; k < lo+rl; k++ {
-				dx[k] += float32(float64(dy[k]) - math.Exp(float64(y[k]))*t)
-			}
-		}
+		kernel.LogSoftmaxBackward(dx, y, dy, in[len(in)-1])
 	default:
 		panic("jacobian: no gradient for " + string(nd.Op))
-	}
-}
-
-// avgPoolGrad spreads each output gradient over the unpadded pixels of its window, divided by
-// the full window area (count_include_pad, as the forward pass).
-func avgPoolGrad(nd *models.Node, in, os []int, dx, dy []float32) {
-	kh, kw := nd.Attr.Kernel[0], nd.Attr.Kernel[1]
-	sh, sw := nd.Attr.Strides()
-	H, W := in[1], in[2]
-	inv := 1 / float32(kh*kw)
-	for c := 0; c < in[0]; c++ {
-		for oy := 0; oy < os[1]; oy++ {
-			for ox := 0; ox < os[2]; ox++ {
-				d := dy[(c*os[1]+oy)*os[2]+ox] * inv
-				for ky := 0; ky < kh; ky++ {
-					y := oy*sh - nd.Attr.Pad[0] + ky
-					if y < 0 || y >= H {
-						continue
-					}
-					for kx := 0; kx < kw; kx++ {
-						if xx := ox*sw - nd.Attr.Pad[1] + kx; xx >= 0 && xx < W {
-							dx[(c*H+y)*W+xx] += d
-						}
-					}
-				}
-			}
-		}
 	}
 }
 
@@ -194,7 +108,7 @@ func (j *Jacobian) mergeGrad(sc *scratch, i int, nd *models.Node, dy []float32, 
 	a, b := sc.v[ia], sc.v[ib]
 	da, db := sc.g[ia], sc.g[ib]
 	n, na, nb := j.size[i], j.size[ia], j.size[ib]
-	bc := &j.bcast[i]
+	bc := &j.plans[i].bcast
 	for r := 0; r < R; r++ {
 		dyr := dy[r*n : (r+1)*n]
 		for k, d := range dyr {
@@ -215,16 +129,16 @@ func (j *Jacobian) mergeGrad(sc *scratch, i int, nd *models.Node, dy []float32, 
 
 // convInputGrad adds, per seed and group, the adjoint of im2col of weightsᵀ × dy.
 func (j *Jacobian) convInputGrad(sc *scratch, i int, nd *models.Node, dx, dy []float32, R int) {
-	g := j.convGeom(i)
-	ohw := g.oh * g.ow
+	p := &j.plans[i]
+	ohw, hw := p.win.OH*p.win.OW, p.win.H*p.win.W
 	n, m := j.size[i], j.size[nd.Inputs[0]]
 	w := nd.Params["weight"].Data
-	col := sc.dcol[:g.k*ohw]
+	col := sc.dcol[:p.k*ohw]
 	for r := 0; r < R; r++ {
-		for grp := 0; grp < g.groups; grp++ {
-			dyg := dy[r*n+grp*g.coutG*ohw:]
-			sgemm.Gemm(true, false, g.k, ohw, g.coutG, 1, w[grp*g.coutG*g.k:], g.k, dyg, ohw, 0, col, ohw)
-			g.col2imAdd(dx[r*m:(r+1)*m], col, grp)
+		for grp := 0; grp < p.groups; grp++ {
+			dyg := dy[r*n+grp*p.coutG*ohw:]
+			sgemm.Gemm(true, false, p.k, ohw, p.coutG, 1, w[grp*p.coutG*p.k:], p.k, dyg, ohw, 0, col, ohw)
+			kernel.Col2imAdd(dx[r*m+grp*p.cinG*hw:], col, p.cinG, p.win)
 		}
 	}
 }
@@ -241,18 +155,19 @@ func (j *Jacobian) paramGrad(sc *scratch, dl *Layer, l *layer, s, R int) {
 		copy(dl.Input[s*l.in:(s+1)*l.in], x)
 		copy(dl.Delta[s*R*l.out:(s+1)*R*l.out], dy)
 	case models.OpConv:
-		g := j.convGeom(l.node)
-		ohw := g.oh * g.ow
-		nw := g.cout * g.k
+		p := &j.plans[l.node]
+		ohw := p.win.OH * p.win.OW
+		cout := p.groups * p.coutG
+		nw := cout * p.k
 		for r := 0; r < R; r++ {
 			out := dl.Grad[(s*R+r)*l.size : (s*R+r+1)*l.size]
 			dyr := dy[r*n : (r+1)*n]
-			for grp := 0; grp < g.groups; grp++ {
-				col := sc.col[l.node][grp*g.k*ohw : (grp+1)*g.k*ohw]
-				sgemm.Gemm(false, true, g.coutG, g.k, ohw, 1, dyr[grp*g.coutG*ohw:], ohw, col, ohw, 0, out[grp*g.coutG*g.k:], g.k)
+			for grp := 0; grp < p.groups; grp++ {
+				col := sc.col[l.node][grp*p.k*ohw : (grp+1)*p.k*ohw]
+				sgemm.Gemm(false, true, p.coutG, p.k, ohw, 1, dyr[grp*p.coutG*ohw:], ohw, col, ohw, 0, out[grp*p.coutG*p.k:], p.k)
 			}
 			if l.bias {
-				for o := 0; o < g.cout; o++ {
+				for o := 0; o < cout; o++ {
 					t := float32(0)
 					for _, d := range dyr[o*ohw : (o+1)*ohw] {
 						t += d
@@ -295,7 +210,7 @@ func (j *Jacobian) concatGrad(sc *scratch, i int, nd *models.Node, dy []float32,
 			}
 			dxs = append(dxs, dx)
 		}
-		j.concat[i].SplitAdd(dxs, dy[r*n:(r+1)*n])
+		j.plans[i].concat.SplitAdd(dxs, dy[r*n:(r+1)*n])
 		sc.cat = dxs[:0]
 	}
 }

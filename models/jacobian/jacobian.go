@@ -9,7 +9,6 @@ import (
 
 	"github.com/surfscope/surfscope/internal/parallel"
 	"github.com/surfscope/surfscope/models"
-	"github.com/surfscope/surfscope/models/internal/layout"
 )
 
 // Jacobian computes per-sample parameter gradients of a net: for every sample x_s of a batch and
@@ -38,8 +37,7 @@ type Jacobian struct {
 	layers []layer
 	params []models.ParamRef
 	total  int
-	bcast  [][2]layout.Broadcast // per node: index maps of both inputs of add and mul nodes
-	concat []layout.Concat       // per node: the runs of concat nodes
+	plans  []nodePlan
 	pool   sync.Pool
 }
 
@@ -89,7 +87,7 @@ func New(n *models.Net) (*Jacobian, error) {
 	}
 	c := n.Clone()
 	j := &Jacobian{net: c, shapes: shapes, size: make([]int, len(shapes)), dep: make([]bool, len(shapes)),
-		bcast: make([][2]layout.Broadcast, len(shapes)), concat: make([]layout.Concat, len(shapes))}
+		plans: make([]nodePlan, len(shapes))}
 	for i, s := range shapes {
 		j.size[i] = models.ShapeSize(s)
 	}
@@ -101,12 +99,7 @@ func New(n *models.Net) (*Jacobian, error) {
 		for _, in := range nd.Inputs {
 			j.dep[i] = j.dep[i] || j.dep[in]
 		}
-		switch nd.Op {
-		case models.OpAdd, models.OpMul:
-			j.bcast[i] = [2]layout.Broadcast{layout.NewBroadcast(shapes[i], shapes[nd.Inputs[0]]), layout.NewBroadcast(shapes[i], shapes[nd.Inputs[1]])}
-		case models.OpConcat:
-			j.concat[i] = layout.NewConcat(nd, shapes)
-		}
+		j.plans[i] = newNodePlan(nd, shapes, i)
 		l := layer{node: i, op: nd.Op, paramOff: j.total}
 		switch nd.Op {
 		case models.OpDense:
@@ -235,48 +228,12 @@ func (j *Jacobian) Compute(dst *Batch, x []float32, batch int, seeds []float32) 
 	return dst
 }
 
-// Gradient writes the flat gradient of u_r·f(x_s) (Params order, NumParams values) into dst,
-// growing it when it is too short, and returns it. It panics if s or r is out of range.
-func (b *Batch) Gradient(dst []float32, s, r int) []float32 {
-	if s < 0 || s >= b.Samples || r < 0 || r >= b.Seeds {
-		panic(fmt.Sprintf("jacobian: Batch.Gradient: sample %d seed %d of %d×%d", s, r, b.Samples, b.Seeds))
-	}
-	total := 0
-	for _, l := range b.Layers {
-		total += l.Size
-	}
-	dst = slices.Grow(dst[:0], total)[:total]
-	off := 0
-	for _, l := range b.Layers {
-		if l.Op != models.OpDense {
-			copy(dst[off:off+l.Size], l.Grad[(s*b.Seeds+r)*l.Size:])
-			off += l.Size
-			continue
-		}
-		a := l.Input[s*l.In : (s+1)*l.In]
-		d := l.Delta[(s*b.Seeds+r)*l.Out : (s*b.Seeds+r+1)*l.Out]
-		for o, dv := range d {
-			w := dst[off+o*l.In : off+(o+1)*l.In]
-			for i, av := range a {
-				w[i] = dv * av
-			}
-		}
-		off += l.Out * l.In
-		if l.Bias {
-			copy(dst[off:off+l.Out], d)
-			off += l.Out
-		}
-	}
-	return dst
-}
-
-// scratch is one worker's memory: node values, node gradients ([R][size]), im2col buffers of
-// convolution inputs, max-pool argmax indices.
+// scratch is one worker's memory: node values, node gradients ([R][size]), the im2col matrices of
+// convolution inputs (kept for the weight gradients) and one for input gradients.
 type scratch struct {
 	R    int
 	v, g [][]float32
 	col  [][]float32
-	arg  [][]int32
 	dcol []float32
 	cat  [][]float32 // a concat node's input values (or gradients) of one sample
 }
@@ -286,7 +243,7 @@ func (j *Jacobian) getScratch(R int) *scratch {
 		return sc
 	}
 	n := len(j.net.Nodes)
-	sc := &scratch{R: R, v: make([][]float32, n), g: make([][]float32, n), col: make([][]float32, n), arg: make([][]int32, n)}
+	sc := &scratch{R: R, v: make([][]float32, n), g: make([][]float32, n), col: make([][]float32, n)}
 	dcol := 0
 	for i := 1; i < n; i++ {
 		nd := &j.net.Nodes[i]
@@ -296,14 +253,10 @@ func (j *Jacobian) getScratch(R int) *scratch {
 		if j.dep[i] {
 			sc.g[i] = make([]float32, R*j.size[i])
 		}
-		switch nd.Op {
-		case models.OpConv:
-			w := nd.Params["weight"].Shape
-			sz := w[1] * w[2] * w[3] * j.size[i] / w[0] * nd.Attr.NumGroups()
-			sc.col[i] = make([]float32, sz)
-			dcol = max(dcol, sz)
-		case models.OpMaxPool:
-			sc.arg[i] = make([]int32, j.size[i])
+		if nd.Op == models.OpConv {
+			p := &j.plans[i]
+			sc.col[i] = make([]float32, p.groups*p.k*p.win.OH*p.win.OW)
+			dcol = max(dcol, p.k*p.win.OH*p.win.OW)
 		}
 	}
 	sc.dcol = make([]float32, dcol)

@@ -229,7 +229,7 @@ func (b *builder) input(g *pb.GraphProto) error {
 	case 2:
 		b.net.Input = [3]int{sample[0], 1, sample[1]}
 	default: // rank 3 as is; higher ranks enter as [C·…, H, W] and are reshaped
-		b.net.Input = [3]int{sizeOf(sample[:r-2]), sample[r-2], sample[r-1]}
+		b.net.Input = [3]int{models.ShapeSize(sample[:r-2]), sample[r-2], sample[r-1]}
 	}
 	b.shapes = [][]int{b.net.Input[:]}
 	in = &value{node: 0, shape: b.net.Input[:]}
@@ -417,7 +417,7 @@ func (b *builder) reshape(v *value, s []int, name string) *value {
 	if slices.Equal(v.shape, s) {
 		return v
 	}
-	if sizeOf(v.shape) != sizeOf(s) {
+	if models.ShapeSize(v.shape) != models.ShapeSize(s) {
 		panic(fmt.Sprintf("onnx: reshape %v to %v", v.shape, s))
 	}
 	if len(s) == 1 {

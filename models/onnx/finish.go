@@ -42,7 +42,7 @@ func (b *builder) finish(out *value) (*models.Net, error) {
 		}
 	}
 	index := make([]int, len(nodes))
-	net := &models.Net{Input: b.net.Input, Classes: sizeOf(b.shapes[last])}
+	net := &models.Net{Input: b.net.Input, Classes: models.ShapeSize(b.shapes[last])}
 	var want [][]int
 	for i := range nodes {
 		if !live[i] {
@@ -58,7 +58,7 @@ func (b *builder) finish(out *value) (*models.Net, error) {
 	}
 	if last == 0 { // the output is the input itself
 		net.Nodes = append(net.Nodes, models.Node{Name: "output", Op: models.OpFlatten, Inputs: []int{0}})
-		want = append(want, []int{sizeOf(b.shapes[0])})
+		want = append(want, []int{models.ShapeSize(b.shapes[0])})
 	}
 	got, err := net.Shapes()
 	if err != nil {

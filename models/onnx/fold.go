@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
+	"github.com/surfscope/surfscope/models"
 )
 
 // Constant folding: ops whose inputs are all known at import time are evaluated here, so the
@@ -130,7 +131,7 @@ func broadcastIndex(k int, out, a []int) int {
 // expand broadcasts the float values of c to shape s (which c must broadcast to).
 func expand(c *constant, s []int) []float32 {
 	f := c.floats()
-	out := make([]float32, sizeOf(s))
+	out := make([]float32, models.ShapeSize(s))
 	for k := range out {
 		out[k] = f[broadcastIndex(k, s, c.shape)]
 	}
@@ -156,7 +157,7 @@ func foldBinary(b *builder, n *node) error {
 	if err != nil {
 		return err
 	}
-	size := sizeOf(shape)
+	size := models.ShapeSize(shape)
 	if size > maxComputed {
 		return fmt.Errorf("result of shape %v is too large", brief(shape))
 	}

@@ -3,6 +3,8 @@ package onnx
 import (
 	"fmt"
 	"slices"
+
+	"github.com/surfscope/surfscope/models"
 )
 
 // Folding of indexing ops on constants: Gather, Concat, Slice.
@@ -56,12 +58,12 @@ func foldGather(b *builder, n *node) error {
 	if err != nil {
 		return err
 	}
-	outer, dim, inner := sizeOf(x.shape[:axis]), x.shape[axis], sizeOf(x.shape[axis+1:])
+	outer, dim, inner := models.ShapeSize(x.shape[:axis]), x.shape[axis], models.ShapeSize(x.shape[axis+1:])
 	shape := slices.Concat(x.shape[:axis], ic.shape, x.shape[axis+1:])
-	if sizeOf(shape) > maxComputed {
+	if models.ShapeSize(shape) > maxComputed {
 		return fmt.Errorf("result of shape %v is too large", brief(shape))
 	}
-	idx := make([]int, 0, sizeOf(shape))
+	idx := make([]int, 0, models.ShapeSize(shape))
 	for o := range outer {
 		for _, j := range ind {
 			if j < 0 {
@@ -114,11 +116,11 @@ func foldConcat(b *builder, n *node) error {
 		shape[axis] += c.shape[axis]
 		anyFloat = anyFloat || c.float
 	}
-	outer := sizeOf(shape[:axis])
+	outer := models.ShapeSize(shape[:axis])
 	out := &constant{shape: shape, float: anyFloat}
 	for o := range outer {
 		for _, c := range cs {
-			run := sizeOf(c.shape[axis:])
+			run := models.ShapeSize(c.shape[axis:])
 			if anyFloat {
 				out.f = append(out.f, c.floats()[o*run:(o+1)*run]...)
 			} else {
@@ -195,7 +197,7 @@ func foldSlice(b *builder, n *node) error {
 		}
 		lo[a], step[a], shape[a] = int(s), int(st), int(cnt)
 	}
-	idx := make([]int, sizeOf(shape))
+	idx := make([]int, models.ShapeSize(shape))
 	for k := range idx {
 		rem, src, stride := k, 0, 1
 		for d := r - 1; d >= 0; d-- {

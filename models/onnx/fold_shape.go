@@ -2,6 +2,8 @@ package onnx
 
 import (
 	"fmt"
+
+	"github.com/surfscope/surfscope/models"
 )
 
 // Shape rules of Reshape, Flatten, Squeeze, Unsqueeze and Transpose, shared by the constant
@@ -104,7 +106,7 @@ func resolveShape(in []int, target []int64, allowzero bool) ([]int, error) {
 			return nil, fmt.Errorf("bad reshape target %v", brief(target))
 		}
 	}
-	size := sizeOf(in)
+	size := models.ShapeSize(in)
 	if infer >= 0 {
 		if known == 0 || size%known != 0 {
 			return nil, fmt.Errorf("cannot reshape %v to %v", brief(in), brief(target))
@@ -151,7 +153,7 @@ func foldReshape(b *builder, n *node) error {
 		if err != nil {
 			return err
 		}
-		s = []int{sizeOf(x.shape[:axis]), sizeOf(x.shape[axis:])}
+		s = []int{models.ShapeSize(x.shape[:axis]), models.ShapeSize(x.shape[axis:])}
 	case "Squeeze":
 		axes, given, err := axesArg(b, n, 13, 1)
 		if err != nil {
@@ -221,7 +223,7 @@ func foldTranspose(b *builder, n *node) error {
 		strides[d] = st
 		st *= x.shape[d]
 	}
-	idx := make([]int, sizeOf(shape))
+	idx := make([]int, models.ShapeSize(shape))
 	for k := range idx {
 		rem, src := k, 0
 		for d := r - 1; d >= 0; d-- {

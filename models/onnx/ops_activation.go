@@ -94,7 +94,7 @@ func softmax(b *builder, n *node) error {
 		if err != nil {
 			return err
 		}
-		inner = []int{sizeOf(s[:a]), sizeOf(s[a:])}
+		inner = []int{models.ShapeSize(s[:a]), models.ShapeSize(s[a:])}
 		if inner[0] == 1 {
 			inner = inner[1:]
 		}

@@ -191,11 +191,11 @@ func (b *builder) sampleConst(c *constant, s []int) (vals []float32, perChannel 
 	if err != nil {
 		return nil, false, err
 	}
-	if sizeOf(a.shape[1:]) == 1 {
+	if models.ShapeSize(a.shape[1:]) == 1 {
 		return expand(a, slices.Concat([]int{s[0]}, slices.Repeat([]int{1}, len(s)-1))), true, nil
 	}
-	if sizeOf(s) > maxComputed {
-		return nil, false, fmt.Errorf("a constant expanded over a sample of %d values is too large", sizeOf(s))
+	if models.ShapeSize(s) > maxComputed {
+		return nil, false, fmt.Errorf("a constant expanded over a sample of %d values is too large", models.ShapeSize(s))
 	}
 	return expand(a, s), false, nil
 }
@@ -205,7 +205,7 @@ func (b *builder) sampleConst(c *constant, s []int) (vals []float32, perChannel 
 func (b *builder) affine(name, meta string, x *value, op models.Op, p map[string][]float32, perChannel bool) *value {
 	xx := x
 	if !perChannel {
-		xx = b.reshape(x, []int{sizeOf(x.shape)}, name+"/flat")
+		xx = b.reshape(x, []int{models.ShapeSize(x.shape)}, name+"/flat")
 	}
 	c := xx.shape[0]
 	params := map[string]*models.Tensor{}

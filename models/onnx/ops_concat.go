@@ -96,7 +96,7 @@ const metaConst = "onnx:constant (zero weights, constant bias)"
 // inputs; it is affine in the input, so the affine probes treat it like any other layer.
 func (b *builder) constData(name string, vals []float32, s []int) (*value, error) {
 	c := b.net.Input[0]
-	size := sizeOf(s)
+	size := models.ShapeSize(s)
 	if size*c > maxComputed {
 		return nil, fmt.Errorf("a constant of %d values is too large to enter the data", size)
 	}

@@ -12,7 +12,7 @@ import (
 
 // rowLen returns K for a data sample shape whose axes are all 1 but the last.
 func rowLen(s []int) (int, error) {
-	if sizeOf(s[:len(s)-1]) != 1 {
+	if models.ShapeSize(s[:len(s)-1]) != 1 {
 		return 0, fmt.Errorf("sample shape %v holds several rows; only one row per sample is supported", s)
 	}
 	return s[len(s)-1], nil

@@ -73,9 +73,9 @@ func flattenData(b *builder, n *node) error {
 		if axis != 1 {
 			return fmt.Errorf("Flatten at axis %d mixes the batch into the sample", axis)
 		}
-		return b.setShape(n, x, []int{sizeOf(x.shape)})
+		return b.setShape(n, x, []int{models.ShapeSize(x.shape)})
 	}
-	return b.setShape(n, x, []int{sizeOf(x.shape[:axis]), sizeOf(x.shape[axis:])})
+	return b.setShape(n, x, []int{models.ShapeSize(x.shape[:axis]), models.ShapeSize(x.shape[axis:])})
 }
 
 // sampleAxes turns ONNX axes of a tensor of full rank r into sample axes.
@@ -319,7 +319,7 @@ func padData(b *builder, n *node) error {
 		}
 	}
 	c := x.shape[0]
-	x3 := b.reshape(x, []int{c, sizeOf(x.shape[1 : rs-1]), x.shape[rs-1]}, n.name()+"/3d")
+	x3 := b.reshape(x, []int{c, models.ShapeSize(x.shape[1 : rs-1]), x.shape[rs-1]}, n.name()+"/3d")
 	ones := make([]float32, c)
 	for k := range ones {
 		ones[k] = 1

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
+	"github.com/surfscope/surfscope/models"
 )
 
 // maxElements bounds the size of one stored tensor (1 GiB of float32), checked before allocating;
@@ -37,7 +38,7 @@ func newInt(shape []int, i []int64) *constant {
 	return &constant{shape: shape, i: i}
 }
 
-func (c *constant) size() int { return sizeOf(c.shape) }
+func (c *constant) size() int { return models.ShapeSize(c.shape) }
 
 // floats returns the values as float32 (integers converted).
 func (c *constant) floats() []float32 {
@@ -79,14 +80,6 @@ func brief[T int | int64](v []T) string {
 		return fmt.Sprint(v)
 	}
 	return strings.TrimSuffix(fmt.Sprint(v[:8]), "]") + fmt.Sprintf(" … (%d values)]", len(v))
-}
-
-func sizeOf(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return n
 }
 
 // checkedSize returns the number of elements of dims, or an error for negative dims or tensors

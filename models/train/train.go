@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
-	"github.com/surfscope/surfscope/models/train/internal/graph"
 )
 
 // Config says how Run trains. The zero value is Adam at 1e-3, batch 128, up to 100 epochs,
@@ -158,31 +155,11 @@ func Continue(ctx context.Context, st *State, train, test *dataset.Set, progress
 	if err := checkData("test", test, net); err != nil {
 		return st.History, err
 	}
-	ps := graph.NewStore(net)
-	batch := cfg.BatchSize
-	tg, err := graph.Build(net, ps, batch, true)
+	t, err := newTrainer(st, train, test)
 	if err != nil {
 		return st.History, err
 	}
-	defer tg.Close()
-	ev, err := newEvaluation(net, ps, min(evalBatch, max(train.Len(), test.Len())))
-	if err != nil {
-		return st.History, err
-	}
-	defer ev.close()
-	params := make([][]float32, len(tg.Learn))
-	for j := range tg.Learn {
-		params[j] = tg.Learn[j].Data
-	}
-	opt, err := st.newOptimizer(params)
-	if err != nil {
-		return st.History, err
-	}
-	r := &runner{st: st, tg: tg, ev: ev, ps: ps, opt: opt, params: params, grads: make([][]float32, len(params)),
-		train: train, test: test, progress: progress}
-	rng := st.generator()
-	r.fill = &batchFiller{data: train, size: net.InputSize(), c: net.Input[0], h: net.Input[1], w: net.Input[2],
-		k: net.Classes, flip: cfg.Flip, mixup: cfg.Mixup, rng: rand.New(rng)}
+	defer t.close()
 	cfgJSON, _ := json.Marshal(cfg)
 	net.Meta = withMeta(net.Meta, "training", string(cfgJSON))
 	if train.Name != "" {
@@ -190,15 +167,15 @@ func Continue(ctx context.Context, st *State, train, test *dataset.Set, progress
 		net.SetTrainedOn(record(train.Name, train.Len(), cfg))
 	}
 	for !st.Done() {
-		stats, err := r.epoch(ctx, st.Epoch()+1)
+		stats, err := t.epoch(ctx, st.Epoch()+1, progress)
 		if err != nil {
 			return st.History, err
 		}
-		ps.CopyTo(net)
+		t.store.CopyTo(net)
 		st.History = append(st.History, stats)
 		h, _ := json.Marshal(st.History)
 		net.Meta["history"] = string(h)
-		st.commit(rng, opt)
+		st.commit(t.pcg, t.opt)
 		if save != nil {
 			if err := save(st); err != nil {
 				return st.History, err
@@ -206,80 +183,11 @@ func Continue(ctx context.Context, st *State, train, test *dataset.Set, progress
 		}
 		if progress != nil {
 			n := st.Epoch()
-			progress(Progress{Epoch: n, Epochs: cfg.MaxEpochs, Batch: r.batches(), Batches: r.batches(),
+			progress(Progress{Epoch: n, Epochs: cfg.MaxEpochs, Batch: t.batches, Batches: t.batches,
 				Loss: stats.BatchLoss, Done: &st.History[n-1]})
 		}
 	}
 	return st.History, nil
-}
-
-// runner is one Continue call's training machinery.
-type runner struct {
-	st            *State
-	tg            *graph.Graph
-	ev            *evaluation
-	ps            *graph.Store
-	opt           optimizer
-	params, grads [][]float32
-	fill          *batchFiller
-	train, test   *dataset.Set
-	progress      func(Progress)
-}
-
-func (r *runner) batches() int {
-	return (r.train.Len() + r.st.Config.BatchSize - 1) / r.st.Config.BatchSize
-}
-
-// epoch trains one epoch (1-based number epoch) and measures the net after it.
-func (r *runner) epoch(ctx context.Context, epoch int) (EpochStats, error) {
-	cfg, n, batches := r.st.Config, r.train.Len(), r.batches()
-	ids := make([]int, cfg.BatchSize)
-	start := time.Now()
-	perm := r.fill.rng.Perm(n)
-	lossSum := 0.0
-	var lr float64
-	for b := 0; b < batches; b++ {
-		if err := ctx.Err(); err != nil {
-			return EpochStats{}, err
-		}
-		// The last batch is topped up from the start of the permutation, so every step sees a
-		// full batch and every image is seen at least once per epoch.
-		for s := range ids {
-			ids[s] = perm[(b*cfg.BatchSize+s)%n]
-		}
-		r.fill.fill(r.tg.X, r.tg.Targets, ids)
-		if err := r.tg.Run(); err != nil {
-			return EpochStats{}, err
-		}
-		loss := r.tg.Loss()
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return EpochStats{}, &DivergedError{Epoch: epoch, Batch: b + 1, Loss: loss}
-		}
-		for j := range r.grads {
-			var err error
-			if r.grads[j], err = r.tg.Gradient(j); err != nil {
-				return EpochStats{}, err
-			}
-		}
-		lr = learningRate(cfg.Schedule, cfg.LR, (epoch-1)*batches+b, batches*cfg.MaxEpochs)
-		r.opt.step(r.params, r.grads, lr)
-		lossSum += loss
-		if r.progress != nil {
-			r.progress(Progress{Epoch: epoch, Epochs: cfg.MaxEpochs, Batch: b + 1, Batches: batches, Loss: loss})
-		}
-	}
-	st := EpochStats{Epoch: epoch, BatchLoss: lossSum / float64(batches), LR: lr, Seconds: time.Since(start).Seconds()}
-	evalStart := time.Now()
-	if err := r.ev.measure(ctx, r.train, &st.TrainLoss, &st.TrainAcc, &st.Gates); err != nil {
-		return EpochStats{}, err
-	}
-	if r.test.Len() > 0 {
-		if err := r.ev.measure(ctx, r.test, &st.TestLoss, &st.TestAcc, nil); err != nil {
-			return EpochStats{}, err
-		}
-	}
-	st.EvalSeconds = time.Since(evalStart).Seconds()
-	return st, nil
 }
 
 func withMeta(m map[string]string, k, v string) map[string]string {

@@ -30,13 +30,9 @@ type convKernel struct {
 const convSaveBytes = 64 << 20
 
 func newConvKernel(batch int, in, out []int, nd *models.Node, training, inputGrad bool) *convKernel {
-	w := nd.Params["weight"]
-	sh, sw := nd.Attr.Strides()
-	dh, dw := nd.Attr.Dilations()
-	k := &convKernel{batch: batch, cin: in[0], cout: w.Shape[0], bias: nd.Params["bias"] != nil, inputGrad: inputGrad,
-		g: kernel.Window{H: in[1], W: in[2], KH: w.Shape[2], KW: w.Shape[3], SH: sh, SW: sw,
-			PT: nd.Attr.Pad[0], PL: nd.Attr.Pad[1], DH: dh, DW: dw, OH: out[1], OW: out[2]}}
-	k.identity = k.g.KH == 1 && k.g.KW == 1 && sh == 1 && sw == 1 && k.g.PT == 0 && k.g.PL == 0 &&
+	k := &convKernel{batch: batch, cin: in[0], cout: nd.Params["weight"].Shape[0], bias: nd.Params["bias"] != nil,
+		inputGrad: inputGrad, g: kernel.ConvWindow(nd, in, out)}
+	k.identity = k.g.KH == 1 && k.g.KW == 1 && k.g.SH == 1 && k.g.SW == 1 && k.g.PT == 0 && k.g.PL == 0 &&
 		k.g.OH == k.g.H && k.g.OW == k.g.W
 	if size := batch * k.kdim() * k.plane(); training && !k.identity && size*4 <= convSaveBytes {
 		k.saved = make([]float32, size)
@@ -174,10 +170,7 @@ type poolKernel struct {
 }
 
 func newPoolKernel(batch int, in, out []int, nd *models.Node, inputGrad bool) *poolKernel {
-	sh, sw := nd.Attr.Strides()
-	return &poolKernel{op: nd.Op, batch: batch, c: in[0], inputGrad: inputGrad,
-		g: kernel.Window{H: in[1], W: in[2], KH: nd.Attr.Kernel[0], KW: nd.Attr.Kernel[1], SH: sh, SW: sw,
-			PT: nd.Attr.Pad[0], PL: nd.Attr.Pad[1], DH: 1, DW: 1, OH: out[1], OW: out[2]}}
+	return &poolKernel{op: nd.Op, batch: batch, c: in[0], inputGrad: inputGrad, g: kernel.PoolWindow(nd, in, out)}
 }
 
 func (k *poolKernel) needsGrad(int) bool { return k.inputGrad }

@@ -113,7 +113,7 @@ func Build(n *models.Net, ps *Store, batch int, training bool) (*Graph, error) {
 	for i := 1; i < len(n.Nodes); i++ {
 		nd := &n.Nodes[i]
 		name := fmt.Sprintf("%d.%s", i, nd.Name)
-		in, out := shapes[nd.Inputs[0]], shapes[i]
+		out := shapes[i]
 		inGrad := training && grad[nd.Inputs[0]]
 		args := []*G.Node{nodes[nd.Inputs[0]]}
 		for _, pn := range []string{"weight", "bias", "gamma", "beta"} {
@@ -129,35 +129,15 @@ func Build(n *models.Net, ps *Store, batch int, training bool) (*Graph, error) {
 			gg.Learn = append(gg.Learn, Learnable{Node: i, Name: pn, Data: d, node: pnode})
 			grad[i] = training
 		}
-		var k layerKernel
-		switch nd.Op {
-		case models.OpNormalize:
-			k = &normalizeKernel{batch: batch, channels: in[0], plane: models.ShapeSize(in) / in[0],
-				mean: nd.Params["mean"].Data, std: nd.Params["std"].Data}
-		case models.OpFlatten, models.OpReshape:
-			k = &copyKernel{inputGrad: inGrad}
-		case models.OpDense:
-			k = &denseKernel{batch: batch, in: models.ShapeSize(in), out: out[0], bias: nd.Params["bias"] != nil, inputGrad: inGrad}
-		case models.OpConv:
-			if nd.Attr.NumGroups() != 1 {
-				return nil, fmt.Errorf("train: node %d %q: grouped convolution is not supported", i, nd.Name)
-			}
-			k = newConvKernel(batch, in, out, nd, training, inGrad)
-		case models.OpBatchNorm:
-			k = newBNKernel(batch, in, nd, ps.data[key{i, "mean"}], ps.data[key{i, "var"}], training, inGrad)
-		case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU:
-			k = &activationKernel{op: nd.Op, alpha: nd.Attr.Alpha, inputGrad: inGrad}
-		case models.OpMaxPool, models.OpAvgPool:
-			k = newPoolKernel(batch, in, out, nd, inGrad)
-		case models.OpGlobalAvgPool:
-			k = &globalPoolKernel{planes: batch * in[0], plane: in[1] * in[2], inputGrad: inGrad}
-		case models.OpAdd, models.OpMul:
-			b := nd.Inputs[1]
-			args = append(args, nodes[b])
-			k = newBroadcastKernel(nd.Op, batch, out, in, shapes[b], inGrad, training && grad[b])
-			grad[i] = grad[i] || (training && grad[b])
-		default:
-			return nil, fmt.Errorf("train: node %d %q: op %q is not supported", i, nd.Name, nd.Op)
+		gradB := false
+		if nd.Op == models.OpAdd || nd.Op == models.OpMul {
+			args = append(args, nodes[nd.Inputs[1]])
+			gradB = training && grad[nd.Inputs[1]]
+			grad[i] = grad[i] || gradB
+		}
+		k, err := newKernel(nd, i, shapes, ps, batch, training, inGrad, gradB)
+		if err != nil {
+			return nil, err
 		}
 		grad[i] = grad[i] || inGrad
 		node, op, err := applyLayer(name, k, withBatch(out), args...)
@@ -182,30 +162,72 @@ func Build(n *models.Net, ps *Store, batch int, training bool) (*Graph, error) {
 		last, gg.logits = flat, op
 	}
 	if training {
-		if len(gg.Learn) == 0 {
-			return nil, fmt.Errorf("train: the net has no trainable parameters")
-		}
-		gg.Targets = make([]float32, batch*n.Classes)
-		t := G.NewMatrix(gg.g, tensor.Float32, G.WithName("target"), G.WithShape(batch, n.Classes),
-			G.WithValue(tensor.New(tensor.WithShape(batch, n.Classes), tensor.WithBacking(gg.Targets))))
-		gg.lossK = newSoftmaxXentKernel(batch, n.Classes)
-		if gg.loss, _, err = applyLayer("loss", gg.lossK, nil, last, t); err != nil {
+		if err := gg.addLoss(last, n.Classes); err != nil {
 			return nil, err
-		}
-		wrt := make(G.Nodes, len(gg.Learn))
-		for j := range gg.Learn {
-			wrt[j] = gg.Learn[j].node
-		}
-		grads, err := G.Grad(gg.loss, wrt...)
-		if err != nil {
-			return nil, fmt.Errorf("train: gradients: %v", err)
-		}
-		for j := range gg.Learn {
-			gg.Learn[j].grad = grads[j]
 		}
 	}
 	gg.vm = G.NewTapeMachine(gg.g)
 	return gg, nil
+}
+
+// newKernel returns the kernel of node nd (node i of a net with the per-sample shapes shapes) over
+// batches of batch samples. inGrad and gradB say whether the gradient with respect to its first
+// and (add, mul) second input is wanted.
+func newKernel(nd *models.Node, i int, shapes [][]int, ps *Store, batch int, training, inGrad, gradB bool) (layerKernel, error) {
+	in, out := shapes[nd.Inputs[0]], shapes[i]
+	switch nd.Op {
+	case models.OpNormalize:
+		return &normalizeKernel{batch: batch, channels: in[0], plane: models.ShapeSize(in) / in[0],
+			mean: nd.Params["mean"].Data, std: nd.Params["std"].Data}, nil
+	case models.OpFlatten, models.OpReshape:
+		return &copyKernel{inputGrad: inGrad}, nil
+	case models.OpDense:
+		return &denseKernel{batch: batch, in: models.ShapeSize(in), out: out[0], bias: nd.Params["bias"] != nil, inputGrad: inGrad}, nil
+	case models.OpConv:
+		if nd.Attr.NumGroups() != 1 {
+			return nil, fmt.Errorf("train: node %d %q: grouped convolution is not supported", i, nd.Name)
+		}
+		return newConvKernel(batch, in, out, nd, training, inGrad), nil
+	case models.OpBatchNorm:
+		return newBNKernel(batch, in, nd, ps.data[key{i, "mean"}], ps.data[key{i, "var"}], training, inGrad), nil
+	case models.OpReLU, models.OpLeakyReLU, models.OpSigmoid, models.OpTanh, models.OpGELU:
+		return &activationKernel{op: nd.Op, alpha: nd.Attr.Alpha, inputGrad: inGrad}, nil
+	case models.OpMaxPool, models.OpAvgPool:
+		return newPoolKernel(batch, in, out, nd, inGrad), nil
+	case models.OpGlobalAvgPool:
+		return &globalPoolKernel{planes: batch * in[0], plane: in[1] * in[2], inputGrad: inGrad}, nil
+	case models.OpAdd, models.OpMul:
+		return newBroadcastKernel(nd.Op, batch, out, in, shapes[nd.Inputs[1]], inGrad, gradB), nil
+	}
+	return nil, fmt.Errorf("train: node %d %q: op %q is not supported", i, nd.Name, nd.Op)
+}
+
+// addLoss adds the mean cross-entropy of the logits node against the targets, and the symbolic
+// gradient of every learnable tensor.
+func (gg *Graph) addLoss(logits *G.Node, classes int) error {
+	if len(gg.Learn) == 0 {
+		return fmt.Errorf("train: the net has no trainable parameters")
+	}
+	gg.Targets = make([]float32, gg.Batch*classes)
+	t := G.NewMatrix(gg.g, tensor.Float32, G.WithName("target"), G.WithShape(gg.Batch, classes),
+		G.WithValue(tensor.New(tensor.WithShape(gg.Batch, classes), tensor.WithBacking(gg.Targets))))
+	gg.lossK = newSoftmaxXentKernel(gg.Batch, classes)
+	var err error
+	if gg.loss, _, err = applyLayer("loss", gg.lossK, nil, logits, t); err != nil {
+		return err
+	}
+	wrt := make(G.Nodes, len(gg.Learn))
+	for j := range gg.Learn {
+		wrt[j] = gg.Learn[j].node
+	}
+	grads, err := G.Grad(gg.loss, wrt...)
+	if err != nil {
+		return fmt.Errorf("train: gradients: %v", err)
+	}
+	for j := range gg.Learn {
+		gg.Learn[j].grad = grads[j]
+	}
+	return nil
 }
 
 // Run executes the graph once on the batch in X (and Targets).

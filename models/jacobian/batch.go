@@ -2,11 +2,47 @@ package jacobian
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/surfscope/surfscope/internal/parallel"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
+
+// Gradient writes the flat gradient of u_r·f(x_s) (Params order, NumParams values) into dst,
+// growing it when it is too short, and returns it. It panics if s or r is out of range.
+func (b *Batch) Gradient(dst []float32, s, r int) []float32 {
+	if s < 0 || s >= b.Samples || r < 0 || r >= b.Seeds {
+		panic(fmt.Sprintf("jacobian: Batch.Gradient: sample %d seed %d of %d×%d", s, r, b.Samples, b.Seeds))
+	}
+	total := 0
+	for _, l := range b.Layers {
+		total += l.Size
+	}
+	dst = slices.Grow(dst[:0], total)[:total]
+	off := 0
+	for _, l := range b.Layers {
+		if l.Op != models.OpDense {
+			copy(dst[off:off+l.Size], l.Grad[(s*b.Seeds+r)*l.Size:])
+			off += l.Size
+			continue
+		}
+		a := l.Input[s*l.In : (s+1)*l.In]
+		d := l.Delta[(s*b.Seeds+r)*l.Out : (s*b.Seeds+r+1)*l.Out]
+		for o, dv := range d {
+			w := dst[off+o*l.In : off+(o+1)*l.In]
+			for i, av := range a {
+				w[i] = dv * av
+			}
+		}
+		off += l.Out * l.In
+		if l.Bias {
+			copy(dst[off:off+l.Out], d)
+			off += l.Out
+		}
+	}
+	return dst
+}
 
 // Dot adds to dst ([a.Samples][b.Samples], row-major, float64) the inner products of the two
 // batches' parameter gradients summed over seeds:

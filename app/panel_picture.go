@@ -1,0 +1,97 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/surfscope/surfscope/render"
+	"github.com/surfscope/surfscope/view"
+)
+
+// picturePanel is the View part of the side panel: how the sampled grid is drawn.
+type picturePanel struct {
+	class    *widget.Select // the logit shown as height
+	metric   *widget.Select
+	mode     *widget.RadioGroup // 3D or heatmap
+	colormap *widget.Select
+	contours *widget.Check
+	export   *widget.Button
+}
+
+func (u *UI) buildPicture() {
+	p := &u.picture
+	p.class = widget.NewSelect(nil, func(string) {
+		u.showGrid()
+		u.compare.refresh()
+	})
+	p.metric = widget.NewSelect(view.Metrics, func(string) { u.showGrid() })
+	p.metric.Selected = "logit"
+	p.mode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.showGrid() })
+	p.mode.Horizontal = true
+	p.mode.Selected = "3D"
+	p.colormap = widget.NewSelect(render.ColormapNames(), func(name string) {
+		u.app.Preferences().SetString(prefColormap, name)
+		u.showGrid()
+	})
+	p.colormap.Selected = u.app.Preferences().StringWithFallback(prefColormap, "viridis")
+	p.contours = widget.NewCheck("Contour lines", func(bool) { u.showGrid() })
+	p.contours.Checked = true
+	p.export = widget.NewButton("Export PNG…", u.exportPNG)
+}
+
+// form lays out the view's settings.
+func (p *picturePanel) form() fyne.CanvasObject {
+	return container.NewVBox(
+		widget.NewForm(widget.NewFormItem("Logit", p.class), widget.NewFormItem("Metric", p.metric),
+			widget.NewFormItem("Colours", p.colormap)), p.mode, p.contours, p.export)
+}
+
+// showGrid hands the session's grid to the surface view, drawn as viewOf describes it.
+func (u *UI) showGrid() {
+	s := u.session.Snapshot()
+	if s.Grid == nil || u.picture.class.SelectedIndex() >= s.Grid.K {
+		return
+	}
+	scene, err := u.viewOf(s).Scene(s.Grid, s.Test)
+	if err != nil {
+		u.showError(err)
+		return
+	}
+	u.surface.SetScene(scene)
+}
+
+// viewOf is the Surface tab's picture of s as one view.State: how s's grid was sampled (model,
+// data, probe, sizes), how the View controls draw it, the theme and the view's camera. The picture
+// on screen, the PNG and VTK exports and Copy Command Line are all made from it, so that
+// `surfscope render` with its flags draws the same picture.
+func (u *UI) viewOf(s Snapshot) view.State {
+	st := view.Default()
+	if s.Grid != nil {
+		st.Sampling = s.Sampling
+	}
+	p := &u.picture
+	if p.metric.Selected != "" {
+		st.Metric = p.metric.Selected
+	}
+	st.Class = p.class.SelectedIndex() // -1 before the first grid: the first image's class
+	if p.mode.Selected == "Heatmap" {
+		st.View = "heatmap"
+	}
+	if _, err := render.ColormapByName(p.colormap.Selected); err == nil {
+		st.Colormap = p.colormap.Selected
+	}
+	if !p.contours.Checked {
+		st.Contours = 0
+	}
+	st.Theme = "light"
+	if r, g, b, _ := theme.Color(theme.ColorNameBackground).RGBA(); 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 0x8000 {
+		st.Theme = "dark"
+	}
+	st.Camera = u.surface.Camera()
+	return st
+}
+
+// viewState is the picture of the session as it is now (see viewOf).
+func (u *UI) viewState() view.State { return u.viewOf(u.session.Snapshot()) }
