@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
+
+	"github.com/surfscope/surfscope/internal/inputfile"
 )
 
 // Write creates path with the bytes that write produces.
@@ -80,9 +82,20 @@ type target struct {
 // Linux kernel's limit).
 const maxLinks = 40
 
-// resolve follows path's symbolic links to the file they end at (which may not exist yet) and
-// says how it is written.
+// resolve says how path is written: devices, pipes and directories by what path finally
+// names (the kernel follows every link, /dev/stdout's too), and a regular file or a name not yet
+// taken by following path's symbolic links one by one to the name to replace.
 func resolve(path string) (target, error) {
+	if fi, err := os.Stat(path); err == nil {
+		switch m := fi.Mode(); {
+		case m.IsDir():
+			return target{}, fmt.Errorf("%s: is a directory", path)
+		case m&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
+			return target{path: path, inPlace: true}, nil
+		case !m.IsRegular():
+			return target{}, fmt.Errorf("%s: cannot write a %s", path, inputfile.Kind(m))
+		}
+	}
 	p := path
 	for range maxLinks {
 		fi, err := os.Lstat(p)
@@ -91,41 +104,19 @@ func resolve(path string) (target, error) {
 			return target{path: p}, nil
 		case err != nil:
 			return target{}, fmt.Errorf("%s: %w", path, unwrapPath(err))
+		case fi.Mode()&fs.ModeSymlink == 0:
+			return target{path: p, mode: fi.Mode().Perm()}, nil
 		}
-		switch m := fi.Mode(); {
-		case m&fs.ModeSymlink != 0:
-			dest, err := os.Readlink(p)
-			if err != nil {
-				return target{}, fmt.Errorf("%s: %w", path, unwrapPath(err))
-			}
-			if !filepath.IsAbs(dest) {
-				dest = filepath.Join(filepath.Dir(p), dest)
-			}
-			p = dest
-		case m.IsDir():
-			return target{}, fmt.Errorf("%s: is a directory", path)
-		case m.IsRegular():
-			return target{path: p, mode: m.Perm()}, nil
-		case m&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
-			return target{path: p, inPlace: true}, nil
-		default:
-			return target{}, fmt.Errorf("%s: cannot write a %s", path, kind(m))
+		dest, err := os.Readlink(p)
+		if err != nil {
+			return target{}, fmt.Errorf("%s: %w", path, unwrapPath(err))
 		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(p), dest)
+		}
+		p = dest
 	}
 	return target{}, fmt.Errorf("%s: %w", path, syscall.ELOOP)
-}
-
-// kind names a file type for messages.
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	}
-	return "special file"
 }
 
 // writeInPlace writes a device or a named pipe directly.

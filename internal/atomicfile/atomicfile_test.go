@@ -153,12 +153,15 @@ func TestWriteSymlinkLoop(t *testing.T) {
 	}
 }
 
-// A named pipe is written in place: the reader gets the bytes and the pipe stays a pipe.
+// A named pipe is written in place, also through a symbolic link (as /dev/stdout is, when the
+// output is piped): the reader gets the bytes and the pipe and the link stay.
 func TestWriteFIFO(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "out.fifo")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Skip("no named pipes here:", err)
 	}
+	link := filepath.Join(filepath.Dir(fifo), "stdout")
+	os.Symlink("out.fifo", link)
 	got := make(chan string)
 	go func() {
 		b, _ := os.ReadFile(fifo)
@@ -167,7 +170,7 @@ func TestWriteFIFO(t *testing.T) {
 	if err := Check(fifo); err != nil {
 		t.Fatal(err)
 	}
-	mustWrite(t, fifo, "through the pipe")
+	mustWrite(t, link, "through the pipe")
 	select {
 	case s := <-got:
 		if s != "through the pipe" {
@@ -178,6 +181,9 @@ func TestWriteFIFO(t *testing.T) {
 	}
 	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 		t.Fatalf("the pipe was replaced: %v", fi.Mode())
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v", fi.Mode())
 	}
 }
 
