@@ -41,8 +41,6 @@ func commands() []command {
 	}
 }
 
-// errUsage marks an error the flag package has already explained.
-var errUsage = errors.New("usage")
 
 // runCommand runs subcommand args[0] and returns the process exit status: 0 on success, 1 for an
 // error (printed as one line), 2 for a usage error.
@@ -68,16 +66,14 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 }
 
 // report prints what err says about command name as one line and returns the exit status: 0
-// for success, 2 for a usage error or a flag that breaks its rule, 130 when Ctrl-C stopped the
-// command, 1 for any other error.
+// for success, 2 for a flag that is unknown, does not parse or breaks its rule, 130 when Ctrl-C
+// stopped the command, 1 for any other error.
 func report(stderr io.Writer, name string, err error) int {
 	var fe *flagError
 	var ie *interruptedError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.Is(err, errUsage):
-		return 2
 	case errors.As(err, &fe):
 		fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
 		return 2
@@ -153,18 +149,24 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 
 // parse parses args, rejects stray positional arguments and checks every flag against its rule
 // (checkFlags): own holds the rules of the command's flags whose names mean something else than
-// in flagRules.
+// in flagRules. A flag that is not defined or a value that does not parse is one line (-h lists
+// the flags).
 func parse(fs *flag.FlagSet, args []string, own ...map[string]flagRule) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "surfscope: unexpected argument %q\n", fs.Arg(0))
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		fs.Usage()
-		return errUsage
+		return err
+	case err != nil: // the flag package names flags with one dash; the commands' help uses two
+		msg := strings.NewReplacer("flag -", "flag --", "defined: -", "defined: --").Replace(err.Error())
+		return &flagError{fmt.Sprintf("%s (%s -h lists the flags)", msg, fs.Name())}
+	case fs.NArg() > 0:
+		return &flagError{fmt.Sprintf("unexpected argument %q (%s -h lists the flags)", fs.Arg(0), fs.Name())}
 	}
 	var rules map[string]flagRule
 	if len(own) > 0 {

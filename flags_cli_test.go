@@ -53,6 +53,9 @@ func TestFlagsOutOfRange(t *testing.T) {
 		{[]string{"ntk", "--trials", "-1", "--out", out}, "--trials -1: want at least 0"},
 		{[]string{"ntk", "--ridge", "NaN", "--out", out}, "--ridge NaN: want a finite number"},
 		{[]string{"bench", "--grid", "0"}, "--grid 0: want 2 to 4096"},
+		{[]string{"render", "--color-range", "NaN,1", "--out", out}, `invalid value "NaN,1" for flag --color-range: "NaN" is not a finite number (surfscope render -h lists the flags)`},
+		{[]string{"render", "--camera", "1,Inf,3", "--out", out}, `invalid value "1,Inf,3" for flag --camera: "Inf" is not a finite number (surfscope render -h lists the flags)`},
+		{[]string{"sample", "--grid", "many", "--out", out}, `invalid value "many" for flag --grid: parse error (surfscope sample -h lists the flags)`},
 	}
 	for _, c := range cases {
 		code, stdout, stderr := cli(c.args...)
