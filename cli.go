@@ -41,9 +41,8 @@ func commands() []command {
 	}
 }
 
-
-// runCommand runs subcommand args[0] and returns the process exit status: 0 on success, 1 for an
-// error (printed as one line), 2 for a usage error.
+// runCommand runs subcommand args[0] with the context of interruptible and returns the process
+// exit status (report).
 func runCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)

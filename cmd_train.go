@@ -217,18 +217,18 @@ func (c *trainConfig) finishTrain(st *train.State, err error) error {
 		return fmt.Errorf("%v at learning rate %g (--lr); nothing was written; a smaller --lr may help", err, st.Config.LR)
 	case errors.Is(err, context.Canceled) && st.Epoch() == 0:
 		return &interruptedError{fmt.Sprintf("interrupted in epoch 1, before any epoch completed; nothing was written%s", c.unchanged())}
+	case errors.Is(err, context.Canceled) && c.out == "":
+		return &interruptedError{fmt.Sprintf("interrupted in epoch %d; the same command with --resume continues the run from epoch %d (%s)",
+			st.Epoch()+1, st.Epoch(), c.statePath())}
 	case errors.Is(err, context.Canceled):
-		where := c.outDir
-		if c.out != "" {
-			if err := models.Save(c.out, st.Net); err != nil {
-				return err
-			}
-			where = c.out
+		if err := models.Save(c.out, st.Net); err != nil {
+			return err
 		}
 		return &interruptedError{fmt.Sprintf("interrupted in epoch %d; %s holds epoch %d, the last complete one; the same command with --resume continues the run",
-			st.Epoch()+1, where, st.Epoch())}
-	case st.Epoch() > 0:
-		return fmt.Errorf("%v (the run's state after epoch %d is in %s: --resume continues it)", err, st.Epoch(), c.statePath())
+			st.Epoch()+1, c.out, st.Epoch())}
+	}
+	if _, serr := os.Stat(c.statePath()); serr == nil {
+		return fmt.Errorf("%v (the state of the last epoch saved is in %s: the same command with --resume continues from it)", err, c.statePath())
 	}
 	return err
 }
