@@ -133,7 +133,7 @@ func runAtlas(ctx context.Context, c *atlasConfig, stderr io.Writer) ([]*surface
 		start := time.Now()
 		a, err := surface.BuildAtlas(ctx, net, set.Images, set.Labels, &c.cfg, pr.update)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", path, err)
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		fmt.Fprintf(stderr, "atlas %s: %.1f s\n", name, time.Since(start).Seconds())
 		a.Model = path
