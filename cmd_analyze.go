@@ -61,6 +61,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeConfig, error) {
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
+	warnIgnored(fs, stderr, samplingIgnored(c.sampling))
 	return c, nil
 }
 

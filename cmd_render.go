@@ -22,6 +22,7 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *out == "" {
 		return &flagError{"--out is required"}
 	}
+	warnIgnored(fs, stderr, samplingIgnored(st.Sampling))
 	if err := st.Validate(); err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *out == "" {
 		return &flagError{"--out is required"}
 	}
+	warnIgnored(fs, stderr, samplingIgnored(smp))
 	sm, err := sampleProbe(ctx, smp, stderr)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
@@ -48,6 +49,22 @@ func (a *archFlags) build(set *dataset.Set) (*models.Net, error) {
 			Width: a.width, Shortcut: models.Shortcut(a.shortcut), SE: a.se}, a.seed)
 	}
 	return nil, fmt.Errorf("--arch %q: want mlp, cnn or resnet", a.arch)
+}
+
+// ignored names the flags that the architecture and the optimiser opt do not use.
+func (a *archFlags) ignored(opt string) map[string]string {
+	uses := map[string][]string{"mlp": {"hidden", "activation"}, "cnn": {"channels", "bn", "activation"},
+		"resnet": {"depth", "width", "shortcut", "se"}}[a.arch]
+	out := map[string]string{}
+	for _, name := range []string{"hidden", "activation", "channels", "bn", "depth", "width", "shortcut", "se"} {
+		if !slices.Contains(uses, name) {
+			out[name] = "--arch " + a.arch + " does not use it"
+		}
+	}
+	if opt != "sgd" {
+		out["momentum"] = "it applies to --opt sgd"
+	}
+	return out
 }
 
 // trainConfig is what `surfscope train` is asked to do.
@@ -117,6 +134,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
 	case c.saveEvery > 0 && c.outDir == "":
 		return nil, &flagError{"--save-every needs --out-dir, the folder of the series"}
 	}
+	warnIgnored(fs, stderr, c.arch.ignored(cfg.Optimizer))
 	c.saveEvery = max(c.saveEvery, 1)
 	cfg.Seed = a.seed
 	return c, nil

@@ -3,13 +3,17 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/view"
 )
 
 // A flagRule says which values a flag takes. Every command's flags are checked against the rules
@@ -139,4 +143,32 @@ func checkWritable(name, path, kind string) error {
 		return &flagError{fmt.Sprintf("--%s %v", name, err)}
 	}
 	return nil
+}
+
+// warnIgnored prints one warning line to w for each flag that was given on the command line but
+// has no effect, with the reason: ignored maps flag names to why (the result still means
+// something, so these are not errors).
+func warnIgnored(fs *flag.FlagSet, w io.Writer, ignored map[string]string) {
+	fs.Visit(func(f *flag.Flag) {
+		if why, ok := ignored[f.Name]; ok {
+			fmt.Fprintf(w, "surfscope %s: warning: --%s is ignored: %s\n", strings.TrimPrefix(fs.Name(), "surfscope "), f.Name, why)
+		}
+	})
+}
+
+// samplingIgnored names the sampling flags (view.Sampling) that the probe kind of s does not use.
+func samplingIgnored(s view.Sampling) map[string]string {
+	spec, err := s.Spec()
+	if err != nil {
+		return nil
+	}
+	uses := map[string][]string{"data": {"grid", "margin"}, "flip": {"grid", "margin"}, "mixup": {"points", "from", "to"},
+		"random": {"grid", "range"}, "grad": {"grid", "range"}, "pca": {"grid", "range"}}[spec.Kind]
+	out := map[string]string{}
+	for _, name := range []string{"grid", "points", "margin", "range", "from", "to"} {
+		if !slices.Contains(uses, name) {
+			out[name] = "a " + spec.Kind + " probe does not use it"
+		}
+	}
+	return out
 }

@@ -155,3 +155,19 @@ func TestInputFilesThatAreNotRegular(t *testing.T) {
 		}
 	}
 }
+
+// A flag that the command does not use with the other flags given still runs, with a warning
+// saying why it has no effect.
+func TestIgnoredFlagsWarn(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := cli("sample", "--probe", "mixup:0,1", "--points", "5", "--grid", "9", "--out", filepath.Join(dir, "a.npy"))
+	if code != 0 || !strings.Contains(stderr, "surfscope sample: warning: --grid is ignored: a mixup probe does not use it\n") ||
+		strings.Contains(stderr, "--points is ignored") {
+		t.Errorf("sample: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = cli("train", "--limit", "50", "--hidden", "8", "--epochs", "1", "--channels", "4", "--momentum", "0.5", "--out", filepath.Join(dir, "m.safetensors"))
+	if code != 0 || !strings.Contains(stderr, "warning: --channels is ignored: --arch mlp does not use it") ||
+		!strings.Contains(stderr, "warning: --momentum is ignored: it applies to --opt sgd") || strings.Contains(stderr, "--hidden is ignored") {
+		t.Errorf("train: exit %d, %q", code, stderr)
+	}
+}
