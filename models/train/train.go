@@ -61,11 +61,11 @@ func (c Config) withDefaults() (Config, error) {
 		value float64
 	}{{"lr", c.LR}, {"momentum", c.Momentum}, {"weight_decay", c.WeightDecay}, {"mixup", c.Mixup}} {
 		if math.IsNaN(f.value) || math.IsInf(f.value, 0) || f.value < 0 && f.name != "momentum" {
-			return c, fmt.Errorf("train: %s %v: want a finite value ≥ 0", f.name, f.value)
+			return c, fmt.Errorf("train: bad configuration: %s %v: want a finite value ≥ 0", f.name, f.value)
 		}
 	}
 	if c.BatchSize < 0 || c.MaxEpochs < 0 {
-		return c, fmt.Errorf("train: batch size %d, epochs %d: want values ≥ 0 (0: the default)", c.BatchSize, c.MaxEpochs)
+		return c, fmt.Errorf("train: bad configuration: batch size %d, epochs %d: want values ≥ 0 (0: the default)", c.BatchSize, c.MaxEpochs)
 	}
 	return c, nil
 }
