@@ -71,7 +71,7 @@ func parseLandscape(args []string, stderr io.Writer) (*landscapeConfig, error) {
 	fs.Float64Var(&c.hi, "to", 1.5, "line: last λ")
 	fs.BoolVar(&c.plain, "plain", false, "evaluate the whole net at every point (no first-layer shortcut)")
 	fs.IntVar(&c.hsteps, "hessian-steps", 200, "most Lanczos steps for the Hessian's extreme eigenvalues at the centre (0 = skip)")
-	fs.Float64Var(&c.htol, "hessian-tol", 1e-3, "stop when the residual bounds of λmin and λmax are below this share of max |λ|")
+	fs.Float64Var(&c.htol, "hessian-tol", 1e-4, "stop when the residual bounds of λmin and λmax are below this share of max |λ|")
 	fs.IntVar(&c.himages, "hessian-images", 0, "images for the Hessian (0 = the same --images)")
 	fs.StringVar(&c.out, "out", "", "output .npy: mean loss, float32 [N][N] (plane, rows = β) or [N] (line)")
 	fs.StringVar(&c.acc, "acc", "", "optional .npy of the accuracy, same shape")
