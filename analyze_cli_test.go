@@ -19,8 +19,8 @@ func TestAnalyzeCommand(t *testing.T) {
 		want          []string
 	}{
 		{"data:3,7,11", "meancurv:2", []int{9, 9}, []string{"curvature", "linear regions"}},
-		{"mixup:2,5", "mixup", []int{13}, []string{"mixup: mean TV"}},
-		{"flip:4,9", "mirror:1", []int{9, 9}, []string{"mirror symmetry"}},
+		{"mixup:2,5", "mixup", []int{13}, []string{"mixup TV from the blend"}},
+		{"flip:4,9", "mirror:1", []int{9, 9}, []string{"mirror difference", "centred logits"}},
 		{"grad:6,1", "loss", []int{9, 9}, []string{"adversarial"}},
 		{"pca:8", "inputgrad", []int{9, 9}, []string{"pca"}},
 	}
@@ -113,7 +113,7 @@ func TestAtlasCommand(t *testing.T) {
 	js := filepath.Join(t.TempDir(), "atlas.json")
 	out := mustRun(t, "atlas", "--model", "embedded", "--model", "embedded", "--planes", "3", "--lines", "4", "--flips", "2",
 		"--grid", "9", "--points", "21", "--images", "300", "--json", js)
-	for _, w := range []string{"plane.degree", "line.tv", "flip.odd_share", "plane.regions", "median [q1, q3]"} {
+	for _, w := range []string{"polynomial degree (total, 1% rule)", "plane.degree", "line.tv", "flip.odd_share", "linear regions (exact)", "plane.regions_exact", "median [q1, q3]"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("atlas table lacks %q:\n%s", w, out)
 		}
@@ -133,8 +133,8 @@ func TestAtlasCommand(t *testing.T) {
 	if code, _, _ := cli("atlas", "--show", filepath.Join(t.TempDir(), "missing.json")); code != 1 {
 		t.Error("a missing --show file accepted")
 	}
-	one := mustRun(t, "atlas", "--planes", "2", "--lines", "2", "--grid", "9", "--images", "100")
-	if !strings.Contains(one, "mean") || !strings.Contains(one, "meaning") {
+	one := mustRun(t, "atlas", "--planes", "2", "--lines", "2", "--grid", "9", "--images", "100", "--explain")
+	if !strings.Contains(one, "mean") || !strings.Contains(one, "key") || !strings.Contains(one, "### Gaussian curvature") {
 		t.Errorf("single-model table:\n%s", one)
 	}
 }

@@ -154,10 +154,6 @@ func metricMap(ctx context.Context, a *view.Sampled, spec string) (*surface.Fiel
 		return nil
 	}
 	switch name {
-	case "margin":
-		return surface.Margin(g), nil
-	case "class":
-		return surface.Predicted(g), nil
 	case "loss":
 		if k < 0 && len(a.Spec.Images) > 0 {
 			k = a.Set.Labels[a.Spec.Images[0]] // the label of the probe's first image
@@ -165,26 +161,14 @@ func metricMap(ctx context.Context, a *view.Sampled, spec string) (*surface.Fiel
 		if k < 0 {
 			return nil, fmt.Errorf("the probe has no labelled first image; give loss:L")
 		}
-		return surface.Loss(g, k), nil
+		return view.MetricField(g, name, 0, k)
+	case "margin", "class":
+		return view.MetricField(g, name, 0, 0)
 	case "logit", "prob", "grad", "gauss", "meancurv", "k1", "k2", "mirror":
 		if err := needClass(); err != nil {
 			return nil, err
 		}
-		switch name {
-		case "logit":
-			return g.Channel(k), nil
-		case "prob":
-			return surface.Probability(g, k), nil
-		case "grad":
-			return surface.GradientNorm(g.Isometric(k))
-		case "mirror":
-			return surface.MirrorDifference(g.Channel(k))
-		}
-		c, err := surface.Curvatures(g.Isometric(k))
-		if err != nil {
-			return nil, err
-		}
-		return map[string]*surface.Field{"gauss": c.Gaussian, "meancurv": c.Mean, "k1": c.K1, "k2": c.K2}[name], nil
+		return view.MetricField(g, name, k, 0) // one code path with the app and render
 	case "inputgrad":
 		if k < 0 {
 			k = surface.TopClass
@@ -202,32 +186,10 @@ func metricMap(ctx context.Context, a *view.Sampled, spec string) (*surface.Fiel
 	return nil, fmt.Errorf("unknown metric %q (want %s)", spec, analyzeMetrics)
 }
 
+// printSummary prints the probe's analyses as the app's Stats tab shows them (view.Statistics),
+// then the --metric map's range.
 func printSummary(w io.Writer, probe string, s *surface.ProbeSummary, metric string, m surface.Stats) {
-	fmt.Fprintf(w, "probe %s (%s, %dx%d)\n", probe, s.Kind, s.NX, s.NY)
-	fmt.Fprintf(w, "  classes %d (largest %.0f%%), margin mean %.4g, confidence mean %.4g\n",
-		s.Values.Classes, 100*s.Values.Largest, s.Values.Margin.Mean, s.Values.Confidence.Mean)
-	fmt.Fprintf(w, "  gradient ‖∇f‖ mean %.4g median %.4g max %.4g (per unit distance, all logits)\n", s.Gradient.Mean, s.Gradient.Median, s.Gradient.Max)
-	if s.InputGradient != nil {
-		fmt.Fprintf(w, "  input gradient ‖∇ₓf_top‖ mean %.4g median %.4g max %.4g\n", s.InputGradient.Mean, s.InputGradient.Median, s.InputGradient.Max)
-	}
-	if c := s.Curvature; c != nil {
-		fmt.Fprintf(w, "  curvature |H| mean %.4g, |K| mean %.4g, Hessian norm mean %.4g, saddle share %.2f\n",
-			c.AbsMean.Mean, c.AbsGaussian.Mean, c.HessianNorm.Mean, c.Saddle)
-	}
-	if y := s.Symmetry; y != nil {
-		fmt.Fprintf(w, "  mirror symmetry: odd share %.4g, mean |f(s,t)−f(−s,t)| %.4g, disagree %.2f%%\n", y.OddShare, y.MeanAbsDiff, 100*y.Disagree)
-	}
-	if x := s.Mixup; x != nil {
-		fmt.Fprintf(w, "  mixup: mean TV %.4g, max TV %.4g, mean L2 %.4g, miss rate %.2f%% (ends %d → %d)\n", x.MeanTV, x.MaxTV, x.MeanL2, 100*x.MissRate, x.Ends[0], x.Ends[1])
-	}
-	sat := ""
-	if s.Degree.Saturated {
-		sat = " (saturated: more than the cap)"
-	}
-	fmt.Fprintf(w, "  effective Chebyshev degree %d%s\n", s.Degree.Degree, sat)
-	if r := s.Regions; r != nil {
-		fmt.Fprintf(w, "  linear regions %d, distinct activation patterns %d (%d units); %d unit switches between neighbours, %.4g per unit distance\n",
-			r.Regions, r.Patterns, r.Units, r.Switches, r.SwitchRate)
-	}
-	fmt.Fprintf(w, "  %s map: min %.4g, median %.4g, max %.4g\n", metric, m.Min, m.Median, m.Max)
+	fmt.Fprintf(w, "probe %s: ", probe)
+	fmt.Fprint(w, view.Statistics(s))
+	fmt.Fprintf(w, "%s map: min %.4g, median %.4g, max %.4g\n", metric, m.Min, m.Median, m.Max)
 }

@@ -31,6 +31,7 @@ type atlasConfig struct {
 	images      int // draw from the first images of the split only (0 = all)
 	cfg         surface.AtlasConfig
 	json, show  string
+	explain     bool
 }
 
 func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -46,6 +47,9 @@ func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	printAtlas(stdout, names, atlases)
+	if c.explain {
+		explainAtlas(stdout, atlases)
+	}
 	if c.json != "" {
 		if err := writeJSON(c.json, atlases); err != nil {
 			return err
@@ -69,6 +73,8 @@ func parseAtlas(args []string, stderr io.Writer) (*atlasConfig, error) {
 	fs.IntVar(&c.cfg.Points, "points", 101, "points along a line")
 	fs.Uint64Var(&c.cfg.Seed, "seed", 1, "seed of the probe choice (the same for every model)")
 	fs.BoolVar(&c.cfg.Regions, "regions", true, "count linear regions (piecewise-linear nets)")
+	fs.BoolVar(&c.cfg.Exact, "exact", true, "count linear regions exactly as well (MLPs)")
+	fs.BoolVar(&c.explain, "explain", false, "after the table, print the definition of every metric in it (docs/METRICS.md)")
 	fs.BoolVar(&c.cfg.InputGradient, "inputgrad", false, "measure exact input gradients on the planes")
 	fs.IntVar(&c.images, "images", 0, "draw from the first N images of the split only (0 = all)")
 	fs.StringVar(&c.json, "json", "", "JSON file with every model's full distributions")
@@ -114,6 +120,24 @@ func showAtlas(w io.Writer, path string) error {
 	}
 	printAtlas(w, names, saved)
 	return nil
+}
+
+// explainAtlas prints the definition of every metric the atlases hold, from docs/METRICS.md.
+func explainAtlas(w io.Writer, atlases []*surface.Atlas) {
+	done := map[string]bool{}
+	for _, m := range surface.AtlasMetrics {
+		if _, ok := atlases[0].Metrics[m.Name]; !ok {
+			continue
+		}
+		help := view.MetricHelp(m.Name)
+		fmt.Fprintf(w, "\n%s (%s)\n", m.Label, m.Name)
+		if done[help] {
+			fmt.Fprintln(w, "  as above")
+			continue
+		}
+		done[help] = true
+		fmt.Fprintln(w, help)
+	}
 }
 
 // runAtlas builds the atlas of each model over the same probes, and names each model's column.
@@ -164,20 +188,20 @@ func printAtlas(w io.Writer, names []string, atlases []*surface.Atlas) {
 		return fmt.Sprintf("%.3g", v)
 	}
 	if len(atlases) == 1 {
-		fmt.Fprintf(w, "%-18s %10s %10s %10s %10s   %s\n", "metric", "mean", "q1", "median", "q3", "meaning")
+		var rows [][]string
 		for _, m := range surface.AtlasMetrics {
-			st, ok := a0.Metrics[m.Name]
-			if !ok {
-				continue
+			if st, ok := a0.Metrics[m.Name]; ok {
+				rows = append(rows, []string{m.Label, g(st.Mean), g(st.Q1), g(st.Median), g(st.Q3), m.Name})
 			}
-			fmt.Fprintf(w, "%-18s %10s %10s %10s %10s   %s\n", m.Name, g(st.Mean), g(st.Q1), g(st.Median), g(st.Q3), m.Meaning)
 		}
+		printColumns(w, []string{"metric", "mean", "q1", "median", "q3", "key"}, rows)
+		fmt.Fprintln(w, "definitions: --explain, or docs/METRICS.md under the key")
 		return
 	}
 	// Cells: median [q1, q3] per model; columns as wide as their widest cell.
 	var rows [][]string
 	for _, m := range surface.AtlasMetrics {
-		row := []string{m.Name}
+		row := []string{m.Label}
 		seen := false
 		for _, a := range atlases {
 			cell := "–"
@@ -191,10 +215,17 @@ func printAtlas(w io.Writer, names []string, atlases []*surface.Atlas) {
 			row = append(row, cell)
 		}
 		if seen {
-			rows = append(rows, row)
+			rows = append(rows, append(row, m.Name))
 		}
 	}
-	head := append([]string{"median [q1, q3]"}, names...)
+	head := append(append([]string{"median [q1, q3]"}, names...), "key")
+	printColumns(w, head, rows)
+	fmt.Fprintln(w, "definitions: --explain, or docs/METRICS.md under the key")
+}
+
+// printColumns prints a table whose first and last columns (names and keys) are left-aligned
+// and the numbers between right-aligned, every column as wide as its widest cell.
+func printColumns(w io.Writer, head []string, rows [][]string) {
 	width := make([]int, len(head))
 	for _, r := range append(rows, head) {
 		for c, cell := range r {
@@ -204,9 +235,12 @@ func printAtlas(w io.Writer, names []string, atlases []*surface.Atlas) {
 	for _, r := range append([][]string{head}, rows...) {
 		for c, cell := range r {
 			pad := strings.Repeat(" ", width[c]-utf8.RuneCountInString(cell))
-			if c == 0 {
+			switch c {
+			case 0:
 				fmt.Fprint(w, cell+pad)
-			} else {
+			case len(r) - 1:
+				fmt.Fprint(w, "  "+cell)
+			default:
 				fmt.Fprint(w, "  "+pad+cell)
 			}
 		}

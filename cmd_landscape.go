@@ -22,6 +22,7 @@ type landscapeConfig struct {
 	seed                      uint64
 	biasBN, plain             bool
 	hsteps, himages           int
+	htol                      float64
 	out, acc, vts, json       string
 }
 
@@ -69,7 +70,8 @@ func parseLandscape(args []string, stderr io.Writer) (*landscapeConfig, error) {
 	fs.Float64Var(&c.lo, "from", -0.5, "line: first λ")
 	fs.Float64Var(&c.hi, "to", 1.5, "line: last λ")
 	fs.BoolVar(&c.plain, "plain", false, "evaluate the whole net at every point (no first-layer shortcut)")
-	fs.IntVar(&c.hsteps, "hessian-steps", 20, "Lanczos steps for the Hessian eigenvalues at the centre (0 = skip)")
+	fs.IntVar(&c.hsteps, "hessian-steps", 200, "most Lanczos steps for the Hessian's extreme eigenvalues at the centre (0 = skip)")
+	fs.Float64Var(&c.htol, "hessian-tol", 1e-4, "stop when the residual bounds of λmin and λmax are below this share of max |λ|")
 	fs.IntVar(&c.himages, "hessian-images", 0, "images for the Hessian (0 = the same --images)")
 	fs.StringVar(&c.out, "out", "", "output .npy: mean loss, float32 [N][N] (plane, rows = β) or [N] (line)")
 	fs.StringVar(&c.acc, "acc", "", "optional .npy of the accuracy, same shape")
@@ -133,7 +135,7 @@ func (l *landscape) measureHessian(ctx context.Context, net *models.Net, c *land
 		l.hn = min(c.himages, l.set.Len())
 	}
 	start := time.Now()
-	spec, err := surface.HessianExtremes(ctx, net, l.set.Images[:l.hn*l.set.ImageSize()], l.set.Labels[:l.hn], &surface.HessianOptions{Steps: c.hsteps})
+	spec, err := surface.HessianExtremes(ctx, net, l.set.Images[:l.hn*l.set.ImageSize()], l.set.Labels[:l.hn], &surface.HessianOptions{Steps: c.hsteps, Tol: c.htol})
 	if err != nil {
 		return fmt.Errorf("Hessian at the centre: %v", err)
 	}
@@ -180,7 +182,6 @@ func printLandscape(w io.Writer, c *landscapeConfig, l *landscape) {
 	fmt.Fprintf(w, "  time %.2f s (%.1f ms per point)\n", l.seconds, 1000*l.seconds/float64(g.NX*g.NY))
 	fmt.Fprintf(w, "wrote %s: %v float32 loss\n", c.out, g.Shape()[:len(g.Shape())-1])
 	if s := l.hessian; s != nil {
-		fmt.Fprintf(w, "  Hessian at the centre (%d parameters, %d images, %d Lanczos steps, %.1f s): λmax %.4g, λmin %.4g, |λmin/λmax| %.4g\n",
-			s.Params, l.hn, c.hsteps, l.hsecs, s.Max, s.Min, s.Ratio)
+		fmt.Fprintf(w, "  Hessian at the centre (%d images, %.1f s): %s\n", l.hn, l.hsecs, view.HessianText(s))
 	}
 }

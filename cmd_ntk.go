@@ -65,6 +65,7 @@ func parseNTK(args []string, stderr io.Writer) (*ntkConfig, error) {
 	fs.Float64Var(&c.opt.Ridge, "ridge", 0, "ridge δ of the eigenlearning equation and the kernel regressions, in kernel units")
 	sizes := fs.String("sizes", "", "training-set sizes to predict and measure, e.g. 250,500,1000 (default N/8,N/4,N/2 and the model's own training size when below N)")
 	fs.IntVar(&c.opt.Trials, "trials", 3, "kernel regressions per training size (0: none)")
+	fs.BoolVar(&c.opt.WithReplacement, "with-replacement", false, "draw each regression's training samples i.i.d. from the N (repeats possible) instead of N distinct ones; see docs/METRICS.md")
 	fit := fs.String("fit", "", "eigenvalue index range of the power-law fit, FROM:TO, 1-based (default 10:N/2)")
 	fs.BoolVar(&c.initial, "init", true, "also analyse the kernel at initialisation (the architecture rebuilt with its recorded seed) and compare")
 	fs.IntVar(&c.testN, "test-n", 0, "test images the network is scored on (0: the whole test split)")
@@ -301,6 +302,7 @@ func printNTK(w io.Writer, r *ntk.Report, data string, memMiB int) {
 			fmt.Fprintf(w, "  spectrum power law λ_i ∝ i^-%.3f over i = %d..%d (R² %.3f); λ_1 = %.4g, centred target alignment %.3f\n",
 				pl.Exponent, pl.From, pl.To, pl.R2, k.Eigenvalues[0], float64(k.TargetAlignment))
 		}
+		fmt.Fprintf(w, "  kernel regressions draw their training samples %s\n", r.Sampling)
 		fmt.Fprintf(w, "  %6s %10s %7s %9s | %12s %12s | %12s %12s %10s\n", "n", "κ", "E₀", "ΣL", "pred MSE", "pred heldout", "KRR MSE", "KRR heldout", "KRR error")
 		for _, p := range k.Sizes {
 			fmt.Fprintf(w, "  %6d", p.N)
@@ -310,7 +312,7 @@ func printNTK(w io.Writer, r *ntk.Report, data string, memMiB int) {
 				fmt.Fprintf(w, " %10s %7s %9s | %12s %12s |", "-", "-", "-", "-", "-")
 			}
 			if g := p.Regression; g != nil {
-				fmt.Fprintf(w, " %12.4f %12.4f %9.2f%%", g.MSE, float64(g.HeldOutMSE), 100*float64(g.HeldOutError))
+				fmt.Fprintf(w, " %12s %12.4f %9.2f%%", fmt.Sprintf("%.4f±%.4f", g.MSE, float64(g.MSEStdErr)), float64(g.HeldOutMSE), 100*float64(g.HeldOutError))
 			}
 			if p.Err != "" {
 				fmt.Fprintf(w, "  (%s)", p.Err)

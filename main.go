@@ -14,6 +14,7 @@
 //	atlas      distributions of every surface summary over many probes, models side by side
 //	landscape  loss over a filter-normalised parameter plane, or the line between two models
 //	ntk        empirical neural tangent kernel: spectrum, power law, eigenlearning predictions
+//	version    the version, commit, Go release, BLAS and renderer of this build
 //
 // `surfscope COMMAND -h` lists a command's flags. Each command lives in cmd_NAME.go as parse →
 // config → run → print; cli.go dispatches them and holds what they share.
@@ -28,6 +29,7 @@ import (
 
 	"github.com/surfscope/surfscope/app"
 	_ "github.com/surfscope/surfscope/internal/cleanlocale" // before Fyne's initialisers
+	"github.com/surfscope/surfscope/internal/console"
 )
 
 func main() {
@@ -59,6 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return runCommand(fs.Args(), stdout, stderr)
 	}
+	console.Release() // Windows: close the console window made for the app alone
 	if err := app.Run(opts); err != nil {
 		fmt.Fprintf(stderr, "surfscope: %v\n", err)
 		return 1

@@ -2,14 +2,14 @@ package main
 
 import (
 	"bytes"
-	"image"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/surfscope/surfscope/internal/screenshot"
 )
 
 // TestMain lets tests run this test binary as surfscope itself: with SURFSCOPE_TEST_APP set, the
@@ -24,30 +24,6 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-// screenshot grabs the whole X screen with ImageMagick's import, as a person would.
-func screenshot() (image.Image, []byte, error) {
-	out, err := exec.Command("import", "-window", "root", "png:-").Output()
-	if err != nil {
-		return nil, nil, err
-	}
-	img, err := png.Decode(bytes.NewReader(out))
-	return img, out, err
-}
-
-// surfaceColours counts the distinct colours in the right two thirds of the screen, where the
-// surface view sits: a lit, colour-mapped surface has hundreds, an empty window a handful.
-func surfaceColours(img image.Image) int {
-	b := img.Bounds()
-	seen := map[uint32]bool{}
-	for y := b.Min.Y; y < b.Max.Y; y += 2 {
-		for x := b.Min.X + b.Dx()/3; x < b.Max.X; x += 2 {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			seen[r>>8<<16|g>>8<<8|bl>>8] = true
-		}
-	}
-	return len(seen)
 }
 
 // TestWindowShowsSurface opens the real app window on the X display (make test runs under Xvfb),
@@ -74,20 +50,7 @@ func TestWindowShowsSurface(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	}()
-	var shot []byte
-	colours := 0
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) {
-		time.Sleep(time.Second)
-		img, raw, err := screenshot()
-		if err != nil {
-			continue
-		}
-		shot = raw
-		if colours = surfaceColours(img); colours > 300 {
-			break
-		}
-	}
+	colours, shot := screenshot.WaitForSurface(90 * time.Second)
 	dir := os.Getenv("SURFSCOPE_SCREENSHOTS")
 	if dir == "" {
 		dir = t.TempDir()
@@ -96,7 +59,7 @@ func TestWindowShowsSurface(t *testing.T) {
 	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if colours <= 300 {
+	if colours <= screenshot.SurfaceDrawn {
 		t.Fatalf("after 90 s the window shows %d colours where the surface should be (screenshot %s)\n%s", colours, path, logs.String())
 	}
 	t.Logf("surface drawn with %d colours; screenshot %s", colours, path)
@@ -110,25 +73,25 @@ func TestWindowShowsSurface(t *testing.T) {
 	if out, err := exec.Command("xdotool", "key", "ctrl+t").CombinedOutput(); err != nil {
 		t.Fatalf("xdotool: %v %s", err, out)
 	}
-	deadline = time.Now().Add(3 * time.Minute)
+	deadline := time.Now().Add(3 * time.Minute)
 	trained := false
 	for !trained && time.Now().Before(deadline) {
 		time.Sleep(time.Second)
 		trained = exec.Command("xdotool", "search", "--name", "surfscope — trained on").Run() == nil
 	}
 	if !trained {
-		_, raw, _ := screenshot()
+		_, raw, _ := screenshot.Root()
 		os.WriteFile(filepath.Join(dir, "window-train-failed.png"), raw, 0o644)
 		t.Fatalf("no window titled \"surfscope — trained on …\" within 3 minutes of Ctrl+T\n%s", logs.String())
 	}
 	time.Sleep(3 * time.Second) // the resample after training
-	img, raw, err := screenshot()
+	img, raw, err := screenshot.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
 	path = filepath.Join(dir, "window-trained.png")
 	os.WriteFile(path, raw, 0o644)
-	if c := surfaceColours(img); c <= 300 {
+	if c := screenshot.SurfaceColours(img); c <= screenshot.SurfaceDrawn {
 		t.Fatalf("after training the window shows %d colours (screenshot %s)", c, path)
 	}
 	t.Logf("trained from the keyboard; screenshot %s", path)

@@ -327,7 +327,7 @@ func TestEveryMetricAndTheStatsPanel(t *testing.T) {
 	waitFor(t, "flip statistics", 60*time.Second, func() bool { return strings.Contains(u.stats.label.Text, "odd share") })
 	u.picture.metric.SetSelected("mirror difference")
 	sc, _ := u.surface.Scene()
-	if sc.Label != "|f(s,t) − f(−s,t)|" {
+	if !strings.HasPrefix(sc.Label, "|f̃(s,t) − f̃(−s,t)|, centred") {
 		t.Errorf("view label %q after choosing the mirror difference", sc.Label)
 	}
 }
@@ -403,4 +403,10 @@ func TestLossLandscapeTab(t *testing.T) {
 		t.Errorf("the loss at a corner (%g) is not above the loss at θ (%g)", g.At(0, 0, 0), g.At(5, 5, 0))
 	}
 	waitFor(t, "the summary", 10*time.Second, func() bool { return strings.Contains(u.land.info.Text, "at θ") })
+	// Then the Hessian's extreme eigenvalues at θ, with their residual bounds.
+	waitFor(t, "the Hessian", 120*time.Second, func() bool { return u.land.Hessian() != nil })
+	h := u.land.Hessian()
+	if !h.Converged || h.MinBound > 1e-4*h.Max || !(h.Max > 0) || !strings.Contains(u.land.info.Text, "λmin") {
+		t.Errorf("Hessian at θ: %+v; info %q", h, u.land.info.Text)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 
+	"github.com/surfscope/surfscope/internal/buildinfo"
 	"github.com/surfscope/surfscope/render"
 )
 
@@ -56,7 +57,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	cancel := fyne.NewMenuItem("Cancel Training", u.model.train.Cancel)
 	cancel.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPeriod, Modifier: fyne.KeyModifierShortcutDefault}
 	model := fyne.NewMenu("Model", train, cancel)
-	help := fyne.NewMenu("Help", fyne.NewMenuItem("About surfscope", u.showAbout))
+	metrics := fyne.NewMenuItem("Metrics…", u.showMetricsHelp)
+	help := fyne.NewMenu("Help", metrics, fyne.NewMenuItem("This Metric…", u.showCurrentMetricHelp),
+		fyne.NewMenuItemSeparator(), fyne.NewMenuItem("About surfscope", u.showAbout))
 	for _, item := range []*fyne.MenuItem{openModel, exportPNG, copyCmd, reset, resample, train, cancel} {
 		if sc, ok := item.Shortcut.(*desktop.CustomShortcut); ok {
 			action := item.Action
@@ -121,7 +124,12 @@ func (t *variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.C
 }
 
 func (u *UI) showAbout() {
-	versions := []string{"Go " + strings.TrimPrefix(runtime.Version(), "go")}
+	commit := buildinfo.Commit()
+	if commit == "" {
+		commit = "unknown"
+	}
+	versions := []string{"Go " + strings.TrimPrefix(buildinfo.GoVersion(), "go") + " " + runtime.GOOS + "/" + runtime.GOARCH,
+		"BLAS: " + buildinfo.BLAS()}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, d := range bi.Deps {
 			switch d.Path {
@@ -131,7 +139,7 @@ func (u *UI) showAbout() {
 		}
 	}
 	dialog.ShowInformation("About surfscope", fmt.Sprintf(
-		"surfscope %s\n\nWhat does a network that fits its training set perfectly learn?\n"+
+		"surfscope %s\ncommit %s\n\nWhat does a network that fits its training set perfectly learn?\n"+
 			"Samples a network on planes and lines through input space and draws the surfaces.\n\n"+
-			"Renderer: %s\n%s", u.app.Metadata().Version, u.renderer.Name(), strings.Join(versions, "\n")), u.window)
+			"Renderer: %s\n%s", buildinfo.Version(), commit, u.renderer.Name(), strings.Join(versions, "\n")), u.window)
 }

@@ -19,7 +19,8 @@
 //     (Mesa's surfaceless platform works headless); all GL calls live in
 //     render/internal/gl on one locked OS thread; multisampled framebuffers.
 //   - NewCPU: a software z-buffer rasteriser with the same projection and
-//     shading arithmetic, supersampled, for machines without EGL.
+//     shading arithmetic, supersampled, for machines without EGL: the one
+//     that draws on Windows and macOS, where render/internal/gl is not built.
 //
 // New picks GL when it can and falls back to the CPU. The 2D views, text
 // and overlays are drawn in Go by both. Renderers may be used from any

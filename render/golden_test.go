@@ -10,35 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/surfscope/surfscope/internal/imagecmp"
 )
 
 var regen = flag.Bool("regen", false, "rewrite the golden images in testdata/")
 
-// imageDiff compares two pictures of the same size: the mean absolute
-// difference per channel (0-255) and the fraction of pixels where some
-// channel differs by more than big.
-func imageDiff(a, b *image.RGBA, big int) (mean, frac float64) {
-	var sum float64
-	var n, nbig int
-	bb := a.Bounds()
-	for y := bb.Min.Y; y < bb.Max.Y; y++ {
-		for x := bb.Min.X; x < bb.Max.X; x++ {
-			p, q := a.RGBAAt(x, y), b.RGBAAt(x, y)
-			d := []int{int(p.R) - int(q.R), int(p.G) - int(q.G), int(p.B) - int(q.B)}
-			worst := 0
-			for _, v := range d {
-				v = max(v, -v)
-				sum += float64(v)
-				worst = max(worst, v)
-			}
-			if worst > big {
-				nbig++
-			}
-			n++
-		}
-	}
-	return sum / float64(3*n), float64(nbig) / float64(n)
-}
+// imageDiff is imagecmp.Diff: the comparison the golden tests and the packaging tests share.
+func imageDiff(a, b *image.RGBA, big int) (mean, frac float64) { return imagecmp.Diff(a, b, big) }
 
 func readPNG(path string) (*image.RGBA, error) {
 	f, err := os.Open(path)
@@ -63,11 +42,10 @@ func readPNG(path string) (*image.RGBA, error) {
 	return r, nil
 }
 
-// checkGolden compares got with testdata/name.png within tolerance (mean
-// channel difference ≤ maxMean and at most maxFrac of pixels off by more
-// than 24). With -regen it rewrites the file instead; on failure it writes
-// got to testdata/failed/name.png.
-func checkGolden(t *testing.T, name string, got *image.RGBA, maxMean, maxFrac float64) {
+// checkGolden compares got with testdata/name.png within imagecmp.Golden.
+// With -regen it rewrites the file instead; on failure it writes got to
+// testdata/failed/name.png.
+func checkGolden(t *testing.T, name string, got *image.RGBA) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".png")
 	if *regen {
@@ -91,13 +69,8 @@ func checkGolden(t *testing.T, name string, got *image.RGBA, maxMean, maxFrac fl
 		}
 		t.Errorf(format+"; picture written to %s", append(args, out)...)
 	}
-	if want.Bounds().Size() != got.Bounds().Size() {
-		fail("%s: size %v, golden %v", name, got.Bounds().Size(), want.Bounds().Size())
-		return
-	}
-	mean, frac := imageDiff(got, want, 24)
-	if mean > maxMean || frac > maxFrac {
-		fail("%s: mean difference %.3f (max %.3f), %.3f%% of pixels off by > 24 (max %.3f%%)", name, mean, maxMean, 100*frac, 100*maxFrac)
+	if err := imagecmp.Golden.Check(got, want); err != nil {
+		fail("%s: %v", name, err)
 	}
 }
 
@@ -112,12 +85,12 @@ func renderCPU(t *testing.T, s *Scene, w, h int) *image.RGBA {
 
 func TestGoldenParaboloidCPU(t *testing.T) {
 	s := &Scene{Field: paraboloid(48), Contours: 6}
-	checkGolden(t, "paraboloid_cpu", renderCPU(t, s, 240, 180), 0.5, 0.002)
+	checkGolden(t, "paraboloid_cpu", renderCPU(t, s, 240, 180))
 }
 
 func TestGoldenWavesCPU(t *testing.T) {
 	s := &Scene{Field: holes(64), Contours: 10, Wireframe: true, Title: "waves", Colormap: Magma, Background: image.Black.C}
-	checkGolden(t, "holes_cpu", renderCPU(t, s, 320, 240), 0.5, 0.002)
+	checkGolden(t, "holes_cpu", renderCPU(t, s, 320, 240))
 }
 
 // The paraboloid seen from above has circular contours at radii √(level):
@@ -164,17 +137,17 @@ func TestParaboloidContoursFromAbove(t *testing.T) {
 func TestGoldenHeatmapCPU(t *testing.T) {
 	s := &Scene{Field: waves(48), Contours: 8, View: ViewHeatmap, ColorBar: true, Label: "logit",
 		Title: "heatmap", XLabel: "s", YLabel: "t", Markers: triangleMarkers(false), MarkerEdges: true}
-	checkGolden(t, "heatmap_cpu", renderCPU(t, s, 320, 240), 0.5, 0.002)
+	checkGolden(t, "heatmap_cpu", renderCPU(t, s, 320, 240))
 }
 
 func TestGoldenLinesCPU(t *testing.T) {
 	s := &Scene{Field: mixup(), View: ViewLines, Title: "mixup", XLabel: "λ", YLabel: "logit",
 		Legend: []string{"0", "1", "2", "3", "4"}, Markers: []Marker{{X: 0, Y: -4.5, Label: "x_i", Image: digit(0)}}}
-	checkGolden(t, "lines_cpu", renderCPU(t, s, 320, 240), 0.5, 0.002)
+	checkGolden(t, "lines_cpu", renderCPU(t, s, 320, 240))
 }
 
 func TestGoldenAxesClassesCPU(t *testing.T) {
 	s := &Scene{Field: waves(48), Color: regions(48), Categorical: true, Axes: true, ColorBar: true,
 		XLabel: "s", YLabel: "t", ZLabel: "z", Contours: 6}
-	checkGolden(t, "axes_classes_cpu", renderCPU(t, s, 320, 240), 0.5, 0.002)
+	checkGolden(t, "axes_classes_cpu", renderCPU(t, s, 320, 240))
 }

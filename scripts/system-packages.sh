@@ -6,7 +6,8 @@
 #   scripts/system-packages.sh install [GROUP...] install what is missing (apt-get as root; otherwise
 #                                                 print the exact command to run and fail)
 # Groups: build (compile and run the app), test (what `make test` needs beyond build),
-#         bench (the PyTorch reference of `make bench`). Default: build.
+#         bench (the PyTorch reference of `make bench`), package (`make package` and its tests in
+#         `make package-test`). Default: build.
 set -euo pipefail
 
 # Compiling Fyne (OpenGL, X11) and gonum's OpenBLAS binding; Mesa for offscreen EGL rendering.
@@ -17,6 +18,9 @@ build=(gcc pkg-config libgl1-mesa-dev libegl-dev libegl1-mesa-dev libx11-dev lib
 test=(xvfb xauth xdotool imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist)
 # The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script).
 bench=(python3-torch python3-onnx)
+# make package: the Windows cross-compiler (and windres), zip, xz, dpkg-shlibdeps for the .deb's
+# dependencies; make package-test: wine to run the Windows build, desktop-file-validate.
+package=(gcc-mingw-w64-x86-64 zip xz-utils dpkg-dev wine wine64 desktop-file-utils)
 
 cmd=${1:-list}
 shift || true
@@ -28,8 +32,9 @@ for g in "${groups[@]}"; do
     build) pkgs+=("${build[@]}") ;;
     test) pkgs+=("${test[@]}") ;;
     bench) pkgs+=("${bench[@]}") ;;
-    all) pkgs+=("${build[@]}" "${test[@]}" "${bench[@]}") ;;
-    *) echo "system-packages: unknown group $g (build, test, bench, all)" >&2; exit 2 ;;
+    package) pkgs+=("${package[@]}") ;;
+    all) pkgs+=("${build[@]}" "${test[@]}" "${bench[@]}" "${package[@]}") ;;
+    *) echo "system-packages: unknown group $g (build, test, bench, package, all)" >&2; exit 2 ;;
   esac
 done
 
@@ -59,5 +64,5 @@ case $cmd in
       echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends" $m >&2
       exit 1
     fi ;;
-  *) echo "usage: $0 list|check|install [build|test|bench|all]..." >&2; exit 2 ;;
+  *) echo "usage: $0 list|check|install [build|test|bench|package|all]..." >&2; exit 2 ;;
 esac

@@ -20,8 +20,8 @@ type AtlasConfig struct {
 	Points int // points along a line (default 101)
 	Seed   uint64
 	// Regions counts linear regions on every probe (piecewise-linear nets only; about one more
-	// forward pass per point and ReLU layer).
-	Regions bool
+	// forward pass per point and ReLU layer); Exact counts them exactly as well on MLPs.
+	Regions, Exact bool
 	// InputGradient measures exact input gradients on every plane (one backward pass per point).
 	InputGradient bool
 	Degree        *DegreeOptions
@@ -39,33 +39,46 @@ type Atlas struct {
 	Config  AtlasConfig      `json:"config"`
 }
 
-// AtlasMetrics names and explains every metric an atlas can hold, in display order.
-var AtlasMetrics = []struct{ Name, Meaning string }{
+// AtlasMetric is one metric an atlas can hold: its key (in JSON), its plain name (in tables)
+// and, in docs/METRICS.md, the section whose keys line lists the key explains it.
+type AtlasMetric struct{ Name, Label string }
+
+// AtlasMetrics lists every metric an atlas can hold, in display order. Each is a per-probe value
+// (its distribution over the probes is what the atlas keeps), except flip.agreement and
+// flip.abs_delta (one value for the whole split).
+var AtlasMetrics = []AtlasMetric{
 	{"plane.classes", "predicted classes on the plane"},
-	{"plane.margin", "mean top-minus-runner-up logit"},
-	{"plane.grad", "mean plane-gradient norm of the logits (per unit distance)"},
-	{"plane.input_grad", "mean exact input-gradient norm of the top logit"},
-	{"plane.abs_H", "mean |mean curvature| of the logit surfaces"},
-	{"plane.abs_K", "mean |Gaussian curvature| of the logit surfaces"},
-	{"plane.hessian", "mean Frobenius norm of the plane Hessian"},
-	{"plane.saddle", "share of points with K < 0"},
-	{"plane.degree", "effective tensor Chebyshev degree (1% rule)"},
-	{"plane.regions", "connected linear regions on the grid (saturates at grid² points)"},
-	{"plane.patterns", "distinct activation patterns on the grid"},
-	{"plane.switch_rate", "unit switches per unit distance along the grid lines"},
-	{"line.grad", "mean |df/ds| of the logits along the line (per unit distance)"},
-	{"line.tv", "mean total-variation distance from the linear blend"},
-	{"line.tv_max", "largest total-variation distance from the blend"},
-	{"line.l2", "mean Euclidean distance from the blend"},
-	{"line.miss", "share of interior points predicting neither endpoint's class"},
-	{"line.degree", "effective Chebyshev degree along the line"},
-	{"line.regions", "linear pieces along the line (saturates at the points)"},
-	{"line.pieces", "1 + unit switches along the line (pieces, not saturating)"},
-	{"flip.odd_share", "share of the logits' variance that is odd in s"},
-	{"flip.abs_diff", "mean |f(s,t) − f(−s,t)|"},
-	{"flip.disagree", "share of points predicting differently from their mirror"},
-	{"flip.agreement", "share of split images with pred(x) = pred(flip x)"},
-	{"flip.abs_delta", "mean |f(x) − f(flip x)| over the split"},
+	{"plane.margin", "margin (top − runner-up logit), mean"},
+	{"plane.grad", "plane gradient norm of the logits, mean"},
+	{"plane.input_grad", "exact gradient norm ‖∇ₓ f_top‖, mean"},
+	{"plane.abs_H", "|mean curvature| of the logit surfaces, mean"},
+	{"plane.abs_K", "|Gaussian curvature| of the logit surfaces, mean"},
+	{"plane.hessian", "plane Hessian norm ‖∇²f‖_F, mean"},
+	{"plane.saddle", "saddle points (K < 0), share"},
+	{"plane.degree", "polynomial degree (total, 1% rule)"},
+	{"plane.degree_aliased", "degree under-resolved by the grid, share of planes"},
+	{"plane.regions_exact", "linear regions (exact)"},
+	{"plane.patterns", "linear regions (distinct patterns, lower bound)"},
+	{"plane.components", "linear regions (connected components, multiplicative nets)"},
+	{"plane.regions_saturated", "region count saturated by the grid, share of planes"},
+	{"plane.switch_rate", "unit switches per unit distance"},
+	{"line.grad", "gradient |df/ds| along the line, mean"},
+	{"line.tv", "mixup: total variation from the blend, mean"},
+	{"line.tv_max", "mixup: total variation from the blend, max"},
+	{"line.l2", "mixup: L2 distance from the blend, mean"},
+	{"line.miss", "mixup: points predicting neither end's class, share"},
+	{"line.degree", "polynomial degree along the line (1% rule)"},
+	{"line.degree_aliased", "degree under-resolved by the line's points, share of lines"},
+	{"line.pieces_exact", "linear pieces (exact)"},
+	{"line.patterns", "linear pieces (distinct patterns, lower bound)"},
+	{"line.components", "linear pieces (connected runs, multiplicative nets)"},
+	{"line.pieces_saturated", "piece count saturated by the points, share of lines"},
+	{"line.pieces", "linear pieces (1 + unit switches)"},
+	{"flip.odd_share", "odd share of the centred logits' variance"},
+	{"flip.abs_diff", "mirror difference |f̃(s,t) − f̃(−s,t)| of centred logits, mean"},
+	{"flip.disagree", "points predicting differently from their mirror, share"},
+	{"flip.agreement", "split images with pred(x) = pred(flip x), share"},
+	{"flip.abs_delta", "|f̃(x) − f̃(flip x)| of centred logits over the split, mean"},
 }
 
 // BuildAtlas samples the probes cfg asks for from the labelled images (the split the probes are
@@ -99,7 +112,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	}
 	img := func(i int) []float32 { return images[i*D : (i+1)*D] }
 	rng := rand.New(rand.NewPCG(c.Seed, 0xa71a5))
-	opt := &SummaryOptions{Degree: c.Degree}
+	opt := &SummaryOptions{Degree: c.Degree, Eval: ev, NoExact: !c.Exact}
 	if c.Regions && PiecewiseLinear(net) {
 		opt.Net = net
 	}
@@ -155,13 +168,13 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 		add("plane.hessian", s.Curvature.HessianNorm.Mean)
 		add("plane.saddle", s.Curvature.Saddle)
 		add("plane.degree", float64(s.Degree.Degree))
+		add("plane.degree_aliased", b2f(s.Degree.Aliased))
 		if s.InputGradient != nil {
 			add("plane.input_grad", s.InputGradient.Mean)
 		}
-		if s.Regions != nil {
-			add("plane.regions", float64(s.Regions.Regions))
-			add("plane.patterns", float64(s.Regions.Patterns))
-			add("plane.switch_rate", s.Regions.SwitchRate)
+		if r := s.Regions; r != nil {
+			addRegions(add, "plane.", "regions_exact", r)
+			add("plane.switch_rate", r.SwitchRate)
 		}
 	})
 	if err != nil {
@@ -178,9 +191,10 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 		add("line.l2", s.Mixup.MeanL2)
 		add("line.miss", s.Mixup.MissRate)
 		add("line.degree", float64(s.Degree.Degree))
-		if s.Regions != nil {
-			add("line.regions", float64(s.Regions.Regions))
-			add("line.pieces", float64(1+s.Regions.Switches))
+		add("line.degree_aliased", b2f(s.Degree.Aliased))
+		if r := s.Regions; r != nil {
+			addRegions(add, "line.", "pieces_exact", r)
+			add("line.pieces", float64(1+r.Switches))
 		}
 	})
 	if err != nil {
@@ -206,6 +220,31 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 		a.Metrics[name] = Describe(v)
 	}
 	return a, nil
+}
+
+// addRegions records a probe's region counts under prefix: the exact count (as exact), the
+// distinct patterns, the components where the regions may be non-convex, and whether the grid's
+// count saturated.
+func addRegions(add func(string, float64), prefix, exact string, r *RegionSummary) {
+	if r.Exact != nil {
+		add(prefix+exact, float64(r.Exact.Regions))
+	}
+	add(prefix+"patterns", float64(r.Patterns))
+	if !r.Convex {
+		add(prefix+"components", float64(r.Components))
+	}
+	if prefix == "plane." {
+		add("plane.regions_saturated", b2f(r.Saturated))
+	} else {
+		add("line.pieces_saturated", b2f(r.Saturated))
+	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // distinct3 draws three different indices below n (n ≥ 3).

@@ -8,13 +8,15 @@
 // Analyses, each a function from a Grid (plus the net where it needs one) to a map and summary
 // numbers: value maps (Softmax, Margin, Loss, Predicted), smoothness (GradientNorm by finite
 // differences, InputGradientNorm by backpropagation), curvature (Differentiate, Curvatures),
-// symmetry (MirrorDifference, SummarizeSymmetry, MeasureFlipConsistency), mixup linearity
-// (MixupDeviation, SummarizeMixup), polynomial degree (PolynomialDegree), linear regions
-// (LinearRegions). Summarize runs all that apply to one probe; BuildAtlas gathers their
-// distributions over many probes of a model.
+// symmetry on centred logits (Grid.Centred, MirrorDifference, SummarizeSymmetry,
+// MeasureFlipConsistency), mixup linearity (MixupDeviation, SummarizeMixup), polynomial degree with
+// its aliasing guard (PolynomialDegree), linear regions on the grid (LinearRegions: distinct
+// patterns, components) and exactly for MLPs (ExactRegions). Summarize runs all that apply to one
+// probe; BuildAtlas gathers their distributions over many probes of a model. docs/METRICS.md
+// defines every number.
 //
 // Parameter space: ParamVector, FilterNormalized directions, LossLandscape and ModelLine, and
-// HessianExtremes at the centre of a landscape.
+// HessianExtremes at the centre of a landscape (Lanczos to a residual tolerance, with the bounds).
 //
 // Exports: NumPy .npy (WriteNPY), VTK structured grids for ParaView (WriteVTS); the summaries marshal
 // to JSON.

@@ -62,6 +62,6 @@ func ExampleLinearRegions() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(rm.Regions, "regions,", rm.Patterns, "patterns")
+	fmt.Println(rm.Components, "regions,", rm.Patterns, "patterns")
 	// Output: 4 regions, 4 patterns
 }

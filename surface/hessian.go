@@ -14,8 +14,12 @@ import (
 
 // HessianOptions tunes HessianExtremes; the zero value means the defaults.
 type HessianOptions struct {
-	// Steps is the number of Lanczos steps (default 20; each costs two gradients over all images).
+	// Steps caps the Lanczos steps (default 200; each costs two gradients over all images, or one
+	// exact product, and keeps one vector of the parameters' size).
 	Steps int
+	// Tol is the residual bound at which the extreme Ritz values count as converged, relative to
+	// the largest |Ritz value| (default 1e-4).
+	Tol float64
 	// Step is the finite-difference step h relative to ‖θ‖: Hv ≈ (∇L(θ + h v) − ∇L(θ − h v)) / 2h
 	// for unit v, h = Step·‖θ‖ (default 1e-3).
 	Step float64
@@ -29,6 +33,15 @@ type HessianOptions struct {
 type HessianSpectrum struct {
 	Max float64 `json:"max"` // largest Ritz value
 	Min float64 `json:"min"` // smallest Ritz value
+	// MaxBound and MinBound are the residual bounds ‖H y − θ y‖ = β_m |s_{m,i}| of the extreme Ritz
+	// pairs: an eigenvalue of H lies within the bound of each Ritz value.
+	MaxBound float64 `json:"max_bound"`
+	MinBound float64 `json:"min_bound"`
+	// Converged says both bounds fell below Tol·max(|Max|, |Min|) within the step cap; Steps is
+	// the number of Lanczos steps taken and Tol the tolerance used.
+	Converged bool    `json:"converged"`
+	Steps     int     `json:"steps"`
+	Tol       float64 `json:"tol"`
 	// Ratio is |Min/Max|, Li et al.'s measure of non-convexity (0 for a convex neighbourhood).
 	Ratio  float64   `json:"ratio"`
 	Ritz   []float64 `json:"ritz"` // all Ritz values, ascending
@@ -43,9 +56,13 @@ type HessianSpectrum struct {
 // cross-entropy of net over the labelled images, with respect to the weights and biases of its dense
 // and convolution nodes (batch norm frozen; see train.LossGradient), at the net's own parameters —
 // the centre of a loss landscape. It runs the Lanczos iteration with full reorthogonalisation
-// (Lanczos 1950; Golub & Van Loan, "Matrix Computations", §10.1) and returns the extreme Ritz values
-// of the tridiagonal matrix (gonum mat.EigenSym). The ratio |λ_min/λ_max| follows Li et al.,
-// "Visualizing the Loss Landscape of Neural Nets", NeurIPS 2018, §6.
+// (Lanczos 1950; Golub & Van Loan, "Matrix Computations", §10.1) until the residual bounds of both
+// extreme Ritz pairs, β_m |s_{m,i}| with s_i the Ritz vector of the tridiagonal T_m (gonum
+// mat.EigenSym; Parlett, "The Symmetric Eigenvalue Problem", §13.2), are below Tol·max|θ|, or
+// Steps steps; the spectrum reports the bounds and whether they converged. A fixed small number of
+// steps finds λmax quickly but stops λmin short of a clustered low end, which makes |λmin/λmax|
+// too small. The ratio |λ_min/λ_max| follows Li et al., "Visualizing the Loss Landscape of Neural
+// Nets", NeurIPS 2018, §6.
 //
 // Hessian-vector products are exact for multi-layer perceptrons (Pearlmutter's R-operator, in
 // float64; see mlpCurvature). For other nets they are central finite differences of exact
@@ -58,7 +75,10 @@ func HessianExtremes(ctx context.Context, net *models.Net, images []float32, lab
 		o = *opt
 	}
 	if o.Steps <= 0 {
-		o.Steps = 20
+		o.Steps = 200
+	}
+	if o.Tol <= 0 {
+		o.Tol = 1e-4
 	}
 	if o.Step <= 0 {
 		o.Step = 1e-3
@@ -73,11 +93,11 @@ func HessianExtremes(ctx context.Context, net *models.Net, images []float32, lab
 			loss, err = m.hvp(ctx, dst, v, nil)
 			return err
 		}
-		ritz, err := lanczos(n, min(o.Steps, n), hvp, rand.New(rand.NewPCG(o.Seed, 0x1a2c)))
+		lz, err := lanczos(n, min(o.Steps, n), o.Tol, hvp, rand.New(rand.NewPCG(o.Seed, 0x1a2c)))
 		if err != nil {
 			return HessianSpectrum{}, err
 		}
-		return spectrum(ritz, n, loss, "exact (R-operator)"), nil
+		return spectrum(lz, n, loss, "exact (R-operator)"), nil
 	}
 	lg, err := train.NewLossGradient(net, images, labels, o.Batch)
 	if err != nil {
@@ -135,26 +155,39 @@ func HessianExtremes(ctx context.Context, net *models.Net, images []float32, lab
 		}
 		return nil
 	}
-	ritz, err := lanczos(n, min(o.Steps, n), hvp, rand.New(rand.NewPCG(o.Seed, 0x1a2c)))
+	lz, err := lanczos(n, min(o.Steps, n), o.Tol, hvp, rand.New(rand.NewPCG(o.Seed, 0x1a2c)))
 	set(make([]float64, n), 0)
 	if err != nil {
 		return HessianSpectrum{}, err
 	}
-	return spectrum(ritz, n, loss, fmt.Sprintf("finite differences of gradients, h = %.3g", h)), nil
+	return spectrum(lz, n, loss, fmt.Sprintf("finite differences of gradients, h = %.3g", h)), nil
 }
 
-func spectrum(ritz []float64, n int, loss float64, method string) HessianSpectrum {
-	s := HessianSpectrum{Ritz: ritz, Max: ritz[len(ritz)-1], Min: ritz[0], Params: n, Loss: loss, Method: method}
+func spectrum(lz *lanczosResult, n int, loss float64, method string) HessianSpectrum {
+	r := lz.ritz
+	s := HessianSpectrum{Ritz: r, Max: r[len(r)-1], Min: r[0], MaxBound: lz.maxBound, MinBound: lz.minBound,
+		Converged: lz.converged, Steps: len(r), Tol: lz.tol, Params: n, Loss: loss, Method: method}
 	if s.Max != 0 {
 		s.Ratio = math.Abs(s.Min / s.Max)
 	}
 	return s
 }
 
-// lanczos runs m steps of the Lanczos iteration on the symmetric operator hvp of dimension n from a
-// random unit start vector, reorthogonalising every new vector against all previous ones (twice),
-// and returns the Ritz values in ascending order. It stops early on an invariant subspace.
-func lanczos(n, m int, hvp func(dst, v []float64) error, rng *rand.Rand) ([]float64, error) {
+// lanczosResult is the outcome of lanczos: the Ritz values in ascending order, the residual
+// bounds of the extreme two, and whether both are within tol·max|θ|.
+type lanczosResult struct {
+	ritz               []float64
+	minBound, maxBound float64
+	converged          bool
+	tol                float64
+}
+
+// lanczos runs the Lanczos iteration on the symmetric operator hvp of dimension n from a random
+// unit start vector, reorthogonalising every new vector against all previous ones (twice), until
+// the residual bounds β_k |s_{k,i}| of the smallest and largest Ritz pairs are at most
+// tol·max(|θ_min|, |θ_max|), or m steps, or an invariant subspace (β_k ≈ 0: the Ritz values are
+// eigenvalues).
+func lanczos(n, m int, tol float64, hvp func(dst, v []float64) error, rng *rand.Rand) (*lanczosResult, error) {
 	q := make([][]float64, 0, m)
 	v := make([]float64, n)
 	for i := range v {
@@ -163,6 +196,7 @@ func lanczos(n, m int, hvp func(dst, v []float64) error, rng *rand.Rand) ([]floa
 	scaleTo(v, 1/norm64(v))
 	alpha, beta := []float64{}, []float64{}
 	w := make([]float64, n)
+	res := &lanczosResult{tol: tol}
 	for j := 0; j < m; j++ {
 		q = append(q, v)
 		if err := hvp(w, v); err != nil {
@@ -179,7 +213,15 @@ func lanczos(n, m int, hvp func(dst, v []float64) error, rng *rand.Rand) ([]floa
 			}
 		}
 		b := norm64(w)
-		if j == m-1 || b < 1e-10*math.Max(math.Abs(a), 1) {
+		invariant := b < 1e-10*math.Max(math.Abs(a), 1)
+		if invariant {
+			b = 0
+		}
+		if err := res.ritzPairs(alpha, beta, b); err != nil {
+			return nil, err
+		}
+		if res.converged || invariant {
+			res.converged = true
 			break
 		}
 		beta = append(beta, b)
@@ -188,6 +230,12 @@ func lanczos(n, m int, hvp func(dst, v []float64) error, rng *rand.Rand) ([]floa
 			v[i] = w[i] / b
 		}
 	}
+	return res, nil
+}
+
+// ritzPairs solves the tridiagonal eigenproblem of alpha, beta and sets the Ritz values, the
+// extreme pairs' residual bounds next·|s_{k,i}| (next is the new β), and convergence.
+func (r *lanczosResult) ritzPairs(alpha, beta []float64, next float64) error {
 	k := len(alpha)
 	t := mat.NewSymDense(k, nil)
 	for i := 0; i < k; i++ {
@@ -197,10 +245,17 @@ func lanczos(n, m int, hvp func(dst, v []float64) error, rng *rand.Rand) ([]floa
 		}
 	}
 	var es mat.EigenSym
-	if !es.Factorize(t, false) {
-		return nil, fmt.Errorf("surface: Lanczos: the tridiagonal eigenproblem did not converge")
+	if !es.Factorize(t, true) {
+		return fmt.Errorf("surface: Lanczos: the tridiagonal eigenproblem did not converge")
 	}
-	return es.Values(nil), nil
+	r.ritz = es.Values(nil)
+	var s mat.Dense
+	es.VectorsTo(&s)
+	r.minBound = next * math.Abs(s.At(k-1, 0))
+	r.maxBound = next * math.Abs(s.At(k-1, k-1))
+	scale := math.Max(math.Abs(r.ritz[0]), math.Abs(r.ritz[k-1]))
+	r.converged = r.minBound <= r.tol*scale && r.maxBound <= r.tol*scale
+	return nil
 }
 
 func norm64(v []float64) float64 { return math.Sqrt(dot64(v, v)) }

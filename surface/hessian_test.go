@@ -37,16 +37,61 @@ func TestLanczosFindsExtremeEigenvalues(t *testing.T) {
 		mat.NewVecDense(n, dst).MulVec(&a, mat.NewVecDense(n, v))
 		return nil
 	}
-	ritz, err := lanczos(n, n, hvp, rand.New(rand.NewPCG(2, 2)))
+	lz, err := lanczos(n, n, 1e-12, hvp, rand.New(rand.NewPCG(2, 2)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	ritz := lz.ritz
 	near(t, "λmin (full)", ritz[0], -2, 1e-8)
 	near(t, "λmax (full)", ritz[len(ritz)-1], 9, 1e-8)
 	// 25 steps on evenly spread eigenvalues: the extremes converge first (to ~1e-3 here).
-	ritz, _ = lanczos(n, 25, hvp, rand.New(rand.NewPCG(2, 2)))
+	lz, _ = lanczos(n, 25, 1e-12, hvp, rand.New(rand.NewPCG(2, 2)))
+	ritz = lz.ritz
 	near(t, "λmin (25 steps)", ritz[0], -2, 1e-2)
 	near(t, "λmax (25 steps)", ritz[len(ritz)-1], 9, 1e-2)
+	// The residual bounds hold: an eigenvalue lies within each bound of its Ritz value.
+	if math.Abs(ritz[0]+2) > lz.minBound || math.Abs(ritz[len(ritz)-1]-9) > lz.maxBound || lz.converged {
+		t.Errorf("25 steps: λmin %g ± %g, λmax %g ± %g, converged %v", ritz[0], lz.minBound, ritz[len(ritz)-1], lz.maxBound, lz.converged)
+	}
+}
+
+// TestLanczosConvergesOnAClusteredLowEnd: a diagonal operator whose 2,000 eigenvalues fill [0, 1]
+// densely, with λmin = −0.01 just below the cluster at 0 and λmax = 1. Twenty steps (the old fixed
+// count) find λmax but leave λmin short; iterating until the residual bounds are below 1e-3·λmax
+// finds λmin within its bound, and the bound is honest.
+func TestLanczosConvergesOnAClusteredLowEnd(t *testing.T) {
+	const n = 2000
+	lam := make([]float64, n)
+	lam[0] = -0.01
+	for i := 1; i < n; i++ {
+		lam[i] = float64(i-1) / float64(n-2)
+	}
+	hvp := func(dst, v []float64) error {
+		for i := range v {
+			dst[i] = lam[i] * v[i]
+		}
+		return nil
+	}
+	short, err := lanczos(n, 20, 1e-3, hvp, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if short.converged || math.Abs(short.ritz[0]+0.01) < 0.003 {
+		t.Errorf("20 steps: λmin %g ± %g (converged %v); expected to stop short of −0.01", short.ritz[0], short.minBound, short.converged)
+	}
+	lz, err := lanczos(n, 500, 1e-3, hvp, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lmin, lmax := lz.ritz[0], lz.ritz[len(lz.ritz)-1]
+	if !lz.converged || lz.minBound > 1e-3 || lz.maxBound > 1e-3 {
+		t.Fatalf("not converged after %d steps: λmin %g ± %g, λmax %g ± %g", len(lz.ritz), lmin, lz.minBound, lmax, lz.maxBound)
+	}
+	if math.Abs(lmin+0.01) > lz.minBound || math.Abs(lmax-1) > lz.maxBound {
+		t.Errorf("λmin %g ± %g (want −0.01), λmax %g ± %g (want 1)", lmin, lz.minBound, lmax, lz.maxBound)
+	}
+	t.Logf("20 steps: λmin %.5g ± %.2g; converged in %d steps: λmin %.6g ± %.2g, λmax %.6g ± %.2g",
+		short.ritz[0], short.minBound, len(lz.ritz), lmin, lz.minBound, lmax, lz.maxBound)
 }
 
 // TestHessianOfSoftmaxRegression compares the Lanczos extremes with the analytic Hessian of
@@ -104,7 +149,7 @@ func TestHessianOfSoftmaxRegression(t *testing.T) {
 	var es mat.EigenSym
 	es.Factorize(h, false)
 	ev := es.Values(nil)
-	spec, err := HessianExtremes(context.Background(), net, x, y, &HessianOptions{Steps: P, Batch: 7})
+	spec, err := HessianExtremes(context.Background(), net, x, y, &HessianOptions{Steps: P, Tol: 1e-12, Batch: 7})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,17 +21,34 @@ import (
 //
 // LinearRegions evaluates the pattern at every grid point of a probe, hashes it (64-bit maphash of
 // one byte per unit: collisions among the P distinct patterns of a grid have probability about
-// P²/2⁶⁵) and labels the 4-connected components of equal patterns (2-connected along a line).
-// Two regions with the same pattern that do not touch on the grid count twice as regions and once as
-// patterns.
+// P²/2⁶⁵) and counts the distinct patterns and the 4-connected components of equal patterns
+// (2-connected along a line).
+//
+// Which count means "regions". Without multiplicative merges every activation region is an
+// intersection of half-spaces (each unit's piece is a linear inequality once the earlier units'
+// pieces are fixed), so it meets a plane in one convex polygon (a line in one segment): the
+// distinct patterns count each region the grid samples once, and are a lower bound on the regions
+// the probe meets (a region smaller than the grid step can be missed; ExactRegions counts them
+// all for MLPs). Extra connected components are then grid artefacts: a thin diagonal region's
+// samples are not 4-connected. Only where an OpMul upstream of a unit multiplies two
+// input-dependent values are the regions curved and possibly non-convex or disconnected in the
+// plane; there the components are the estimate (Convex false). A count equal to the number of grid
+// points (Saturated) says only that the grid is too coarse.
 
 // RegionMap is the outcome of LinearRegions.
 type RegionMap struct {
-	// Labels numbers the connected regions 0 … Regions−1 in the order the grid is scanned (rows of
+	// Labels numbers the connected components 0 … Components−1 in the order the grid is scanned (rows of
 	// constant t, s increasing).
 	Labels *Field
-	// Regions is the number of connected regions, Patterns the number of distinct patterns.
-	Regions, Patterns int
+	// Components is the number of 4-connected components of equal patterns, Patterns the number
+	// of distinct patterns.
+	Components, Patterns int
+	// Convex says the net's activation regions are convex (no multiplicative merge upstream of a
+	// unit): Patterns is then the count of regions the grid sees, a lower bound.
+	Convex bool
+	// Saturated says the count (Count) equals the number of grid points: every point sits in its
+	// own region and the grid cannot resolve them.
+	Saturated bool
 	// Units is the number of pattern entries per point (ReLU units, clip units, pool windows).
 	Units int
 	// Switches is the number of pattern entries that differ between neighbouring grid points,
@@ -65,6 +82,7 @@ func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, pr
 	if len(p.Origin) != net.InputSize() {
 		return nil, fmt.Errorf("surface: linear regions: probe points have %d values, the net takes %d", len(p.Origin), net.InputSize())
 	}
+	pm := &patternMap{srcs: srcs, units: units}
 	nx, ny := p.Dims()
 	total := nx * ny
 	hashes := make([]uint64, total)
@@ -85,14 +103,7 @@ func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, pr
 		for q := 0; q < n; q++ {
 			p.Coef(coef[q*len(p.Dirs):], lo+q)
 		}
-		off := 0
-		for _, s := range srcs {
-			out = s.ev.ForwardAffine(out, p.Origin, p.Dirs, coef[:n*len(p.Dirs)], n)
-			for q := 0; q < n; q++ {
-				s.encode(pattern[q*units+off:], out[q*s.size:(q+1)*s.size])
-			}
-			off += s.units()
-		}
+		out = pm.encode(pattern, out, p.Origin, p.Dirs, coef[:n*len(p.Dirs)], n)
 		for q := 0; q < n; q++ {
 			cur := pattern[q*units : (q+1)*units]
 			hashes[lo+q] = maphash.Bytes(seed, cur)
@@ -119,7 +130,9 @@ func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, pr
 	for k, l := range labels {
 		f.Values[k] = float32(l)
 	}
-	rm := &RegionMap{Labels: f, Regions: regions, Patterns: len(distinct), Units: units, Switches: switches}
+	rm := &RegionMap{Labels: f, Components: regions, Patterns: len(distinct), Units: units, Switches: switches,
+		Convex: ConvexRegions(net)}
+	rm.Saturated = rm.Count() == total
 	// Distance travelled: ny rows of length |S| span, nx columns of length |T| span.
 	sx, sy := norm32(p.Dirs[0]), 1.0
 	if len(p.Dirs) > 1 {
@@ -133,6 +146,55 @@ func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, pr
 		rm.SwitchRate = float64(switches) / length
 	}
 	return rm, nil
+}
+
+// patternMap evaluates activation patterns: units bytes per point from the pattern sources.
+type patternMap struct {
+	srcs  []*patternSource
+	units int
+}
+
+// encode writes the patterns of the n points origin + Σ_d coef[q·len(dirs)+d]·dirs[d] into dst
+// (units bytes each), using buf as scratch space, and returns buf.
+func (pm *patternMap) encode(dst []byte, buf []float32, origin []float32, dirs [][]float32, coef []float32, n int) []float32 {
+	off := 0
+	for _, s := range pm.srcs {
+		buf = s.ev.ForwardAffine(buf, origin, dirs, coef, n)
+		for q := 0; q < n; q++ {
+			s.encode(dst[q*pm.units+off:], buf[q*s.size:(q+1)*s.size])
+		}
+		off += s.units()
+	}
+	return buf
+}
+
+// Count returns the grid's count of regions: the distinct patterns when the regions are convex,
+// the connected components otherwise.
+func (rm *RegionMap) Count() int {
+	if rm.Convex {
+		return rm.Patterns
+	}
+	return rm.Components
+}
+
+// ConvexRegions reports whether every activation region of the piecewise-linear net meets a plane
+// in a convex set: no ReLU, leaky ReLU, clip or max-pool unit reads a value that depends on an
+// OpMul (a product of two input-dependent values).
+func ConvexRegions(net *models.Net) bool {
+	product := make([]bool, len(net.Nodes))
+	for i, nd := range net.Nodes {
+		product[i] = nd.Op == models.OpMul
+		for _, in := range nd.Inputs {
+			product[i] = product[i] || product[in]
+		}
+		switch nd.Op {
+		case models.OpReLU, models.OpLeakyReLU, models.OpClip, models.OpMaxPool:
+			if product[nd.Inputs[0]] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // hamming counts the positions where a and b differ.

@@ -60,8 +60,8 @@ func TestLinearRegionsOfLineArrangements(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rm.Regions != c.want || rm.Patterns != c.want || rm.Units != len(c.lines) {
-			t.Errorf("%s: %d regions, %d patterns, %d units; want %d regions and patterns", c.name, rm.Regions, rm.Patterns, rm.Units, c.want)
+		if rm.Components != c.want || rm.Patterns != c.want || rm.Units != len(c.lines) {
+			t.Errorf("%s: %d regions, %d patterns, %d units; want %d regions and patterns", c.name, rm.Components, rm.Patterns, rm.Units, c.want)
 		}
 	}
 	// The line y = 0.5 from x = −1 to 1 crosses x = 0.1 and x + y = −0.3 (at x = −0.8) and runs
@@ -72,8 +72,8 @@ func TestLinearRegionsOfLineArrangements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rm.Regions != 3 || rm.Switches != 2 {
-		t.Errorf("line: %d segments and %d switches, want 3 and 2", rm.Regions, rm.Switches)
+	if rm.Components != 3 || rm.Switches != 2 {
+		t.Errorf("line: %d segments and %d switches, want 3 and 2", rm.Components, rm.Switches)
 	}
 	// One boundary x = 0.1 across the square [−1, 1]² cuts each of the 64 rows once: 64 switches
 	// over 64 rows and 64 columns of length 2, a rate of 0.25 per unit distance.
@@ -95,21 +95,21 @@ func TestLinearRegionsMaxPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rm.Regions != 2 || rm.Patterns != 2 {
-		t.Fatalf("max pool: %d regions %d patterns, want 2 and 2", rm.Regions, rm.Patterns)
+	if rm.Components != 2 || rm.Patterns != 2 {
+		t.Fatalf("max pool: %d regions %d patterns, want 2 and 2", rm.Components, rm.Patterns)
 	}
 	// relu(x − 0.5) and relu(−x − 0.5): three strips.
 	strips := lineNet([][3]float32{{1, 0, -0.5}, {-1, 0, -0.5}})
 	rm, _ = LinearRegions(context.Background(), strips, unitPlane(t, 40), nil)
-	if rm.Regions != 3 || rm.Patterns != 3 {
-		t.Fatalf("strips: %d regions %d patterns, want 3 and 3", rm.Regions, rm.Patterns)
+	if rm.Components != 3 || rm.Patterns != 3 {
+		t.Fatalf("strips: %d regions %d patterns, want 3 and 3", rm.Components, rm.Patterns)
 	}
 	// clip(x, −0.5, 0.5): below, between and above, three strips.
 	clip := lineNet([][3]float32{{1, 0, 0}})
 	clip.Nodes[3] = models.Node{Op: models.OpClip, Inputs: []int{2}, Attr: models.Attr{Min: -0.5, Max: 0.5}}
 	rm, _ = LinearRegions(context.Background(), clip, unitPlane(t, 40), nil)
-	if rm.Regions != 3 || rm.Patterns != 3 {
-		t.Fatalf("clip: %d regions %d patterns, want 3 and 3", rm.Regions, rm.Patterns)
+	if rm.Components != 3 || rm.Patterns != 3 {
+		t.Fatalf("clip: %d regions %d patterns, want 3 and 3", rm.Components, rm.Patterns)
 	}
 }
 
@@ -140,7 +140,7 @@ func TestPiecewiseLinearAllowsFinalSoftmaxOnly(t *testing.T) {
 		t.Error("a final log-softmax rejected")
 	}
 	rm, err := LinearRegions(context.Background(), net, unitPlane(t, 16), nil)
-	if err != nil || rm.Regions != 2 {
+	if err != nil || rm.Components != 2 {
 		t.Errorf("with a final log-softmax: %v regions, err %v", rm, err)
 	}
 	inner := lineNet([][3]float32{{1, 0, 0}})
@@ -148,5 +148,59 @@ func TestPiecewiseLinearAllowsFinalSoftmaxOnly(t *testing.T) {
 		models.Node{Op: models.OpDense, Inputs: []int{4}, Params: inner.Nodes[4].Params})
 	if PiecewiseLinear(inner) {
 		t.Error("a softmax inside the net accepted")
+	}
+}
+
+// TestRegionCountHeadline: for a ReLU net the headline count is the exact count (MLPs) or the
+// distinct patterns, never the connected components, which the grid inflates. The strip
+// |x − y| < 0.01 is one region, but on a 64×64 grid of [−1, 1]² its samples are the diagonal
+// points i = j, none 4-connected to another: 64 components, with the two half-planes 66, for 3
+// regions. A grid whose every point sits in its own region says so (Saturated), and a net with
+// a multiplicative merge before a unit (curved, possibly non-convex regions) counts components.
+func TestRegionCountHeadline(t *testing.T) {
+	ctx := context.Background()
+	strip := lineNet([][3]float32{{1, -1, -0.01}, {-1, 1, -0.01}})
+	rm, err := LinearRegions(ctx, strip, unitPlane(t, 64), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rm.Components != 66 || rm.Patterns != 3 || !rm.Convex || rm.Count() != 3 || rm.Saturated {
+		t.Errorf("thin diagonal strip: %d components, %d patterns, convex %v, count %d", rm.Components, rm.Patterns, rm.Convex, rm.Count())
+	}
+	sum, err := summarizeRegions(ctx, strip, unitPlane(t, 64), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Count != 3 || sum.Basis != BasisExact || sum.Exact.Regions != 3 || sum.Components != 66 {
+		t.Errorf("thin diagonal strip summary: %+v", sum)
+	}
+	if sum, _ := summarizeRegions(ctx, strip, unitPlane(t, 64), false); sum.Count != 3 || sum.Basis != BasisPatterns {
+		t.Errorf("thin diagonal strip without the exact count: %+v", sum)
+	}
+	// Lines between the grid's columns and rows of a 4×4 grid over [−1, 1]² (at −1, −1/3, 1/3, 1):
+	// 16 cells, one point each.
+	cells := lineNet([][3]float32{{1, 0, 2.0 / 3}, {1, 0, 0}, {1, 0, -2.0 / 3}, {0, 1, 2.0 / 3}, {0, 1, 0}, {0, 1, -2.0 / 3}})
+	if rm, _ := LinearRegions(ctx, cells, unitPlane(t, 4), nil); rm.Patterns != 16 || !rm.Saturated {
+		t.Errorf("one region per grid point: %d patterns, saturated %v", rm.Patterns, rm.Saturated)
+	}
+	if rm, _ := LinearRegions(ctx, cells, unitPlane(t, 32), nil); rm.Patterns != 16 || rm.Saturated {
+		t.Errorf("16 cells on a 32×32 grid: %d patterns, saturated %v", rm.Patterns, rm.Saturated)
+	}
+	// relu(x² + y² − 0.25) through a product: the disc and the square around it, a region that
+	// is not convex. Components are the count; no exact count (not an MLP chain).
+	sq := &models.Net{Input: [3]int{1, 1, 2}, Classes: 1, Nodes: []models.Node{
+		{Op: models.OpInput},
+		{Op: models.OpFlatten, Inputs: []int{0}},
+		{Op: models.OpMul, Inputs: []int{1, 1}},
+		{Op: models.OpDense, Inputs: []int{2}, Params: map[string]*models.Tensor{
+			"weight": {Shape: []int{1, 2}, Data: []float32{1, 1}}, "bias": {Shape: []int{1}, Data: []float32{-0.25}}}},
+		{Op: models.OpReLU, Inputs: []int{3}},
+	}}
+	sum, err = summarizeRegions(ctx, sq, unitPlane(t, 32), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Convex || sum.Basis != BasisComponents || sum.Count != sum.Components || sum.Count != 2 || sum.Exact != nil {
+		t.Errorf("product net: %+v", sum)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/projection"
 )
 
 // ProbeSummary collects the analyses that apply to one sampled probe. Derivatives are taken in
@@ -26,21 +27,45 @@ type ProbeSummary struct {
 	Regions       *RegionSummary    `json:"regions,omitempty"` // piecewise-linear nets
 }
 
-// RegionSummary is the count part of a RegionMap.
+// RegionSummary is what a probe says about the linear regions it meets (see LinearRegions and
+// ExactRegions for which count means what).
 type RegionSummary struct {
-	Regions    int     `json:"regions"`
-	Patterns   int     `json:"patterns"`
+	// Count is the headline number of regions; Basis says which count it is: "exact" (ExactRegions,
+	// MLPs), "distinct patterns" (a lower bound: regions smaller than the grid step are missed) or
+	// "connected components" (nets with multiplicative merges, whose regions may be non-convex).
+	Count int    `json:"count"`
+	Basis string `json:"basis"`
+	// Exact is the exact count on the probe's rectangle (segment), for MLPs.
+	Exact *ExactPartition `json:"exact,omitempty"`
+	// Patterns and Components are the grid's counts; Convex says Patterns counts regions.
+	Patterns   int  `json:"patterns"`
+	Components int  `json:"components"`
+	Convex     bool `json:"convex"`
+	// Saturated says the grid's count equals the number of grid points.
+	Saturated  bool    `json:"saturated"`
 	Units      int     `json:"units"`
 	Switches   int     `json:"switches"`
 	SwitchRate float64 `json:"switch_rate"`
 }
 
+// Region count bases, RegionSummary.Basis.
+const (
+	BasisExact      = "exact"
+	BasisPatterns   = "distinct patterns"
+	BasisComponents = "connected components"
+)
+
 // SummaryOptions says which of the costlier analyses Summarize runs; nil runs none of them.
 type SummaryOptions struct {
-	// Net, when set, counts linear regions (skipped for nets with smooth activations).
-	Net *models.Net
+	// Net, when set, counts linear regions (skipped for nets with smooth activations), exactly as
+	// well for MLPs (ExactRegionsSupported) unless NoExact.
+	Net     *models.Net
+	NoExact bool
 	// Grader, when set, measures exact input gradients (a infer.Evaluator).
 	Grader InputGrader
+	// Eval, when set, evaluates the net between the grid points for the degree's aliasing guard
+	// (DegreeOptions.OffGrid); nil means Grader when it can evaluate the net too (Forwarder).
+	Eval Forwarder
 	// Degree tunes the polynomial degree fit.
 	Degree *DegreeOptions
 }
@@ -92,7 +117,7 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 		return nil, err
 	}
 	var err error
-	if s.Degree, err = PolynomialDegree(g, nil, o.Degree); err != nil {
+	if s.Degree, err = PolynomialDegree(g, nil, o.degreeOptions(ctx, g)); err != nil {
 		return nil, err
 	}
 	switch kind {
@@ -121,13 +146,80 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 		s.InputGradient = &st
 	}
 	if o.Net != nil && g.Probe != nil && PiecewiseLinear(o.Net) {
-		rm, err := LinearRegions(ctx, o.Net, g.Probe, nil)
-		if err != nil {
+		if s.Regions, err = summarizeRegions(ctx, o.Net, g.Probe, !o.NoExact); err != nil {
 			return nil, err
 		}
-		s.Regions = &RegionSummary{Regions: rm.Regions, Patterns: rm.Patterns, Units: rm.Units, Switches: rm.Switches, SwitchRate: rm.SwitchRate}
 	}
 	return s, nil
+}
+
+// summarizeRegions counts the regions of net on probe p on the grid and, when exact is set and
+// the net is an MLP, exactly.
+func summarizeRegions(ctx context.Context, net *models.Net, p *projection.Probe, exact bool) (*RegionSummary, error) {
+	rm, err := LinearRegions(ctx, net, p, nil)
+	if err != nil {
+		return nil, err
+	}
+	r := &RegionSummary{Count: rm.Count(), Basis: BasisPatterns, Patterns: rm.Patterns, Components: rm.Components,
+		Convex: rm.Convex, Saturated: rm.Saturated, Units: rm.Units, Switches: rm.Switches, SwitchRate: rm.SwitchRate}
+	if !rm.Convex {
+		r.Basis = BasisComponents
+	}
+	if exact && ExactRegionsSupported(net) == nil {
+		if r.Exact, err = ExactRegions(ctx, net, p, nil); err != nil {
+			return nil, err
+		}
+		r.Count, r.Basis = r.Exact.Regions, BasisExact
+	}
+	return r, nil
+}
+
+// degreeOptions returns the degree fit's options with the off-grid evaluation of the aliasing
+// guard filled in from Eval (or Grader) and the grid's probe, when both are there.
+func (o *SummaryOptions) degreeOptions(ctx context.Context, g *Grid) *DegreeOptions {
+	var d DegreeOptions
+	if o.Degree != nil {
+		d = *o.Degree
+	}
+	ev := o.Eval
+	if ev == nil {
+		ev, _ = o.Grader.(Forwarder)
+	}
+	if d.OffGrid == nil && ev != nil && g.Probe != nil {
+		d.OffGrid = func(points [][2]float64) ([]float32, error) { return evaluateOnProbe(ctx, ev, g.Probe, points) }
+	}
+	return &d
+}
+
+// evaluateOnProbe evaluates f at the points (s, t) of probe p, p.Origin + s·Dirs[0] + t·Dirs[1]
+// (in float64, rounded once), K values per point.
+func evaluateOnProbe(ctx context.Context, f Forwarder, p *projection.Probe, points [][2]float64) ([]float32, error) {
+	D := len(p.Origin)
+	if D != f.InputSize() {
+		return nil, fmt.Errorf("surface: probe points have %d values, the net takes %d", D, f.InputSize())
+	}
+	const chunk = 64
+	x := make([]float32, chunk*D)
+	var out, buf []float32
+	for lo := 0; lo < len(points); lo += chunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n := min(chunk, len(points)-lo)
+		for q := 0; q < n; q++ {
+			st := points[lo+q]
+			for d, o := range p.Origin {
+				v := float64(o) + st[0]*float64(p.Dirs[0][d])
+				if len(p.Dirs) > 1 {
+					v += st[1] * float64(p.Dirs[1][d])
+				}
+				x[q*D+d] = float32(v)
+			}
+		}
+		buf = f.Forward(buf, x[:n*D], n)
+		out = append(out, buf[:n*f.NumClasses()]...)
+	}
+	return out, nil
 }
 
 // PiecewiseLinear reports whether LinearRegions applies to net: it has ReLU, leaky ReLU, clip or

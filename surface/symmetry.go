@@ -6,9 +6,15 @@ import (
 	"math"
 )
 
+// Mirror symmetry is measured on centred logits f̃_k(x) = f_k(x) − (1/K) Σ_c f_c(x): a shift of
+// all K logits by a common g(x) changes no prediction and no probability (softmax is invariant
+// to it), so the statistics must not see it, and a g that is not mirror-symmetric would otherwise
+// add its own asymmetry. A grid with a single output is used as it is.
+
 // MirrorDifference returns the map |f(s, t) − f(−s, t)| of a height field whose s coordinates are
 // exact negatives of each other (X(i) = −X(NX−1−i), as a flip plane's are). On a flip plane, where
 // the point at −s is the mirror image of the point at s, a flip-invariant function gives zero.
+// Pass a channel of Grid.Centred for logits.
 func MirrorDifference(f *Field) (*Field, error) {
 	if err := checkMirror(f.NX, f.X); err != nil {
 		return nil, err
@@ -32,13 +38,13 @@ func checkMirror(n int, x func(int) float64) error {
 	return nil
 }
 
-// SymmetrySummary measures how far the logits on a grid are from mirror symmetry about s = 0.
-// Splitting each logit into parts even and odd in s, f = f_e + f_o with
-// f_o(s,t) = (f(s,t) − f(−s,t))/2:
+// SymmetrySummary measures how far the centred logits f̃ on a grid are from mirror symmetry about
+// s = 0. Splitting each into parts even and odd in s, f̃ = f̃_e + f̃_o with
+// f̃_o(s,t) = (f̃(s,t) − f̃(−s,t))/2:
 type SymmetrySummary struct {
-	// MeanAbsDiff is the mean over points and classes of |f_k(s,t) − f_k(−s,t)| = 2|f_o|.
+	// MeanAbsDiff is the mean over points and classes of |f̃_k(s,t) − f̃_k(−s,t)| = 2|f̃_o|.
 	MeanAbsDiff float64 `json:"mean_abs_diff"`
-	// OddShare is Σ_k ‖f_o,k‖² / Σ_k ‖f_k − mean f_k‖² over the grid: 0 for functions even in s
+	// OddShare is Σ_k ‖f̃_o,k‖² / Σ_k ‖f̃_k − mean f̃_k‖² over the grid: 0 for functions even in s
 	// (flip-invariant on a flip plane), 1 for odd ones, and the share of the logits' variance that
 	// the flip changes in between.
 	OddShare float64 `json:"odd_share"`
@@ -46,12 +52,13 @@ type SymmetrySummary struct {
 	Disagree float64 `json:"disagree"`
 }
 
-// SummarizeSymmetry returns the mirror-symmetry summary of g, whose S coordinates must be exact
-// negatives of each other (a flip plane).
+// SummarizeSymmetry returns the mirror-symmetry summary of g's centred logits; g's S coordinates
+// must be exact negatives of each other (a flip plane).
 func SummarizeSymmetry(g *Grid) (SymmetrySummary, error) {
 	if err := checkMirror(g.NX, func(i int) float64 { return g.S[i] }); err != nil {
 		return SymmetrySummary{}, err
 	}
+	g = g.Centred()
 	var s SymmetrySummary
 	n := float64(g.NX * g.NY)
 	odd, total, dis := 0.0, 0.0, 0
@@ -90,7 +97,7 @@ type FlipConsistency struct {
 	Images int `json:"images"`
 	// Agreement is the share of images whose predicted class is the same for x and flip x.
 	Agreement float64 `json:"agreement"`
-	// MeanAbsDelta is the mean over images and classes of |f_k(x) − f_k(flip x)|.
+	// MeanAbsDelta is the mean over images and classes of |f̃_k(x) − f̃_k(flip x)|, centred logits.
 	MeanAbsDelta float64 `json:"mean_abs_delta"`
 	// Accuracy and FlippedAccuracy are the shares of images (x, then flip x) classified as labelled.
 	Accuracy        float64 `json:"accuracy"`
@@ -140,8 +147,9 @@ func MeasureFlipConsistency(ctx context.Context, f Forwarder, shape [3]int, imag
 					facc++
 				}
 			}
+			ma, mb := meanOf(za), meanOf(zb)
 			for k := range za {
-				res.MeanAbsDelta += math.Abs(float64(za[k]) - float64(zb[k]))
+				res.MeanAbsDelta += math.Abs(float64(za[k]) - ma - float64(zb[k]) + mb)
 			}
 		}
 	}
@@ -151,6 +159,35 @@ func MeasureFlipConsistency(ctx context.Context, f Forwarder, shape [3]int, imag
 		res.Accuracy, res.FlippedAccuracy = float64(acc)/float64(n), float64(facc)/float64(n)
 	}
 	return res, nil
+}
+
+// Centred returns a copy of g whose values at each point have their mean over the K outputs
+// subtracted (g itself when K = 1).
+func (g *Grid) Centred() *Grid {
+	if g.K < 2 {
+		return g
+	}
+	c := *g
+	c.Values = make([]float32, len(g.Values))
+	for q := 0; q < len(g.Values); q += g.K {
+		m := meanOf(g.Values[q : q+g.K])
+		for k := 0; k < g.K; k++ {
+			c.Values[q+k] = float32(float64(g.Values[q+k]) - m)
+		}
+	}
+	return &c
+}
+
+// meanOf returns the mean of z (0 for one value: a single output is not centred).
+func meanOf(z []float32) float64 {
+	if len(z) < 2 {
+		return 0
+	}
+	s := 0.0
+	for _, v := range z {
+		s += float64(v)
+	}
+	return s / float64(len(z))
 }
 
 // flipInto writes x with every row of width w reversed into dst.

@@ -140,3 +140,58 @@ func TestFlipPlaneOfInvariantNetIsMirrorSymmetric(t *testing.T) {
 		t.Fatalf("flip-invariant net on its flip plane: %+v", s)
 	}
 }
+
+// TestSymmetryIgnoresACommonShift: adding g(x)·1 to all logits (a per-point shift common to the
+// classes, which changes no prediction and no probability) must leave the mirror statistics
+// unchanged, even when g is not mirror-symmetric: they are computed on centred logits
+// f̃_k = f_k − mean_c f_c.
+func TestSymmetryIgnoresACommonShift(t *testing.T) {
+	base := func(s, t float64, z []float64) { z[0], z[1], z[2] = s*s+t, math.Sin(s)+0.3*t, s*t-0.2 }
+	shift := func(s, t float64) float64 { return 5*s + 2*s*s*s + math.Exp(t) }
+	g0 := symmetricGrid(11, 3, 1, base)
+	g1 := symmetricGrid(11, 3, 1, func(s, t float64, z []float64) {
+		base(s, t, z)
+		for k := range z {
+			z[k] += shift(s, t)
+		}
+	})
+	s0, err := SummarizeSymmetry(g0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1, _ := SummarizeSymmetry(g1)
+	near(t, "mean |Δ| with a shift", s1.MeanAbsDiff, s0.MeanAbsDiff, 1e-5)
+	near(t, "odd share with a shift", s1.OddShare, s0.OddShare, 1e-5)
+	near(t, "disagreement with a shift", s1.Disagree, s0.Disagree, 0)
+	for k := 0; k < 3; k++ {
+		d0, _ := MirrorDifference(g0.Centred().Channel(k))
+		d1, _ := MirrorDifference(g1.Centred().Channel(k))
+		for q := range d0.Values {
+			near(t, "mirror difference map with a shift", float64(d1.Values[q]), float64(d0.Values[q]), 1e-5)
+		}
+	}
+	// Over a split: a net whose logits all gain the first pixel (not mirror-invariant).
+	r := rand.New(rand.NewPCG(6, 6))
+	images := randImage(r, 40*20)
+	ev, err := infer.New(flipInvariantMLP(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f0, _ := MeasureFlipConsistency(context.Background(), ev, [3]int{1, 4, 5}, images, nil)
+	f1, _ := MeasureFlipConsistency(context.Background(), shiftedForwarder{ev}, [3]int{1, 4, 5}, images, nil)
+	near(t, "flip |Δ| with a shift", f1.MeanAbsDelta, f0.MeanAbsDelta, 1e-5)
+}
+
+// shiftedForwarder adds 3·x[0] (the first pixel) to every logit of f.
+type shiftedForwarder struct{ Forwarder }
+
+func (f shiftedForwarder) Forward(dst, x []float32, batch int) []float32 {
+	dst = f.Forwarder.Forward(dst, x, batch)
+	K, D := f.NumClasses(), f.InputSize()
+	for s := 0; s < batch; s++ {
+		for k := 0; k < K; k++ {
+			dst[s*K+k] += 3 * x[s*D]
+		}
+	}
+	return dst
+}

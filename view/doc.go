@@ -9,6 +9,8 @@
 //	img, err := st.Render(r, sm.Grid, sm.Set)  // or st.Scene(...) for a render.Scene to show
 //	line := st.CommandLine("shot.png")         // `surfscope render` flags that redraw it (Args)
 //	text := view.Statistics(summary)           // a probe's analyses as readable text
+//	f, err := view.MetricField(g, "mean curvature", k, 0) // one per-point metric
+//	help := view.MetricHelp("mean curvature")  // its definition, from docs/METRICS.md
 //
 // State.Register defines the flags of `surfscope render` (Sampling.Register those of every
 // command that samples a probe), so Args and ParseArgs round-trip; JSON keys are the flag names.

@@ -25,6 +25,9 @@ type Options struct {
 	// Trials is the number of kernel regressions per size; 0 means 3, negative means none.
 	Trials int
 	Seed   uint64
+	// WithReplacement draws each regression's training samples i.i.d. from the m samples instead
+	// of n distinct ones (see Regression for why distinct is the default).
+	WithReplacement bool
 	// FitFrom and FitTo are the 1-based eigenvalue indices of the power-law fit (FitPowerLaw's
 	// defaults for 0).
 	FitFrom, FitTo int
@@ -35,13 +38,16 @@ type Options struct {
 
 // Report is the outcome of Analyze; it marshals to JSON.
 type Report struct {
-	Output  string        `json:"output"`
-	Samples int           `json:"samples"`
-	Classes int           `json:"classes"`
-	Params  int           `json:"params"`
-	Ridge   float64       `json:"ridge"`
-	Trained *KernelReport `json:"trained"`
-	Initial *KernelReport `json:"initial,omitempty"`
+	Output  string  `json:"output"`
+	Samples int     `json:"samples"`
+	Classes int     `json:"classes"`
+	Params  int     `json:"params"`
+	Ridge   float64 `json:"ridge"`
+	// Sampling says how the regressions drew their training samples: "without replacement" (n
+	// distinct samples) or "with replacement" (i.i.d. from the empirical measure).
+	Sampling string        `json:"sampling"`
+	Trained  *KernelReport `json:"trained"`
+	Initial  *KernelReport `json:"initial,omitempty"`
 	// RelativeChange is ‖Θ_T − Θ_0‖_F/‖Θ_0‖_F and Alignment ⟨Θ_0,Θ_T⟩/(‖Θ_0‖‖Θ_T‖), when the
 	// initial kernel was computed.
 	RelativeChange Number `json:"relative_change"`
@@ -111,7 +117,10 @@ func Analyze(ctx context.Context, net *models.Net, images []float32, labels []in
 	}
 	sizes = slices.Compact(slices.Sorted(slices.Values(sizes)))
 	r := &Report{Output: opt.Kernel.Output.String(), Samples: m, Classes: net.Classes, Ridge: opt.Ridge,
-		RelativeChange: Number(math.NaN()), Alignment: Number(math.NaN())}
+		Sampling: WithoutReplacement, RelativeChange: Number(math.NaN()), Alignment: Number(math.NaN())}
+	if opt.WithReplacement {
+		r.Sampling = WithReplacement
+	}
 	var err error
 	r.Trained, err = analyzeKernel(ctx, net, images, labels, sizes, opt, "", progress)
 	if err != nil {
@@ -176,7 +185,8 @@ func analyzeKernel(ctx context.Context, net *models.Net, images []float32, label
 		}
 		if trials > 0 {
 			progress(prefix+"regression", k, len(sizes))
-			p.Regression, err = KernelRegression(ctx, K, labels, net.Classes, n, opt.Ridge, trials, opt.Seed+uint64(n))
+			p.Regression, err = KernelRegression(ctx, K, labels, net.Classes, RegressionConfig{N: n, Ridge: opt.Ridge,
+				Trials: trials, Seed: opt.Seed + uint64(n), WithReplacement: opt.WithReplacement})
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()

@@ -111,7 +111,7 @@ func TestIdentityKernelRegressionIsExact(t *testing.T) {
 		k.SetSym(i, i, 1)
 		labels[i] = i % classes
 	}
-	reg, err := KernelRegression(context.Background(), k, labels, classes, n, 0, 4, 1)
+	reg, err := KernelRegression(context.Background(), k, labels, classes, RegressionConfig{N: n, Trials: 4, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestEigenlearningPredictsKernelRegression(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			reg, err := KernelRegression(context.Background(), k, labels, 3, n, ridge, 30, 9)
+			reg, err := KernelRegression(context.Background(), k, labels, 3, RegressionConfig{N: n, Ridge: ridge, Trials: 30, Seed: 9})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,5 +1,8 @@
 // Package gl is the only place in surfscope that talks to OpenGL.
 //
+// It is built with cgo on Linux and other systems with Mesa's EGL; on Windows,
+// on macOS and without cgo, Open reports why there is no context.
+//
 // A Context owns one OS thread (runtime.LockOSThread) holding an EGL display
 // and a desktop OpenGL 3.3 core context made current without any surface
 // (Mesa's surfaceless platform: no X server, no window). Every GL call runs
