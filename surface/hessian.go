@@ -99,6 +99,12 @@ func HessianExtremes(ctx context.Context, net *models.Net, images []float32, lab
 		}
 		return spectrum(lz, n, loss, "exact (R-operator)"), nil
 	}
+	return finiteDifferenceSpectrum(ctx, net, images, labels, &o)
+}
+
+// finiteDifferenceSpectrum is HessianExtremes with Hessian-vector products by central differences
+// of exact gradients (train.LossGradient), for nets other than MLPs.
+func finiteDifferenceSpectrum(ctx context.Context, net *models.Net, images []float32, labels []int, o *HessianOptions) (HessianSpectrum, error) {
 	lg, err := train.NewLossGradient(net, images, labels, o.Batch)
 	if err != nil {
 		return HessianSpectrum{}, err
