@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -52,18 +50,14 @@ func parseProvenance(args []string, stderr io.Writer) (*provenanceConfig, error)
 	c := &provenanceConfig{}
 	fs.BoolVar(&c.json, "json", false, "print each file's record as one line of JSON: {\"file\", \"where\", \"provenance\"}")
 	fs.Var((*modelList)(&c.models), "model", "model file (repeatable; \"embedded\" for the built-in model) whose SHA-256 every record must name: checks that a figure comes from this model")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, errUsage
+	files, err := parseWithArgs(fs, args, map[string]flagRule{"json": {}}) // --json is a switch here, not a file
+	if err != nil {
+		return nil, err
 	}
-	c.files = fs.Args()
-	if len(c.files) == 0 {
-		fmt.Fprintln(stderr, "surfscope provenance: name at least one file (PNG, GIF, NPY, VTS, JSON, CSV or checkpoint)")
-		fs.Usage()
-		return nil, errUsage
+	if len(files) == 0 {
+		return nil, &flagError{"name at least one file (PNG, GIF, NPY, VTK, JSON, CSV or checkpoint)"}
 	}
+	c.files = files
 	return c, nil
 }
 

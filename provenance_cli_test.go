@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/models/series"
 	"github.com/surfscope/surfscope/provenance"
 )
 
@@ -19,7 +20,8 @@ func TestEveryFileCarriesProvenance(t *testing.T) {
 	dir := t.TempDir()
 	at := func(name string) string { return filepath.Join(dir, name) }
 	model := at("m.safetensors")
-	mustRun(t, "train", "--data", "sample", "--limit", "100", "--hidden", "128,128", "--epochs", "1", "--until-fit=false", "--seed", "3", "--out", model)
+	mustRun(t, "train", "--data", "sample", "--limit", "100", "--hidden", "128,128", "--epochs", "1", "--until-fit=false", "--seed", "3",
+		"--out", model, "--out-dir", at("series"))
 	mid, err := modelfile.Identify(model)
 	if err != nil {
 		t.Fatal(err)
@@ -38,30 +40,47 @@ func TestEveryFileCarriesProvenance(t *testing.T) {
 	for _, args := range runs {
 		mustRun(t, args...)
 	}
-	type want struct {
-		command, metric, probe string
-		seed                   uint64 // 0: none
-		models                 []provenance.Model
-		grid                   []int
-	}
 	m := []provenance.Model{mid}
-	files := map[string]want{
-		"m.safetensors": {command: "train", seed: 3},
-		"g.npy":         {runs[0][0], "logits", "random:2,9", 9, m, []int{9, 9}},
-		"r.png":         {runs[1][0], "margin", "random:2,9", 9, m, []int{9, 9}},
-		"a.npy":         {runs[2][0], "gauss:1", "random:2,9", 9, m, []int{9, 9}},
-		"a.vts":         {runs[2][0], "gauss:1", "random:2,9", 9, m, []int{9, 9}},
-		"a.json":        {runs[2][0], "gauss:1", "random:2,9", 9, m, []int{9, 9}},
-		"e.npy":         {runs[3][0], "logits", "", 0, m, nil},
-		"l.npy":         {runs[4][0], "loss", "", 0, []provenance.Model{mid, emb}, []int{3}},
-		"l-acc.npy":     {runs[4][0], "accuracy", "", 0, []provenance.Model{mid, emb}, []int{3}},
-		"l.json":        {runs[4][0], "loss", "", 0, []provenance.Model{mid, emb}, []int{3}},
-		"k.json":        {runs[5][0], "", "", 1, m, nil},
-		"k.npy":         {runs[5][0], "NTK spectrum", "", 1, m, nil},
-		"kp.npy":        {runs[5][0], "NTK eigenfunctions", "flip:1,4", 4, m, []int{5, 5}},
+	checkRecords(t, dir, map[string]wantRecord{
+		"m.safetensors":                 {command: "train", seed: 3},
+		"series/epoch-0001.safetensors": {command: "train", seed: 3},
+		"series/" + series.IndexName:    {command: "train", seed: 3},
+		"g.npy":                         {runs[0][0], "logits", "random:2,9", 9, m, []int{9, 9}},
+		"r.png":                         {runs[1][0], "margin", "random:2,9", 9, m, []int{9, 9}},
+		"a.npy":                         {runs[2][0], "gauss:1", "random:2,9", 9, m, []int{9, 9}},
+		"a.vts":                         {runs[2][0], "gauss:1", "random:2,9", 9, m, []int{9, 9}},
+		"a.json":                        {runs[2][0], "gauss:1", "random:2,9", 9, m, []int{9, 9}},
+		"e.npy":                         {runs[3][0], "logits", "", 0, m, nil},
+		"l.npy":                         {runs[4][0], "loss", "", 0, []provenance.Model{mid, emb}, []int{3}},
+		"l-acc.npy":                     {runs[4][0], "accuracy", "", 0, []provenance.Model{mid, emb}, []int{3}},
+		"l.json":                        {runs[4][0], "loss", "", 0, []provenance.Model{mid, emb}, []int{3}},
+		"k.json":                        {runs[5][0], "", "", 1, m, nil},
+		"k.npy":                         {runs[5][0], "NTK spectrum", "", 1, m, nil},
+		"kp.npy":                        {runs[5][0], "NTK eigenfunctions", "flip:1,4", 4, m, []int{5, 5}},
+	})
+	if r, _, _ := provenance.Read(at("r.png")); r.Class == nil || r.Renderer == "" || !strings.Contains(r.Command, "--out "+at("r.png")) {
+		t.Errorf("render's PNG: class %v, renderer %q, command %q", r.Class, r.Renderer, r.Command)
 	}
+	if r, _, _ := provenance.Read(model); r.Split != "train" {
+		t.Errorf("the checkpoint's split %q", r.Split)
+	}
+	checkProvenanceCommand(t, dir, model, mid)
+}
+
+// wantRecord is what a file's provenance must say: its command (the subcommand), metric (a
+// prefix), probe, seed (0: none), models and grid.
+type wantRecord struct {
+	command, metric, probe string
+	seed                   uint64
+	models                 []provenance.Model
+	grid                   []int
+}
+
+// checkRecords reads the provenance of each file in dir and compares it with what it must say.
+func checkRecords(t *testing.T, dir string, files map[string]wantRecord) {
+	t.Helper()
 	for name, w := range files {
-		rec, where, err := provenance.Read(at(name))
+		rec, where, err := provenance.Read(filepath.Join(dir, name))
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -74,14 +93,13 @@ func TestEveryFileCarriesProvenance(t *testing.T) {
 			t.Errorf("%s: seed %v, want %d", name, rec.Seed, w.seed)
 		}
 	}
-	if r, _, _ := provenance.Read(at("r.png")); r.Class == nil || r.Renderer == "" || !strings.Contains(r.Command, "--out "+at("r.png")) {
-		t.Errorf("render's PNG: class %v, renderer %q, command %q", r.Class, r.Renderer, r.Command)
-	}
-	if r, _, _ := provenance.Read(model); r.Split != "train" {
-		t.Errorf("the checkpoint's split %q", r.Split)
-	}
+}
 
-	// The command prints the fields, and checks the model.
+// checkProvenanceCommand runs `surfscope provenance` on the files of TestEveryFileCarriesProvenance:
+// it prints the fields, checks the model (mid, of file model), and refuses a changed NPY.
+func checkProvenanceCommand(t *testing.T, dir, model string, mid provenance.Model) {
+	t.Helper()
+	at := func(name string) string { return filepath.Join(dir, name) }
 	out := mustRun(t, "provenance", "--model", model, at("r.png"), at("g.npy"), at("a.vts"))
 	for _, s := range []string{at("r.png") + " (PNG text chunks):", "  model_sha256: " + mid.SHA256, "  probe: random:2,9", "g.npy.json (the NPY's SHA-256 matches)", "VTK FieldData"} {
 		if !strings.Contains(out, s) {

@@ -17,7 +17,9 @@
 //   - JSON: a "provenance" object as the first key of the document (MarshalJSON).
 //   - CSV: "# key: value" comment lines before the header row (WriteCSVHeader).
 //   - Checkpoints (.safetensors): the record as JSON under MetaKey in the net's metadata, which the
-//     checkpoint stores in its header's __metadata__ "meta" object.
+//     checkpoint stores in its header's __metadata__ "meta" object; so do the checkpoints of a
+//     series (train --out-dir, whose index series.json has a provenance block) and the checkpoint
+//     inside a training-state file (train --resume).
 //
 // The flat form of a Record (Fields, FromFields) is what PNG, GIF, VTK and CSV store, and what
 // `surfscope provenance FILE` prints as "key: value" lines (Text, ParseText).

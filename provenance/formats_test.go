@@ -187,6 +187,8 @@ func TestReadEveryFormat(t *testing.T) {
 	files := map[string][]byte{
 		"a.png": testPNG(t, r), "b.vts": vts.Bytes(), "c.csv": csv.Bytes(), "d.gif": gifb.Bytes(), "e.json": js,
 		"f.safetensors": safetensorsFile(map[string]string{"trained_on": "{}", MetaKey: r.JSON()}),
+		"g.resume": append([]byte("surfscope-train-state/1\n\x02\x00\x00\x00\x00\x00\x00\x00{}"),
+			safetensorsFile(map[string]string{MetaKey: r.JSON()})...),
 	}
 	for name, b := range files {
 		path := filepath.Join(dir, "x"+name) // the extension is not what decides

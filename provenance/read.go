@@ -30,6 +30,26 @@ func Read(path string) (r Record, where string, err error) {
 	return r, where, nil
 }
 
+// trainStateMagic starts the training-state files of train --resume (models/train.SaveState): then
+// an 8-byte little-endian header length, the JSON header, and the net as a checkpoint.
+const trainStateMagic = "surfscope-train-state/"
+
+// readTrainState reads the provenance of the checkpoint inside a training-state file.
+func readTrainState(r io.Reader) (Record, error) {
+	br := bufio.NewReader(r)
+	if _, err := br.ReadString('\n'); err != nil {
+		return Record{}, fmt.Errorf("truncated training state")
+	}
+	var n uint64
+	if err := binary.Read(br, binary.LittleEndian, &n); err != nil || n > maxSafetensorsHeader {
+		return Record{}, fmt.Errorf("training state: bad header length")
+	}
+	if _, err := br.Discard(int(n)); err != nil {
+		return Record{}, fmt.Errorf("truncated training state")
+	}
+	return ReadSafetensors(br)
+}
+
 // peekBytes is how much of a file Read looks at to find its format: enough for the column names
 // of a CSV file of a 1,000-class grid.
 const peekBytes = 64 << 10
@@ -62,6 +82,9 @@ func readFormat(path string, head []byte, br io.Reader) (Record, string, error) 
 	case len(head) >= 9 && head[8] == '{' && binary.LittleEndian.Uint64(head) <= maxSafetensorsHeader:
 		r, err := ReadSafetensors(br)
 		return r, "checkpoint metadata", err
+	case bytes.HasPrefix(head, []byte(trainStateMagic)):
+		r, err := readTrainState(br)
+		return r, "training state's checkpoint metadata", err
 	}
 	return Record{}, "", fmt.Errorf("not a file surfscope writes (PNG, GIF, NPY, VTK, JSON, CSV or a safetensors checkpoint)")
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/internal/inputfile"
 )
 
 // Sidecar is the JSON file beside an NPY file (SidecarPath) that holds its provenance: the record
@@ -90,17 +91,8 @@ func fileSHA256(path string) (string, error) {
 }
 
 // openRegular opens a file for reading after checking that it is a regular file (never a pipe or
-// a device that would block or never end).
-func openRegular(path string) (*os.File, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	return os.Open(path)
-}
+// a device that would block or never end): internal/inputfile.
+func openRegular(path string) (*os.File, error) { return inputfile.Open(path) }
 
 // readRegular reads a regular file of at most limit bytes.
 func readRegular(path string, limit int64) ([]byte, error) {

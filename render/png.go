@@ -28,7 +28,7 @@ func WritePNG(path string, img image.Image, rec provenance.Record) error {
 		return pw.Close()
 	})
 	if err != nil {
-		return fmt.Errorf("render: writing %s: %v", path, err)
+		return fmt.Errorf("render: writing %w", err) // the error begins with path
 	}
 	return nil
 }

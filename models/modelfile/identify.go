@@ -5,10 +5,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/surfscope/surfscope/assets/defaultmodel"
+	"github.com/surfscope/surfscope/internal/inputfile"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/provenance"
 )
@@ -25,14 +25,11 @@ func Identify(path string) (provenance.Model, error) {
 	if err != nil {
 		return provenance.Model{}, fmt.Errorf("%s: %v", path, err)
 	}
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return provenance.Model{}, err
 	}
 	defer f.Close() // read-only
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return provenance.Model{}, fmt.Errorf("%s: not a regular file", path)
-	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return provenance.Model{}, fmt.Errorf("%s: %v", path, err)
