@@ -212,7 +212,7 @@ func (u *UI) refreshLabels() {
 	s := u.session.Snapshot()
 	title := "surfscope"
 	if s.Net != nil {
-		u.model.label.SetText(fmt.Sprintf("%s — %s, %d parameters", s.ModelSource, describeArch(s.Net), s.Net.NumParams()))
+		u.model.label.SetText(fmt.Sprintf("%s — %s, %d parameters", s.ModelSource, describeArch(s.Net), s.Net.NumLearned()))
 		title += " — " + s.ModelSource
 	}
 	if s.Data != "" {

@@ -27,6 +27,7 @@ func checkpointNet(t *testing.T) *Net {
 	w[0], w[1], w[2], w[3] = float32(math.Copysign(0, -1)), math.SmallestNonzeroFloat32, math.MaxFloat32, -1e-38
 	n.Nodes[2].Attr = Attr{Kernel: [2]int{1, 2}, Stride: [2]int{3, 4}, Pad: [4]int{5, 6, 7, 8}, Dilation: [2]int{9, 10},
 		Groups: 11, Alpha: 0.5, Eps: 1e-3, Meta: "flat", Shape: []int{16}, Min: -1, Max: 2}
+	n.Nodes[1].Fixed = true // the flag round-trips (a constant of an imported graph)
 	n.Meta["history"] = `[{"epoch":1}]`
 	return n
 }
