@@ -83,7 +83,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
 	fs.BoolVar(&a.bn, "bn", false, "cnn: batch norm after each convolution")
 	fs.IntVar(&a.depth, "depth", 8, "resnet: depth 6n+2 (8, 14, 20, ...)")
 	fs.IntVar(&a.width, "width", 1, "resnet: channel multiplier")
-	fs.StringVar(&a.shortcut, "shortcut", "add", "resnet: how a block combines shortcut and branch: add, mul, bnmul, bnmul1, gate")
+	fs.StringVar(&a.shortcut, "shortcut", "add", "resnet: how a block combines shortcut s and branch r: add (s + r), mul (s·r), bnmul (bn(s)·bn(r)), bnmul1 (bnmul, biases 1), gate (bn(s)·σ(bn(r))), sgate (σ(bn(s))·bn(r)), gate2 (σ(bn(s))·σ(bn(r)))")
 	fs.BoolVar(&a.se, "se", false, "resnet: squeeze-excitation gate on every residual branch")
 	fs.Int64Var(&a.seed, "seed", 1, "random seed for the weights and the batch order")
 	fs.StringVar(&cfg.Optimizer, "opt", "adam", "optimiser: adam or sgd")

@@ -404,3 +404,34 @@ func TestLossLandscapeTab(t *testing.T) {
 	}
 	waitFor(t, "the summary", 10*time.Second, func() bool { return strings.Contains(u.land.info.Text, "at θ") })
 }
+
+// The training form offers every shortcut kind, and the ResNet it builds combines its blocks as
+// the kind says (the gated kinds put σ on the sides they name).
+func TestShortcutChoiceOffersEveryKind(t *testing.T) {
+	u := newTestUI(t)
+	f := &u.model.form
+	if len(f.shortcut.Options) != len(models.Shortcuts) {
+		t.Fatalf("shortcut choices %v, want every kind %v", f.shortcut.Options, models.Shortcuts)
+	}
+	f.arch.SetSelected("resnet")
+	wantGates := map[string][2]int{"gate": {0, 3}, "sgate": {3, 0}, "gate2": {3, 3}} // shortcut side, residual side
+	for _, kind := range f.shortcut.Options {
+		f.shortcut.SetSelected(kind)
+		net, _, err := f.newNet([3]int{1, 8, 8}, 4)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		var got [2]int
+		for _, nd := range net.Nodes {
+			switch nd.Attr.Meta {
+			case models.MetaShortcutGate:
+				got[0]++
+			case models.MetaResidualGate:
+				got[1]++
+			}
+		}
+		if net.Arch["shortcut"] != kind || got != wantGates[kind] {
+			t.Errorf("%s: built arch %q with %v gates (shortcut, residual side), want %v", kind, net.Arch["shortcut"], got, wantGates[kind])
+		}
+	}
+}

@@ -283,7 +283,7 @@ func quadrantSet(n int, seed uint64) *dataset.Set {
 }
 
 // A ResNet-8 of every shortcut kind (the gate kind with SE gates as well) fits a small
-// synthetic set, and its sigmoid gates are reported.
+// synthetic set, and its sigmoid gates are reported: one per block and side they sit on.
 func TestTrainResNetShortcutsFit(t *testing.T) {
 	train := quadrantSet(128, 1)
 	for _, kind := range models.Shortcuts {
@@ -300,7 +300,7 @@ func TestTrainResNetShortcutsFit(t *testing.T) {
 		if last.TrainAcc != 1 {
 			t.Errorf("%s: train accuracy %v after %d epochs", kind, last.TrainAcc, len(hist))
 		}
-		if wantGates := map[models.Shortcut]int{models.ShortcutGate: 6}[kind]; len(last.Gates) != wantGates {
+		if wantGates := map[models.Shortcut]int{models.ShortcutGate: 6, models.ShortcutSGate: 3, models.ShortcutGate2: 6}[kind]; len(last.Gates) != wantGates {
 			t.Errorf("%s: %d gate records, want %d", kind, len(last.Gates), wantGates)
 		}
 	}

@@ -89,7 +89,7 @@ func layerZoo(t *testing.T) map[string]*models.Net {
 		}
 		nets["mlp-"+string(act)] = n
 	}
-	for _, kind := range []models.Shortcut{models.ShortcutGate, models.ShortcutBNMul1} {
+	for _, kind := range []models.Shortcut{models.ShortcutGate, models.ShortcutSGate, models.ShortcutGate2, models.ShortcutBNMul1} {
 		n, err := models.NewResNet(models.ResNetConfig{Input: [3]int{2, 8, 8}, Classes: 3, Shortcut: kind, SE: true}, 3)
 		if err != nil {
 			t.Fatal(err)
