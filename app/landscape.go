@@ -15,10 +15,10 @@ import (
 	"github.com/surfscope/surfscope/surface"
 )
 
-// LandscapeView is the parameter-space tab: the training loss of the current model over the plane
+// landscapeTab is the parameter-space tab: the training loss of the current model over the plane
 // θ + α·δ + β·η spanned by two filter-normalised Gaussian directions (Li et al., "Visualizing the
 // Loss Landscape of Neural Nets", NeurIPS 2018; biases and batch-norm parameters left still).
-type LandscapeView struct {
+type landscapeTab struct {
 	u      *UI
 	view   *SurfaceView
 	grid   *widget.Select
@@ -31,8 +31,8 @@ type LandscapeView struct {
 	result *surface.Grid // the last landscape shown
 }
 
-func newLandscapeView(u *UI) *LandscapeView {
-	v := &LandscapeView{u: u, view: u.newSurfaceView(), bar: widget.NewProgressBar(),
+func newLandscapeTab(u *UI) *landscapeTab {
+	v := &landscapeTab{u: u, view: u.newSurfaceView(), bar: widget.NewProgressBar(),
 		info: widget.NewLabel("The training loss around the current model, over two filter-normalised directions in parameter space.")}
 	v.job = u.jobs.Job(v.bar)
 	v.grid = widget.NewSelect([]string{"11", "21", "31", "51"}, nil)
@@ -46,18 +46,18 @@ func newLandscapeView(u *UI) *LandscapeView {
 }
 
 // Object returns the tab's content.
-func (v *LandscapeView) Object() fyne.CanvasObject {
+func (v *landscapeTab) Object() fyne.CanvasObject {
 	bar := container.NewHBox(widget.NewLabel("Grid"), v.grid, widget.NewLabel("Training images"), v.images,
 		widget.NewLabel("Seed"), v.seed, v.runBtn)
 	return container.NewBorder(container.NewVBox(bar, v.bar), v.info, nil, nil, v.view)
 }
 
 // Result returns the last landscape computed, or nil. Call it on the UI thread.
-func (v *LandscapeView) Result() *surface.Grid { return v.result }
+func (v *landscapeTab) Result() *surface.Grid { return v.result }
 
 // Run computes the loss landscape of the current model in the background; a new Run cancels the
 // previous one.
-func (v *LandscapeView) Run() {
+func (v *landscapeTab) Run() {
 	s := v.u.session.Snapshot()
 	if s.Net == nil || s.Train == nil {
 		v.u.showError(errors.New("open a model and a dataset first"))
