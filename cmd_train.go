@@ -130,6 +130,7 @@ func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]train.Ep
 		if e := p.Done; e != nil {
 			fmt.Fprintf(stderr, "epoch %d: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%% (%.1fs)\n",
 				e.Epoch, e.TrainLoss, 100*e.TrainAcc, e.TestLoss, 100*e.TestAcc, e.Seconds)
+			fmt.Fprint(stderr, view.EpochGatesText(e.Gates))
 		}
 	})
 	cancelled := errors.Is(err, context.Canceled)

@@ -435,3 +435,40 @@ func TestShortcutChoiceOffersEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// A model with gates shows their saturation in the Stats tab: along the probe and over the first
+// test images, gate by gate.
+func TestStatsShowGateSaturation(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	// A gated MLP, out(relu(fc1 x) ⊙ σ(g x)), cheap to sample.
+	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{16}}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := net.Clone().Nodes[2] // fc1's weights, scaled so that some gates saturate
+	for _, p := range g.Params {
+		for i := range p.Data {
+			p.Data[i] *= 4
+		}
+	}
+	g.Name = "g"
+	out := net.Nodes[4]
+	out.Inputs = []int{6}
+	net.Nodes = append(net.Nodes[:4], g, models.Node{Name: "gate", Op: models.OpSigmoid, Inputs: []int{4}},
+		models.Node{Name: "gated", Op: models.OpMul, Inputs: []int{3, 5}}, out)
+	path := t.TempDir() + "/gate.safetensors"
+	if err := models.Save(path, net); err != nil {
+		t.Fatal(err)
+	}
+	u.openModel(path)
+	waitFor(t, "gate statistics", 120*time.Second, func() bool {
+		return strings.Count(u.stats.label.Text, "gate saturation") == 2
+	})
+	text := u.stats.label.Text
+	for _, want := range []string{"at the probe's points", "over the first 1000 images of sample/test", "gate ", models.GateOther} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Stats lack %q:\n%s", want, text)
+		}
+	}
+}

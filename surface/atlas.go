@@ -36,7 +36,9 @@ type Atlas struct {
 	Probes  map[string]int   `json:"probes"`
 	Metrics map[string]Stats `json:"metrics"`
 	Flip    FlipConsistency  `json:"flip"`
-	Config  AtlasConfig      `json:"config"`
+	// Gates is the saturation of every gate over the split's images (nets with gates).
+	Gates  *GateSummary `json:"gates,omitempty"`
+	Config AtlasConfig  `json:"config"`
 }
 
 // AtlasMetric is one metric an atlas can hold: its key (in JSON), its plain name (in tables)
@@ -44,8 +46,9 @@ type Atlas struct {
 type AtlasMetric struct{ Name, Label string }
 
 // AtlasMetrics lists every metric an atlas can hold, in display order. Each is a per-probe value
-// (its distribution over the probes is what the atlas keeps), except flip.agreement and
-// flip.abs_delta (one value for the whole split).
+// (its distribution over the probes is what the atlas keeps), except flip.agreement,
+// flip.abs_delta and split.* (one value for the whole split). The gate metrics appear for nets
+// with sigmoid gates (models.Net.Gates).
 var AtlasMetrics = []AtlasMetric{
 	{"plane.classes", "predicted classes on the plane"},
 	{"plane.margin", "margin (top − runner-up logit), mean"},
@@ -78,6 +81,12 @@ var AtlasMetrics = []AtlasMetric{
 	{"flip.disagree", "points predicting differently from their mirror, share"},
 	{"flip.agreement", "split images with pred(x) = pred(flip x), share"},
 	{"flip.abs_delta", "|f̃(x) − f̃(flip x)| of centred logits over the split, mean"},
+	{"plane.gate_low", "gate outputs < 0.05 on the plane, share"},
+	{"plane.gate_high", "gate outputs > 0.95 on the plane, share"},
+	{"line.gate_low", "gate outputs < 0.05 along the line, share"},
+	{"line.gate_high", "gate outputs > 0.95 along the line, share"},
+	{"split.gate_low", "gate outputs < 0.05 over the split's images, share"},
+	{"split.gate_high", "gate outputs > 0.95 over the split's images, share"},
 }
 
 // BuildAtlas samples the probes cfg asks for from the labelled images (the split the probes are
@@ -117,6 +126,9 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	}
 	if c.InputGradient {
 		opt.Grader = ev
+	}
+	if len(net.Gates()) > 0 {
+		opt.GateNet = net
 	}
 	a := &Atlas{Model: net.Arch["arch"], Probes: map[string]int{}, Metrics: map[string]Stats{}, Config: c}
 	values := map[string][]float64{}
@@ -175,6 +187,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 			addRegions(add, "plane.", "regions_exact", r)
 			add("plane.switch_rate", r.SwitchRate)
 		}
+		addGates(add, "plane.", s.Gates)
 	})
 	if err != nil {
 		return nil, err
@@ -195,6 +208,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 			addRegions(add, "line.", "pieces_exact", r)
 			add("line.pieces", float64(1+r.Switches))
 		}
+		addGates(add, "line.", s.Gates)
 	})
 	if err != nil {
 		return nil, err
@@ -214,6 +228,12 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	}
 	add("flip.agreement", a.Flip.Agreement)
 	add("flip.abs_delta", a.Flip.MeanAbsDelta)
+	if opt.GateNet != nil {
+		if a.Gates, err = GateSaturation(ctx, net, images, N, nil); err != nil {
+			return nil, err
+		}
+		addGates(add, "split.", a.Gates)
+	}
 	step()
 	for name, v := range values {
 		a.Metrics[name] = Describe(v)
@@ -234,6 +254,14 @@ func addRegions(add func(string, float64), prefix, exact string, r *RegionSummar
 	}
 	if prefix == "plane." {
 		add("plane.regions_saturated", b2f(r.Saturated))
+	}
+}
+
+// addGates records the pooled gate saturation under prefix (gate_low, gate_high), when measured.
+func addGates(add func(string, float64), prefix string, g *GateSummary) {
+	if g != nil {
+		add(prefix+"gate_low", g.Low)
+		add(prefix+"gate_high", g.High)
 	}
 }
 

@@ -68,25 +68,16 @@ func (c Config) withDefaults() (Config, error) {
 // TestLoss and TestAcc are zero when there is no test data. Seconds is the time of the training
 // steps alone; EvalSeconds that of the measurements.
 type EpochStats struct {
-	Epoch       int         `json:"epoch"`
-	TrainLoss   float64     `json:"train_loss"`
-	TrainAcc    float64     `json:"train_acc"`
-	TestLoss    float64     `json:"test_loss"`
-	TestAcc     float64     `json:"test_acc"`
-	BatchLoss   float64     `json:"batch_loss"`
-	LR          float64     `json:"lr"`
-	Seconds     float64     `json:"seconds"`
-	EvalSeconds float64     `json:"eval_seconds"`
-	Gates       []GateStats `json:"gates,omitempty"`
-}
-
-// GateStats says how saturated one sigmoid node is on the training images: the share of its
-// outputs below 0.05 (Low) and above 0.95 (High).
-type GateStats struct {
-	Node int     `json:"node"`
-	Name string  `json:"name"`
-	Low  float64 `json:"low"`
-	High float64 `json:"high"`
+	Epoch       int                     `json:"epoch"`
+	TrainLoss   float64                 `json:"train_loss"`
+	TrainAcc    float64                 `json:"train_acc"`
+	TestLoss    float64                 `json:"test_loss"`
+	TestAcc     float64                 `json:"test_acc"`
+	BatchLoss   float64                 `json:"batch_loss"`
+	LR          float64                 `json:"lr"`
+	Seconds     float64                 `json:"seconds"`
+	EvalSeconds float64                 `json:"eval_seconds"`
+	Gates       []models.GateSaturation `json:"gates,omitempty"` // on the training images
 }
 
 // Progress reports training as it goes: after every batch, and once more at the end of each epoch

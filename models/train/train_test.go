@@ -229,8 +229,8 @@ func TestBatchFillerFlipAndMixup(t *testing.T) {
 	}
 }
 
-// Gate saturation by hand: a sigmoid over pre-activations −10, −1, 1, 10 has one value below 0.05
-// and one above 0.95 in four.
+// Gate saturation by hand: a sigmoid gate (it multiplies the input) over pre-activations −10, −1,
+// 1, 10 has one value below 0.05 and one above 0.95 in four.
 func TestGateSaturationKnownAnswer(t *testing.T) {
 	n := &models.Net{Input: [3]int{1, 1, 4}, Classes: 2, Nodes: []models.Node{{Op: models.OpInput},
 		{Name: "flat", Op: models.OpFlatten, Inputs: []int{0}},
@@ -238,7 +238,8 @@ func TestGateSaturationKnownAnswer(t *testing.T) {
 			"weight": {Shape: []int{4, 4}, Data: []float32{20, 0, 0, 0, 0, 20, 0, 0, 0, 0, 20, 0, 0, 0, 0, 20}},
 			"bias":   {Shape: []int{4}, Data: []float32{-10, -10, -10, -10}}}},
 		{Name: "gate", Op: models.OpSigmoid, Inputs: []int{2}},
-		{Name: "out", Op: models.OpDense, Inputs: []int{3}, Params: map[string]*models.Tensor{"weight": models.NewTensor(2, 4)}},
+		{Name: "gated", Op: models.OpMul, Inputs: []int{1, 3}},
+		{Name: "out", Op: models.OpDense, Inputs: []int{4}, Params: map[string]*models.Tensor{"weight": models.NewTensor(2, 4)}},
 	}}
 	s := &dataset.Set{Name: "gates", N: 3, C: 1, H: 1, W: 4, Classes: 2, Labels: []int{0, 1, 0},
 		Images: []float32{0, 0.45, 0.55, 1, 1, 0.55, 0.45, 0, 0.45, 0, 1, 0.55}}
@@ -248,11 +249,12 @@ func TestGateSaturationKnownAnswer(t *testing.T) {
 	}
 	defer ev.close()
 	var loss, acc float64
-	var gates []GateStats
+	var gates []models.GateSaturation
 	if err := ev.measure(context.Background(), s, &loss, &acc, &gates); err != nil {
 		t.Fatal(err)
 	}
-	if len(gates) != 1 || gates[0].Node != 3 || gates[0].Name != "gate" || gates[0].Low != 0.25 || gates[0].High != 0.25 {
+	if len(gates) != 1 || gates[0].Node != 3 || gates[0].Name != "gate" || gates[0].Kind != models.GateOther ||
+		gates[0].Low != 0.25 || gates[0].High != 0.25 || gates[0].Count != 12 {
 		t.Errorf("gates %+v", gates)
 	}
 	// All-zero output weights: logits tie, so the loss is log 2 and the first class wins.
