@@ -2,11 +2,14 @@ package surface
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"os"
 	"slices"
 	"testing"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/onnx"
 )
 
 // bnNet is conv(2, 3×3, pad 1) → batch norm → ReLU → max pool → flatten → dense(5) → batch norm →
@@ -178,5 +181,52 @@ func TestModelLineRecomputedBatchNormRemovesSpuriousBarrier(t *testing.T) {
 		if d := float64(line.At(i, 0, LandscapeLoss)) - recomp.EndLoss[0]; math.Abs(d) > 1e-4 {
 			t.Errorf("λ = %g: loss differs from the endpoints' by %.3g", lambdas[i], d)
 		}
+	}
+}
+
+// RecomputeBatchNorm gives PyTorch's torch.optim.swa_utils.update_bn statistics (one batch of all
+// the images) on the net halfway between two nets, made by testdata/make_update_bn.py: batch
+// norms on feature maps and on a vector, each after earlier ones.
+func TestRecomputeBatchNormMatchesPyTorchUpdateBN(t *testing.T) {
+	var ref struct {
+		BatchNorms []struct{ Mean, Var []float64 } `json:"batch_norms"`
+	}
+	b, err := os.ReadFile("testdata/update_bn.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatal(err)
+	}
+	net, err := onnx.Load("testdata/update_bn_mid.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, images, err := ReadNPY("testdata/update_bn_images.npy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RecomputeBatchNorm(context.Background(), net, images); err != nil {
+		t.Fatal(err)
+	}
+	k := 0
+	for i, nd := range net.Nodes {
+		if nd.Op != models.OpBatchNorm || nd.Fixed {
+			continue
+		}
+		if k >= len(ref.BatchNorms) {
+			t.Fatalf("more batch norms than PyTorch's %d", len(ref.BatchNorms))
+		}
+		want := ref.BatchNorms[k]
+		for c := range want.Mean {
+			m, v := float64(nd.Params["mean"].Data[c]), float64(nd.Params["var"].Data[c])
+			if math.Abs(m-want.Mean[c]) > 1e-5*(1+math.Abs(want.Mean[c])) || math.Abs(v-want.Var[c]) > 1e-5*(1+want.Var[c]) {
+				t.Errorf("batch norm %d (node %d %q) channel %d: mean %.7g var %.7g, update_bn %.7g %.7g", k, i, nd.Name, c, m, v, want.Mean[c], want.Var[c])
+			}
+		}
+		k++
+	}
+	if k != len(ref.BatchNorms) {
+		t.Errorf("%d batch norms, PyTorch has %d", k, len(ref.BatchNorms))
 	}
 }
