@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/render"
@@ -137,6 +138,9 @@ func TestTrainThenCancel(t *testing.T) {
 	if s.ModelSource != "trained" || s.Net.Arch["hidden"] != "32" {
 		t.Fatalf("after training the model is %q %v", s.ModelSource, s.Net.Arch)
 	}
+	if fit, _, _ := s.Net.Fit(); u.model.fit.Text != "fits its training set: "+fit.String() || fit.Epochs != 2 {
+		t.Errorf("badge %q after 2 epochs (%+v)", u.model.fit.Text, fit)
+	}
 	if !strings.Contains(u.status.Text, "epoch") && !strings.Contains(u.status.Text, "sampl") {
 		t.Errorf("status %q", u.status.Text)
 	}
@@ -157,7 +161,10 @@ func TestTrainThenCancel(t *testing.T) {
 	}
 	u.model.form.arch.SetSelected("mlp")
 
-	// Cancel a long run at once: the button comes back and the model stays valid.
+	// Cancel a long run at once: the button comes back and the current model (the CNN) stays —
+	// at once when the first epoch had not ended, after a question when it had (a wide MLP may
+	// finish an epoch within the wait; after one epoch it does not fit its training set).
+	cnn := u.session.Snapshot().Net
 	u.model.form.widths.SetText("256,256")
 	u.model.form.epochs.SetText("1000")
 	test.Tap(u.model.trainBtn)
@@ -166,8 +173,59 @@ func TestTrainThenCancel(t *testing.T) {
 	test.Tap(u.model.cancelBtn)
 	waitFor(t, "cancellation", 30*time.Second, func() bool { return !u.model.trainBtn.Disabled() })
 	t.Logf("training stopped %v after cancel", time.Since(start))
-	if err := u.session.Snapshot().Net.Validate(); err != nil {
-		t.Fatalf("model after cancel: %v", err)
+	if b := dialogButton(u, "Keep the current model"); b != nil {
+		test.Tap(b)
+	}
+	if u.session.Snapshot().Net != cnn || !strings.Contains(u.status.Text, "kept the current model") {
+		t.Fatalf("after a cancel in epoch 1 the model is %v (status %q)", u.session.Snapshot().Net.Arch, u.status.Text)
+	}
+}
+
+// dialogButton returns the button labelled text in the dialog on top of the window, or nil.
+func dialogButton(u *UI, text string) *widget.Button {
+	if top := u.window.Canvas().Overlays().Top(); top != nil {
+		for _, o := range test.LaidOutObjects(top) {
+			if b, ok := o.(*widget.Button); ok && b.Text == text {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+// A run cancelled after an epoch whose model does not fit its training set asks before that model
+// replaces the current one: "Keep the current model" keeps it, "Use it" takes the unfitted model,
+// whose badge then says it does not fit.
+func TestCancelledUnfittedModelIsNotSilentlyUsed(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	before := u.session.Snapshot().Net
+	if u.model.fit.Text != "fits its training set: yes" || u.model.fit.Importance != widget.SuccessImportance {
+		t.Errorf("the embedded model's badge: %q", u.model.fit.Text)
+	}
+	u.model.form.widths.SetText("2") // two hidden units never fit 4000 images
+	u.model.form.epochs.SetText("1000")
+	for _, answer := range []string{"Keep the current model", "Use it"} {
+		test.Tap(u.model.trainBtn)
+		waitFor(t, "the first epoch", 120*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "epoch ") })
+		test.Tap(u.model.cancelBtn)
+		waitFor(t, "the question", 60*time.Second, func() bool { return dialogButton(u, answer) != nil })
+		if d := dialogText(u); !strings.Contains(d, "does not fit its training set") {
+			t.Errorf("dialog %q", d)
+		}
+		if u.session.Snapshot().Net != before {
+			t.Fatal("the unfitted model became current before the answer")
+		}
+		test.Tap(dialogButton(u, answer))
+		if answer == "Use it" {
+			waitFor(t, "the unfitted model", 60*time.Second, func() bool { return u.session.Snapshot().Net != before })
+		}
+	}
+	s := u.session.Snapshot()
+	fit, ok, _ := s.Net.Fit()
+	if !ok || fit.Fits || s.ModelSource != "trained" || !strings.HasPrefix(u.model.fit.Text, "fits its training set: no (") ||
+		u.model.fit.Importance != widget.DangerImportance {
+		t.Errorf("model %q, fit %+v, badge %q", s.ModelSource, fit, u.model.fit.Text)
 	}
 }
 

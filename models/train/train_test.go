@@ -61,6 +61,9 @@ func TestTrainMLPFitsSubset(t *testing.T) {
 	if net.Meta["history"] == "" || net.Meta["training"] == "" || net.Meta["dataset"] != "sample/train (500 images)" {
 		t.Errorf("meta %v", net.Meta)
 	}
+	if fit, ok, err := net.Fit(); !ok || err != nil || !fit.Fits || fit.Images != 500 || fit.Epochs != len(hist) || fit.TrainAccuracy != 1 {
+		t.Errorf("fit record %+v (%v, %v)", fit, ok, err)
+	}
 }
 
 // Cancelling in the middle of an epoch returns at once with ctx's error, the history of the
@@ -337,5 +340,24 @@ func TestRunIsReproducible(t *testing.T) {
 		if ha[e].TrainLoss != hb[e].TrainLoss || ha[e].BatchLoss != hb[e].BatchLoss {
 			t.Errorf("epoch %d: losses %v, %v then %v, %v", e+1, ha[e].TrainLoss, ha[e].BatchLoss, hb[e].TrainLoss, hb[e].BatchLoss)
 		}
+	}
+}
+
+// A run stopped by its epoch cap short of 100% records that its net does not fit, with the
+// training accuracy it reached.
+func TestRunRecordsAnUnfittedNet(t *testing.T) {
+	train, _ := sampleSets(t, 300, 0)
+	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{8}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := Run(context.Background(), net, train, nil, Config{UntilFit: true, MaxEpochs: 1, BatchSize: 50}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, ok, err := net.Fit()
+	acc := hist[0].TrainAcc
+	if !ok || err != nil || fit.Fits || fit.TrainAccuracy != acc || fit.Misclassified != int(math.Round((1-acc)*300)) || fit.Epochs != 1 || acc == 1 {
+		t.Errorf("after one epoch at %.4f: fit record %+v (%v, %v)", acc, fit, ok, err)
 	}
 }
