@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,6 +94,9 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 		if st.N != want {
 			t.Errorf("%s: %d values, want %d", m.Name, st.N, want)
 		}
+		if v := a.Values[m.Name]; len(v) != want || Describe(v) != st {
+			t.Errorf("%s: per-probe values %v do not give the statistics %+v", m.Name, v, st)
+		}
 	}
 	b, _ := BuildAtlas(context.Background(), net, x, y, cfg, nil)
 	for name, st := range a.Metrics {
@@ -105,8 +109,14 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	var back Atlas
-	if err := json.Unmarshal(js, &back); err != nil || back.Metrics["line.tv"] != a.Metrics["line.tv"] {
+	if err := json.Unmarshal(js, &back); err != nil || back.Metrics["line.tv"] != a.Metrics["line.tv"] ||
+		!slices.Equal(back.Values["line.tv"], a.Values["line.tv"]) {
 		t.Fatalf("JSON round trip: %v", err)
+	}
+	nan, _ := json.Marshal(ProbeValues{1, math.NaN(), math.Inf(1)})
+	var nanBack ProbeValues
+	if err := json.Unmarshal(nan, &nanBack); string(nan) != "[1,null,null]" || err != nil || len(nanBack) != 3 || !math.IsNaN(nanBack[1]) {
+		t.Errorf("NaN values as JSON: %s, back %v (%v)", nan, nanBack, err)
 	}
 	if _, err := BuildAtlas(context.Background(), net, x[:40], y[:2], nil, nil); err == nil {
 		t.Error("two images accepted")
