@@ -20,7 +20,7 @@ func TestEveryFileCarriesProvenance(t *testing.T) {
 	dir := t.TempDir()
 	at := func(name string) string { return filepath.Join(dir, name) }
 	model := at("m.safetensors")
-	mustRun(t, "train", "--data", "sample", "--limit", "100", "--hidden", "128,128", "--epochs", "1", "--until-fit=false", "--seed", "3",
+	mustRun(t, "train", "--data", "sample", "--limit", "100", "--hidden", "128,128", "--epochs", "1", "--until-fit=false", "--allow-unfit", "--seed", "3",
 		"--out", model, "--out-dir", at("series"))
 	mid, err := modelfile.Identify(model)
 	if err != nil {

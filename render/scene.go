@@ -76,8 +76,14 @@ type Scene struct {
 	// dark on light backgrounds and light on dark ones.
 	Background color.Color
 	// ZScale is the height of the surface relative to its longer horizontal
-	// side; 0 means 0.5. Heights are always normalised to the field's range.
+	// side; 0 means 0.5. Heights are normalised to the height range.
 	ZScale float64
+	// ZMin and ZMax are the height range: the heights drawn at the floor and
+	// the top of the box, and the range of the height axis's ticks. Both
+	// zero, or either NaN, means the field's own finite range; heights
+	// outside the range are drawn at its ends. Several pictures given the
+	// same range share one height scale (side-by-side comparisons).
+	ZMin, ZMax float64
 	// Stretch draws the field square whatever its x and y extents; otherwise
 	// the longer side spans the picture and the other keeps its proportion.
 	Stretch bool

@@ -18,8 +18,9 @@ build=(gcc pkg-config libgl1-mesa-dev libegl-dev libegl1-mesa-dev libx11-dev lib
 # the .vts files and their provenance field data (python3-vtk9 is large: about 70 MB to download and
 # 300 MB installed with its 100-odd dependencies, Qt 5 and Open MPI among them).
 test=(xvfb xauth xdotool imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist python3-vtk9)
-# The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script).
-bench=(python3-torch python3-onnx)
+# The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script; SciPy for the
+# rank tests' reference values, study/ranktest/testdata/reference.py).
+bench=(python3-torch python3-onnx python3-scipy)
 # make package: the Windows cross-compiler (and windres), zip, xz, dpkg-shlibdeps for the .deb's
 # dependencies; make package-test: wine to run the Windows build, desktop-file-validate.
 package=(gcc-mingw-w64-x86-64 zip xz-utils dpkg-dev wine wine64 desktop-file-utils)

@@ -44,6 +44,7 @@ func (s *State) Register(fs *flag.FlagSet) {
 	fs.StringVar(&s.View, "view", s.View, "surface (3D) or heatmap; lines are always drawn as curves")
 	fs.StringVar(&s.Colormap, "colormap", s.Colormap, "colormap: "+strings.Join(render.ColormapNames(), ", ")+" (suffix _r reverses)")
 	fs.Var((*colorRange)(s), "color-range", "colour range LO,HI (default: the values' own range)")
+	fs.Var((*heightRange)(s), "height-range", "3D view: height range LO,HI drawn from the floor to the top of the box (default: the heights' own range)")
 	fs.IntVar(&s.Contours, "contours", s.Contours, "number of contour lines (0 = none)")
 	fs.StringVar(&s.Theme, "theme", s.Theme, "background: light or dark (as the app's themes)")
 	fs.Var((*cameraFlag)(&s.Camera), "camera", "3D viewpoint YAW,PITCH,DISTANCE[,TX,TY,TZ,FOV] (radians, degrees for FOV; default: the default view)")
@@ -167,6 +168,32 @@ func (c *colorRange) Set(text string) error {
 		return errors.New("want LO < HI")
 	}
 	c.ColorMin, c.ColorMax = v[0], v[1]
+	return nil
+}
+
+// heightRange is the --height-range flag: "LO,HI", or empty for the heights' own range.
+type heightRange State
+
+func (c *heightRange) String() string {
+	if c == nil || c.HeightMin == 0 && c.HeightMax == 0 {
+		return ""
+	}
+	return formatFloats(c.HeightMin, c.HeightMax)
+}
+
+func (c *heightRange) Set(text string) error {
+	if strings.TrimSpace(text) == "" {
+		c.HeightMin, c.HeightMax = 0, 0
+		return nil
+	}
+	v, err := parseFloats(text, 2, 0)
+	if err != nil {
+		return err
+	}
+	if !(v[0] < v[1]) {
+		return errors.New("want LO < HI")
+	}
+	c.HeightMin, c.HeightMax = v[0], v[1]
 	return nil
 }
 

@@ -23,6 +23,7 @@ type SceneOptions struct {
 	Samples    int              // antialiasing; 0 means the renderer's default
 	Metric     string           // one of Metrics; "" means the logit
 	Min, Max   float64          // colour range; both zero means the values' own range
+	ZMin, ZMax float64          // height range; both zero means the heights' own range
 	Camera     render.Camera    // the zero value is the default view
 }
 
@@ -37,7 +38,7 @@ func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) (render.Scene, err
 	}
 	s := render.Scene{
 		Field: g.Channel(o.Class), View: o.View, Contours: o.Contours, Colormap: o.Colormap,
-		Background: o.Background, Samples: o.Samples, Min: o.Min, Max: o.Max, Camera: o.Camera,
+		Background: o.Background, Samples: o.Samples, Min: o.Min, Max: o.Max, ZMin: o.ZMin, ZMax: o.ZMax, Camera: o.Camera,
 		ColorBar: true, Label: label, Axes: true, ZLabel: label,
 		XLabel: "s", YLabel: "t",
 	}

@@ -81,18 +81,22 @@ func (s Sampling) Validate() error {
 // reads them back); it is saved as JSON with the flag names as keys (ParseJSON reads it back).
 type State struct {
 	Sampling
-	Metric   string        `json:"metric"`    // one of Metrics
-	Class    int           `json:"class"`     // logit drawn; -1 means the class of the probe's first image (0 without one)
-	View     string        `json:"view"`      // surface or heatmap; a line is always drawn as curves
-	Colormap string        `json:"colormap"`  // a render.ColormapNames name, "_r" reverses it
-	ColorMin float64       `json:"color_min"` // colour range; both zero means the values' own range
-	ColorMax float64       `json:"color_max"`
-	Contours int           `json:"contours"` // contour lines; 0 means none
-	Theme    string        `json:"theme"`    // light or dark: the background, as the app's themes draw it
-	Camera   render.Camera `json:"camera"`   // the zero value is the default view
-	Width    int           `json:"width"`    // picture size in pixels
-	Height   int           `json:"height"`
-	Samples  int           `json:"samples"` // antialiasing samples per pixel (1 means none)
+	Metric   string  `json:"metric"`    // one of Metrics
+	Class    int     `json:"class"`     // logit drawn; -1 means the class of the probe's first image (0 without one)
+	View     string  `json:"view"`      // surface or heatmap; a line is always drawn as curves
+	Colormap string  `json:"colormap"`  // a render.ColormapNames name, "_r" reverses it
+	ColorMin float64 `json:"color_min"` // colour range; both zero means the values' own range
+	ColorMax float64 `json:"color_max"`
+	// HeightMin and HeightMax are the height range of the 3D view (render.Scene.ZMin/ZMax): both zero
+	// means the heights' own range. Pictures compared side by side share one.
+	HeightMin float64       `json:"height_min,omitempty"`
+	HeightMax float64       `json:"height_max,omitempty"`
+	Contours  int           `json:"contours"` // contour lines; 0 means none
+	Theme     string        `json:"theme"`    // light or dark: the background, as the app's themes draw it
+	Camera    render.Camera `json:"camera"`   // the zero value is the default view
+	Width     int           `json:"width"`    // picture size in pixels
+	Height    int           `json:"height"`
+	Samples   int           `json:"samples"` // antialiasing samples per pixel (1 means none)
 }
 
 // Views are the names State.View takes.
@@ -136,6 +140,10 @@ func (s State) Validate() error {
 	lo, hi := s.ColorMin, s.ColorMax
 	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || !(lo < hi || lo == 0 && hi == 0) {
 		return fmt.Errorf("--color-range %g,%g: want finite LO < HI (or none for the values' own range)", lo, hi)
+	}
+	lo, hi = s.HeightMin, s.HeightMax
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || !(lo < hi || lo == 0 && hi == 0) {
+		return fmt.Errorf("--height-range %g,%g: want finite LO < HI (or none for the heights' own range)", lo, hi)
 	}
 	if s.Contours < 0 || s.Samples < 0 {
 		return fmt.Errorf("--contours %d, --samples %d: want values ≥ 0", s.Contours, s.Samples)
@@ -199,7 +207,8 @@ func (s State) SceneOptions(g *surface.Grid, set *dataset.Set) (SceneOptions, er
 		v = render.ViewHeatmap
 	}
 	return SceneOptions{Class: k, View: v, Contours: s.Contours, Colormap: cm, Background: Background(s.Theme),
-		Samples: s.Samples, Metric: s.Metric, Min: s.ColorMin, Max: s.ColorMax, Camera: s.Camera}, nil
+		Samples: s.Samples, Metric: s.Metric, Min: s.ColorMin, Max: s.ColorMax, ZMin: s.HeightMin, ZMax: s.HeightMax,
+		Camera: s.Camera}, nil
 }
 
 // Scene is the picture of grid g, sampled on set as the State says, ready for a renderer.

@@ -19,7 +19,7 @@ func everyFieldChanged() State {
 		Sampling: Sampling{Model: "/tmp/my models/it's.onnx", Data: "/data/cifar 10", Split: "train",
 			Probe: "grad:17,3", Grid: 33, Points: 257, Margin: 0.25, Range: 2.5, From: -0.5, To: 1.5},
 		Metric: "predicted class", Class: 7, View: "heatmap", Colormap: "magma_r",
-		ColorMin: -3.25, ColorMax: 1.0 / 3, Contours: 0, Theme: "dark",
+		ColorMin: -3.25, ColorMax: 1.0 / 3, HeightMin: -12.5, HeightMax: 0.1, Contours: 0, Theme: "dark",
 		Camera: render.Camera{Yaw: -1.0471975511965976, Pitch: 0.1 + 0.2, Distance: 3.3,
 			Target: [3]float64{0.1, -0.2, 1e-17}, FOV: 45},
 		Width: 1920, Height: 1080, Samples: 1,
@@ -124,17 +124,18 @@ func TestJSONRoundTrip(t *testing.T) {
 // Bad values give one error naming the flag.
 func TestValidateNamesTheFlag(t *testing.T) {
 	cases := map[string][]string{
-		"--metric":      {"--metric", "curl"},
-		"--view":        {"--view", "lines3d"},
-		"--theme":       {"--theme", "solarized"},
-		"--colormap":    {"--colormap", "rainbow"},
-		"--color-range": {"--color-range", "2,1"},
-		"--camera":      {"--camera", "1,2"},
-		"picture size":  {"--width", "8"},
-		"--split":       {"--split", "validation"},
-		"probe":         {"--probe", "data:1,2"},
-		"--class":       {"--class", "-2"},
-		"--margin":      {"--margin", "-0.1"},
+		"--metric":       {"--metric", "curl"},
+		"--view":         {"--view", "lines3d"},
+		"--theme":        {"--theme", "solarized"},
+		"--colormap":     {"--colormap", "rainbow"},
+		"--color-range":  {"--color-range", "2,1"},
+		"--height-range": {"--height-range", "1,1"},
+		"--camera":       {"--camera", "1,2"},
+		"picture size":   {"--width", "8"},
+		"--split":        {"--split", "validation"},
+		"probe":          {"--probe", "data:1,2"},
+		"--class":        {"--class", "-2"},
+		"--margin":       {"--margin", "-0.1"},
 	}
 	for want, args := range cases {
 		_, err := ParseArgs(args)
