@@ -14,6 +14,7 @@
 //	atlas      distributions of every surface summary over many probes, models side by side
 //	landscape  loss over a filter-normalised parameter plane, or the line between two models
 //	ntk        empirical neural tangent kernel: spectrum, power law, eigenlearning predictions
+//	study      the comparison of ResNet shortcut variants across datasets: report.html, results.json
 //	version    the version, commit, Go release, BLAS and renderer of this build
 //
 // `surfscope COMMAND -h` lists a command's flags. Each command lives in cmd_NAME.go as parse →

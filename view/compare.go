@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
 	"math"
 
@@ -28,9 +29,10 @@ func (t *Tile) Scene() (render.Scene, error) {
 	if err != nil {
 		return s, fmt.Errorf("%s: %v", t.Name, err)
 	}
-	s.Title = t.Name + " — " + s.Label
 	if s.View == render.ViewLines {
 		s.Title = t.Name + " — " + s.Title
+	} else {
+		s.Title = t.Name + " — " + s.Label
 	}
 	return s, nil
 }
@@ -217,18 +219,6 @@ func RenderPanel(r render.Renderer, tiles []Tile, o PanelOptions) (*image.RGBA, 
 	if len(tiles) == 0 {
 		return nil, fmt.Errorf("view: a comparison needs at least one tile")
 	}
-	w, h := o.TileWidth, o.TileHeight
-	if w <= 0 || h <= 0 {
-		w, h = 800, 600
-	}
-	lines := o.CaptionLines
-	if lines == 0 {
-		lines = 2
-	}
-	capH := 0
-	if lines > 0 {
-		capH = int(math.Ceil(float64(lines)*1.35*captionSize(w) + 0.8*captionSize(w)))
-	}
 	scenes := make([]render.Scene, 0, len(tiles)+1)
 	captions := make([][]string, 0, len(tiles)+1)
 	for i := range tiles {
@@ -251,9 +241,29 @@ func RenderPanel(r render.Renderer, tiles []Tile, o PanelOptions) (*image.RGBA, 
 		scenes = append(scenes, s)
 		captions = append(captions, []string{fmt.Sprintf("difference: median %.3g, IQR [%.3g, %.3g], range [%.3g, %.3g]", st.Median, st.Q1, st.Q3, st.Min, st.Max)})
 	}
+	return RenderScenes(r, scenes, captions, Background(tiles[0].State.Theme), o)
+}
+
+// RenderScenes draws scenes side by side in rows, each TileWidth × TileHeight with its caption
+// lines under it, on background bg (nil: white): the layout of RenderPanel for any scenes.
+func RenderScenes(r render.Renderer, scenes []render.Scene, captions [][]string, bg color.Color, o PanelOptions) (*image.RGBA, error) {
+	if len(scenes) == 0 {
+		return nil, fmt.Errorf("view: no pictures to lay out")
+	}
+	w, h := o.TileWidth, o.TileHeight
+	if w <= 0 || h <= 0 {
+		w, h = 800, 600
+	}
+	lines := o.CaptionLines
+	if lines == 0 {
+		lines = 2
+	}
+	capH := 0
+	if lines > 0 {
+		capH = int(math.Ceil(float64(lines)*1.35*captionSize(w) + 0.8*captionSize(w)))
+	}
 	cols := panelColumns(len(scenes), o.Columns)
 	rows := (len(scenes) + cols - 1) / cols
-	bg := Background(tiles[0].State.Theme)
 	out := image.NewRGBA(image.Rect(0, 0, cols*w, rows*(h+capH)))
 	render.DrawTextBlock(out, out.Bounds(), nil, 0, bg)
 	for k := range scenes {
@@ -263,7 +273,7 @@ func RenderPanel(r render.Renderer, tiles []Tile, o PanelOptions) (*image.RGBA, 
 			return nil, err
 		}
 		draw.Draw(out, image.Rect(x, y, x+w, y+h), tile, image.Point{}, draw.Src)
-		if capH > 0 {
+		if capH > 0 && k < len(captions) {
 			c := captions[k]
 			if len(c) > lines {
 				c = c[:lines]
