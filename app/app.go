@@ -66,6 +66,7 @@ type UI struct {
 	compare *compareTab
 	ntk     *ntkTab
 	land    *landscapeTab
+	study   *studyTab
 	tabs    *container.AppTabs
 	status  *widget.Label
 }
@@ -146,6 +147,7 @@ func (u *UI) build() {
 	u.compare = newCompare(u)
 	u.ntk = newNTKTab(u)
 	u.land = newLandscapeTab(u)
+	u.study = newStudyTab(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Surface", u.surface),
 		container.NewTabItem("Gallery", u.gallery),
@@ -154,6 +156,7 @@ func (u *UI) build() {
 		container.NewTabItem("Training", u.model.curves),
 		container.NewTabItem("NTK", u.ntk.Object()),
 		container.NewTabItem("Landscape", u.land.Object()),
+		container.NewTabItem("Study", u.study.Object()),
 	)
 	split := container.NewHSplit(side, u.tabs)
 	split.Offset = 0.22

@@ -37,7 +37,7 @@ func (r *runner) cellModel(cl *cell) (*ModelResult, *models.Net, error) {
 	if m.Failed != "" {
 		return &m, nil, nil
 	}
-	net, err := modelfile.Load(m.Path)
+	net, err := modelfile.Load(m.File(r.out))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -63,7 +63,7 @@ func (r *runner) analysis(ctx context.Context, u *unit, images int, settings any
 	if err != nil || skip {
 		return err
 	}
-	rec.Provenance.Models = []ModelRef{{Path: m.Path, SHA256: m.SHA256}}
+	rec.Provenance.Models = []ModelRef{{Path: r.abs(m.File(r.out)), SHA256: m.SHA256}}
 	if m.Failed != "" {
 		return writeRecord(path, rec, Skipped{Skipped: "the model's training failed: " + m.Failed})
 	}
@@ -99,7 +99,7 @@ func (r *runner) atlasStage(ctx context.Context, u *unit, p *unitProgress) error
 		if err != nil {
 			return nil, err
 		}
-		a.Model = m.Path
+		a.Model = r.abs(m.File(r.out))
 		return a, nil
 	})
 }

@@ -21,6 +21,9 @@ type Config struct {
 	SE        bool         `json:"se"`        // squeeze-excitation gates in every variant
 	Models    string       `json:"models,omitempty"`
 	Limit     int          `json:"limit"` // train on the first Limit training images (0: all)
+	// TestImages is the number of test images the training measures after each epoch, and an
+	// imported model is scored on (0: the whole test split).
+	TestImages int `json:"test_images,omitempty"`
 	Seed      int64        `json:"seed"`  // weights and batch order (every variant the same)
 	Train     train.Config `json:"train"`
 	Settings  Settings     `json:"settings"`

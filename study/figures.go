@@ -98,7 +98,7 @@ func (r *runner) figuresStage(ctx context.Context, u *unit, p *unitProgress) err
 		p.set("surfaces on "+spec, float64(k)/float64(len(fc.Probes)+1))
 		var tiles []view.Tile
 		for _, e := range es {
-			t, err := r.figureTile(ctx, u.data, e.variant, e.model.Path, spec)
+			t, err := r.figureTile(ctx, u.data, e.variant, r.abs(e.model.File(r.out)), spec)
 			if err != nil {
 				return err
 			}
@@ -116,7 +116,7 @@ func (r *runner) figuresStage(ctx context.Context, u *unit, p *unitProgress) err
 	var lands []landTile
 	for _, e := range es {
 		if e.land != nil {
-			lands = append(lands, landTile{e.variant, e.model.Path, e.land})
+			lands = append(lands, landTile{e.variant, r.abs(e.model.File(r.out)), e.land})
 		}
 	}
 	if len(lands) > 0 {
@@ -218,6 +218,14 @@ func (r *runner) landscapesFigure(rd render.Renderer, data string, lands []landT
 	}
 	f.Width, f.Height = img.Bounds().Dx(), img.Bounds().Dy()
 	return f, render.WritePNG(file, img)
+}
+
+// abs is path made absolute (commands in the report run from anywhere).
+func (r *runner) abs(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		return a
+	}
+	return path
 }
 
 // rel is path relative to the study folder, with forward slashes.

@@ -23,7 +23,7 @@ import (
 // Fits false, and the report says so; one whose training failed (diverged) has Failed set and no
 // analyses.
 type ModelResult struct {
-	Path        string             `json:"path"`   // the model file: in the cell's folder, or the imported file
+	Path        string             `json:"path"`   // the model file: relative to the study folder when it is in it (trained), else absolute (imported)
 	SHA256      string             `json:"sha256"` // of the model file
 	Imported    bool               `json:"imported"`
 	Params      int                `json:"params"`
@@ -32,11 +32,20 @@ type ModelResult struct {
 	Seconds     float64            `json:"seconds"` // training time, steps and measurements
 	TrainAcc    float64            `json:"train_acc"`
 	TrainLoss   float64            `json:"train_loss"`
-	TestAcc     float64            `json:"test_acc"`
+	TestAcc     float64            `json:"test_acc"`  // on TestImages test images
 	TestLoss    float64            `json:"test_loss"`
+	TestImages  int                `json:"test_images"`
 	Fits        bool               `json:"fits"` // 100% training accuracy
 	Failed      string             `json:"failed,omitempty"`
 	History     []train.EpochStats `json:"history,omitempty"`
+}
+
+// File is the model file of a study in folder dir.
+func (m *ModelResult) File(dir string) string {
+	if filepath.IsAbs(m.Path) {
+		return m.Path
+	}
+	return filepath.Join(dir, filepath.FromSlash(m.Path))
 }
 
 // trainConfig is what the model stage's configuration hash covers when it trains.
@@ -48,6 +57,7 @@ type trainConfig struct {
 	Train   train.Config `json:"train"`
 	Data    string       `json:"data"`
 	Images  int          `json:"images"`
+	Test    int          `json:"test_images"`
 }
 
 // importConfig is what the model stage's configuration hash covers when it imports.
@@ -56,6 +66,7 @@ type importConfig struct {
 	SHA256 string `json:"sha256"`
 	Data   string `json:"data"`
 	Images int    `json:"images"`
+	Test   int    `json:"test_images"`
 }
 
 // modelStage trains the cell's network to fit its training set, or imports it from the models
@@ -70,7 +81,7 @@ func (r *runner) modelStage(ctx context.Context, u *unit, p *unitProgress) error
 		return r.importModel(ctx, u, trainSet, test)
 	}
 	tc := trainConfig{Variant: cl.variant, Depth: r.cfg.Depth, Width: r.cfg.Width, Seed: r.cfg.Seed, Train: r.cfg.Train,
-		Data: cl.data, Images: trainSet.Len()}
+		Data: cl.data, Images: trainSet.Len(), Test: test.Len()}
 	tc.Train.Seed = r.cfg.Seed
 	rec, path, skip, err := r.begin(u, tc)
 	if err != nil || skip {
@@ -131,7 +142,12 @@ func (r *runner) train(ctx context.Context, cl *cell, hash string, tc trainConfi
 		return nil, err
 	}
 	os.Remove(statePath)
-	return describeModel(modelPath, st.Net, trainSet.Len(), hist)
+	res, err := describeModel(modelPath, st.Net, trainSet.Len(), hist)
+	if err != nil {
+		return nil, err
+	}
+	res.Path, res.TestImages = r.rel(modelPath), test.Len() // the study folder can move
+	return res, nil
 }
 
 // removeOtherStates removes the resume states of other configurations in dir (a changed
@@ -163,12 +179,16 @@ func describeModel(path string, net *models.Net, images int, hist []train.EpochS
 	return res, nil
 }
 
+
 // importModel imports the cell's model from the models folder: it measures the model on the
 // training images (its own training-set size when it records one) and the test split.
 func (r *runner) importModel(ctx context.Context, u *unit, trainSet, test *dataset.Set) error {
 	cl := u.cell
 	path, err := findModel(r.cfg.Models, cl)
 	if err != nil {
+		return err
+	}
+	if path, err = filepath.Abs(path); err != nil {
 		return err
 	}
 	sum, err := fileSHA256(path)
@@ -185,7 +205,7 @@ func (r *runner) importModel(ctx context.Context, u *unit, trainSet, test *datas
 	if tr, ok, err := net.TrainedOn(); err == nil && ok && tr.Images > 0 && tr.Images < trainSet.Len() {
 		trainSet = trainSet.Head(tr.Images)
 	}
-	rec, out, skip, err := r.begin(u, importConfig{Path: path, SHA256: sum, Data: cl.data, Images: trainSet.Len()})
+	rec, out, skip, err := r.begin(u, importConfig{Path: path, SHA256: sum, Data: cl.data, Images: trainSet.Len(), Test: test.Len()})
 	if err != nil || skip {
 		return err
 	}
@@ -198,7 +218,7 @@ func (r *runner) importModel(ctx context.Context, u *unit, trainSet, test *datas
 	if err != nil {
 		return err
 	}
-	res.Imported = true
+	res.Imported, res.TestImages = true, test.Len()
 	if res.TrainAcc, res.TrainLoss, err = accuracy(ctx, net, trainSet); err != nil {
 		return err
 	}

@@ -92,19 +92,16 @@ func units(c *Config, cells []*cell) []*unit {
 		}
 		figDeps[cl.data] = append(figDeps[cl.data], model)
 	}
-	var all []string
+	var figures []string
 	for _, d := range c.Data {
 		u := &unit{key: DataName(d) + "/" + StageFigures, stage: StageFigures, data: d, deps: figDeps[d], memMiB: 600,
 			weight: float64(len(c.Shortcuts)*len(s.FigureProbes)*s.FigureGrid*s.FigureGrid)*1e-3*scale + 5}
 		us = append(us, u)
-		all = append(all, u.key)
+		figures = append(figures, u.key)
 	}
-	for _, u := range us {
-		if u.cell != nil {
-			all = append(all, u.key)
-		}
-	}
-	return append(us, &unit{key: StageReport, stage: StageReport, deps: all, weight: 10, memMiB: 300})
+	// The report comes after everything this run does (the scheduler runs it last) and reports
+	// what exists; a stage not done is listed as missing.
+	return append(us, &unit{key: StageReport, stage: StageReport, deps: figures, weight: 10, memMiB: 300})
 }
 
 func b2f(b bool) float64 {

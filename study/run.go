@@ -205,7 +205,8 @@ func (r *runner) split(data, split string) (*dataset.Set, error) {
 	return s, nil
 }
 
-// trainTest returns the training images the study trains on (the first Limit) and the test split.
+// trainTest returns the training images the study trains on (the first Limit) and the test
+// images the training measures (the first TestImages).
 func (r *runner) trainTest(data string) (trainSet, test *dataset.Set, err error) {
 	if trainSet, err = r.split(data, dataset.Train); err != nil {
 		return nil, nil, err
@@ -213,8 +214,13 @@ func (r *runner) trainTest(data string) (trainSet, test *dataset.Set, err error)
 	if r.cfg.Limit > 0 && r.cfg.Limit < trainSet.Len() {
 		trainSet = trainSet.Head(r.cfg.Limit)
 	}
-	test, err = r.split(data, dataset.Test)
-	return trainSet, test, err
+	if test, err = r.split(data, dataset.Test); err != nil {
+		return nil, nil, err
+	}
+	if n := r.cfg.TestImages; n > 0 && n < test.Len() {
+		test = test.Head(n)
+	}
+	return trainSet, test, nil
 }
 
 // probeImages returns the test images the atlas draws its probes from.

@@ -109,8 +109,16 @@ func (r *runner) schedule(ctx context.Context, todo []*unit) error {
 	return firstErr
 }
 
-// ready reports whether every dependency of u is finished in this run or outside it.
+// ready reports whether every dependency of u is finished in this run or outside it; the report
+// waits for every other unit of the run.
 func (r *runner) ready(u *unit, state map[string]unitState) bool {
+	if u.stage == StageReport {
+		for k, s := range state {
+			if k != u.key && s != finished {
+				return false
+			}
+		}
+	}
 	for _, d := range u.deps {
 		if s, ok := state[d]; ok && s != finished {
 			return false

@@ -7,11 +7,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
 )
 
@@ -20,7 +22,7 @@ import (
 // landscape, one figure probe. It takes seconds; `make test` runs it.
 func tiny(data ...string) Config {
 	c := Quick()
-	c.Data, c.Limit, c.Train.MaxEpochs = data, 64, 1
+	c.Data, c.Limit, c.TestImages, c.Train.MaxEpochs = data, 64, 100, 1
 	c.Settings = Settings{Planes: 4, Lines: 4, Flips: 4, Grid: 6, Points: 12, ProbeImages: 60, Regions: true,
 		GateImages: 32, NTK: 16, NTKTrials: 1, NTKInit: true, HessianImages: 16, HessianSteps: 4, HessianTol: 1e-2,
 		LandscapeGrid: 3, LandscapeImages: 16, LandscapeRange: 1, FigureGrid: 6, FigureProbes: []string{"data:0,1,2"},
@@ -65,6 +67,7 @@ func TestStudyEndToEnd(t *testing.T) {
 	}
 	checkMetrics(t, d)
 	checkReport(t, out, d)
+	checkShards(t, c, out)
 	times := stageTimes(t, out)
 	log, err := run(t, context.Background(), c, out, Options{})
 	if err != nil {
@@ -223,14 +226,14 @@ func TestCIFARFolderAndImport(t *testing.T) {
 	if _, err := loadResult(filepath.Join(out, "cells", "cifar-mini", "bnmul1", "model.json"), &m); err != nil {
 		t.Fatal(err)
 	}
-	net, err := modelfile.Load(m.Path)
+	net, err := modelfile.Load(m.File(out))
 	if err != nil || net.Input != [3]int{3, 32, 32} || m.TrainImages != 64 {
 		t.Fatalf("model %+v: input %v (%v)", m, net.Input, err)
 	}
 	// Import: the trained model, placed as DIR/DATA/VARIANT.safetensors.
 	models := t.TempDir()
 	os.MkdirAll(filepath.Join(models, "cifar-mini"), 0o755)
-	b, _ := os.ReadFile(m.Path)
+	b, _ := os.ReadFile(m.File(out))
 	os.WriteFile(filepath.Join(models, "cifar-mini", "bnmul1.safetensors"), b, 0o644)
 	c.Models = models
 	out2 := t.TempDir()
@@ -286,5 +289,105 @@ func TestResultsJSON(t *testing.T) {
 	var back Results
 	if err := json.Unmarshal(b, &back); err != nil || back.Provenance.Surfscope == "" || back.Config.Settings.Planes != 4 {
 		t.Fatalf("%v: %+v", err, back)
+	}
+}
+
+// checkShards runs the study c as two shards into two folders (models only) and merges them: the
+// models are those of the unsharded run in whole, weight for weight, and the merge draws the
+// figures and writes the report.
+func checkShards(t *testing.T, c Config, whole string) {
+	t.Helper()
+	parts := []string{t.TempDir(), t.TempDir()}
+	for i, p := range parts {
+		log, err := run(t, context.Background(), c, p, Options{Shard: Shard{Index: i, Count: 2}, Stages: []string{StageModel}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Count(log, "/model done") != 1 || strings.Contains(log, "figures") {
+			t.Fatalf("shard %d/2 did not train exactly one cell, or drew figures:\n%s", i, log)
+		}
+	}
+	out := t.TempDir()
+	if err := Merge(context.Background(), out, parts, Options{Command: "merge (test)"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ReadResults(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range res.Datasets[0].Variants {
+		var w ModelResult
+		if _, err := loadResult(filepath.Join(whole, "cells", "sample", v.Variant, "model.json"), &w); err != nil {
+			t.Fatal(err)
+		}
+		if v.Model == nil {
+			t.Fatalf("%s: no merged model", v.Variant)
+		}
+		a, err1 := modelfile.Load(v.Model.File(out))
+		b, err2 := modelfile.Load(w.File(whole))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		sa, sb := surface.ParamsOf(a), surface.ParamsOf(b)
+		same := len(sa.Data) == len(sb.Data) && len(sa.Data) > 0
+		for k := 0; same && k < len(sa.Data); k++ {
+			same = slices.Equal(sa.Data[k], sb.Data[k])
+		}
+		if !same {
+			t.Errorf("%s: the sharded run's weights differ from the unsharded run's", v.Variant)
+		}
+	}
+	if f := res.Datasets[0].Figures; f == nil || len(f.Figures) != 1 {
+		t.Errorf("merged figures %+v", f)
+	}
+	if _, err := os.Stat(filepath.Join(out, ReportFile)); err != nil {
+		t.Errorf("the merge wrote no report: %v", err)
+	}
+	other := c
+	other.Seed = 2
+	if err := (&runner{cfg: &other, out: parts[1]}).writePlan(plan(&other)); err != nil {
+		t.Fatal(err)
+	}
+	if err := Merge(context.Background(), t.TempDir(), parts, Options{}); err == nil || !strings.Contains(err.Error(), "another study") {
+		t.Errorf("parts of different studies merged: %v", err)
+	}
+}
+
+// How the units are dealt to shards: by cell when the run trains, by unit when it does not;
+// figures and the report never in a shard.
+func TestSelectUnits(t *testing.T) {
+	c := tiny("sample", "fashion")
+	c.Shortcuts = []string{"add", "mul", "gate"}
+	all := units(&c, plan(&c))
+	seen := map[string]int{}
+	for i := 0; i < 4; i++ {
+		for _, u := range selectUnits(all, nil, Shard{i, 4}) {
+			if u.cell == nil {
+				t.Fatalf("shard %d has %s", i, u.key)
+			}
+			seen[u.key]++
+			if first := selectUnits(all, nil, Shard{i, 4}); first[0].cell.id() != u.cell.id() && u.stage == StageModel && len(first) < 5 {
+				t.Fatalf("shard %d split cell %s", i, u.cell.id())
+			}
+		}
+	}
+	if len(seen) != 6*len(CellStages) {
+		t.Fatalf("%d units dealt, want %d", len(seen), 6*len(CellStages))
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%s in %d shards", k, n)
+		}
+	}
+	// Analyses alone: consecutive units of one cell go to different shards.
+	a := selectUnits(all, []string{StageAtlas, StageNTK}, Shard{0, 2})
+	b := selectUnits(all, []string{StageAtlas, StageNTK}, Shard{1, 2})
+	if len(a) != 6 || len(b) != 6 || a[0].key != "sample/add/atlas" || b[0].key != "sample/add/ntk" {
+		t.Errorf("analysis shards: %d and %d units, first %s and %s", len(a), len(b), a[0].key, b[0].key)
+	}
+	for _, bad := range []string{"1/1x", "2/2", "-1/3", "0/0", "x"} {
+		if _, err := ParseShard(bad); err == nil {
+			t.Errorf("--shard %q accepted", bad)
+		}
 	}
 }
