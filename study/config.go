@@ -14,20 +14,20 @@ import (
 // Config is what a study is asked to do: which networks on which data, and how much of each
 // analysis. The zero value is not valid; start from Full or Quick.
 type Config struct {
-	Data      []string     `json:"data"`      // dataset names (mnist, fashion, cifar10, cifar100, sample) or folders
-	Depth     int          `json:"depth"`     // ResNet depth 6n+2
-	Width     int          `json:"width"`     // channel multiplier
-	Shortcuts []string     `json:"shortcuts"` // one variant per shortcut kind (models.Shortcuts)
-	SE        bool         `json:"se"`        // squeeze-excitation gates in every variant
-	Models    string       `json:"models,omitempty"`
-	Limit     int          `json:"limit"` // train on the first Limit training images (0: all)
+	Data      []string `json:"data"`      // dataset names (mnist, fashion, cifar10, cifar100, sample) or folders
+	Depth     int      `json:"depth"`     // ResNet depth 6n+2
+	Width     int      `json:"width"`     // channel multiplier
+	Shortcuts []string `json:"shortcuts"` // one variant per shortcut kind (models.Shortcuts)
+	SE        bool     `json:"se"`        // squeeze-excitation gates in every variant
+	Models    string   `json:"models,omitempty"`
+	Limit     int      `json:"limit"` // train on the first Limit training images (0: all)
 	// TestImages is the number of test images the training measures after each epoch, and an
 	// imported model is scored on (0: the whole test split).
-	TestImages int `json:"test_images,omitempty"`
-	Seed      int64        `json:"seed"`  // weights and batch order (every variant the same)
-	Train     train.Config `json:"train"`
-	Settings  Settings     `json:"settings"`
-	Preset    string       `json:"preset"` // the preset the settings came from: full, quick or custom
+	TestImages int          `json:"test_images,omitempty"`
+	Seed       int64        `json:"seed"` // weights and batch order (every variant the same)
+	Train      train.Config `json:"train"`
+	Settings   Settings     `json:"settings"`
+	Preset     string       `json:"preset"` // the preset the settings came from: full, quick or custom
 }
 
 // Settings say how much of each analysis a study runs.

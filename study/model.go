@@ -32,7 +32,7 @@ type ModelResult struct {
 	Seconds     float64            `json:"seconds"` // training time, steps and measurements
 	TrainAcc    float64            `json:"train_acc"`
 	TrainLoss   float64            `json:"train_loss"`
-	TestAcc     float64            `json:"test_acc"`  // on TestImages test images
+	TestAcc     float64            `json:"test_acc"` // on TestImages test images
 	TestLoss    float64            `json:"test_loss"`
 	TestImages  int                `json:"test_images"`
 	Fits        bool               `json:"fits"` // 100% training accuracy
@@ -178,7 +178,6 @@ func describeModel(path string, net *models.Net, images int, hist []train.EpochS
 	res.Fits = res.TrainAcc == 1
 	return res, nil
 }
-
 
 // importModel imports the cell's model from the models folder: it measures the model on the
 // training images (its own training-set size when it records one) and the test split.
