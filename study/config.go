@@ -142,8 +142,8 @@ func (c *Config) Validate() error {
 	if s.Planes < 0 || s.Lines < 0 || s.Flips < 0 || s.Planes+s.Lines+s.Flips == 0 {
 		return fmt.Errorf("study: %d planes, %d lines, %d flip planes: want at least one probe", s.Planes, s.Lines, s.Flips)
 	}
-	if s.Grid < 4 || s.Points < 8 || s.FigureGrid < 4 || s.NTK < 0 || s.LandscapeGrid < 0 || s.HessianImages < 0 {
-		return fmt.Errorf("study: grid %d, points %d, figure grid %d, NTK samples %d, landscape grid %d: out of range",
+	if s.Grid < 4 || s.Points < 8 || s.FigureGrid < 4 || s.NTK < 0 || s.NTK > 0 && s.NTK < 8 || s.LandscapeGrid < 0 || s.LandscapeGrid > 0 && s.LandscapeGrid < 3 || s.HessianImages < 0 {
+		return fmt.Errorf("study: grid %d, points %d, figure grid %d, NTK samples %d, landscape grid %d: want grid ≥ 4, points ≥ 8, figure grid ≥ 4, NTK samples 0 or ≥ 8, landscape grid 0 or ≥ 3",
 			s.Grid, s.Points, s.FigureGrid, s.NTK, s.LandscapeGrid)
 	}
 	if !(s.Level > 0 && s.Level < 1) || s.Bootstrap < 100 {

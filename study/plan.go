@@ -81,9 +81,13 @@ func units(c *Config, cells []*cell) []*unit {
 	}
 	mem := map[string]int{StageModel: 1200, StageAtlas: 500, StageNTK: 1500, StageHessian: 800, StageLandscape: 500}
 	var figDeps = map[string][]string{}
+	off := map[string]bool{StageNTK: s.NTK == 0, StageHessian: s.HessianImages == 0 || s.HessianSteps == 0, StageLandscape: s.LandscapeGrid == 0}
 	for _, cl := range cells {
 		model := cl.id() + "/" + StageModel
 		for _, st := range CellStages {
+			if off[st] {
+				continue // settings of 0: the stage is not part of this study
+			}
 			u := &unit{key: cl.id() + "/" + st, stage: st, cell: cl, weight: cost[st], memMiB: mem[st]}
 			if st != StageModel {
 				u.deps = []string{model}

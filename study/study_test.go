@@ -385,6 +385,12 @@ func TestSelectUnits(t *testing.T) {
 	if len(a) != 6 || len(b) != 6 || a[0].key != "sample/add/atlas" || b[0].key != "sample/add/ntk" {
 		t.Errorf("analysis shards: %d and %d units, first %s and %s", len(a), len(b), a[0].key, b[0].key)
 	}
+	c.Settings.NTK, c.Settings.LandscapeGrid = 0, 0
+	for _, u := range units(&c, plan(&c)) {
+		if u.stage == StageNTK || u.stage == StageLandscape {
+			t.Errorf("%s planned with its setting 0", u.key)
+		}
+	}
 	for _, bad := range []string{"1/1x", "2/2", "-1/3", "0/0", "x"} {
 		if _, err := ParseShard(bad); err == nil {
 			t.Errorf("--shard %q accepted", bad)
