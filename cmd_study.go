@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/study"
 )
 
@@ -106,7 +107,7 @@ func registerStudyFlags(fs *flag.FlagSet, c *studyConfig, f *study.Config, v *st
 	fs.StringVar(&v.arch, "arch", "resnet", "architecture family: resnet (its shortcut kinds are the variants)")
 	fs.IntVar(&f.Depth, "depth", f.Depth, "resnet depth 6n+2 (8, 14, 20, …)")
 	fs.IntVar(&f.Width, "width", f.Width, "resnet channel multiplier")
-	fs.StringVar(&v.shortcuts, "shortcuts", "", "variants: shortcut kinds, comma-separated, of add, mul, bnmul, bnmul1, gate (default: all five; --quick: add,mul)")
+	fs.StringVar(&v.shortcuts, "shortcuts", "", "variants: shortcut kinds, comma-separated, of "+shortcutKinds()+" (default: add, mul, bnmul, bnmul1, gate; --quick: add,mul)")
 	fs.BoolVar(&f.SE, "se", false, "squeeze-excitation gates in every variant")
 	fs.StringVar(&f.Models, "models", "", "import models trained elsewhere instead of training: DIR/DATA/VARIANT.safetensors or .onnx (or DIR/DATA-VARIANT.*)")
 	fs.IntVar(&f.Limit, "limit", 0, "train on the first N training images (0 = all; --quick: 1000)")
@@ -193,4 +194,13 @@ func quoteAll(args []string) []string {
 		out[i] = study.Quote(a)
 	}
 	return out
+}
+
+// shortcutKinds lists the resnet shortcut kinds.
+func shortcutKinds() string {
+	var out []string
+	for _, s := range models.Shortcuts {
+		out = append(out, string(s))
+	}
+	return strings.Join(out, ", ")
 }

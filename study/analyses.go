@@ -232,3 +232,32 @@ func (r *runner) landscapeStage(ctx context.Context, u *unit, p *unitProgress) e
 		return res, nil
 	})
 }
+
+// GatesResult is the saturation of a model's sigmoid gates on the first training images it was
+// trained on (surface.GateSaturation); None says why there is none (a net without gates).
+type GatesResult struct {
+	*surface.GateSummary
+	None string `json:"none,omitempty"`
+}
+
+// gatesStage measures the saturation of the cell's model's gates (gated shortcuts, SE gates) on
+// the first GateImages training images: which gates act as switches on the data it fits.
+func (r *runner) gatesStage(ctx context.Context, u *unit, p *unitProgress) error {
+	trainSet, _, err := r.trainTest(u.cell.data)
+	if err != nil {
+		return err
+	}
+	sub := trainSet.Head(min(max(r.cfg.Settings.GateImages, 1), trainSet.Len()))
+	return r.analysis(ctx, u, sub.Len(), struct{ Low, High float64 }{models.GateLow, models.GateHigh}, func(net *models.Net, _ *ModelResult) (any, error) {
+		if len(net.Gates()) == 0 {
+			return GatesResult{None: "the net has no sigmoid gates"}, nil
+		}
+		g, err := surface.GateSaturation(ctx, net, sub.Images, sub.Len(), func(done, total int) {
+			p.set(fmt.Sprintf("image %d/%d", done, total), float64(done)/float64(total))
+		})
+		if err != nil {
+			return nil, err
+		}
+		return GatesResult{GateSummary: g}, nil
+	})
+}

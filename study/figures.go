@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/internal/buildinfo"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -51,6 +52,8 @@ type figuresConfig struct {
 	Models map[string]string `json:"models"`     // variant → model SHA-256
 	Land   map[string]string `json:"landscapes"` // variant → landscape record hash
 	Tile   [2]int            `json:"tile"`
+	// Surfscope is the version drawing: the figures are cheap and a new surfscope redraws them.
+	Surfscope string `json:"surfscope"`
 }
 
 // figuresStage draws a dataset's figures: every variant on each figure probe side by side on one
@@ -64,7 +67,7 @@ func (r *runner) figuresStage(ctx context.Context, u *unit, p *unitProgress) err
 	}
 	var es []entry
 	fc := figuresConfig{Probes: r.cfg.Settings.FigureProbes, Grid: r.cfg.Settings.FigureGrid, Models: map[string]string{},
-		Land: map[string]string{}, Tile: [2]int{tileW, tileH}}
+		Land: map[string]string{}, Tile: [2]int{tileW, tileH}, Surfscope: buildinfo.Version() + " " + buildinfo.Commit()}
 	for _, v := range r.cfg.Variants() {
 		cl := &cell{data: u.data, dataName: name, variant: v}
 		var m ModelResult
@@ -161,9 +164,10 @@ func (r *runner) surfacesFigure(rd render.Renderer, tiles []view.Tile, spec, fil
 	sc, _ := tiles[0].Scene()
 	f := &Figure{Kind: "surfaces", Probe: spec, File: r.rel(file), Width: img.Bounds().Dx(), Height: img.Bounds().Dy(),
 		Title: fmt.Sprintf("%s: %s", DataName(tiles[0].State.Data), strings.TrimPrefix(sc.Title, tiles[0].Name+" — ")),
-		Caption: fmt.Sprintf("Each variant on the same probe (%s of the test split, %d points per axis), one colour and height scale. "+
+		Caption: fmt.Sprintf("Each variant on the same probe (%s of the test split, %s), one colour and height scale (the union of "+
+			"each picture's range within Tukey's far-out fences; a value beyond is drawn at the end and its caption says so). "+
 			"Under each picture: the drawn values' median, quartiles and range, and the probe's polynomial degree and derivatives.",
-			spec, tiles[0].State.Grid)}
+			spec, resolution(tiles[0].State))}
 	for _, t := range tiles {
 		f.Commands = append(f.Commands, VariantCommand{t.Name, t.State.CommandLine(t.Name + ".png")})
 	}
@@ -234,4 +238,12 @@ func (r *runner) rel(path string) string {
 		return filepath.ToSlash(rel)
 	}
 	return filepath.ToSlash(path)
+}
+
+// resolution says how finely a tile's probe was sampled.
+func resolution(st view.State) string {
+	if spec, err := st.Spec(); err == nil && spec.Kind == "mixup" {
+		return fmt.Sprintf("%d points", st.Points)
+	}
+	return fmt.Sprintf("%d points per axis", st.Grid)
 }

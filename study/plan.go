@@ -12,6 +12,7 @@ import (
 // cells side by side; StageReport writes results.json and report.html.
 const (
 	StageModel     = "model"
+	StageGates     = "gates"
 	StageAtlas     = "atlas"
 	StageNTK       = "ntk"
 	StageHessian   = "hessian"
@@ -21,7 +22,7 @@ const (
 )
 
 // CellStages are the stages of a cell, in the order they run.
-var CellStages = []string{StageModel, StageAtlas, StageNTK, StageHessian, StageLandscape}
+var CellStages = []string{StageModel, StageGates, StageAtlas, StageNTK, StageHessian, StageLandscape}
 
 // Stages are all stages: a cell's, then the dataset's figures and the report.
 var Stages = append(slices.Clone(CellStages), StageFigures, StageReport)
@@ -74,12 +75,13 @@ func units(c *Config, cells []*cell) []*unit {
 	}
 	cost := map[string]float64{
 		StageModel:     images * 15 * 2.5e-3 * scale,
+		StageGates:     float64(s.GateImages)*1e-3*scale + 1,
 		StageAtlas:     float64((s.Planes+s.Flips)*s.Grid*s.Grid+s.Lines*s.Points) * 2e-3 * scale,
 		StageNTK:       float64(s.NTK)*10*3e-3*scale*(1+b2f(s.NTKInit)) + 2e-9*float64(s.NTK*s.NTK*s.NTK),
 		StageHessian:   float64(s.HessianImages*s.HessianSteps) * 2 * 2.5e-3 * scale,
 		StageLandscape: float64(s.LandscapeGrid*s.LandscapeGrid*s.LandscapeImages) * 0.5e-3 * scale,
 	}
-	mem := map[string]int{StageModel: 1200, StageAtlas: 500, StageNTK: 1500, StageHessian: 800, StageLandscape: 500}
+	mem := map[string]int{StageModel: 1200, StageGates: 400, StageAtlas: 500, StageNTK: 1500, StageHessian: 800, StageLandscape: 500}
 	var figDeps = map[string][]string{}
 	off := map[string]bool{StageNTK: s.NTK == 0, StageHessian: s.HessianImages == 0 || s.HessianSteps == 0, StageLandscape: s.LandscapeGrid == 0}
 	for _, cl := range cells {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -46,8 +47,8 @@ func newPlot(title, x, y string) *plot.Plot {
 
 // boxPlot draws one box per variant of a metric's values over the probes: the median, Tukey's
 // hinges, whiskers to the furthest values within 1.5 hinge spreads, points beyond.
-func boxPlot(title, label string, variants []string, values map[string][]float64) ([]byte, error) {
-	p := newPlot(title, "", label)
+func boxPlot(key string, variants []string, values map[string][]float64) ([]byte, error) {
+	p := newPlot(key, "", "")
 	var names []string
 	for i, v := range variants {
 		vals := values[v]
@@ -66,7 +67,8 @@ func boxPlot(title, label string, variants []string, values map[string][]float64
 		p.Add(b)
 	}
 	p.NominalX(names...)
-	return svg(p, 6*vg.Centimeter, 5.5*vg.Centimeter)
+	p.X.Min, p.X.Max = -0.6, float64(len(variants))-0.4 // room for the outer boxes
+	return svg(p, 6.2*vg.Centimeter, 5.2*vg.Centimeter)
 }
 
 // lighten mixes c with white, 3:1 for white.
@@ -89,10 +91,10 @@ type curve struct {
 func linePlot(title, x, y string, curves []curve, logX, logY bool) ([]byte, error) {
 	p := newPlot(title, x, y)
 	if logX {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, decades{}
 	}
 	if logY {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, decades{}
 	}
 	p.Legend.Top, p.Legend.TextStyle.Font.Size = true, vg.Points(8)
 	drawn := 0
@@ -129,7 +131,36 @@ func linePlot(title, x, y string, curves []curve, logX, logY bool) ([]byte, erro
 	if drawn == 0 {
 		return nil, fmt.Errorf("study: %s: nothing to plot", title)
 	}
-	return svg(p, 9*vg.Centimeter, 6.5*vg.Centimeter)
+	return svg(p, 12*vg.Centimeter, 8*vg.Centimeter)
+}
+
+// decades marks a log axis at powers of ten (every second or third one over a long range),
+// labelled 1e−5, 0.01, 0.1, 1, 10, 100, 1e4.
+type decades struct{}
+
+func (decades) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0) || !(hi > lo) {
+		return nil
+	}
+	a, b := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi)))
+	step := max(1, (b-a+7)/8)
+	var ts []plot.Tick
+	for k := a; k <= b; k++ {
+		v := math.Pow(10, float64(k))
+		t := plot.Tick{Value: v}
+		if (k-a)%step == 0 {
+			t.Label = decadeLabel(k)
+		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+func decadeLabel(k int) string {
+	if k >= -2 && k <= 3 {
+		return strconv.FormatFloat(math.Pow(10, float64(k)), 'f', max(0, -k), 64)
+	}
+	return fmt.Sprintf("1e%d", k)
 }
 
 func bad(v float64, log bool) bool { return math.IsNaN(v) || math.IsInf(v, 0) || log && v <= 0 }
@@ -179,6 +210,34 @@ func trainingCurves(d *DatasetResults, loss bool) []curve {
 		}
 		cs = append(cs, curve{name: v.Variant + " train", xs: ep, ys: tr, color: variantColor(i)},
 			curve{name: v.Variant + " test", xs: ep, ys: te, color: variantColor(i), dashed: true})
+	}
+	return cs
+}
+
+// gateCurves are the pooled shares of saturated gate outputs per epoch of every gated variant's
+// training (its history): above 0.95 solid, below 0.05 dashed.
+func gateCurves(d *DatasetResults) []curve {
+	var cs []curve
+	for i, v := range d.Variants {
+		if v.Model == nil {
+			continue
+		}
+		var ep, hi, lo []float64
+		for _, h := range v.Model.History {
+			if len(h.Gates) == 0 {
+				continue
+			}
+			var l, u float64
+			for _, g := range h.Gates {
+				l, u = l+g.Low, u+g.High
+			}
+			n := float64(len(h.Gates))
+			ep, hi, lo = append(ep, float64(h.Epoch)), append(hi, u/n), append(lo, l/n)
+		}
+		if len(ep) > 0 {
+			cs = append(cs, curve{name: v.Variant + " > 0.95", xs: ep, ys: hi, color: variantColor(i)},
+				curve{name: v.Variant + " < 0.05", xs: ep, ys: lo, color: variantColor(i), dashed: true})
+		}
 	}
 	return cs
 }

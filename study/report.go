@@ -83,15 +83,63 @@ type reportDoc struct {
 // reportDataset is one dataset's section.
 type reportDataset struct {
 	*DatasetResults
-	Variants []string
-	Pairs    [][2]string
-	Shared   []MetricResults
-	Differ   []headline
-	Figures  []reportFigure
-	Boxes    []template.HTML
-	Spectrum template.HTML
-	Accuracy template.HTML
-	Loss     template.HTML
+	Variants  []string
+	Pairs     [][2]string
+	Shared    []MetricResults
+	Differ    []headline
+	Figures   []reportFigure
+	Boxes     []template.HTML
+	Spectrum  template.HTML
+	Accuracy  template.HTML
+	Loss      template.HTML
+	Gates     []gateRow
+	GateCurve template.HTML
+}
+
+// gateRow is one gated variant's saturation: the shares of gate outputs below 0.05 and above 0.95
+// on the training images, the test split, and the atlas's planes and lines (medians).
+type gateRow struct {
+	Variant, Kinds                         string
+	Count                                  int
+	TrainLow, TrainHigh                    float64
+	TestLow, TestHigh                      float64
+	PlaneLow, PlaneHigh, LineLow, LineHigh float64
+}
+
+// gateRows lists the saturation of every variant whose model has gates.
+func gateRows(d *DatasetResults) []gateRow {
+	var rows []gateRow
+	for _, v := range d.Variants {
+		if v.Gates == nil || v.Gates.GateSummary == nil {
+			continue
+		}
+		g := v.Gates.GateSummary
+		kinds := map[string]int{}
+		var names []string
+		for _, gt := range g.Gates {
+			if kinds[gt.Kind] == 0 {
+				names = append(names, gt.Kind)
+			}
+			kinds[gt.Kind]++
+		}
+		nan := math.NaN()
+		r := gateRow{Variant: v.Variant, Kinds: strings.Join(names, ", "), Count: len(g.Gates), TrainLow: g.Low, TrainHigh: g.High,
+			TestLow: nan, TestHigh: nan, PlaneLow: nan, PlaneHigh: nan, LineLow: nan, LineHigh: nan}
+		if a := v.Atlas; a != nil {
+			if a.Gates != nil {
+				r.TestLow, r.TestHigh = a.Gates.Low, a.Gates.High
+			}
+			med := func(k string) float64 {
+				if st, ok := a.Metrics[k]; ok {
+					return st.Median
+				}
+				return nan
+			}
+			r.PlaneLow, r.PlaneHigh, r.LineLow, r.LineHigh = med("plane.gate_low"), med("plane.gate_high"), med("line.gate_low"), med("line.gate_high")
+		}
+		rows = append(rows, r)
+	}
+	return rows
 }
 
 // headline is a metric that differs between some variants, with its largest significant shift.
@@ -125,6 +173,7 @@ func buildReport(dir string, res *Results) (*reportDoc, error) {
 			return nil, err
 		}
 		rd.drawPlots()
+		rd.Gates = gateRows(d)
 		doc.Datasets = append(doc.Datasets, rd)
 	}
 	return doc, nil
@@ -177,7 +226,7 @@ func (rd *reportDataset) drawPlots() {
 				vals[v.Variant] = finite(v.Atlas.Values[m.Metric])
 			}
 		}
-		if b, err := boxPlot(m.Label, m.Metric, rd.Variants, vals); err == nil {
+		if b, err := boxPlot(m.Metric, rd.Variants, vals); err == nil {
 			rd.Boxes = append(rd.Boxes, inlineSVG(b))
 		}
 	}
@@ -186,6 +235,9 @@ func (rd *reportDataset) drawPlots() {
 	}
 	if b, err := linePlot("accuracy (dashed: test split)", "epoch", "accuracy (%)", trainingCurves(rd.DatasetResults, false), false, false); err == nil {
 		rd.Accuracy = inlineSVG(b)
+	}
+	if b, err := linePlot("gate outputs > 0.95 (solid) and < 0.05 (dashed) on the training images", "epoch", "share", gateCurves(rd.DatasetResults), false, false); err == nil {
+		rd.GateCurve = inlineSVG(b)
 	}
 	if b, err := linePlot("cross-entropy (dashed: test split)", "epoch", "loss", trainingCurves(rd.DatasetResults, true), false, true); err == nil {
 		rd.Loss = inlineSVG(b)
@@ -215,7 +267,12 @@ var reportFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.3g", v)
 	},
-	"pct":    func(x any) string { return fmt.Sprintf("%.2f%%", 100*toFloat(x)) },
+	"pct": func(x any) string {
+		if v := toFloat(x); !math.IsNaN(v) {
+			return fmt.Sprintf("%.2f%%", 100*v)
+		}
+		return "–"
+	},
 	"mul100": func(v float64) float64 { return 100 * v },
 	"ntkRow": ntkRow,
 	"p": func(v float64) string {

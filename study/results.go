@@ -51,6 +51,7 @@ type DatasetResults struct {
 type VariantResults struct {
 	Variant   string                   `json:"variant"`
 	Model     *ModelResult             `json:"model,omitempty"`
+	Gates     *GatesResult             `json:"gates,omitempty"`
 	Atlas     *surface.Atlas           `json:"atlas,omitempty"`
 	NTK       *NTKResult               `json:"ntk,omitempty"`
 	Hessian   *surface.HessianSpectrum `json:"hessian,omitempty"`
@@ -137,8 +138,11 @@ func (r *runner) gatherCell(cl *cell, missing map[string]string) VariantResults 
 	if load(StageModel, &m) {
 		vr.Model = &m
 	}
-	vr.Atlas, vr.NTK = &surface.Atlas{}, &NTKResult{}
+	vr.Gates, vr.Atlas, vr.NTK = &GatesResult{}, &surface.Atlas{}, &NTKResult{}
 	vr.Hessian, vr.Landscape = &surface.HessianSpectrum{}, &LandscapeResult{}
+	if !load(StageGates, vr.Gates) {
+		vr.Gates = nil
+	}
 	if !load(StageAtlas, vr.Atlas) {
 		vr.Atlas = nil
 	}

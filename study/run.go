@@ -250,6 +250,8 @@ func (r *runner) runUnit(ctx context.Context, u *unit, p *unitProgress) error {
 	switch u.stage {
 	case StageModel:
 		return r.modelStage(ctx, u, p)
+	case StageGates:
+		return r.gatesStage(ctx, u, p)
 	case StageAtlas:
 		return r.atlasStage(ctx, u, p)
 	case StageNTK:

@@ -58,7 +58,8 @@ func TestStudyEndToEnd(t *testing.T) {
 	}
 	for _, v := range d.Variants {
 		m := v.Model
-		if m == nil || m.Fits || m.Epochs != 1 || m.TrainImages != 64 || v.Atlas == nil || v.NTK == nil || v.Hessian == nil || v.Landscape == nil {
+		if m == nil || m.Fits || m.Epochs != 1 || m.TrainImages != 64 || v.Atlas == nil || v.NTK == nil || v.Hessian == nil || v.Landscape == nil ||
+			v.Gates == nil || v.Gates.None == "" {
 			t.Fatalf("%s: model %+v, atlas %v, ntk %v, hessian %v, landscape %v", v.Variant, m, v.Atlas != nil, v.NTK != nil, v.Hessian != nil, v.Landscape != nil)
 		}
 		if n := len(v.Atlas.Values["plane.grad"]); n != 4 {
@@ -73,8 +74,8 @@ func TestStudyEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(log, "already done"); n != 11 {
-		t.Errorf("second run: %d units already done, want 11 (10 cell stages and the figures):\n%s", n, log)
+	if n := strings.Count(log, "already done"); n != 13 {
+		t.Errorf("second run: %d units already done, want 13 (12 cell stages and the figures):\n%s", n, log)
 	}
 	if again := stageTimes(t, out); !equalMaps(times, again) {
 		t.Errorf("a second run rewrote stage records")
@@ -217,14 +218,23 @@ func TestCIFARFolderAndImport(t *testing.T) {
 	writeCIFAR10(t, dir, 20, 40)
 	out := t.TempDir()
 	c := tiny(dir)
-	c.Shortcuts = []string{"bnmul1"}
+	c.Shortcuts = []string{"gate"}
 	c.Settings.Flips = 0
-	if _, err := run(t, context.Background(), c, out, Options{Stages: []string{StageModel, StageAtlas}}); err != nil {
+	if _, err := run(t, context.Background(), c, out, Options{Stages: []string{StageModel, StageGates, StageAtlas}}); err != nil {
 		t.Fatal(err)
 	}
 	var m ModelResult
-	if _, err := loadResult(filepath.Join(out, "cells", "cifar-mini", "bnmul1", "model.json"), &m); err != nil {
+	if _, err := loadResult(filepath.Join(out, "cells", "cifar-mini", "gate", "model.json"), &m); err != nil {
 		t.Fatal(err)
+	}
+	var g GatesResult
+	if _, err := loadResult(filepath.Join(out, "cells", "cifar-mini", "gate", "gates.json"), &g); err != nil || g.GateSummary == nil ||
+		len(g.Gates) != 3 || g.Inputs != 32 || !(g.Low+g.High >= 0 && g.Low+g.High <= 1) {
+		t.Fatalf("gate saturation of the gate ResNet-8 (3 blocks): %+v (%v)", g, err)
+	}
+	var a surface.Atlas
+	if _, err := loadResult(filepath.Join(out, "cells", "cifar-mini", "gate", "atlas.json"), &a); err != nil || len(a.Values["plane.gate_high"]) != 4 {
+		t.Errorf("the atlas of a gated net lacks the gate saturation on its planes (%v)", err)
 	}
 	net, err := modelfile.Load(m.File(out))
 	if err != nil || net.Input != [3]int{3, 32, 32} || m.TrainImages != 64 {
@@ -234,14 +244,14 @@ func TestCIFARFolderAndImport(t *testing.T) {
 	models := t.TempDir()
 	os.MkdirAll(filepath.Join(models, "cifar-mini"), 0o755)
 	b, _ := os.ReadFile(m.File(out))
-	os.WriteFile(filepath.Join(models, "cifar-mini", "bnmul1.safetensors"), b, 0o644)
+	os.WriteFile(filepath.Join(models, "cifar-mini", "gate.safetensors"), b, 0o644)
 	c.Models = models
 	out2 := t.TempDir()
 	if _, err := run(t, context.Background(), c, out2, Options{Stages: []string{StageModel}}); err != nil {
 		t.Fatal(err)
 	}
 	var im ModelResult
-	if _, err := loadResult(filepath.Join(out2, "cells", "cifar-mini", "bnmul1", "model.json"), &im); err != nil {
+	if _, err := loadResult(filepath.Join(out2, "cells", "cifar-mini", "gate", "model.json"), &im); err != nil {
 		t.Fatal(err)
 	}
 	if !im.Imported || im.SHA256 != m.SHA256 || im.TrainImages != 64 || im.TestAcc != m.TestAcc || im.Epochs != 1 {
