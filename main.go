@@ -48,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Model, "model", "", "checkpoint or .onnx file to open (default: the embedded model)")
 	fs.StringVar(&opts.Data, "data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
 	fs.StringVar(&opts.Probe, "probe", "data:0,1,2", "probe to show first")
+	fs.StringVar(&opts.Study, "study", "", "study folder (surfscope study) to show in the Study tab")
 	fs.Usage = func() {
 		usage(stderr)
 		fmt.Fprintln(stderr, "\napp flags:")

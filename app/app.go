@@ -26,6 +26,7 @@ type Options struct {
 	Model string // checkpoint or .onnx file; "" means the embedded default model
 	Data  string // dataset name or folder; "" means the last one used, else "sample"
 	Probe string // probe spec; "" means "data:0,1,2"
+	Study string // study folder to show in the Study tab (selected); "" means none
 }
 
 // Run opens the main window and blocks until it is closed.
@@ -91,6 +92,10 @@ func New(a fyne.App, r render.Renderer, opts Options) *UI {
 	u.window.Resize(fyne.NewSize(1280, 800))
 	u.window.SetOnClosed(u.Close)
 	u.jobs.Job(nil).Start(u.start)
+	if opts.Study != "" {
+		u.study.Open(opts.Study)
+		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
+	}
 	return u
 }
 

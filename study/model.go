@@ -26,7 +26,7 @@ type ModelResult struct {
 	Path        string             `json:"path"`   // the model file: relative to the study folder when it is in it (trained), else absolute (imported)
 	SHA256      string             `json:"sha256"` // of the model file
 	Imported    bool               `json:"imported"`
-	Params      int                `json:"params"`
+	Params      int                `json:"params"` // learned parameters (models.Net.NumLearned)
 	TrainImages int                `json:"train_images"` // images it was trained (or is measured) on
 	Epochs      int                `json:"epochs"`
 	Seconds     float64            `json:"seconds"` // training time, steps and measurements
@@ -167,7 +167,7 @@ func describeModel(path string, net *models.Net, images int, hist []train.EpochS
 	if err != nil {
 		return nil, err
 	}
-	res := &ModelResult{Path: path, SHA256: sum, Params: net.NumParams(), TrainImages: images, Epochs: len(hist), History: hist}
+	res := &ModelResult{Path: path, SHA256: sum, Params: net.NumLearned(), TrainImages: images, Epochs: len(hist), History: hist}
 	if len(hist) > 0 {
 		last := hist[len(hist)-1]
 		res.TrainAcc, res.TrainLoss, res.TestAcc, res.TestLoss = last.TrainAcc, last.TrainLoss, last.TestAcc, last.TestLoss
