@@ -26,7 +26,7 @@ type ModelResult struct {
 	Path        string             `json:"path"`   // the model file: relative to the study folder when it is in it (trained), else absolute (imported)
 	SHA256      string             `json:"sha256"` // of the model file
 	Imported    bool               `json:"imported"`
-	Params      int                `json:"params"` // learned parameters (models.Net.NumLearned)
+	Params      int                `json:"params"`       // learned parameters (models.Net.NumLearned)
 	TrainImages int                `json:"train_images"` // images it was trained (or is measured) on
 	Epochs      int                `json:"epochs"`
 	Seconds     float64            `json:"seconds"` // training time, steps and measurements
