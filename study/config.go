@@ -63,7 +63,7 @@ type Settings struct {
 func Full() Config {
 	return Config{Depth: 8, Width: 1, Shortcuts: []string{"add", "mul", "bnmul", "bnmul1", "gate"}, Seed: 1,
 		Train: train.Config{Optimizer: "adam", BatchSize: 128, MaxEpochs: 50, UntilFit: true}, Preset: "full",
-		Settings: Settings{Planes: 60, Lines: 60, Flips: 60, Grid: 32, Points: 101, Regions: true,
+		Settings: Settings{Planes: 60, Lines: 60, Flips: 60, Grid: 32, Points: 101, ProbeImages: 2000, Regions: true,
 			GateImages: 2000, NTK: 500, NTKTrials: 3, NTKInit: true,
 			HessianImages: 500, HessianSteps: 100, HessianTol: 1e-3,
 			LandscapeGrid: 21, LandscapeImages: 500, LandscapeRange: 1,
