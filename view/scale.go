@@ -19,10 +19,11 @@ import (
 //     in a triangle on that side. Symmetric (and every diverging colormap) widens the range to
 //     ±max(|lo|, |hi|).
 //   - Height: clipped at Tukey's far-out fences, q1 − 3·IQR and q3 + 3·IQR (Tukey, Exploratory Data
-//     Analysis, 1977), when the heights reach beyond them: heights outside are drawn flat at the
-//     fence and the caption says so. The fences lie outside the range of any surface without far
-//     outliers (a plane, a paraboloid, a sine: their quartiles are spread over the range), so only
-//     outliers are cut.
+//     Analysis, 1977), when the heights reach beyond them, but never so far that the heights at the
+//     probe's own images are cut (those are the data; the outliers lie in the extrapolation around
+//     them): heights outside are drawn flat at the range's ends and the caption says so. The fences
+//     lie outside the range of any surface without far outliers (a plane, a paraboloid, a sine:
+//     their quartiles are spread over the range), so only outliers are cut.
 
 // finiteSorted returns the finite values of f, sorted.
 func finiteSorted(f render.Field) []float64 {
@@ -77,6 +78,15 @@ func HeightScale(f render.Field) (lo, hi float64, clipped bool) {
 	return lo, hi, lo > v[0] || hi < v[len(v)-1]
 }
 
+// finiteRange returns the smallest and largest finite value of f.
+func finiteRange(f render.Field) (lo, hi float64) {
+	v := finiteSorted(f)
+	if len(v) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	return v[0], v[len(v)-1]
+}
+
 // fences returns Tukey's far-out fences q1 − 3·IQR and q3 + 3·IQR of the sorted values v.
 func fences(v []float64) (lo, hi float64) {
 	q1, q3 := surface.Quantile(v, 0.25), surface.Quantile(v, 0.75)
@@ -84,8 +94,9 @@ func fences(v []float64) (lo, hi float64) {
 }
 
 // applyScales sets the colour and height ranges of s (a plane's scene) as o asks: explicit ranges
-// as given, else the robust ones. It returns a note for the caption when heights were clipped.
-func applyScales(s *render.Scene, o SceneOptions) string {
+// as given, else the robust ones, the heights' range widened to hold the heights in keep (the
+// probe's images). It returns a note for the caption when heights were clipped.
+func applyScales(s *render.Scene, o SceneOptions, keep []float64) string {
 	if o.Min == 0 && o.Max == 0 && !s.Categorical {
 		cf := s.Color
 		if cf == nil {
@@ -102,7 +113,16 @@ func applyScales(s *render.Scene, o SceneOptions) string {
 	case o.HeightMin != 0 || o.HeightMax != 0:
 		s.ZMin, s.ZMax = o.HeightMin, o.HeightMax
 	case o.HeightClip:
-		if lo, hi, clipped := HeightScale(s.Field); clipped {
+		lo, hi, clipped := HeightScale(s.Field)
+		if !clipped {
+			break
+		}
+		for _, z := range keep {
+			if !math.IsNaN(z) && !math.IsInf(z, 0) {
+				lo, hi = min(lo, z), max(hi, z)
+			}
+		}
+		if all, top := finiteRange(s.Field); lo > all || hi < top {
 			s.ZMin, s.ZMax = lo, hi
 			return fmt.Sprintf("heights clipped to [%.3g, %.3g] (far outliers)", lo, hi)
 		}

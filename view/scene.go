@@ -66,7 +66,7 @@ func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) (render.Scene, err
 	if err := metricScene(&s, o.Metric, g, o.Class, label0, s.Label); err != nil {
 		return s, err
 	}
-	if note := applyScales(&s, o); note != "" {
+	if note := applyScales(&s, o, anchorHeights(s.Field, g)); note != "" {
 		s.Caption = strings.TrimPrefix(s.Caption+" · "+note, " · ")
 	}
 	if p == nil {
@@ -79,6 +79,18 @@ func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) (render.Scene, err
 	s.Markers = anchorMarkers(p, set)
 	s.MarkerEdges = len(p.Edges) > 0
 	return s, nil
+}
+
+// anchorHeights returns the heights of f at the grid points nearest to the anchors of g's probe.
+func anchorHeights(f render.Field, g *surface.Grid) []float64 {
+	if g.Probe == nil {
+		return nil
+	}
+	var out []float64
+	for _, a := range g.Probe.Anchors {
+		out = append(out, f.Z(nearest(g.S, a.S), nearest(g.T, a.T)))
+	}
+	return out
 }
 
 // anchorLabels returns the label of each anchor image of probe p in set (−1 for an anchor that is
