@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	xdraw "golang.org/x/image/draw"
+
+	"github.com/surfscope/surfscope/render/internal/place"
 )
 
 // Marker is an annotated point of the field's plane, e.g. one of the three
@@ -192,7 +194,7 @@ func drawThumbnailStrip(dst *image.RGBA, f *frame, pos []pt, ok []bool) {
 	for n, k := range order {
 		xs[n] = pos[k].x
 	}
-	spread(xs, widths, 0.5*fs, float64(f.w)-0.5*fs-f.lay.right)
+	place.Spread(xs, widths, 0.5*fs, float64(f.w)-0.5*fs-f.lay.right)
 	p := newPainter(dst)
 	dark, halo := markerInk(f)
 	leader := color.NRGBA{dark.R, dark.G, dark.B, 150}
@@ -207,35 +209,6 @@ func drawThumbnailStrip(dst *image.RGBA, f *frame, pos []pt, ok []bool) {
 		p.fill(&line, leader)
 		if ms[k].Label != "" {
 			labelBox(dst, p, ms[k].Label, pt{tc.x, r.y1 + 0.25*fs + ascent(fc) + 0.25*fs}, alignCenter, dark, halo, fs)
-		}
-	}
-}
-
-// spread moves the centres xs (sorted) of slots of the given widths as
-// little as it can so that no two overlap and all lie within [lo, hi]
-// (when they fit: otherwise they start at lo).
-func spread(xs, widths []float64, lo, hi float64) {
-	n := len(xs)
-	if n == 0 {
-		return
-	}
-	for i := 0; i < n; i++ { // push right past the left neighbour and lo
-		least := lo + widths[i]/2
-		if i > 0 {
-			least = xs[i-1] + (widths[i-1]+widths[i])/2
-		}
-		xs[i] = math.Max(xs[i], least)
-	}
-	for i := n - 1; i >= 0; i-- { // pull back left of the right neighbour and hi
-		most := hi - widths[i]/2
-		if i < n-1 {
-			most = xs[i+1] - (widths[i]+widths[i+1])/2
-		}
-		xs[i] = math.Min(xs[i], most)
-	}
-	if first := xs[0] - widths[0]/2; first < lo { // too wide for [lo, hi]
-		for i := range xs {
-			xs[i] += lo - first
 		}
 	}
 }

@@ -112,20 +112,3 @@ func TestThumbnailsStayOffThePlot(t *testing.T) {
 		}
 	}
 }
-
-// spread keeps slots in order, apart and within bounds, moving them as little as it can.
-func TestSpread(t *testing.T) {
-	xs := []float64{10, 12, 50, 96}
-	spread(xs, []float64{10, 10, 10, 10}, 0, 100)
-	want := []float64{10, 20, 50, 95} // the second pushed right of the first, the last inside
-	for i := range xs {
-		if xs[i] != want[i] {
-			t.Fatalf("spread %v, want %v", xs, want)
-		}
-	}
-	xs = []float64{90, 96}
-	spread(xs, []float64{10, 10}, 0, 100)
-	if xs[0] != 85 || xs[1] != 95 {
-		t.Errorf("spread at the right edge %v, want [85 95]", xs)
-	}
-}

@@ -76,12 +76,12 @@ func (s Sampling) Validate() error {
 // reads them back); it is saved as JSON with the flag names as keys (ParseJSON reads it back).
 type State struct {
 	Sampling
-	Metric   string        `json:"metric"`    // one of Metrics
-	Class    int           `json:"class"`     // logit drawn; -1 means the class of the probe's first image (0 without one)
-	View     string        `json:"view"`      // surface or heatmap; a line is always drawn as curves
-	Colormap string        `json:"colormap"`  // a render.ColormapNames name, "_r" reverses it; "" means the metric's (DefaultColormap)
-	ColorMin float64       `json:"color_min"` // colour range; both zero means the automatic range (ColorClip, Symmetric)
-	ColorMax float64       `json:"color_max"`
+	Metric   string  `json:"metric"`    // one of Metrics
+	Class    int     `json:"class"`     // logit drawn; -1 means the class of the probe's first image (0 without one)
+	View     string  `json:"view"`      // surface or heatmap; a line is always drawn as curves
+	Colormap string  `json:"colormap"`  // a render.ColormapNames name, "_r" reverses it; "" means the metric's (DefaultColormap)
+	ColorMin float64 `json:"color_min"` // colour range; both zero means the automatic range (ColorClip, Symmetric)
+	ColorMax float64 `json:"color_max"`
 	// ColorClip is the percentage of the colour values left out at each end of the automatic colour
 	// range (1: the 1st to 99th percentile); 0 means the values' full range. Symmetric makes the
 	// automatic range symmetric about zero (diverging colormaps always are).
@@ -90,15 +90,15 @@ type State struct {
 	// HeightMin and HeightMax fix the range of heights drawn; both zero means the automatic range:
 	// the heights' own, clipped at Tukey's far-out fences when HeightClip is set and some height lies
 	// beyond them (see HeightScale).
-	HeightMin  float64 `json:"height_min"`
-	HeightMax  float64 `json:"height_max"`
-	HeightClip bool    `json:"height_clip"`
-	Contours   int     `json:"contours"` // contour lines; 0 means none
-	Theme    string        `json:"theme"`    // light or dark: the background, as the app's themes draw it
-	Camera   render.Camera `json:"camera"`   // the zero value is the default view
-	Width    int           `json:"width"`    // picture size in pixels
-	Height   int           `json:"height"`
-	Samples  int           `json:"samples"` // antialiasing samples per pixel (1 means none)
+	HeightMin  float64       `json:"height_min"`
+	HeightMax  float64       `json:"height_max"`
+	HeightClip bool          `json:"height_clip"`
+	Contours   int           `json:"contours"` // contour lines; 0 means none
+	Theme      string        `json:"theme"`    // light or dark: the background, as the app's themes draw it
+	Camera     render.Camera `json:"camera"`   // the zero value is the default view
+	Width      int           `json:"width"`    // picture size in pixels
+	Height     int           `json:"height"`
+	Samples    int           `json:"samples"` // antialiasing samples per pixel (1 means none)
 }
 
 // Views are the names State.View takes.
