@@ -35,8 +35,12 @@ type Atlas struct {
 	Model   string           `json:"model"`
 	Probes  map[string]int   `json:"probes"`
 	Metrics map[string]Stats `json:"metrics"`
-	Flip    FlipConsistency  `json:"flip"`
-	Config  AtlasConfig      `json:"config"`
+	// Values holds each metric's value on every probe, in the order the probes were drawn: two
+	// atlases with the same seed, split and config measure the same probes, so their values pair
+	// up probe by probe (MedianDifference).
+	Values map[string][]float64 `json:"values,omitempty"`
+	Flip   FlipConsistency      `json:"flip"`
+	Config AtlasConfig          `json:"config"`
 }
 
 // AtlasMetric is one metric an atlas can hold: its key (in JSON), its plain name (in tables)
@@ -219,6 +223,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	for name, v := range values {
 		a.Metrics[name] = Describe(v)
 	}
+	a.Values = values
 	return a, nil
 }
 
