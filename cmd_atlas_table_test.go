@@ -9,7 +9,7 @@ import (
 )
 
 // testAtlas is an atlas of given per-probe values, as BuildAtlas fills it.
-func testAtlas(values map[string][]float64) *surface.Atlas {
+func testAtlas(values map[string]surface.ProbeValues) *surface.Atlas {
 	a := &surface.Atlas{Probes: map[string]int{"plane": 5, "line": 0}, Metrics: map[string]surface.Stats{}, Values: values,
 		Config: surface.AtlasConfig{Grid: 8, Points: 11, Seed: 3}}
 	for k, v := range values {
@@ -22,12 +22,12 @@ func testAtlas(values map[string][]float64) *surface.Atlas {
 // interval (a shift of exactly 2 on every probe: +2 [+2, +2]), marks a count that saturated the
 // grid, and leaves out flip rows when no flip planes ran.
 func TestAtlasTable(t *testing.T) {
-	a := testAtlas(map[string][]float64{
+	a := testAtlas(map[string]surface.ProbeValues{
 		"plane.grad":              {1, 2, 3, 4, 5},
 		"plane.patterns":          {10, 20, 30, 40, 50},
 		"plane.regions_saturated": {0, 0, 0, 0, 0},
 	})
-	b := testAtlas(map[string][]float64{
+	b := testAtlas(map[string]surface.ProbeValues{
 		"plane.grad":              {3, 4, 5, 6, 7},
 		"plane.patterns":          {64, 64, 30, 64, 64},
 		"plane.regions_saturated": {1, 1, 0, 1, 1},

@@ -2,7 +2,10 @@ package app
 
 import (
 	"image"
+	"image/png"
+	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,7 +274,7 @@ func TestCompareTwoModelsWithLinkedCameras(t *testing.T) {
 	if err := u.compare.Add("untrained", other); err != nil {
 		t.Fatal(err)
 	}
-	u.tabs.SelectIndex(2)
+	u.tabs.SelectIndex(3)
 	test.Tap(u.compare.runBtn)
 	waitFor(t, "three surfaces", 60*time.Second, func() bool { return len(u.compare.content.Objects) == 3 })
 	a, b, diff := u.compare.views[0], u.compare.views[1], u.compare.diff
@@ -280,17 +283,75 @@ func TestCompareTwoModelsWithLinkedCameras(t *testing.T) {
 	if a.Camera() == (render.Camera{}) || b.Camera() != a.Camera() || diff.Camera() != a.Camera() {
 		t.Fatalf("cameras not linked: %+v %+v %+v", a.Camera(), b.Camera(), diff.Camera())
 	}
+	// One scale, axes and colour bars, the model names in the titles, statistics under each.
+	sa, _ := a.Scene()
+	sb, _ := b.Scene()
+	if !sa.Axes || !sa.ColorBar || sa.ZMin != sb.ZMin || sa.ZMax != sb.ZMax || sa.Min != sb.Min || sa.Max != sb.Max || !(sa.ZMin < sa.ZMax) {
+		t.Errorf("A: axes %v, colour bar %v, heights [%g, %g] colours [%g, %g]; B: heights [%g, %g] colours [%g, %g]",
+			sa.Axes, sa.ColorBar, sa.ZMin, sa.ZMax, sa.Min, sa.Max, sb.ZMin, sb.ZMax, sb.Min, sb.Max)
+	}
+	if !strings.HasPrefix(sa.Title, "A) embedded MLP") || !strings.HasPrefix(sb.Title, "B) untrained") {
+		t.Errorf("titles %q, %q", sa.Title, sb.Title)
+	}
+	if c := u.compare.captions[0].Text; !strings.Contains(c, "median") || !strings.Contains(c, "degree") {
+		t.Errorf("caption under A: %q", c)
+	}
 	// The difference surface is A − B point by point.
 	k := u.picture.class.SelectedIndex()
 	ga, gb := u.compare.models[0].grid, u.compare.models[1].grid
-	d := Difference(ga, gb, k)
-	if got, want := d.Z(3, 5), float64(ga.At(3, 5, k)-gb.At(3, 5, k)); got != want {
+	sd, _ := diff.Scene()
+	if got, want := sd.Field.Z(3, 5), float64(ga.At(3, 5, k)-gb.At(3, 5, k)); math.Abs(got-want) > 1e-6 {
 		t.Fatalf("difference %g, want %g", got, want)
+	}
+	// The chosen metric is drawn: probability heights in [0, 1] on both.
+	u.picture.metric.SetSelected("probability")
+	sa, _ = a.Scene()
+	if !strings.HasPrefix(sa.Label, "p(") || sa.ZMin < 0 || sa.ZMax > 1 {
+		t.Errorf("metric probability: label %q, heights [%g, %g]", sa.Label, sa.ZMin, sa.ZMax)
+	}
+	// Without one scale each keeps its own range.
+	u.compare.shared.SetChecked(false)
+	sa, _ = a.Scene()
+	if sa.ZMin != 0 || sa.ZMax != 0 {
+		t.Errorf("own scales: A's heights fixed at [%g, %g]", sa.ZMin, sa.ZMax)
 	}
 	for i := 0; i < 3; i++ {
 		if err := u.compare.Add("x", other); i < 2 && err != nil || i == 2 && err == nil {
 			t.Fatalf("adding model %d: %v", i+3, err)
 		}
+	}
+}
+
+// The whole Compare panel exports to one PNG: two pictures, the difference and their captions.
+func TestExportComparison(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	test.Tap(u.compare.addBtn)
+	other, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{16}}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.compare.Add("untrained", other); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(u.compare.runBtn)
+	waitFor(t, "three surfaces", 60*time.Second, func() bool { return len(u.compare.content.Objects) == 3 })
+	path := filepath.Join(t.TempDir(), "compare.png")
+	if d := os.Getenv("SURFSCOPE_KEEP"); d != "" {
+		path = filepath.Join(d, "compare.png")
+	}
+	if err := u.ExportComparison(path, view.PanelOptions{TileWidth: 320, TileHeight: 240, Difference: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the export", 60*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "saved ") })
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != 3*320 || cfg.Height <= 240 {
+		t.Fatalf("exported %dx%d (%v): want three 320-pixel pictures in a row and captions under them", cfg.Width, cfg.Height, err)
 	}
 }
 

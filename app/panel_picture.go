@@ -22,16 +22,13 @@ type picturePanel struct {
 
 func (u *UI) buildPicture() {
 	p := &u.picture
-	p.class = widget.NewSelect(nil, func(string) {
-		u.showGrid()
-		u.compare.refresh()
-	})
+	p.class = widget.NewSelect(nil, func(string) { u.redraw() })
 	p.metric = widget.NewSelect(view.Metrics, func(m string) {
 		u.followMetric(m)
-		u.showGrid()
+		u.redraw()
 	})
 	p.metric.Selected = "logit"
-	p.mode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.showGrid() })
+	p.mode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.redraw() })
 	p.mode.Horizontal = true
 	p.mode.Selected = "3D"
 	p.colormap = widget.NewSelect(render.ColormapNames(), func(name string) {
@@ -40,10 +37,10 @@ func (u *UI) buildPicture() {
 			key = prefDiverging
 		}
 		u.app.Preferences().SetString(key, name)
-		u.showGrid()
+		u.redraw()
 	})
 	p.colormap.Selected = u.app.Preferences().StringWithFallback(prefColormap, "viridis")
-	p.contours = widget.NewCheck("Contour lines", func(bool) { u.showGrid() })
+	p.contours = widget.NewCheck("Contour lines", func(bool) { u.redraw() })
 	p.contours.Checked = true
 	p.export = widget.NewButton("Export PNG…", u.exportPNG)
 }
@@ -69,6 +66,14 @@ func (p *picturePanel) form() fyne.CanvasObject {
 	return container.NewVBox(
 		widget.NewForm(widget.NewFormItem("Logit", p.class), widget.NewFormItem("Metric", p.metric),
 			widget.NewFormItem("Colours", p.colormap)), p.mode, p.contours, p.export)
+}
+
+// redraw draws the Surface and Compare tabs again after a View control changed.
+func (u *UI) redraw() {
+	u.showGrid()
+	if u.compare != nil {
+		u.compare.refresh()
+	}
 }
 
 // showGrid hands the session's grid to the surface view, drawn as viewOf describes it.

@@ -47,11 +47,11 @@ func (m *mesh) worldZ(z float64) float64 {
 	return (heightFraction(z, m.zmin, m.zmax) - 0.5) * 2 * m.zscale
 }
 
-// heightFraction maps z to [0, 1] over [lo, hi], clamping heights outside
-// the range (a scene's ZMin and ZMax may cut off outliers).
+// heightFraction places z in the height range [lo, hi]: 0 at lo, 1 at hi,
+// clamped to [0, 1]; 0.5 for an empty range.
 func heightFraction(z, lo, hi float64) float64 {
 	if hi > lo {
-		return math.Max(0, math.Min(1, (z-lo)/(hi-lo)))
+		return min(max((z-lo)/(hi-lo), 0), 1)
 	}
 	return 0.5
 }
@@ -104,10 +104,11 @@ func (m *mesh) measure(s *Scene, st *settings) error {
 	m.zscale = st.zscale
 
 	m.zmin, m.zmax = finiteRange(f, nx, ny)
-	if s.ZMin != 0 || s.ZMax != 0 {
-		if !finite(s.ZMin) || !finite(s.ZMax) || !(s.ZMin < s.ZMax) {
-			return fmt.Errorf("render: height range [%g, %g]", s.ZMin, s.ZMax)
-		}
+	switch {
+	case math.IsNaN(s.ZMin) || math.IsNaN(s.ZMax) || (s.ZMin == 0 && s.ZMax == 0):
+	case math.IsInf(s.ZMin, 0) || math.IsInf(s.ZMax, 0) || s.ZMin >= s.ZMax:
+		return fmt.Errorf("render: height range [%g, %g]", s.ZMin, s.ZMax)
+	default:
 		m.zmin, m.zmax = s.ZMin, s.ZMax
 	}
 	cf := s.Color

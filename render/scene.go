@@ -52,10 +52,6 @@ type Scene struct {
 	// nearer end, and the colour bar then ends in a triangle on that side.
 	// In ViewLines they fix the value axis instead.
 	Min, Max float64
-	// ZMin and ZMax fix the range of heights drawn (and of the contour
-	// lines): heights outside it are drawn flat at its nearer end. Both zero
-	// means the finite range of the heights.
-	ZMin, ZMax float64
 	// Categorical colours by class instead: the colour values (Color, or
 	// the heights) rounded to integers index Palette (nil means Tab10,
 	// cycling), each field point's cell takes its class colour, and lines
@@ -103,8 +99,15 @@ type Scene struct {
 	// dark on light backgrounds and light on dark ones.
 	Background color.Color
 	// ZScale is the height of the surface relative to its longer horizontal
-	// side; 0 means 0.5. Heights are always normalised to the field's range.
+	// side; 0 means 0.5. Heights are normalised to the height range.
 	ZScale float64
+	// ZMin and ZMax are the height range: the heights drawn at the floor and
+	// the top of the box, and the range of the height axis's ticks. Both
+	// zero, or either NaN, means the field's own finite range; heights
+	// outside the range are drawn at its ends (flat), as are the contour
+	// lines. Several pictures given the same range share one height scale
+	// (side-by-side comparisons); a robust range cuts off outliers.
+	ZMin, ZMax float64
 	// Stretch draws the field square whatever its x and y extents; otherwise
 	// the longer side spans the picture and the other keeps its proportion.
 	Stretch bool

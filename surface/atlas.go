@@ -2,7 +2,9 @@ package surface
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -35,12 +37,43 @@ type Atlas struct {
 	Model   string           `json:"model"`
 	Probes  map[string]int   `json:"probes"`
 	Metrics map[string]Stats `json:"metrics"`
-	// Values holds each metric's value on every probe, in the order the probes were drawn: two
-	// atlases with the same seed, split and config measure the same probes, so their values pair
-	// up probe by probe (MedianDifference).
-	Values map[string][]float64 `json:"values,omitempty"`
-	Flip   FlipConsistency      `json:"flip"`
-	Config AtlasConfig          `json:"config"`
+	// Values holds each metric's value on every probe, in the order the probes were drawn (the
+	// same seed draws the same probes for every model of a dataset, so the i-th values of two
+	// models come from the same probe): what comparisons between models test.
+	Values map[string]ProbeValues `json:"values,omitempty"`
+	Flip   FlipConsistency        `json:"flip"`
+	Config AtlasConfig            `json:"config"`
+}
+
+// ProbeValues are a metric's values over probes; NaN (a probe where the metric is undefined) is
+// written as null in JSON.
+type ProbeValues []float64
+
+// MarshalJSON writes the values with null for NaN and infinities (encoding/json rejects them).
+func (v ProbeValues) MarshalJSON() ([]byte, error) {
+	out := make([]*float64, len(v))
+	for i := range v {
+		if !math.IsNaN(v[i]) && !math.IsInf(v[i], 0) {
+			out[i] = &v[i]
+		}
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (null as NaN).
+func (v *ProbeValues) UnmarshalJSON(b []byte) error {
+	var in []*float64
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*v = make(ProbeValues, len(in))
+	for i, p := range in {
+		(*v)[i] = math.NaN()
+		if p != nil {
+			(*v)[i] = *p
+		}
+	}
+	return nil
 }
 
 // AtlasMetric is one metric an atlas can hold: its key (in JSON), its plain name (in tables)
@@ -123,7 +156,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	if c.InputGradient {
 		opt.Grader = ev
 	}
-	a := &Atlas{Model: net.Arch["arch"], Probes: map[string]int{}, Metrics: map[string]Stats{}, Config: c}
+	a := &Atlas{Model: net.Arch["arch"], Probes: map[string]int{}, Metrics: map[string]Stats{}, Values: map[string]ProbeValues{}, Config: c}
 	values := map[string][]float64{}
 	total := c.Planes + c.Lines + c.Flips + 1
 	done := 0
@@ -222,8 +255,8 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	step()
 	for name, v := range values {
 		a.Metrics[name] = Describe(v)
+		a.Values[name] = v
 	}
-	a.Values = values
 	return a, nil
 }
 

@@ -3,8 +3,10 @@ package surface
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,6 +94,9 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 		if st.N != want {
 			t.Errorf("%s: %d values, want %d", m.Name, st.N, want)
 		}
+		if v := a.Values[m.Name]; len(v) != want || Describe(v) != st {
+			t.Errorf("%s: per-probe values %v do not give the statistics %+v", m.Name, v, st)
+		}
 	}
 	b, _ := BuildAtlas(context.Background(), net, x, y, cfg, nil)
 	for name, st := range a.Metrics {
@@ -104,8 +109,14 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	var back Atlas
-	if err := json.Unmarshal(js, &back); err != nil || back.Metrics["line.tv"] != a.Metrics["line.tv"] {
+	if err := json.Unmarshal(js, &back); err != nil || back.Metrics["line.tv"] != a.Metrics["line.tv"] ||
+		!slices.Equal(back.Values["line.tv"], a.Values["line.tv"]) {
 		t.Fatalf("JSON round trip: %v", err)
+	}
+	nan, _ := json.Marshal(ProbeValues{1, math.NaN(), math.Inf(1)})
+	var nanBack ProbeValues
+	if err := json.Unmarshal(nan, &nanBack); string(nan) != "[1,null,null]" || err != nil || len(nanBack) != 3 || !math.IsNaN(nanBack[1]) {
+		t.Errorf("NaN values as JSON: %s, back %v (%v)", nan, nanBack, err)
 	}
 	if _, err := BuildAtlas(context.Background(), net, x[:40], y[:2], nil, nil); err == nil {
 		t.Error("two images accepted")
@@ -132,5 +143,23 @@ func TestAdversarialPlaneClimbsTheLoss(t *testing.T) {
 	}
 	if _, err := AdversarialPlane(ev, net.Input, x, 5, 3, 21, 0.5); err == nil {
 		t.Error("label 5 of 3 accepted")
+	}
+}
+
+// A cancelled context stops Summarize even when it runs none of the analyses that sample the net
+// (it used to run every summary to the end: 12 s on a 1024² plane).
+func TestSummarizeStopsWhenCancelled(t *testing.T) {
+	net := flipInvariantMLP(t)
+	ev, _ := infer.New(net)
+	r := rand.New(rand.NewPCG(4, 4))
+	data, _ := projection.DataPlane(net.Input, randImage(r, 20), randImage(r, 20), randImage(r, 20), 11, 0.1)
+	g, err := Sample(context.Background(), ev, data, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Summarize(ctx, g, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Summarize with a cancelled context: %v", err)
 	}
 }

@@ -45,7 +45,7 @@ func (s *State) Register(fs *flag.FlagSet) {
 	fs.Var((*colorRange)(s), "color-range", "colour range LO,HI (default: automatic, see --color-clip and --symmetric)")
 	fs.Float64Var(&s.ColorClip, "color-clip", s.ColorClip, "automatic colour range: percent of the values left out at each end (1 = 1st to 99th percentile; 0 = full range)")
 	fs.BoolVar(&s.Symmetric, "symmetric", s.Symmetric, "automatic colour range symmetric about zero")
-	fs.Var((*heightRange)(s), "height-range", "height range LO,HI of the surface (default: automatic, see --height-clip)")
+	fs.Var((*heightRange)(s), "height-range", "height range LO,HI drawn from the floor to the top of the 3D box (default: automatic, see --height-clip)")
 	fs.BoolVar(&s.HeightClip, "height-clip", s.HeightClip, "automatic height range: clip far outliers at Tukey's far-out fences (q1 − 3·IQR, q3 + 3·IQR)")
 	fs.IntVar(&s.Contours, "contours", s.Contours, "number of contour lines (0 = none)")
 	fs.StringVar(&s.Theme, "theme", s.Theme, "background: light or dark (as the app's themes)")

@@ -110,8 +110,8 @@ func applyScales(s *render.Scene, o SceneOptions, keep []float64) string {
 		}
 	}
 	switch {
-	case o.HeightMin != 0 || o.HeightMax != 0:
-		s.ZMin, s.ZMax = o.HeightMin, o.HeightMax
+	case o.ZMin != 0 || o.ZMax != 0:
+		s.ZMin, s.ZMax = o.ZMin, o.ZMax
 	case o.HeightClip:
 		lo, hi, clipped := HeightScale(s.Field)
 		if !clipped {

@@ -86,7 +86,7 @@ func TestHeightScaleClipsOnlyOutliers(t *testing.T) {
 	if err != nil || clo <= vlo || clo < -10 || chi > 2 {
 		t.Errorf("colour range [%g, %g] over values from %g (%v)", clo, chi, vlo, err)
 	}
-	sc, _ = Scene(g, nil, SceneOptions{HeightMin: -1, HeightMax: 1, HeightClip: true})
+	sc, _ = Scene(g, nil, SceneOptions{ZMin: -1, ZMax: 1, HeightClip: true})
 	if sc.ZMin != -1 || sc.ZMax != 1 || strings.Contains(sc.Caption, "clipped") {
 		t.Errorf("explicit height range: [%g, %g], caption %q", sc.ZMin, sc.ZMax, sc.Caption)
 	}

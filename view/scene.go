@@ -24,15 +24,15 @@ type SceneOptions struct {
 	Background color.Color      // nil means white
 	Samples    int              // antialiasing; 0 means the renderer's default
 	Metric     string           // one of Metrics; "" means the logit
-	Min, Max   float64          // colour range; both zero means the automatic range
+	Min, Max   float64          // colour range; both zero means the automatic range (ColorClip, Symmetric)
 	ColorClip  float64          // automatic colour range: percent left out at each end (0: full range)
 	Symmetric  bool             // automatic colour range symmetric about zero
-	// HeightMin and HeightMax fix the height range; both zero means the heights' own, clipped at
-	// Tukey's far-out fences when HeightClip is set (HeightScale).
-	HeightMin, HeightMax float64
-	HeightClip           bool
-	Camera               render.Camera // the zero value is the default view
-	Caption              string        // under the title: the model, data and probe (State.Caption)
+	// ZMin and ZMax fix the height range; both zero means the heights' own, clipped at Tukey's
+	// far-out fences when HeightClip is set (HeightScale).
+	ZMin, ZMax float64
+	HeightClip bool
+	Camera     render.Camera // the zero value is the default view
+	Caption    string        // under the title: the model, data and probe (State.Caption)
 }
 
 // Scene turns logit o.Class of a grid sampled on a probe over set into a picture: the surface

@@ -60,13 +60,19 @@ func (s Sampling) Validate() error {
 	if _, err := s.Spec(); err != nil {
 		return err
 	}
-	for _, v := range []float64{s.Margin, s.Range, s.From, s.To} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("probe sizes: %v is not a finite number", v)
+	for _, f := range []struct {
+		flag  string
+		value float64
+	}{{"margin", s.Margin}, {"range", s.Range}, {"from", s.From}, {"to", s.To}} {
+		if math.IsNaN(f.value) || math.IsInf(f.value, 0) {
+			return fmt.Errorf("--%s %v: want a finite number", f.flag, f.value)
+		}
+		if f.value < 0 && (f.flag == "margin" || f.flag == "range") {
+			return fmt.Errorf("--%s %g: want a value ≥ 0", f.flag, f.value)
 		}
 	}
-	if s.Margin < 0 || s.Range < 0 {
-		return fmt.Errorf("--margin %g, --range %g: want values ≥ 0", s.Margin, s.Range)
+	if !(s.From < s.To) {
+		return fmt.Errorf("--from %g, --to %g: a mixup line needs --from < --to", s.From, s.To)
 	}
 	return nil
 }
@@ -87,11 +93,11 @@ type State struct {
 	// automatic range symmetric about zero (diverging colormaps always are).
 	ColorClip float64 `json:"color_clip"`
 	Symmetric bool    `json:"symmetric"`
-	// HeightMin and HeightMax fix the range of heights drawn; both zero means the automatic range:
-	// the heights' own, clipped at Tukey's far-out fences when HeightClip is set and some height lies
-	// beyond them (see HeightScale).
-	HeightMin  float64       `json:"height_min"`
-	HeightMax  float64       `json:"height_max"`
+	// HeightMin and HeightMax fix the height range (render.Scene.ZMin/ZMax); both zero means the
+	// automatic range: the heights' own, clipped at Tukey's far-out fences when HeightClip is set
+	// and some height lies beyond them (see HeightScale). Pictures compared side by side share one.
+	HeightMin  float64       `json:"height_min,omitempty"`
+	HeightMax  float64       `json:"height_max,omitempty"`
 	HeightClip bool          `json:"height_clip"`
 	Contours   int           `json:"contours"` // contour lines; 0 means none
 	Theme      string        `json:"theme"`    // light or dark: the background, as the app's themes draw it
@@ -217,7 +223,7 @@ func (s State) SceneOptions(g *surface.Grid, set *dataset.Set) (SceneOptions, er
 	}
 	return SceneOptions{Class: k, View: v, Contours: s.Contours, Colormap: cm, Background: Background(s.Theme),
 		Samples: s.Samples, Metric: s.Metric, Min: s.ColorMin, Max: s.ColorMax, ColorClip: s.ColorClip,
-		Symmetric: s.Symmetric, HeightMin: s.HeightMin, HeightMax: s.HeightMax, HeightClip: s.HeightClip,
+		Symmetric: s.Symmetric, ZMin: s.HeightMin, ZMax: s.HeightMax, HeightClip: s.HeightClip,
 		Camera: s.Camera, Caption: s.Caption()}, nil
 }
 
