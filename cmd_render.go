@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/surfscope/surfscope/internal/detach"
@@ -29,12 +28,9 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := st.Validate(); err != nil {
 		return err
 	}
-	format := "png"
-	if !strings.EqualFold(filepath.Ext(*out), ".png") {
-		var err error
-		if format, err = vector.FormatOf(*out); err != nil {
-			return fmt.Errorf("--out %s: want a .png, .svg or .pdf file", *out)
-		}
+	format := "png" // unless the name ends in .svg or .pdf
+	if f, err := vector.FormatOf(*out); err == nil {
+		format = f
 	}
 	sm, err := sampleProbe(ctx, st.Sampling, stderr)
 	if err != nil {

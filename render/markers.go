@@ -150,7 +150,7 @@ func drawMarkers(dst *image.RGBA, f *frame, g markerGeometry) {
 		dot = shape{}
 		dot.disc(c, 0.38*fs)
 		p.fill(&dot, fillc)
-		if m.Image != nil || m.Label == "" {
+		if m.Image != nil && f.lay.thumb > 0 || m.Label == "" { // in the strip, or nothing to say
 			continue
 		}
 		dx, dy := c.x-cx, c.y-cy // away from the markers' centroid

@@ -41,15 +41,15 @@ func layoutFor(f *frame) layout {
 		l.titleY = 0.6*l.titleSize + ascent(face(l.titleSize))
 		l.top = 2.2 * l.titleSize
 	}
-	if f.scene.Caption != "" {
+	if f.scene.Caption != "" && f.h >= 240 { // small pictures keep their room for the data
 		l.captionY = l.top + 0.3*fs + ascent(face(0.9*fs))
 		if f.scene.Title == "" {
 			l.captionY += 0.4 * fs
 		}
 		l.top = l.captionY + 0.8*fs
 	}
-	if hasThumbnails(f.scene) {
-		l.thumb = math.Min(4.2*fs, 0.16*float64(f.h))
+	if thumb := math.Min(4.2*fs, 0.12*float64(f.h)); hasThumbnails(f.scene) && thumb >= 24 { // else too small to read
+		l.thumb = thumb
 		l.strip = [2]float64{l.top + 0.3*fs, l.top + 0.3*fs + l.thumb + 1.7*fs}
 		l.top = l.strip[1] + 0.4*fs
 	}
@@ -113,7 +113,7 @@ func drawOverlays(dst *image.RGBA, f *frame) error {
 		fc := face(f.lay.titleSize)
 		drawText(dst, fc, f.scene.Title, float64(b.Min.X)+float64(b.Dx())/2, float64(b.Min.Y)+f.lay.titleY, alignCenter, f.ink())
 	}
-	if f.scene.Caption != "" {
+	if f.scene.Caption != "" && f.h >= 240 { // small pictures keep their room for the data
 		fc := face(0.9 * f.lay.fontSize)
 		drawText(dst, fc, f.scene.Caption, float64(b.Min.X)+float64(b.Dx())/2, float64(b.Min.Y)+f.lay.captionY, alignCenter, f.muted())
 	}
