@@ -128,6 +128,9 @@ func TestTrainCommandWritesALoadableCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if fit, ok, err := net.Fit(); !ok || err != nil || !fit.Fits || fit.String() != "yes" {
+		t.Errorf("fit record %+v (%v, %v)", fit, ok, err)
+	}
 	if net.Arch["hidden"] != "64" || net.Meta["data"] != "sample" {
 		t.Errorf("checkpoint records arch %v meta %v", net.Arch, net.Meta)
 	}

@@ -134,7 +134,7 @@ func (u *UI) build() {
 	form := container.NewVBox(
 		bold("Data"), u.data.choice,
 		widget.NewSeparator(),
-		bold("Model"), u.model.label, u.model.settings(),
+		bold("Model"), u.model.label, u.model.fit, u.model.settings(),
 		container.NewGridWithColumns(2, u.model.trainBtn, u.model.cancelBtn), u.model.bar,
 		widget.NewSeparator(),
 		bold("Probe"), u.probe.form(), u.probe.sampleBtn, u.probe.bar,
@@ -212,7 +212,10 @@ func (u *UI) refreshLabels() {
 	s := u.session.Snapshot()
 	title := "surfscope"
 	if s.Net != nil {
-		u.model.label.SetText(fmt.Sprintf("%s — %s, %d parameters", s.ModelSource, describeArch(s.Net), s.Net.NumParams()))
+		u.model.label.SetText(fmt.Sprintf("%s — %s, %d parameters", s.ModelSource, describeArch(s.Net), s.Net.NumLearned()))
+		u.model.fit.SetText(fitBadge(s.Net))
+		u.model.fit.Importance = fitImportance(s.Net)
+		u.model.fit.Refresh()
 		title += " — " + s.ModelSource
 	}
 	if s.Data != "" {
@@ -237,4 +240,26 @@ func describeArch(n *models.Net) string {
 func (u *UI) showError(err error) {
 	u.status.SetText("error: " + err.Error())
 	dialog.ShowError(err, u.window)
+}
+
+// fitBadge says whether net fits its training set, as its training recorded it: "fits its
+// training set: yes", "… no (99.92%)", or "not recorded" (imported nets, older checkpoints).
+func fitBadge(net *models.Net) string {
+	fit, ok, err := net.Fit()
+	if err != nil || !ok {
+		return "fits its training set: not recorded"
+	}
+	return "fits its training set: " + fit.String()
+}
+
+// fitImportance colours the badge: success when the net fits, danger when it does not.
+func fitImportance(net *models.Net) widget.Importance {
+	fit, ok, err := net.Fit()
+	switch {
+	case err != nil || !ok:
+		return widget.LowImportance
+	case fit.Fits:
+		return widget.SuccessImportance
+	}
+	return widget.DangerImportance
 }

@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/render"
@@ -140,6 +141,9 @@ func TestTrainThenCancel(t *testing.T) {
 	if s.ModelSource != "trained" || s.Net.Arch["hidden"] != "32" {
 		t.Fatalf("after training the model is %q %v", s.ModelSource, s.Net.Arch)
 	}
+	if fit, _, _ := s.Net.Fit(); u.model.fit.Text != "fits its training set: "+fit.String() || fit.Epochs != 2 {
+		t.Errorf("badge %q after 2 epochs (%+v)", u.model.fit.Text, fit)
+	}
 	if !strings.Contains(u.status.Text, "epoch") && !strings.Contains(u.status.Text, "sampl") {
 		t.Errorf("status %q", u.status.Text)
 	}
@@ -160,7 +164,10 @@ func TestTrainThenCancel(t *testing.T) {
 	}
 	u.model.form.arch.SetSelected("mlp")
 
-	// Cancel a long run at once: the button comes back and the model stays valid.
+	// Cancel a long run at once: the button comes back and the current model (the CNN) stays —
+	// at once when the first epoch had not ended, after a question when it had (a wide MLP may
+	// finish an epoch within the wait; after one epoch it does not fit its training set).
+	cnn := u.session.Snapshot().Net
 	u.model.form.widths.SetText("256,256")
 	u.model.form.epochs.SetText("1000")
 	test.Tap(u.model.trainBtn)
@@ -169,8 +176,59 @@ func TestTrainThenCancel(t *testing.T) {
 	test.Tap(u.model.cancelBtn)
 	waitFor(t, "cancellation", 30*time.Second, func() bool { return !u.model.trainBtn.Disabled() })
 	t.Logf("training stopped %v after cancel", time.Since(start))
-	if err := u.session.Snapshot().Net.Validate(); err != nil {
-		t.Fatalf("model after cancel: %v", err)
+	if b := dialogButton(u, "Keep the current model"); b != nil {
+		test.Tap(b)
+	}
+	if u.session.Snapshot().Net != cnn || !strings.Contains(u.status.Text, "kept the current model") {
+		t.Fatalf("after a cancel in epoch 1 the model is %v (status %q)", u.session.Snapshot().Net.Arch, u.status.Text)
+	}
+}
+
+// dialogButton returns the button labelled text in the dialog on top of the window, or nil.
+func dialogButton(u *UI, text string) *widget.Button {
+	if top := u.window.Canvas().Overlays().Top(); top != nil {
+		for _, o := range test.LaidOutObjects(top) {
+			if b, ok := o.(*widget.Button); ok && b.Text == text {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+// A run cancelled after an epoch whose model does not fit its training set asks before that model
+// replaces the current one: "Keep the current model" keeps it, "Use it" takes the unfitted model,
+// whose badge then says it does not fit.
+func TestCancelledUnfittedModelIsNotSilentlyUsed(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	before := u.session.Snapshot().Net
+	if u.model.fit.Text != "fits its training set: yes" || u.model.fit.Importance != widget.SuccessImportance {
+		t.Errorf("the embedded model's badge: %q", u.model.fit.Text)
+	}
+	u.model.form.widths.SetText("2") // two hidden units never fit 4000 images
+	u.model.form.epochs.SetText("1000")
+	for _, answer := range []string{"Keep the current model", "Use it"} {
+		test.Tap(u.model.trainBtn)
+		waitFor(t, "the first epoch", 120*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "epoch ") })
+		test.Tap(u.model.cancelBtn)
+		waitFor(t, "the question", 60*time.Second, func() bool { return dialogButton(u, answer) != nil })
+		if d := dialogText(u); !strings.Contains(d, "does not fit its training set") {
+			t.Errorf("dialog %q", d)
+		}
+		if u.session.Snapshot().Net != before {
+			t.Fatal("the unfitted model became current before the answer")
+		}
+		test.Tap(dialogButton(u, answer))
+		if answer == "Use it" {
+			waitFor(t, "the unfitted model", 60*time.Second, func() bool { return u.session.Snapshot().Net != before })
+		}
+	}
+	s := u.session.Snapshot()
+	fit, ok, _ := s.Net.Fit()
+	if !ok || fit.Fits || s.ModelSource != "trained" || !strings.HasPrefix(u.model.fit.Text, "fits its training set: no (") ||
+		u.model.fit.Importance != widget.DangerImportance {
+		t.Errorf("model %q, fit %+v, badge %q", s.ModelSource, fit, u.model.fit.Text)
 	}
 }
 
@@ -469,5 +527,73 @@ func TestLossLandscapeTab(t *testing.T) {
 	h := u.land.Hessian()
 	if !h.Converged || h.MinBound > 1e-4*h.Max || !(h.Max > 0) || !strings.Contains(u.land.info.Text, "λmin") {
 		t.Errorf("Hessian at θ: %+v; info %q", h, u.land.info.Text)
+	}
+}
+
+// The training form offers every shortcut kind, and the ResNet it builds combines its blocks as
+// the kind says (the gated kinds put σ on the sides they name).
+func TestShortcutChoiceOffersEveryKind(t *testing.T) {
+	u := newTestUI(t)
+	f := &u.model.form
+	if len(f.shortcut.Options) != len(models.Shortcuts) {
+		t.Fatalf("shortcut choices %v, want every kind %v", f.shortcut.Options, models.Shortcuts)
+	}
+	f.arch.SetSelected("resnet")
+	wantGates := map[string][2]int{"gate": {0, 3}, "sgate": {3, 0}, "gate2": {3, 3}} // shortcut side, residual side
+	for _, kind := range f.shortcut.Options {
+		f.shortcut.SetSelected(kind)
+		net, _, err := f.newNet([3]int{1, 8, 8}, 4)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		var got [2]int
+		for _, nd := range net.Nodes {
+			switch nd.Attr.Meta {
+			case models.MetaShortcutGate:
+				got[0]++
+			case models.MetaResidualGate:
+				got[1]++
+			}
+		}
+		if net.Arch["shortcut"] != kind || got != wantGates[kind] {
+			t.Errorf("%s: built arch %q with %v gates (shortcut, residual side), want %v", kind, net.Arch["shortcut"], got, wantGates[kind])
+		}
+	}
+}
+
+// A model with gates shows their saturation in the Stats tab: along the probe and over the first
+// test images, gate by gate.
+func TestStatsShowGateSaturation(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	// A gated MLP, out(relu(fc1 x) ⊙ σ(g x)), cheap to sample.
+	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{16}}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := net.Clone().Nodes[2] // fc1's weights, scaled so that some gates saturate
+	for _, p := range g.Params {
+		for i := range p.Data {
+			p.Data[i] *= 4
+		}
+	}
+	g.Name = "g"
+	out := net.Nodes[4]
+	out.Inputs = []int{6}
+	net.Nodes = append(net.Nodes[:4], g, models.Node{Name: "gate", Op: models.OpSigmoid, Inputs: []int{4}},
+		models.Node{Name: "gated", Op: models.OpMul, Inputs: []int{3, 5}}, out)
+	path := t.TempDir() + "/gate.safetensors"
+	if err := models.Save(path, net); err != nil {
+		t.Fatal(err)
+	}
+	u.openModel(path)
+	waitFor(t, "gate statistics", 120*time.Second, func() bool {
+		return strings.Count(u.stats.label.Text, "gate saturation") == 2
+	})
+	text := u.stats.label.Text
+	for _, want := range []string{"at the probe's points", "over the first 1000 images of sample/test", "gate ", models.GateOther} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Stats lack %q:\n%s", want, text)
+		}
 	}
 }

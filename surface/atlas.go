@@ -42,7 +42,9 @@ type Atlas struct {
 	// models come from the same probe): what comparisons between models test.
 	Values map[string]ProbeValues `json:"values,omitempty"`
 	Flip   FlipConsistency        `json:"flip"`
-	Config AtlasConfig            `json:"config"`
+	// Gates is the saturation of every gate over the split's images (nets with gates).
+	Gates  *GateSummary `json:"gates,omitempty"`
+	Config AtlasConfig  `json:"config"`
 }
 
 // ProbeValues are a metric's values over probes; NaN (a probe where the metric is undefined) is
@@ -81,8 +83,9 @@ func (v *ProbeValues) UnmarshalJSON(b []byte) error {
 type AtlasMetric struct{ Name, Label string }
 
 // AtlasMetrics lists every metric an atlas can hold, in display order. Each is a per-probe value
-// (its distribution over the probes is what the atlas keeps), except flip.agreement and
-// flip.abs_delta (one value for the whole split).
+// (its distribution over the probes is what the atlas keeps), except flip.agreement,
+// flip.abs_delta and split.* (one value for the whole split). The gate metrics appear for nets
+// with sigmoid gates (models.Net.Gates).
 var AtlasMetrics = []AtlasMetric{
 	{"plane.classes", "predicted classes on the plane"},
 	{"plane.margin", "margin (top − runner-up logit), mean"},
@@ -116,6 +119,12 @@ var AtlasMetrics = []AtlasMetric{
 	{"flip.disagree", "points predicting differently from their mirror, share"},
 	{"flip.agreement", "split images with pred(x) = pred(flip x), share"},
 	{"flip.abs_delta", "|f̃(x) − f̃(flip x)| of centred logits over the split, mean"},
+	{"plane.gate_low", "gate outputs < 0.05 on the plane, share"},
+	{"plane.gate_high", "gate outputs > 0.95 on the plane, share"},
+	{"line.gate_low", "gate outputs < 0.05 along the line, share"},
+	{"line.gate_high", "gate outputs > 0.95 along the line, share"},
+	{"split.gate_low", "gate outputs < 0.05 over the split's images, share"},
+	{"split.gate_high", "gate outputs > 0.95 over the split's images, share"},
 }
 
 // BuildAtlas samples the probes cfg asks for from the labelled images (the split the probes are
@@ -155,6 +164,9 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	}
 	if c.InputGradient {
 		opt.Grader = ev
+	}
+	if len(net.Gates()) > 0 {
+		opt.GateNet = net
 	}
 	a := &Atlas{Model: net.Arch["arch"], Probes: map[string]int{}, Metrics: map[string]Stats{}, Values: map[string]ProbeValues{}, Config: c}
 	values := map[string][]float64{}
@@ -213,6 +225,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 			addRegions(add, "plane.", "regions_exact", r)
 			add("plane.switch_rate", r.SwitchRate)
 		}
+		addGates(add, "plane.", s.Gates)
 	})
 	if err != nil {
 		return nil, err
@@ -233,6 +246,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 			addRegions(add, "line.", "pieces_exact", r)
 			add("line.pieces", float64(1+r.Switches))
 		}
+		addGates(add, "line.", s.Gates)
 	})
 	if err != nil {
 		return nil, err
@@ -252,6 +266,12 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	}
 	add("flip.agreement", a.Flip.Agreement)
 	add("flip.abs_delta", a.Flip.MeanAbsDelta)
+	if opt.GateNet != nil {
+		if a.Gates, err = GateSaturation(ctx, net, images, N, nil); err != nil {
+			return nil, err
+		}
+		addGates(add, "split.", a.Gates)
+	}
 	step()
 	for name, v := range values {
 		a.Metrics[name] = Describe(v)
@@ -275,6 +295,14 @@ func addRegions(add func(string, float64), prefix, exact string, r *RegionSummar
 		add("plane.regions_saturated", b2f(r.Saturated))
 	} else {
 		add("line.pieces_saturated", b2f(r.Saturated))
+	}
+}
+
+// addGates records the pooled gate saturation under prefix (gate_low, gate_high), when measured.
+func addGates(add func(string, float64), prefix string, g *GateSummary) {
+	if g != nil {
+		add(prefix+"gate_low", g.Low)
+		add(prefix+"gate_high", g.High)
 	}
 }
 

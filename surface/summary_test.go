@@ -76,9 +76,9 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 	}
 	for _, m := range AtlasMetrics {
 		st, ok := a.Metrics[m.Name]
-		if strings.HasSuffix(m.Name, ".components") { // only for nets with multiplicative merges
+		if strings.HasSuffix(m.Name, ".components") || strings.Contains(m.Name, ".gate_") { // multiplicative merges, gates
 			if ok {
-				t.Errorf("%s recorded for a ReLU MLP, whose regions are convex", m.Name)
+				t.Errorf("%s recorded for a ReLU MLP, whose regions are convex and which has no gates", m.Name)
 			}
 			continue
 		}
@@ -143,6 +143,28 @@ func TestAdversarialPlaneClimbsTheLoss(t *testing.T) {
 	}
 	if _, err := AdversarialPlane(ev, net.Input, x, 5, 3, 21, 0.5); err == nil {
 		t.Error("label 5 of 3 accepted")
+	}
+}
+
+// A net with gates gets their saturation in the atlas: per plane, per line, and once over the split.
+func TestAtlasGates(t *testing.T) {
+	net, err := models.NewResNet(models.ResNetConfig{Input: [3]int{1, 4, 4}, Classes: 3, Shortcut: models.ShortcutGate, SE: true}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := randomData(4, 40, 16, 3)
+	a, err := BuildAtlas(context.Background(), net, x, y, &AtlasConfig{Planes: 2, Lines: 3, Grid: 5, Points: 9}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, n := range map[string]int{"plane.gate_low": 2, "plane.gate_high": 2, "line.gate_low": 3, "line.gate_high": 3,
+		"split.gate_low": 1, "split.gate_high": 1} {
+		if st, ok := a.Metrics[name]; !ok || st.N != n || st.Max > 1 || st.Min < 0 {
+			t.Errorf("%s: %+v, want %d shares", name, st, n)
+		}
+	}
+	if a.Gates == nil || len(a.Gates.Gates) != 6 || a.Gates.Inputs != 40 {
+		t.Errorf("split gates %+v", a.Gates)
 	}
 }
 
