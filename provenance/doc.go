@@ -10,6 +10,8 @@
 //   - PNG: one text chunk per field after IHDR (PNGWriter), keyword "surfscope:" + the field's key;
 //     tEXt when the value is printable ASCII, iTXt (UTF-8) otherwise; plus "Software" and
 //     "Creation Time". ImageMagick's identify -verbose lists them; Python reads them with struct and zlib.
+//   - SVG: a metadata element with the record as JSON (InsertSVGMetadata).
+//   - PDF: a document information dictionary appended as an incremental update (AppendPDFInfo).
 //   - GIF: a comment extension after the global colour table holding the record's text form (GIFWriter).
 //   - NPY: a JSON sidecar NAME.npy.json beside NAME.npy with the record and the NPY file's SHA-256 and
 //     shape (WriteSidecar, ReadSidecar checks that it belongs to the file).

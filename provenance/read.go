@@ -9,8 +9,8 @@ import (
 )
 
 // Read returns the provenance of a file surfscope wrote, whatever its format (found from its
-// first bytes, not its name): PNG, GIF, NPY (from its sidecar, checked against the file), VTK XML,
-// JSON, CSV or a safetensors checkpoint. where says where the record was found. A file without
+// first bytes, not its name): PNG, SVG, PDF, GIF, NPY (from its sidecar, checked against the
+// file), VTK XML, JSON, CSV, a safetensors checkpoint or a training-state file. where says where the record was found. A file without
 // provenance — from another program or an older surfscope — is an error naming the file.
 func Read(path string) (r Record, where string, err error) {
 	f, err := openRegular(path)
@@ -70,9 +70,15 @@ func readFormat(path string, head []byte, br io.Reader) (Record, string, error) 
 			return Record{}, "", err
 		}
 		return sc.Provenance, "sidecar " + SidecarPath(path) + " (the NPY's SHA-256 matches)", nil
+	case bytes.HasPrefix(trimmed, []byte("<")) && xmlRoot(head) == "svg":
+		r, err := ReadSVG(br)
+		return r, "SVG metadata", err
 	case bytes.HasPrefix(trimmed, []byte("<")):
 		r, err := ReadVTK(br)
 		return r, "VTK FieldData", err
+	case bytes.HasPrefix(head, []byte("%PDF-")):
+		r, err := ReadPDF(br)
+		return r, "PDF document information", err
 	case bytes.HasPrefix(trimmed, []byte("{")) || bytes.HasPrefix(trimmed, []byte("[")):
 		r, err := ReadJSON(br)
 		return r, "JSON provenance block", err
@@ -86,5 +92,5 @@ func readFormat(path string, head []byte, br io.Reader) (Record, string, error) 
 		r, err := readTrainState(br)
 		return r, "training state's checkpoint metadata", err
 	}
-	return Record{}, "", fmt.Errorf("not a file surfscope writes (PNG, GIF, NPY, VTK, JSON, CSV or a safetensors checkpoint)")
+	return Record{}, "", fmt.Errorf("not a file surfscope writes (PNG, SVG, PDF, GIF, NPY, VTK, JSON, CSV or a safetensors checkpoint)")
 }
