@@ -118,6 +118,7 @@ func registerStudyFlags(fs *flag.FlagSet, c *studyConfig, f *study.Config, v *st
 	fs.IntVar(&s.Planes, "planes", s.Planes, "atlas: data planes (default: the preset's)")
 	fs.IntVar(&s.Lines, "lines", s.Lines, "atlas: mixup lines")
 	fs.IntVar(&s.Flips, "flips", s.Flips, "atlas: flip planes")
+	fs.IntVar(&s.Randoms, "randoms", s.Randoms, "atlas: random planes")
 	fs.IntVar(&s.Grid, "grid", s.Grid, "atlas: points per axis of a plane")
 	fs.IntVar(&s.NTK, "ntk", s.NTK, "NTK: kernel samples (the first N test images; 0 = no NTK)")
 	fs.IntVar(&s.HessianImages, "hessian-images", s.HessianImages, "Hessian: training images (0 = no Hessian)")
@@ -156,6 +157,8 @@ func overrideSet(fs *flag.FlagSet, cfg, from *study.Config) {
 			cfg.Settings.Lines = from.Settings.Lines
 		case "flips":
 			cfg.Settings.Flips = from.Settings.Flips
+		case "randoms":
+			cfg.Settings.Randoms = from.Settings.Randoms
 		case "grid":
 			cfg.Settings.Grid = from.Settings.Grid
 		case "ntk":
