@@ -40,7 +40,9 @@ func TestWindowShowsSurface(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), "SURFSCOPE_TEST_APP=--probe data:0,1,2", "FYNE_SCALE=1")
+	// The data is the embedded sample with its training images eight times over, so that training
+	// lasts long enough to watch the live surface (liveWatch).
+	cmd.Env = append(os.Environ(), "SURFSCOPE_TEST_APP=--probe data:0,1,2 --data "+liveData(t), "FYNE_SCALE=1")
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -75,8 +77,9 @@ func TestWindowShowsSurface(t *testing.T) {
 	}
 	deadline := time.Now().Add(3 * time.Minute)
 	trained := false
+	live := &liveWatch{dir: dir}
 	for !trained && time.Now().Before(deadline) {
-		time.Sleep(time.Second)
+		live.lookFor(time.Second)
 		trained = exec.Command("xdotool", "search", "--name", "surfscope — trained on").Run() == nil
 	}
 	if !trained {
@@ -84,6 +87,7 @@ func TestWindowShowsSurface(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "window-train-failed.png"), raw, 0o644)
 		t.Fatalf("no window titled \"surfscope — trained on …\" within 3 minutes of Ctrl+T\n%s", logs.String())
 	}
+	live.check(t)
 	time.Sleep(3 * time.Second) // the resample after training
 	img, raw, err := screenshot.Root()
 	if err != nil {

@@ -141,7 +141,7 @@ func (u *UI) build() {
 		bold("Data"), u.data.choice,
 		widget.NewSeparator(),
 		bold("Model"), u.model.label, u.model.fit, u.model.settings(),
-		container.NewGridWithColumns(2, u.model.trainBtn, u.model.cancelBtn), u.model.bar,
+		container.NewGridWithColumns(2, u.model.trainBtn, u.model.cancelBtn), u.model.bar, u.model.live,
 		widget.NewSeparator(),
 		bold("Probe"), u.probe.form(), u.probe.sampleBtn, u.probe.bar,
 		widget.NewSeparator(),

@@ -7,6 +7,8 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -49,6 +51,9 @@ type modelPanel struct {
 	cancelBtn *widget.Button
 	bar       *widget.ProgressBar
 	curves    *SurfaceView
+	live      *widget.Check // the Surface tab follows training (liveSurface)
+	liveOn    atomic.Bool   // live.Checked, for the training goroutine
+	lastRun   trainedRun
 	train     *Job
 	open      *Job // opening a model file
 }
@@ -97,6 +102,8 @@ func (u *UI) buildModel() {
 	m.trainBtn = widget.NewButton("Train", u.train)
 	m.cancelBtn = widget.NewButton("Cancel", m.train.Cancel)
 	m.cancelBtn.Disable()
+	m.live = widget.NewCheck("Live surface while training", func(on bool) { m.liveOn.Store(on) })
+	m.live.SetChecked(true)
 	m.curves = u.newSurfaceView()
 }
 
@@ -300,9 +307,12 @@ func (u *UI) train() {
 	}
 	m.trainBtn.Disable()
 	m.cancelBtn.Enable()
+	live := u.newLiveSurface()
 	m.train.Start(func(ctx context.Context, r *JobRun) error {
 		var history []train.EpochStats
+		started := time.Now()
 		err := u.session.Train(ctx, net, cfg, 0, func(p train.Progress) {
+			live.batch(ctx, p, r)
 			if p.Batches > 0 && p.Epochs > 0 {
 				r.Progress((p.Epoch-1)*p.Batches+p.Batch, p.Epochs*p.Batches)
 			}
@@ -315,12 +325,19 @@ func (u *UI) train() {
 				})
 			}
 		})
+		updates, spent := live.finish()
+		took := time.Since(started)
 		var show func()
 		var unfit *unfitCancelError
 		if err == nil || errors.Is(err, context.Canceled) && !errors.As(err, &unfit) {
 			show = u.dataOrModelChanged()
 		}
 		r.Show(func() {
+			m.lastRun = trainedRun{took: took, liveUpdates: updates, liveSpent: spent}
+			if sc, ok := m.curves.Scene(); ok && len(history) > 0 {
+				sc.Caption = m.lastRun.String()
+				m.curves.SetScene(sc)
+			}
 			m.trainBtn.Enable()
 			m.cancelBtn.Disable()
 			switch {
@@ -339,6 +356,22 @@ func (u *UI) train() {
 		}
 		return err
 	})
+}
+
+// trainedRun is what the last training run in the window took: its wall time, and the pictures
+// of the live surface and their time (sampling and drawing).
+type trainedRun struct {
+	took, liveSpent time.Duration
+	liveUpdates     int
+}
+
+// String is the Training tab's caption after a run.
+func (t trainedRun) String() string {
+	msg := fmt.Sprintf("trained in %.1f s", t.took.Seconds())
+	if t.liveUpdates > 0 {
+		msg += fmt.Sprintf("; the live surface was drawn %d times, taking %.0f%% of that time", t.liveUpdates, 100*t.liveSpent.Seconds()/t.took.Seconds())
+	}
+	return msg
 }
 
 // curvesScene draws the training history: accuracy (%) on the training and test splits and the

@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -30,6 +31,7 @@ type SurfaceView struct {
 	size      image.Point // pixels wanted by the raster
 	frame     *image.RGBA // latest finished frame
 	frameSize image.Point
+	drawTime  time.Duration // of the latest frame drawn without antialiasing
 	wake      chan struct{}
 	stopped   chan struct{} // closed when loop returns
 	closed    bool
@@ -94,6 +96,14 @@ func (v *SurfaceView) Frame() *image.RGBA {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.frame
+}
+
+// DrawTime returns how long the latest frame drawn without antialiasing took (0 before the
+// first): what a picture that changes often, as the live surface, costs to show.
+func (v *SurfaceView) DrawTime() time.Duration {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.drawTime
 }
 
 // Dragged orbits the camera (or pans with the secondary button).
@@ -214,6 +224,7 @@ func (v *SurfaceView) loop() {
 
 // draw renders s at size and shows it; it reports whether it succeeded.
 func (v *SurfaceView) draw(s render.Scene, size image.Point) bool {
+	start := time.Now()
 	img := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
 	if err := v.r.Render(img, &s); err != nil {
 		if v.OnError != nil {
@@ -223,6 +234,9 @@ func (v *SurfaceView) draw(s render.Scene, size image.Point) bool {
 	}
 	v.mu.Lock()
 	v.frame, v.frameSize = img, size
+	if s.Samples == 1 {
+		v.drawTime = time.Since(start)
+	}
 	v.mu.Unlock()
 	v.post(v.raster.Refresh)
 	if v.OnFrame != nil {

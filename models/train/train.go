@@ -97,6 +97,12 @@ type Progress struct {
 	Batch, Batches int // 1-based batch within the epoch
 	Loss           float64
 	Done           *EpochStats
+	// Snapshot returns a copy of the net with the weights as they are now: after this batch's
+	// optimizer step (after the epoch, with Done). Call it only inside the callback: it runs on
+	// the training goroutine between two steps, so the copy never sees a half-updated weight, and
+	// the copy is the caller's to use anywhere afterwards (a live view samples it while training
+	// goes on). It copies every parameter: a few milliseconds for a large net.
+	Snapshot func() *models.Net
 }
 
 // Run trains net in place with gorgonia on train, measuring test (nil for none) after every epoch.
@@ -177,7 +183,7 @@ func Continue(ctx context.Context, st *State, train, test *dataset.Set, progress
 		if progress != nil {
 			n := st.Epoch()
 			progress(Progress{Epoch: n, Epochs: cfg.MaxEpochs, Batch: t.batches, Batches: t.batches,
-				Loss: stats.BatchLoss, Done: &st.History[n-1]})
+				Loss: stats.BatchLoss, Done: &st.History[n-1], Snapshot: net.Clone})
 		}
 	}
 	return st.History, nil

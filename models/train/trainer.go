@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/train/internal/graph"
 )
 
@@ -26,11 +27,12 @@ type trainer struct {
 	fill          *batchFiller
 	ids           []int // the images of the current batch
 	batches       int   // per epoch
+	net           *models.Net
 }
 
 func newTrainer(st *State, train, test *dataset.Set) (*trainer, error) {
 	net, cfg := st.Net, st.Config
-	t := &trainer{cfg: cfg, train: train, test: test, store: graph.NewStore(net)}
+	t := &trainer{cfg: cfg, train: train, test: test, store: graph.NewStore(net), net: net}
 	var err error
 	if t.graph, err = graph.Build(net, t.store, cfg.BatchSize, true); err != nil {
 		return nil, err
@@ -55,6 +57,13 @@ func newTrainer(st *State, train, test *dataset.Set) (*trainer, error) {
 	t.ids = make([]int, cfg.BatchSize)
 	t.batches = (train.Len() + cfg.BatchSize - 1) / cfg.BatchSize
 	return t, nil
+}
+
+// snapshot returns a copy of the net with the store's current weights (Progress.Snapshot).
+func (t *trainer) snapshot() *models.Net {
+	c := t.net.Clone()
+	t.store.CopyTo(c)
+	return c
 }
 
 func (t *trainer) close() {
@@ -88,7 +97,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, progress func(Progress))
 		}
 		lossSum += loss
 		if progress != nil {
-			progress(Progress{Epoch: epoch, Epochs: t.cfg.MaxEpochs, Batch: b + 1, Batches: t.batches, Loss: loss})
+			progress(Progress{Epoch: epoch, Epochs: t.cfg.MaxEpochs, Batch: b + 1, Batches: t.batches, Loss: loss, Snapshot: t.snapshot})
 		}
 	}
 	st := EpochStats{Epoch: epoch, BatchLoss: lossSum / float64(t.batches), LR: lr, Seconds: time.Since(start).Seconds()}
