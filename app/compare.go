@@ -169,7 +169,11 @@ func (c *compareTab) addFile() {
 // sampleAll samples every model on the probe in the entry, and analyses each grid, in the
 // background, cancelling a comparison in flight.
 func (c *compareTab) sampleAll() {
-	smp := c.u.probe.sampling()
+	smp, err := c.u.probe.sampling()
+	if err != nil {
+		c.u.showError(err)
+		return
+	}
 	spec, err := smp.Spec()
 	if err != nil {
 		c.u.showError(err)

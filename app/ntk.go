@@ -46,17 +46,28 @@ func newNTKTab(u *UI) *ntkTab {
 	v.samples.SetSelected("500")
 	v.output = widget.NewSelect([]string{"mean", "sum"}, nil)
 	v.output.SetSelected("mean")
-	v.initial = widget.NewCheck("compareTab with initialisation", nil)
+	v.initial = widget.NewCheck("compare with initialisation", nil)
 	v.initial.Checked = true
 	v.runBtn = widget.NewButton("Compute NTK", v.Run)
 	v.cancelBtn = widget.NewButton("Cancel", v.job.Cancel)
 	v.cancelBtn.Disable()
+	bg := u.background()
+	v.spectrum.SetScene(hintScene("NTK spectrum", "Compute NTK forms the empirical neural tangent kernel of the current model\n"+
+		"on the first test images and draws its eigenvalue spectrum here, with its\n"+
+		"power-law fit (and the kernel at initialisation when compared).", bg))
+	v.learn.SetScene(hintScene("Learnability", "The cumulative learnability by mode of the eigenlearning\n"+
+		"predictions appears here, beside the target power.", bg))
 	return v
 }
 
 // Object returns the tab's content.
 func (v *ntkTab) Object() fyne.CanvasObject {
-	bar := container.NewHBox(widget.NewLabel("Samples"), v.samples, widget.NewLabel("Output"), v.output, v.initial, v.runBtn, v.cancelBtn)
+	u := v.u
+	bar := container.NewHBox(widget.NewLabel("Samples"), u.tip(v.samples, "the kernel is formed on the first test images"),
+		widget.NewLabel("Output"), u.tip(v.output, "the kernel of the mean of the logits, or of their sum"),
+		u.tip(v.initial, "compare with the kernel of the same architecture at initialisation"),
+		u.tip(v.runBtn, "compute the kernel, its spectrum and the eigenlearning predictions (Ctrl+Enter)"),
+		u.tip(v.cancelBtn, "stop the computation"))
 	plots := container.NewGridWithColumns(2, v.spectrum, v.learn)
 	return container.NewBorder(container.NewVBox(bar, v.bar), v.summary, nil, nil, plots)
 }
@@ -122,8 +133,11 @@ func (v *ntkTab) Show(rep *ntk.Report) { v.show(rep) }
 
 func (v *ntkTab) show(rep *ntk.Report) {
 	v.report = rep
-	v.spectrum.SetScene(NTKSpectrumScene(rep))
-	v.learn.SetScene(NTKLearnabilityScene(rep))
+	bg := v.u.background()
+	spectrum, learn := NTKSpectrumScene(rep), NTKLearnabilityScene(rep)
+	spectrum.Background, learn.Background = bg, bg
+	v.spectrum.SetScene(spectrum)
+	v.learn.SetScene(learn)
 	v.summary.SetText(NTKSummary(rep))
 }
 
