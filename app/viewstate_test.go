@@ -73,7 +73,7 @@ func TestCopyCommandDrawsTheExport(t *testing.T) {
 	u.openModel(model)
 	waitFor(t, "the model file", 60*time.Second, func() bool { return u.session.Snapshot().Model == model })
 	cases := []struct {
-		name, probe, span       string
+		name, probe, span      string
 		metric, mode, colormap string
 		class                  int
 		wants                  []string
