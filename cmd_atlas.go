@@ -68,6 +68,7 @@ func parseAtlas(args []string, stderr io.Writer) (*atlasConfig, error) {
 	fs.IntVar(&c.cfg.Planes, "planes", 100, "data planes through three random images")
 	fs.IntVar(&c.cfg.Lines, "lines", 100, "mixup lines between random images of different labels")
 	fs.IntVar(&c.cfg.Flips, "flips", 0, "flip planes of random images")
+	fs.IntVar(&c.cfg.Randoms, "randoms", 0, "random planes through random images (Gaussian directions of the image's norm, coordinates in [−0.5, 0.5])")
 	fs.IntVar(&c.cfg.Grid, "grid", 32, "points per axis of a plane")
 	fs.IntVar(&c.cfg.Points, "points", 101, "points along a line")
 	fs.Uint64Var(&c.cfg.Seed, "seed", 1, "seed of the probe choice (the same for every model)")

@@ -26,6 +26,7 @@ type Options struct {
 	Model string // checkpoint or .onnx file; "" means the embedded default model
 	Data  string // dataset name or folder; "" means the last one used, else "sample"
 	Probe string // probe spec; "" means "data:0,1,2"
+	Study string // study folder to show in the Study tab (selected); "" means none
 }
 
 // Run opens the main window and blocks until it is closed.
@@ -71,6 +72,7 @@ type UI struct {
 	compare *compareTab
 	ntk     *ntkTab
 	land    *landscapeTab
+	study   *studyTab
 	tabs    *container.AppTabs
 	status  *widget.Label
 }
@@ -95,6 +97,10 @@ func New(a fyne.App, r render.Renderer, opts Options) *UI {
 	u.window.Resize(fyne.NewSize(1280, 800))
 	u.window.SetOnClosed(u.Close)
 	u.jobs.Job(nil).Start(u.start)
+	if opts.Study != "" {
+		u.study.Open(opts.Study)
+		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
+	}
 	return u
 }
 
@@ -147,6 +153,7 @@ func (u *UI) build() {
 		"Model ▸ Train (Ctrl+T) trains the network the Training settings in the side panel\n"+
 		"describe on the training split; its accuracy on the training and test splits and its\n"+
 		"training loss are drawn here epoch by epoch. Cancel keeps the last finished epoch.", u.background()))
+	u.study = newStudyTab(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Surface", u.surface),
 		container.NewTabItem("Gallery", u.gallery),
@@ -155,6 +162,7 @@ func (u *UI) build() {
 		container.NewTabItem("Training", u.model.curves),
 		container.NewTabItem("NTK", u.ntk.Object()),
 		container.NewTabItem("Landscape", u.land.Object()),
+		container.NewTabItem("Study", u.study.Object()),
 	)
 	split := container.NewHSplit(u.tipScroll, u.tabs)
 	split.Offset = 0.22

@@ -87,8 +87,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	return fyne.NewMainMenu(append(menus, help)...)
 }
 
-// tabNames are the window's tabs, in order (Alt+1 … Alt+7 choose them).
-var tabNames = []string{"Surface", "Gallery", "Stats", "Compare", "Training", "NTK", "Landscape"}
+// tabNames are the window's tabs, in order (Alt+1 … Alt+8 choose them).
+var tabNames = []string{"Surface", "Gallery", "Stats", "Compare", "Training", "NTK", "Landscape", "Study"}
 
 // computeTab runs what the tab shown computes: sampling the probe (Surface, Gallery, Stats), the
 // comparison, the NTK or the landscape.

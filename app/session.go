@@ -89,6 +89,31 @@ func (s *Session) SetModel(ctx context.Context, net *models.Net, src string) err
 	})
 }
 
+// SetDataAndModel makes dataset name and net (read from src) current together, so that a model
+// of other images than the current data's can be opened with its data (a study's cell).
+func (s *Session) SetDataAndModel(ctx context.Context, name string, net *models.Net, src string) error {
+	train, err := dataset.Open(name, dataset.Train)
+	if err != nil {
+		return err
+	}
+	test, err := dataset.Open(name, dataset.Test)
+	if err != nil {
+		return err
+	}
+	if err := modelfile.Fit(net, shapeOf(test), name); err != nil {
+		return err
+	}
+	ev, err := infer.New(net)
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, func() error {
+		s.data, s.train, s.test = name, train, test
+		s.net, s.eval, s.model = net, ev, src
+		return nil
+	})
+}
+
 func shapeOf(set *dataset.Set) [3]int { return [3]int{set.C, set.H, set.W} }
 
 // Snapshot is a consistent view of the session for the UI.

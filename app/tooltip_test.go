@@ -36,7 +36,7 @@ func controls(o fyne.CanvasObject) []fyne.CanvasObject {
 	return out
 }
 
-// Every control of the side panel and of the NTK and Landscape tabs has a tooltip, and resting
+// Every control of the side panel and of the Compare, NTK, Landscape and Study tabs has a tooltip, and resting
 // the pointer on one shows it (and moving away hides it), while the control still takes its tap.
 func TestEveryControlHasATooltip(t *testing.T) {
 	u := newTestUI(t)
@@ -44,6 +44,8 @@ func TestEveryControlHasATooltip(t *testing.T) {
 	all := controls(u.tipScroll)
 	all = append(all, controls(u.ntk.Object())...)
 	all = append(all, controls(u.land.Object())...)
+	all = append(all, controls(u.compare.Object())...)
+	all = append(all, controls(u.study.Object())...)
 	if len(all) < 25 {
 		t.Fatalf("found %d controls only", len(all))
 	}

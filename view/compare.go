@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
 	"math"
 
@@ -20,6 +21,10 @@ type Tile struct {
 	Grid    *surface.Grid         // the model's logits on the probe
 	Set     *dataset.Set          // the split the probe's images come from (thumbnails, labels); may be nil
 	Summary *surface.ProbeSummary // optional: the probe's analyses, for the caption
+	// Clipped says ShareScale's shared range leaves out some of the tile's values (drawn at the
+	// range's ends), ClipRange the range.
+	Clipped   bool
+	ClipRange [2]float64
 }
 
 // Scene is the tile's picture: its State's scene of its grid, titled with its name.
@@ -28,19 +33,22 @@ func (t *Tile) Scene() (render.Scene, error) {
 	if err != nil {
 		return s, fmt.Errorf("%s: %v", t.Name, err)
 	}
-	s.Title = t.Name + " — " + s.Label
 	if s.View == render.ViewLines {
 		s.Title = t.Name + " — " + s.Title
+	} else {
+		s.Title = t.Name + " — " + s.Label
 	}
 	return s, nil
 }
 
 // ShareScale gives every tile one colour range and one height range, the union of the tiles' own
-// ranges of the values they draw (symmetric about zero for a diverging colormap), written into
-// each tile's State (ColorMin/ColorMax, HeightMin/HeightMax) so that each tile's command line
-// draws it on the shared scale. Lines share their value axis (ColorMin/ColorMax); categorical
-// colours (the predicted class) share only their heights. Tiles whose values are all non-finite
-// leave the ranges as they are.
+// robust ranges of the values they draw (symmetric about zero for a diverging colormap), written
+// into each tile's State (ColorMin/ColorMax, HeightMin/HeightMax) so that each tile's command line
+// draws it on the shared scale. A tile's robust range is its values' range clipped to Tukey's
+// far-out fences [q1 − 3·IQR, q3 + 3·IQR]: one corner of one model at −200 does not flatten every
+// picture; the values beyond are drawn at the range's ends and the tile's Clipped says so. Lines
+// share their value axis (ColorMin/ColorMax); categorical colours (the predicted class) share only
+// their heights. Tiles whose values are all non-finite leave the ranges as they are.
 func ShareScale(tiles []Tile) error {
 	zlo, zhi := math.Inf(1), math.Inf(-1)
 	clo, chi := math.Inf(1), math.Inf(-1)
@@ -52,10 +60,10 @@ func ShareScale(tiles []Tile) error {
 		if err != nil {
 			return err
 		}
-		lo, hi := fieldRange(s.Field)
+		lo, hi := robustRange(s.Field)
 		zlo, zhi = math.Min(zlo, lo), math.Max(zhi, hi)
 		if s.Color != nil {
-			lo, hi = fieldRange(s.Color)
+			lo, hi = robustRange(s.Color)
 		}
 		clo, chi = math.Min(clo, lo), math.Max(chi, hi)
 		lines = lines || s.View == render.ViewLines
@@ -71,6 +79,10 @@ func ShareScale(tiles []Tile) error {
 	}
 	for i := range tiles {
 		st := &tiles[i].State
+		s, _ := tiles[i].Scene()
+		flo, fhi := fieldRange(s.Field)
+		tiles[i].Clipped = flo < zlo || fhi > zhi
+		tiles[i].ClipRange = [2]float64{zlo, zhi}
 		switch {
 		case lines:
 			st.ColorMin, st.ColorMax = zlo, zhi
@@ -82,6 +94,17 @@ func ShareScale(tiles []Tile) error {
 		}
 	}
 	return nil
+}
+
+// robustRange returns the finite range of f's values clipped to Tukey's far-out fences
+// [q1 − 3·IQR, q3 + 3·IQR] (+Inf, −Inf when there is no finite value).
+func robustRange(f render.Field) (lo, hi float64) {
+	st := describeField(f)
+	if st.N == 0 {
+		return math.Inf(1), math.Inf(-1)
+	}
+	iqr := st.Q3 - st.Q1
+	return math.Max(st.Min, st.Q1-3*iqr), math.Min(st.Max, st.Q3+3*iqr)
 }
 
 // fieldRange returns the smallest and largest finite value of f (+Inf, −Inf when there is none).
@@ -166,6 +189,9 @@ func (t *Tile) Caption() ([]string, error) {
 		st := describeField(metricValues(s))
 		lines = append(lines, fmt.Sprintf("%s: median %.3g, IQR [%.3g, %.3g], range [%.3g, %.3g]", s.Label, st.Median, st.Q1, st.Q3, st.Min, st.Max))
 	}
+	if t.Clipped {
+		lines[0] += fmt.Sprintf("; heights outside [%.3g, %.3g] drawn at its ends", t.ClipRange[0], t.ClipRange[1])
+	}
 	if p := t.Summary; p != nil {
 		line := fmt.Sprintf("degree %s; plane gradient norm median %.3g", degreeShort(p.Degree), p.Gradient.Median)
 		if c := p.Curvature; c != nil {
@@ -217,18 +243,6 @@ func RenderPanel(r render.Renderer, tiles []Tile, o PanelOptions) (*image.RGBA, 
 	if len(tiles) == 0 {
 		return nil, fmt.Errorf("view: a comparison needs at least one tile")
 	}
-	w, h := o.TileWidth, o.TileHeight
-	if w <= 0 || h <= 0 {
-		w, h = 800, 600
-	}
-	lines := o.CaptionLines
-	if lines == 0 {
-		lines = 2
-	}
-	capH := 0
-	if lines > 0 {
-		capH = int(math.Ceil(float64(lines)*1.35*captionSize(w) + 0.8*captionSize(w)))
-	}
 	scenes := make([]render.Scene, 0, len(tiles)+1)
 	captions := make([][]string, 0, len(tiles)+1)
 	for i := range tiles {
@@ -251,9 +265,29 @@ func RenderPanel(r render.Renderer, tiles []Tile, o PanelOptions) (*image.RGBA, 
 		scenes = append(scenes, s)
 		captions = append(captions, []string{fmt.Sprintf("difference: median %.3g, IQR [%.3g, %.3g], range [%.3g, %.3g]", st.Median, st.Q1, st.Q3, st.Min, st.Max)})
 	}
+	return RenderScenes(r, scenes, captions, Background(tiles[0].State.Theme), o)
+}
+
+// RenderScenes draws scenes side by side in rows, each TileWidth × TileHeight with its caption
+// lines under it, on background bg (nil: white): the layout of RenderPanel for any scenes.
+func RenderScenes(r render.Renderer, scenes []render.Scene, captions [][]string, bg color.Color, o PanelOptions) (*image.RGBA, error) {
+	if len(scenes) == 0 {
+		return nil, fmt.Errorf("view: no pictures to lay out")
+	}
+	w, h := o.TileWidth, o.TileHeight
+	if w <= 0 || h <= 0 {
+		w, h = 800, 600
+	}
+	lines := o.CaptionLines
+	if lines == 0 {
+		lines = 2
+	}
+	capH := 0
+	if lines > 0 {
+		capH = int(math.Ceil(float64(lines)*1.35*captionSize(w) + 0.8*captionSize(w)))
+	}
 	cols := panelColumns(len(scenes), o.Columns)
 	rows := (len(scenes) + cols - 1) / cols
-	bg := Background(tiles[0].State.Theme)
 	out := image.NewRGBA(image.Rect(0, 0, cols*w, rows*(h+capH)))
 	render.DrawTextBlock(out, out.Bounds(), nil, 0, bg)
 	for k := range scenes {
@@ -263,7 +297,7 @@ func RenderPanel(r render.Renderer, tiles []Tile, o PanelOptions) (*image.RGBA, 
 			return nil, err
 		}
 		draw.Draw(out, image.Rect(x, y, x+w, y+h), tile, image.Point{}, draw.Src)
-		if capH > 0 {
+		if capH > 0 && k < len(captions) {
 			c := captions[k]
 			if len(c) > lines {
 				c = c[:lines]

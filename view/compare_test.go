@@ -180,3 +180,28 @@ func TestRenderPanel(t *testing.T) {
 		t.Errorf("caption %q (%v)", c, err)
 	}
 }
+
+// One far outlier of one model does not set the shared scale: it is clipped at the fences, drawn
+// at the end of the range, and the tile's caption says so.
+func TestShareScaleClipsAnOutlier(t *testing.T) {
+	s := Default()
+	s.Grid, s.Class = 9, 3
+	tiles := scaledTiles(t, s)
+	g := tiles[1].Grid
+	g.Values[(4*g.NX+4)*g.K+3] = -1000 // one point of B's logit 3
+	if err := ShareScale(tiles); err != nil {
+		t.Fatal(err)
+	}
+	st := tiles[0].State
+	if !(st.HeightMin > -1000) || tiles[0].Clipped || !tiles[1].Clipped {
+		t.Fatalf("heights [%g, %g], A clipped %v, B clipped %v", st.HeightMin, st.HeightMax, tiles[0].Clipped, tiles[1].Clipped)
+	}
+	alo, _ := tiles[0].Grid.Channel(3).Range()
+	if st.HeightMin > alo {
+		t.Errorf("the shared range [%g, %g] clips A's own minimum %g", st.HeightMin, st.HeightMax, alo)
+	}
+	c, _ := tiles[1].Caption()
+	if !strings.Contains(c[0], "drawn at its ends") {
+		t.Errorf("B's caption %q does not say its outlier is clipped", c[0])
+	}
+}

@@ -8,7 +8,8 @@ import (
 
 // MannWhitney is the outcome of a two-sided Mann–Whitney U test of samples x and y.
 type MannWhitney struct {
-	N1, N2 int
+	N1 int `json:"n1"`
+	N2 int `json:"n2"`
 	// U is U₁, the number of pairs (x_i, y_j) with x_i > y_j plus half the ties, as scipy's
 	// mannwhitneyu reports it: R₁ − n₁(n₁+1)/2 with R₁ the rank sum of x in the pooled sample
 	// (ties take their mean rank).
