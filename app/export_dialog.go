@@ -13,8 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/surfscope/surfscope/render"
 )
 
 // prefExportDir remembers the folder of the last export.
@@ -190,7 +188,3 @@ func (u *UI) exportWith(path string, save func(ctx context.Context, r *JobRun, p
 		return err
 	})
 }
-
-// writeExportPNG is where every PNG picture the app exports is written; the provenance package
-// (issue 13) adds its text chunks here.
-func writeExportPNG(path string, img image.Image) error { return render.WritePNG(path, img) }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/surfscope/surfscope/internal/imagecmp"
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // exportTab writes the current tab's figure to dir as format through the export job (as the
@@ -98,6 +99,16 @@ func TestExportEveryTab(t *testing.T) {
 			}
 			if format == "json" && !json.Valid(b) {
 				t.Errorf("%s: invalid JSON", path)
+			}
+			// every file says where it came from: the export, the model trained here, what it shows
+			rec, where, err := provenance.Read(path)
+			action := "app: File ▸ Export Figure (" + strings.ToLower(name) + ", " + strings.ToUpper(format) + ")"
+			if err != nil || rec.Action != action || len(rec.Models) != 1 || rec.Models[0].Path != provenance.Unsaved ||
+				rec.Data != "sample" || rec.Metric == "" {
+				t.Errorf("%s: provenance (%s, %v) %+v", path, where, err, rec)
+			}
+			if name == "Surface" && rec.Command == "" || name == "Landscape" && (rec.Seed == nil || len(rec.Grid) != 2) {
+				t.Errorf("%s: no command, seed or grid in its provenance %+v", path, rec)
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -55,6 +56,8 @@ type LandscapeInfo struct {
 	LossMin float64                  `json:"loss_min"`
 	LossMax float64                  `json:"loss_max"`
 	Hessian *surface.HessianSpectrum `json:"hessian,omitempty"` // extreme eigenvalues at θ with their bounds
+
+	id provenance.Model // the model's file and SHA-256, for the exports' provenance
 }
 
 func newLandscapeTab(u *UI) *landscapeTab {
@@ -139,7 +142,7 @@ func (v *landscapeTab) Run() {
 	v.runBtn.Disable()
 	v.cancelBtn.Enable()
 	bg := v.u.background()
-	in := LandscapeInfo{Model: s.ModelSource, Data: s.Data, Images: set.Len(), Grid: n, Range: span, Seed: seed}
+	in := LandscapeInfo{Model: s.ModelSource, Data: s.Data, Images: set.Len(), Grid: n, Range: span, Seed: seed, id: s.ModelID}
 	v.job.Start(func(ctx context.Context, r *JobRun) error {
 		err := v.compute(ctx, r, s.Net, in, set, bg)
 		r.Show(func() {

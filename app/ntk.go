@@ -12,8 +12,11 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface/ntk"
+	"github.com/surfscope/surfscope/view"
 )
 
 // ntkTab is the NTK tab: it computes the empirical neural tangent kernel of the current model on
@@ -33,7 +36,8 @@ type ntkTab struct {
 	bar       *widget.ProgressBar
 	summary   *widget.Label
 	job       *Job
-	report    *ntk.Report // the report shown
+	report    *ntk.Report       // the report shown
+	record    provenance.Record // what it was computed from (model, data, split), for exports
 }
 
 // newNTKTab builds the NTK tab of u; Object returns its content. The window's Close stops its work.
@@ -101,6 +105,8 @@ func (v *ntkTab) Run() {
 	v.cancelBtn.Enable()
 	net, test := s.Net, s.Test
 	sub := test.Head(n)
+	rec := provenance.New("")
+	rec.Models, rec.Data, rec.Split = []provenance.Model{s.ModelID}, view.DataProvenance(s.Data), dataset.Test
 	v.job.Start(func(ctx context.Context, r *JobRun) error {
 		rep, err := ntk.Analyze(ctx, net, sub.Images, sub.Labels, opt, func(stage string, done, total int) {
 			r.Progress(done, max(total, 1))
@@ -122,6 +128,7 @@ func (v *ntkTab) Run() {
 				v.summary.SetText("error: " + err.Error())
 			default:
 				v.show(rep)
+				v.record = rec
 			}
 		})
 		return err
@@ -129,7 +136,7 @@ func (v *ntkTab) Run() {
 }
 
 // Show displays a report (from Run or read from a file). Call it on the UI thread.
-func (v *ntkTab) Show(rep *ntk.Report) { v.show(rep) }
+func (v *ntkTab) Show(rep *ntk.Report) { v.show(rep); v.record = provenance.Record{} }
 
 func (v *ntkTab) show(rep *ntk.Report) {
 	v.report = rep

@@ -17,6 +17,8 @@ import (
 
 	"github.com/surfscope/surfscope/internal/imagecmp"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/view"
 )
@@ -125,7 +127,7 @@ func TestCopyCommandDrawsTheExport(t *testing.T) {
 		}
 		if err := imagecmp.Golden.Check(headless, exported); err != nil {
 			failed := filepath.Join(dir, "headless.png")
-			render.WritePNG(failed, headless)
+			render.WritePNG(failed, headless, provenance.Record{})
 			t.Errorf("%s: the copied command's picture and the export differ: %v (%s, %s)\n%s", c.name, err, path, failed, cmd)
 		}
 		if c.name == "random plane heatmap" { // the comparison sees the model: the embedded one draws another picture
@@ -141,7 +143,8 @@ func TestCopyCommandDrawsTheExport(t *testing.T) {
 
 // The PNG export is drawn from the same view state as the picture on screen: after orbiting the
 // camera and choosing a metric and colours, the exported file (through the export job) holds the
-// view's scene drawn at the export's size, and the command line carries the camera.
+// view's scene drawn at the export's size, the command line carries the camera, and the file's
+// text chunks say where it came from (the command that redraws it, model hash, probe, seed, …).
 func TestPNGExportIsTheViewsPicture(t *testing.T) {
 	u := newTestUI(t)
 	sampleProbe(t, u, "flip:5,3")
@@ -153,22 +156,27 @@ func TestPNGExportIsTheViewsPicture(t *testing.T) {
 		t.Errorf("command %q does not carry the orbited camera", u.Command())
 	}
 	s := u.session.Snapshot()
-	st := u.viewOf(s)
-	st.Width, st.Height, st.Samples = 200, 120, 1
-	path := filepath.Join(t.TempDir(), "surface.png")
-	u.export(path, func(ctx context.Context, path string) (string, error) { return u.writePNG(ctx, path, st, s) })
-	waitFor(t, "the export", 60*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "saved "+path) })
-	f, err := os.Open(path)
+	f, err := u.surfaceFigure()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	saved, err := png.Decode(f)
+	st := exportState(*f.state, image.Pt(200, 120))
+	path := filepath.Join(t.TempDir(), "surface.png")
+	u.exportWith(path, func(ctx context.Context, r *JobRun, path string) (string, error) {
+		return f.write(ctx, u, r, path, "png", image.Pt(200, 120))
+	})
+	waitFor(t, "the export", 60*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "saved "+path) })
+	file, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	saved, err := png.Decode(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	scene, _ := u.surface.Scene()
-	scene.Samples = 1
+	scene.Samples = 16
 	want := image.NewRGBA(image.Rect(0, 0, 200, 120))
 	if err := render.NewCPU().Render(want, &scene); err != nil {
 		t.Fatal(err)
@@ -183,5 +191,18 @@ func TestPNGExportIsTheViewsPicture(t *testing.T) {
 	}
 	if diff > 0 {
 		t.Errorf("%d of 24000 pixels of the export differ from the view's picture", diff)
+	}
+	rec, where, err := provenance.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if where != "PNG text chunks" || rec.Action != "app: File ▸ Export Figure (surface, PNG)" || rec.Command != st.CommandLine(path) {
+		t.Errorf("provenance in %s: action %q, command %q, want %q", where, rec.Action, rec.Command, st.CommandLine(path))
+	}
+	emb, _ := modelfile.Identify(modelfile.Embedded)
+	if len(rec.Models) != 1 || rec.Models[0] != emb || rec.Probe != "flip:5,3" || rec.Seed == nil || *rec.Seed != 3 ||
+		rec.Data != "sample" || rec.Split != "test" || rec.Metric != "mirror difference" || rec.Class == nil ||
+		len(rec.Grid) != 2 || rec.Grid[0] != s.Grid.NX || rec.S[0] != s.Grid.S[0] || rec.Surfscope == "" {
+		t.Errorf("provenance %+v", rec)
 	}
 }
