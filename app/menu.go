@@ -37,6 +37,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	openModel.Shortcut = shortcut(fyne.KeyO, 0)
 	recent := fyne.NewMenuItem("Open Recent", nil)
 	recent.ChildMenu = fyne.NewMenu("", u.recentItems()...)
+	saveModel := fyne.NewMenuItem("Save Model…", u.saveModel)
+	saveModel.Shortcut = shortcut(fyne.KeyS, 0)
 	export := fyne.NewMenuItem("Export Figure…", u.exportFigure)
 	export.Shortcut = shortcut(fyne.KeyE, 0)
 	exportNPY := fyne.NewMenuItem("Export Grid (NPY)…", u.exportNPY)
@@ -45,7 +47,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	exportJSON := fyne.NewMenuItem("Export Statistics (JSON)…", u.exportStats)
 	copyCmd := fyne.NewMenuItem("Copy Command Line", u.copyCommand)
 	copyCmd.Shortcut = shortcut(fyne.KeyC, fyne.KeyModifierShift)
-	file := fyne.NewMenu("File", openModel, recent,
+	file := fyne.NewMenu("File", openModel, recent, saveModel,
 		fyne.NewMenuItem("Open Data Folder…", u.showOpenDataFolder),
 		fyne.NewMenuItemSeparator(), export, exportNPY, exportCSV, exportVTS, exportJSON, copyCmd)
 	reset := fyne.NewMenuItem("Reset Camera", func() { u.surface.SetCamera(render.Camera{}) })
