@@ -74,6 +74,8 @@ type UI struct {
 	land    *landscapeTab
 	study   *studyTab
 	tabs    *container.AppTabs
+	// pendingClass is the logit an opened session draws, set when its grid comes; −1 for none.
+	pendingClass int
 	status  *widget.Label
 }
 
@@ -86,7 +88,7 @@ func New(a fyne.App, r render.Renderer, opts Options) *UI {
 	if opts.Probe == "" {
 		opts.Probe = "data:0,1,2"
 	}
-	u := &UI{app: a, session: &Session{}, renderer: r, opts: opts}
+	u := &UI{app: a, session: &Session{}, renderer: r, opts: opts, pendingClass: -1}
 	u.jobs = newJobs(u.showError)
 	u.window = a.NewWindow("surfscope")
 	u.surface = u.newSurfaceView()

@@ -39,6 +39,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	recent.ChildMenu = fyne.NewMenu("", u.recentItems()...)
 	saveModel := fyne.NewMenuItem("Save Model…", u.saveModel)
 	saveModel.Shortcut = shortcut(fyne.KeyS, 0)
+	openSession := fyne.NewMenuItem("Open Session…", u.showOpenSession)
+	saveSession := fyne.NewMenuItem("Save Session…", u.saveSession)
+	saveSession.Shortcut = shortcut(fyne.KeyS, fyne.KeyModifierShift)
 	export := fyne.NewMenuItem("Export Figure…", u.exportFigure)
 	export.Shortcut = shortcut(fyne.KeyE, 0)
 	exportNPY := fyne.NewMenuItem("Export Grid (NPY)…", u.exportNPY)
@@ -47,7 +50,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	exportJSON := fyne.NewMenuItem("Export Statistics (JSON)…", u.exportStats)
 	copyCmd := fyne.NewMenuItem("Copy Command Line", u.copyCommand)
 	copyCmd.Shortcut = shortcut(fyne.KeyC, fyne.KeyModifierShift)
-	file := fyne.NewMenu("File", openModel, recent, saveModel,
+	file := fyne.NewMenu("File", openModel, recent, saveModel, fyne.NewMenuItemSeparator(), openSession, saveSession,
+		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open Data Folder…", u.showOpenDataFolder),
 		fyne.NewMenuItemSeparator(), export, exportNPY, exportCSV, exportVTS, exportJSON, copyCmd)
 	reset := fyne.NewMenuItem("Reset Camera", func() { u.surface.SetCamera(render.Camera{}) })

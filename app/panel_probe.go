@@ -269,6 +269,7 @@ func (u *UI) resample() {
 		}
 		r.Show(func() {
 			u.updateClasses(g)
+			u.applyPendingClass(g.K)
 			u.status.SetText(fmt.Sprintf("%s: %dx%d grid sampled", spec, g.NX, g.NY))
 			u.showGrid() // an error here replaces the status
 			u.summarize(g)
