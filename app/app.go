@@ -76,7 +76,7 @@ type UI struct {
 	tabs    *container.AppTabs
 	// pendingClass is the logit an opened session draws, set when its grid comes; −1 for none.
 	pendingClass int
-	status  *widget.Label
+	status       *widget.Label
 }
 
 // New builds the main window of application a drawing with r, and starts loading the data and
