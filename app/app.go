@@ -74,6 +74,7 @@ type UI struct {
 	land    *landscapeTab
 	study   *studyTab
 	tabs    *container.AppTabs
+	hover   hoverCard
 	// pendingClass is the logit an opened session draws, set when its grid comes; −1 for none.
 	pendingClass int
 	status       *widget.Label
@@ -157,7 +158,7 @@ func (u *UI) build() {
 		"training loss are drawn here epoch by epoch. Cancel keeps the last finished epoch.", u.background()))
 	u.study = newStudyTab(u)
 	u.tabs = container.NewAppTabs(
-		container.NewTabItem("Surface", u.surface),
+		container.NewTabItem("Surface", u.buildHover()),
 		container.NewTabItem("Gallery", u.gallery),
 		container.NewTabItem("Stats", container.NewScroll(u.stats.label)),
 		container.NewTabItem("Compare", u.compare.Object()),

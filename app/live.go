@@ -164,6 +164,7 @@ func (u *UI) showLive(smp view.Sampling, test *dataset.Set, g *surface.Grid, tit
 	}
 	scene.Title = title + " — " + scene.Title
 	scene.Samples = 1
+	u.setShown(g, test)
 	u.surface.SetScene(scene)
 	u.window.SetTitle("surfscope — " + title) // refreshLabels gives it back when training ends
 }

@@ -93,6 +93,10 @@ func (u *UI) showGrid() {
 		u.showError(err)
 		return
 	}
+	if m, ok := u.pinMarker(s.Grid); ok {
+		scene.Markers = append(scene.Markers, m)
+	}
+	u.setShown(s.Grid, s.Test)
 	u.surface.SetScene(scene)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/render"
@@ -43,6 +44,12 @@ type SurfaceView struct {
 	OnCamera func(render.Camera)
 	// OnFrame, when set, is called (off the UI thread) after each frame, for tests and timing.
 	OnFrame func()
+	// OnHover, when set, is called on the UI thread as the pointer moves over the view, with the
+	// scene drawn (its camera the view's), the frame's size in pixels, the pixel under the
+	// pointer and the pointer's position in the view; ok is false when the pointer leaves.
+	OnHover func(s render.Scene, w, h int, px, py float64, pos fyne.Position, ok bool)
+	// OnTap, when set, is called on the UI thread for a tap, as OnHover.
+	OnTap func(s render.Scene, w, h int, px, py float64, pos fyne.Position)
 }
 
 // NewSurfaceView returns a view drawing with r; it starts empty.
@@ -113,6 +120,50 @@ func (v *SurfaceView) DrawTime() time.Duration {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.drawTime
+}
+
+// MouseIn implements desktop.Hoverable.
+func (v *SurfaceView) MouseIn(e *desktop.MouseEvent) { v.MouseMoved(e) }
+
+// MouseMoved reports the pixel under the pointer to OnHover.
+func (v *SurfaceView) MouseMoved(e *desktop.MouseEvent) {
+	if v.OnHover == nil {
+		return
+	}
+	if s, w, h, px, py, ok := v.pixelAt(e.Position); ok {
+		v.OnHover(s, w, h, px, py, e.Position, true)
+	}
+}
+
+// MouseOut tells OnHover that the pointer left.
+func (v *SurfaceView) MouseOut() {
+	if v.OnHover != nil {
+		v.OnHover(render.Scene{}, 0, 0, 0, 0, fyne.Position{}, false)
+	}
+}
+
+// Tapped reports a tap to OnTap.
+func (v *SurfaceView) Tapped(e *fyne.PointEvent) {
+	if v.OnTap == nil {
+		return
+	}
+	if s, w, h, px, py, ok := v.pixelAt(e.Position); ok {
+		v.OnTap(s, w, h, px, py, e.Position)
+	}
+}
+
+// pixelAt maps a position in the view to a pixel of the latest frame, with the scene drawn and
+// the frame's size; ok is false before the first frame.
+func (v *SurfaceView) pixelAt(pos fyne.Position) (s render.Scene, w, h int, px, py float64, ok bool) {
+	s, has := v.Scene()
+	v.mu.Lock()
+	fs := v.frameSize
+	v.mu.Unlock()
+	size := v.Size()
+	if !has || fs.X <= 0 || fs.Y <= 0 || size.Width <= 0 || size.Height <= 0 {
+		return s, 0, 0, 0, 0, false
+	}
+	return s, fs.X, fs.Y, float64(pos.X) / float64(size.Width) * float64(fs.X), float64(pos.Y) / float64(size.Height) * float64(fs.Y), true
 }
 
 // Dragged orbits the camera (or pans with the secondary button).

@@ -179,18 +179,25 @@ func mirror(img *image.RGBA) *image.RGBA {
 // Thumbnail returns image i of set as a picture, one pixel per image pixel (grey for one channel,
 // RGB for three or more). It panics if i is out of range.
 func Thumbnail(set *dataset.Set, i int) *image.RGBA {
-	x := set.Image(i)
-	out := image.NewRGBA(image.Rect(0, 0, set.W, set.H))
-	plane := set.H * set.W
+	return Picture(set.Image(i), [3]int{set.C, set.H, set.W})
+}
+
+// Picture returns the image x of shape [C, H, W] (pixel values in [0,1]; what lies outside is
+// clamped) as a picture, one pixel per image pixel: grey for one channel, RGB from the first
+// three for more.
+func Picture(x []float32, shape [3]int) *image.RGBA {
+	c, h, w := shape[0], shape[1], shape[2]
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	plane := h * w
 	for p := 0; p < plane; p++ {
-		var c color.RGBA
-		if set.C >= 3 {
-			c = color.RGBA{byte255(x[p]), byte255(x[plane+p]), byte255(x[2*plane+p]), 255}
+		var col color.RGBA
+		if c >= 3 {
+			col = color.RGBA{byte255(x[p]), byte255(x[plane+p]), byte255(x[2*plane+p]), 255}
 		} else {
 			v := byte255(x[p])
-			c = color.RGBA{v, v, v, 255}
+			col = color.RGBA{v, v, v, 255}
 		}
-		out.SetRGBA(p%set.W, p/set.W, c)
+		out.SetRGBA(p%w, p/w, col)
 	}
 	return out
 }
