@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/internal/softmax"
+	"github.com/surfscope/surfscope/models/modelfile"
 )
 
 // The readout at a grid point holds the logit drawn there, the class the reference forward pass
