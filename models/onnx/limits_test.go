@@ -1,0 +1,33 @@
+package onnx_test
+
+import (
+	"strings"
+	"testing"
+
+	pb "github.com/advancedclimatesystems/gonnx/onnx"
+)
+
+// Pad bombs of the hostile-input sweep (issue 20): a 200-byte ONNX file whose convolution or max
+// pool pads 30000 pixels on every side asked the forward pass for 14–173 GB. The import refuses
+// them through models' limits, naming the node.
+func TestPadBombsAreRefused(t *testing.T) {
+	pads := attrInts("pads", 30000, 30000, 30000, 30000)
+	for _, c := range []struct {
+		name  string
+		node  *pb.NodeProto
+		inits []*pb.TensorProto
+	}{
+		{"Conv", op("Conv", "bomb", []string{"x", "w"}, []string{"a"}, pads), []*pb.TensorProto{floats("w", []int64{1, 1, 3, 3}, make([]float32, 9)...)}},
+		{"MaxPool", op("MaxPool", "bomb", []string{"x"}, []string{"a"}, pads, attrInts("kernel_shape", 2, 2)), nil},
+	} {
+		g := graph{inputs: []*pb.ValueInfoProto{info("x", "N", 1, 28, 28)}, outputs: []*pb.ValueInfoProto{info("y", "N", 1)},
+			inits: c.inits,
+			nodes: []*pb.NodeProto{c.node,
+				op("GlobalAveragePool", "gap", []string{"a"}, []string{"b"}),
+				op("Flatten", "flat", []string{"b"}, []string{"y"})}}
+		_, err := g.read(t)
+		if err == nil || !strings.Contains(err.Error(), "MaxSide") || !strings.Contains(err.Error(), "model.onnx") {
+			t.Errorf("%s with pads 30000: %v", c.name, err)
+		}
+	}
+}
