@@ -37,10 +37,13 @@ var (
 // fallback if the file does not exist, and an error if it exists with a number of names other than
 // len(fallback). display is the file's name for errors.
 func readClassNames(fsys fs.FS, file, display string, fallback []string) ([]string, error) {
-	data, err := fs.ReadFile(fsys, file)
+	data, err := readSmallFile(fsys, file, display)
 	if err != nil {
 		if isNotExist(err) {
 			return slices.Clone(fallback), nil
+		}
+		if strings.HasPrefix(err.Error(), "dataset: ") {
+			return nil, err
 		}
 		return nil, fmt.Errorf("dataset: %s: %w", display, err)
 	}
