@@ -3,8 +3,11 @@ package models
 import (
 	"bytes"
 	"math/big"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/surfscope/surfscope/internal/memcap"
 )
 
 // hostileNet is a small CNN-like net (conv → relu → pool → flatten → dense) whose conv or pool
@@ -122,5 +125,50 @@ func TestLimitsAcceptAnImageNetStem(t *testing.T) {
 	}
 	if got := shapes[2]; got[0] != 64 || got[1] != 56 || got[2] != 56 {
 		t.Fatalf("pool output %v, want [64 56 56]", got)
+	}
+}
+
+// `train --hidden 100000000` asked for a 313 GB weight at once (issue 20). The constructors plan
+// the net first: a weight beyond MaxValues, or parameters whose training state would not fit the
+// memory cap, are an error before anything is allocated.
+func TestConstructorsPlanBeforeAllocating(t *testing.T) {
+	t.Setenv(memcap.EnvVar, "1GB")
+	mnist := [3]int{1, 28, 28}
+	cases := []struct {
+		name, want string
+		build      func() (*Net, error)
+	}{
+		{"mlp hidden 1e8", "layer fc1: weight: shape [100000000 784] holds more than", func() (*Net, error) {
+			return NewMLP(MLPConfig{Input: mnist, Classes: 10, Hidden: []int{100_000_000}}, 1)
+		}},
+		{"mlp over the cap", "training the 73629706 parameters of a new mlp needs about 1.5 GB", func() (*Net, error) {
+			return NewMLP(MLPConfig{Input: mnist, Classes: 10, Hidden: []int{8192, 8192}}, 1)
+		}},
+		{"cnn over the cap", "of a new cnn needs about", func() (*Net, error) {
+			return NewCNN(CNNConfig{Input: mnist, Classes: 10, Channels: []int{2048, 2048, 2048}}, 1)
+		}},
+		{"resnet over the cap", "of a new resnet needs about", func() (*Net, error) {
+			return NewResNet(ResNetConfig{Input: mnist, Classes: 10, Depth: 8, Width: 32}, 1)
+		}},
+	}
+	for _, c := range cases {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := c.build()
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 16<<20 {
+			t.Errorf("%s: allocated %d MB before refusing", c.name, got>>20)
+		}
+	}
+	// The same seed still gives the same weights after the dry pass.
+	a, err := NewMLP(MLPConfig{Input: mnist, Classes: 10, Hidden: []int{32}}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := a.Nodes[2].Params["weight"].Data; w[0] == 0 || len(w) != 32*784 {
+		t.Errorf("weights %v…", w[:4])
 	}
 }

@@ -124,6 +124,9 @@ func Run(ctx context.Context, net *models.Net, train, test *dataset.Set, cfg Con
 	if err := checkData("test", test, net); err != nil {
 		return nil, err
 	}
+	if err := checkMemory(net, cfg); err != nil {
+		return nil, err
+	}
 	t, err := newTrainer(net, train, test, cfg)
 	if err != nil {
 		return nil, err
