@@ -1,10 +1,14 @@
 package onnx_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
+
+	"github.com/surfscope/surfscope/internal/memcap"
+	"github.com/surfscope/surfscope/models/onnx"
 )
 
 // Pad bombs of the hostile-input sweep (issue 20): a 200-byte ONNX file whose convolution or max
@@ -29,5 +33,14 @@ func TestPadBombsAreRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "MaxSide") || !strings.Contains(err.Error(), "model.onnx") {
 			t.Errorf("%s with pads 30000: %v", c.name, err)
 		}
+	}
+}
+
+// A model file whose import would not fit the memory cap is refused before it is read.
+func TestLoadChecksTheMemoryCap(t *testing.T) {
+	t.Setenv(memcap.EnvVar, "20kB") // the file is 17.8 kB
+	_, err := onnx.Load(filepath.Join("testdata", "cnn_op17.onnx"))
+	if err == nil || !strings.Contains(err.Error(), "cnn_op17.onnx: importing a") || !strings.Contains(err.Error(), memcap.EnvVar) {
+		t.Fatalf("Load: %v", err)
 	}
 }

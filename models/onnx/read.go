@@ -12,6 +12,7 @@ import (
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/models"
 )
 
@@ -33,6 +34,11 @@ func Load(path string) (*models.Net, error) {
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.Size() > maxModelBytes {
 		return nil, fmt.Errorf("onnx: %s: file of %d bytes is larger than %d", path, st.Size(), maxModelBytes)
+	} else if err == nil {
+		// The bytes, the decoded protobuf and the net's float32 weights: about three times the file.
+		if err := memcap.Check(fmt.Sprintf("importing a %s ONNX file", memcap.Format(st.Size())), memcap.Mul(st.Size(), 3)); err != nil {
+			return nil, fmt.Errorf("onnx: %s: %w", path, err)
+		}
 	}
 	return Read(f, path)
 }
