@@ -44,3 +44,21 @@ func TestLoadChecksTheMemoryCap(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 }
+
+// A stream of unknown size (an endless one: /dev/zero) is read no further than a third of the
+// memory cap.
+func TestReadStopsAtAThirdOfTheMemoryCap(t *testing.T) {
+	t.Setenv(memcap.EnvVar, "30MB")
+	_, err := onnx.Read(endless{}, "zero.onnx")
+	if err == nil || !strings.Contains(err.Error(), "zero.onnx: importing an ONNX file of more than 10 MB needs about 30 MB") {
+		t.Fatalf("Read: %v", err)
+	}
+}
+
+// endless reads zeros forever.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
