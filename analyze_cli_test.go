@@ -104,7 +104,7 @@ func TestLandscapeCommand(t *testing.T) {
 	if len(line) != 3 || line[0] != line[2] {
 		t.Errorf("line from a model to itself: %v", line)
 	}
-	if code, _, _ := cli("landscape", "--grid", "5"); code != 1 {
+	if code, _, _ := cli("landscape", "--grid", "5"); code != 2 {
 		t.Error("missing --out accepted")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
@@ -41,11 +42,8 @@ func commands() []command {
 	}
 }
 
-// errUsage marks an error the flag package has already explained.
-var errUsage = errors.New("usage")
-
-// runCommand runs subcommand args[0] and returns the process exit status: 0 on success, 1 for an
-// error (printed as one line), 2 for a usage error.
+// runCommand runs subcommand args[0] with the context of interruptible and returns the process
+// exit status (report).
 func runCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
@@ -58,23 +56,75 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		ctx, stop := interruptible(stderr)
 		defer stop()
-		err := c.run(ctx, args[1:], stdout, stderr)
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, flag.ErrHelp):
-			return 0
-		case errors.Is(err, errUsage):
-			return 2
-		}
-		fmt.Fprintf(stderr, "surfscope %s: %v\n", c.name, err)
-		return 1
+		return report(stderr, c.name, c.run(ctx, args[1:], stdout, stderr))
 	}
 	fmt.Fprintf(stderr, "surfscope: unknown command %q\n", args[0])
 	usage(stderr)
 	return 2
+}
+
+// report prints what err says about command name as one line and returns the exit status: 0
+// for success, 2 for a flag that is unknown, does not parse or breaks its rule, 130 when Ctrl-C
+// stopped the command, 1 for any other error.
+func report(stderr io.Writer, name string, err error) int {
+	var fe *flagError
+	var ie *interruptedError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &fe):
+		fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
+		return 2
+	case errors.As(err, &ie):
+		fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
+		return 130
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "surfscope %s: interrupted; nothing was written\n", name)
+		return 130
+	}
+	fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
+	return 1
+}
+
+// interruptedError is a command stopped by Ctrl-C that has more to say than "nothing was
+// written" (train: what it saved).
+type interruptedError struct{ msg string }
+
+func (e *interruptedError) Error() string { return e.msg }
+func (e *interruptedError) Unwrap() error { return context.Canceled }
+
+// interruptible returns the context of a command: the first Ctrl-C (SIGINT) or SIGTERM cancels
+// it, and the command stops as soon as its work checks the context, writing nothing half-done. A
+// second one ends the process at once with status 130, after removing the temporary files being
+// written (atomicfile.RemovePending). stop releases the signals.
+func interruptible(stderr io.Writer) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+		case <-done:
+			return
+		}
+		fmt.Fprintln(stderr, "surfscope: interrupted, stopping (Ctrl-C again quits at once)")
+		cancel()
+		select {
+		case <-sig:
+			atomicfile.RemovePending()
+			fmt.Fprintln(stderr, "surfscope: interrupted twice, quit")
+			os.Exit(130)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sig)
+		close(done)
+		cancel()
+	}
 }
 
 func usage(w io.Writer) {
@@ -97,20 +147,32 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parse parses args and rejects stray positional arguments.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "surfscope: unexpected argument %q\n", fs.Arg(0))
+// parse parses args, rejects stray positional arguments and checks every flag against its rule
+// (checkFlags): own holds the rules of the command's flags whose names mean something else than
+// in flagRules. A flag that is not defined or a value that does not parse is one line (-h lists
+// the flags).
+func parse(fs *flag.FlagSet, args []string, own ...map[string]flagRule) error {
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		fs.Usage()
-		return errUsage
+		return err
+	case err != nil: // the flag package names flags with one dash; the commands' help uses two
+		msg := strings.NewReplacer("flag -", "flag --", "defined: -", "defined: --").Replace(err.Error())
+		return &flagError{fmt.Sprintf("%s (%s -h lists the flags)", msg, fs.Name())}
+	case fs.NArg() > 0:
+		return &flagError{fmt.Sprintf("unexpected argument %q (%s -h lists the flags)", fs.Arg(0), fs.Name())}
 	}
-	return nil
+	var rules map[string]flagRule
+	if len(own) > 0 {
+		rules = own[0]
+	}
+	return checkFlags(fs, rules)
 }
 
 // openModel loads a model file (modelfile.Load) and a split of data, and fits the model to the

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/surfscope/surfscope/internal/detach"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -60,6 +61,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeConfig, error) {
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
+	warnIgnored(fs, stderr, samplingIgnored(c.sampling))
 	return c, nil
 }
 
@@ -77,10 +79,15 @@ func runAnalyze(ctx context.Context, c *analyzeConfig, stderr io.Writer) (*analy
 		opt.Grader = sm.Eval
 	}
 	a := &analysis{Sampled: sm}
-	if a.summary, err = surface.Summarize(ctx, sm.Grid, opt); err != nil {
+	// The analyses check ctx between steps of up to a second or two on a large plane; the command
+	// stops waiting for them at once.
+	if a.summary, err = detach.Run(ctx, func() (*surface.ProbeSummary, error) { return surface.Summarize(ctx, sm.Grid, opt) }); err != nil {
 		return nil, err
 	}
-	if a.metric, err = metricMap(ctx, sm, c.metric); err != nil {
+	if a.metric, err = detach.Run(ctx, func() (*surface.Field, error) { return metricMap(ctx, sm, c.metric) }); err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
 		return nil, fmt.Errorf("--metric %s: %v", c.metric, err)
 	}
 	return a, nil

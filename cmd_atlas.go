@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/internal/inputfile"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -93,11 +93,22 @@ func parseAtlas(args []string, stderr io.Writer) (*atlasConfig, error) {
 	return c, nil
 }
 
+// maxAtlasBytes bounds the file atlas --show reads (an atlas of ten models is about 1 MB).
+const maxAtlasBytes = 256 << 20
+
 // showAtlas prints the table of atlases saved with --json.
 func showAtlas(w io.Writer, path string) error {
-	b, err := os.ReadFile(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return err
+	}
+	defer f.Close() // read-only
+	b, err := io.ReadAll(io.LimitReader(f, maxAtlasBytes+1))
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	if len(b) > maxAtlasBytes {
+		return fmt.Errorf("%s: larger than %d bytes: not an atlas file written by --json", path, maxAtlasBytes)
 	}
 	var saved []*surface.Atlas
 	if err := json.Unmarshal(b, &saved); err != nil || len(saved) == 0 {
@@ -146,7 +157,7 @@ func runAtlas(ctx context.Context, c *atlasConfig, stderr io.Writer) ([]*surface
 		start := time.Now()
 		a, err := surface.BuildAtlas(ctx, net, set.Images, set.Labels, &c.cfg, pr.update)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", path, err)
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		fmt.Fprintf(stderr, "atlas %s: %.1f s\n", name, time.Since(start).Seconds())
 		a.Model = path

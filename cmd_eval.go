@@ -24,7 +24,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	e, err := runEval(c)
+	e, err := runEval(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: [%d %d] logits; %d of %d correct\n", c.out, e.images, e.classes, e.correct, e.images)
-	return ctx.Err()
+	return nil
 }
 
 // parseEval reads the flags of `surfscope eval`.
@@ -49,7 +49,7 @@ func parseEval(args []string, stderr io.Writer) (*evalConfig, error) {
 		return nil, err
 	}
 	if c.out == "" {
-		return nil, fmt.Errorf("--out is required")
+		return nil, &flagError{"--out is required"}
 	}
 	return c, nil
 }
@@ -61,8 +61,9 @@ type evaluation struct {
 	images, classes, correct int
 }
 
-// runEval evaluates the net on the chosen images (mirrored with --flip) and scores it.
-func runEval(c *evalConfig) (*evaluation, error) {
+// runEval evaluates the net on the chosen images (mirrored with --flip) and scores it, a chunk of
+// images at a time so that a cancelled ctx stops it.
+func runEval(ctx context.Context, c *evalConfig) (*evaluation, error) {
 	net, set, err := openModel(c.model, c.data, c.split)
 	if err != nil {
 		return nil, err
@@ -75,15 +76,24 @@ func runEval(c *evalConfig) (*evaluation, error) {
 	if err != nil {
 		return nil, err
 	}
-	x := make([]float32, 0, len(ids)*set.ImageSize())
-	for _, i := range ids {
-		img := set.Image(i)
-		if c.flip {
-			img = projection.Flip(net.Input, img)
+	const chunk = 256
+	e := &evaluation{images: len(ids), classes: net.Classes}
+	x := make([]float32, 0, min(chunk, len(ids))*set.ImageSize())
+	for lo := 0; lo < len(ids); lo += chunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		x = append(x, img...)
+		part := ids[lo:min(lo+chunk, len(ids))]
+		x = x[:0]
+		for _, i := range part {
+			img := set.Image(i)
+			if c.flip {
+				img = projection.Flip(net.Input, img)
+			}
+			x = append(x, img...)
+		}
+		e.logits = append(e.logits, ev.Forward(nil, x, len(part))...)
 	}
-	e := &evaluation{logits: ev.Forward(nil, x, len(ids)), images: len(ids), classes: net.Classes}
 	for r, i := range ids {
 		if surface.Argmax(e.logits[r*e.classes:(r+1)*e.classes]) == set.Labels[i] {
 			e.correct++

@@ -71,20 +71,20 @@ func parseLandscape(args []string, stderr io.Writer) (*landscapeConfig, error) {
 	fs.Float64Var(&c.hi, "to", 1.5, "line: last λ")
 	fs.BoolVar(&c.plain, "plain", false, "evaluate the whole net at every point (no first-layer shortcut)")
 	fs.IntVar(&c.hsteps, "hessian-steps", 200, "most Lanczos steps for the Hessian's extreme eigenvalues at the centre (0 = skip)")
-	fs.Float64Var(&c.htol, "hessian-tol", 1e-3, "stop when the residual bounds of λmin and λmax are below this share of max |λ|")
+	fs.Float64Var(&c.htol, "hessian-tol", 1e-4, "stop when the residual bounds of λmin and λmax are below this share of max |λ|")
 	fs.IntVar(&c.himages, "hessian-images", 0, "images for the Hessian (0 = the same --images)")
 	fs.StringVar(&c.out, "out", "", "output .npy: mean loss, float32 [N][N] (plane, rows = β) or [N] (line)")
 	fs.StringVar(&c.acc, "acc", "", "optional .npy of the accuracy, same shape")
 	fs.StringVar(&c.vts, "vts", "", "optional VTK structured grid (.vts) of the loss surface")
 	fs.StringVar(&c.json, "json", "", "optional JSON summary")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, map[string]flagRule{"images": atLeast(1), "range": above(0)}); err != nil {
 		return nil, err
 	}
 	if c.out == "" {
-		return nil, fmt.Errorf("--out is required")
+		return nil, &flagError{"--out is required"}
 	}
-	if c.grid < 2 || c.grid > projection.MaxAxis {
-		return nil, fmt.Errorf("--grid %d: want 2 to %d", c.grid, projection.MaxAxis)
+	if c.other != "" && !(c.lo < c.hi) {
+		return nil, &flagError{fmt.Sprintf("--from %g, --to %g: want --from < --to", c.lo, c.hi)}
 	}
 	return c, nil
 }
@@ -97,9 +97,6 @@ func runLandscape(ctx context.Context, c *landscapeConfig, stderr io.Writer) (*l
 		return nil, err
 	}
 	l := &landscape{set: set, images: min(c.images, set.Len())}
-	if l.images <= 0 {
-		return nil, fmt.Errorf("--images %d: want at least 1", c.images)
-	}
 	images, labels := set.Images[:l.images*set.ImageSize()], set.Labels[:l.images]
 	pr := &progress{w: stderr, what: "landscape"}
 	opt := &surface.LandscapeOptions{Plain: c.plain}

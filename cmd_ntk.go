@@ -90,23 +90,13 @@ func parseNTK(args []string, stderr io.Writer) (*ntkConfig, error) {
 // check validates the flags and fills the options the text flags describe.
 func (c *ntkConfig) check(output, sizes, fit string) error {
 	if c.out == "" {
-		return fmt.Errorf("--out is required")
+		return &flagError{"--out is required"}
 	}
 	sel, err := ntk.ParseOutput(output)
 	if err != nil {
 		return fmt.Errorf("--output: %v", err)
 	}
 	c.opt.Kernel = ntk.KernelOptions{Output: sel, MaxBytes: int64(c.memMiB) << 20}
-	switch {
-	case c.n < 2:
-		return fmt.Errorf("--n %d: want at least 2 samples", c.n)
-	case c.opt.Ridge < 0 || math.IsNaN(c.opt.Ridge) || math.IsInf(c.opt.Ridge, 0):
-		return fmt.Errorf("--ridge %v: want a finite value ≥ 0", c.opt.Ridge)
-	case c.plane != "" && (c.grid < 2 || c.modes < 1):
-		return fmt.Errorf("--grid %d, --modes %d: want a grid of at least 2 and at least 1 mode", c.grid, c.modes)
-	case c.memMiB < 1:
-		return fmt.Errorf("--mem %d: want at least 1 MiB", c.memMiB)
-	}
 	if c.opt.Trials == 0 {
 		c.opt.Trials = -1 // ntk.Options: 0 means the default, negative none
 	}

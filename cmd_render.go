@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"image"
 	"io"
 
+	"github.com/surfscope/surfscope/internal/detach"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/view"
 )
@@ -18,8 +20,9 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *out == "" {
-		return fmt.Errorf("--out is required")
+		return &flagError{"--out is required"}
 	}
+	warnIgnored(fs, stderr, samplingIgnored(st.Sampling))
 	if err := st.Validate(); err != nil {
 		return err
 	}
@@ -35,9 +38,13 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-	img, err := st.Render(r, sm.Grid, sm.Set)
+	// A draw cannot stop half-way (seconds for a large antialiased picture): Ctrl-C stops the wait
+	// for it, and the renderer, still busy, is left to the end of the process.
+	img, err := detach.Run(ctx, func() (*image.RGBA, error) { return st.Render(r, sm.Grid, sm.Set) })
 	if err != nil {
+		return err
+	}
+	if err := r.Close(); err != nil {
 		return err
 	}
 	if err := render.WritePNG(*out, img); err != nil {

@@ -24,8 +24,9 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if *out == "" {
-		return fmt.Errorf("--out is required")
+		return &flagError{"--out is required"}
 	}
+	warnIgnored(fs, stderr, samplingIgnored(smp))
 	sm, err := sampleProbe(ctx, smp, stderr)
 	if err != nil {
 		return err

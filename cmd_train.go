@@ -5,9 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/series"
 	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/view"
 )
@@ -45,13 +51,32 @@ func (a *archFlags) build(set *dataset.Set) (*models.Net, error) {
 	return nil, fmt.Errorf("--arch %q: want mlp, cnn or resnet", a.arch)
 }
 
+// ignored names the flags that the architecture and the optimiser opt do not use.
+func (a *archFlags) ignored(opt string) map[string]string {
+	uses := map[string][]string{"mlp": {"hidden", "activation"}, "cnn": {"channels", "bn", "activation"},
+		"resnet": {"depth", "width", "shortcut", "se"}}[a.arch]
+	out := map[string]string{}
+	for _, name := range []string{"hidden", "activation", "channels", "bn", "depth", "width", "shortcut", "se"} {
+		if !slices.Contains(uses, name) {
+			out[name] = "--arch " + a.arch + " does not use it"
+		}
+	}
+	if opt != "sgd" {
+		out["momentum"] = "it applies to --opt sgd"
+	}
+	return out
+}
+
 // trainConfig is what `surfscope train` is asked to do.
 type trainConfig struct {
-	arch  archFlags
-	data  string
-	limit int // train on the first images of the split only (0 = all)
-	cfg   train.Config
-	out   string
+	arch      archFlags
+	data      string
+	limit     int // train on the first images of the split only (0 = all)
+	cfg       train.Config
+	out       string // the trained model
+	resume    bool   // continue the interrupted run of out (or outDir)
+	saveEvery int    // with outDir: a checkpoint every saveEvery epochs
+	outDir    string // checkpoint series folder
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -65,13 +90,13 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	last := hist[len(hist)-1]
 	fmt.Fprintf(stdout, "wrote %s: %d epochs, train accuracy %.2f%%, test accuracy %.2f%%\n",
-		c.out, len(hist), 100*last.TrainAcc, 100*last.TestAcc)
+		c.model(), len(hist), 100*last.TrainAcc, 100*last.TestAcc)
 	return nil
 }
 
 // parseTrain reads the flags of `surfscope train`.
 func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
-	fs := newFlags("train", "--data NAME --arch mlp|cnn|resnet [--shortcut add|mul|bnmul|bnmul1|gate] [flags] --out model.safetensors", stderr)
+	fs := newFlags("train", "--data NAME --arch mlp|cnn|resnet [--shortcut add|mul|bnmul|bnmul1|gate] [flags] --out model.safetensors [--save-every K --out-dir DIR] [--resume]", stderr)
 	c := &trainConfig{}
 	a, cfg := &c.arch, &c.cfg
 	fs.StringVar(&c.data, "data", "sample", view.DataUsage)
@@ -96,19 +121,46 @@ func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
 	fs.BoolVar(&cfg.UntilFit, "until-fit", true, "stop at 100% training accuracy")
 	fs.BoolVar(&cfg.Flip, "flip", false, "augment with horizontal flips")
 	fs.Float64Var(&cfg.Mixup, "mixup", 0, "mixup with Beta(A, A) mixing weights (0 = off)")
-	fs.StringVar(&c.out, "out", "", "checkpoint to write (.safetensors)")
-	if err := parse(fs, args); err != nil {
+	fs.StringVar(&c.out, "out", "", "checkpoint to write (.safetensors); the run's state after every epoch goes to FILE.resume until it ends")
+	fs.BoolVar(&c.resume, "resume", false, "continue the interrupted run of --out (or --out-dir) from its last complete epoch, with the same flags")
+	fs.IntVar(&c.saveEvery, "save-every", 0, "with --out-dir: a checkpoint every K epochs, and the last (0 = every epoch)")
+	fs.StringVar(&c.outDir, "out-dir", "", "folder for a checkpoint series: epoch-NNNN.safetensors files and their index "+series.IndexName)
+	if err := parse(fs, args, map[string]flagRule{"width": atLeast(1)}); err != nil {
 		return nil, err
 	}
-	if c.out == "" {
-		return nil, fmt.Errorf("--out is required")
+	switch {
+	case c.out == "" && c.outDir == "":
+		return nil, &flagError{"--out is required (or --out-dir for a checkpoint series)"}
+	case c.saveEvery > 0 && c.outDir == "":
+		return nil, &flagError{"--save-every needs --out-dir, the folder of the series"}
 	}
+	warnIgnored(fs, stderr, c.arch.ignored(cfg.Optimizer))
+	c.saveEvery = max(c.saveEvery, 1)
 	cfg.Seed = a.seed
 	return c, nil
 }
 
-// runTrain trains the network and saves it, also when cancelled (the last complete epoch); the
-// checkpoint records what it was trained on (models.TrainingRecord).
+// model is the file the trained model ends in: --out, else the last checkpoint of the series.
+func (c *trainConfig) model() string {
+	if c.out != "" {
+		return c.out
+	}
+	return filepath.Join(c.outDir, series.IndexName)
+}
+
+// statePath is the file that holds the run's state between epochs: --out + ".resume", or
+// "train.resume" in the series folder.
+func (c *trainConfig) statePath() string {
+	if c.out != "" {
+		return c.out + ".resume"
+	}
+	return filepath.Join(c.outDir, "train.resume")
+}
+
+// runTrain trains the network, from scratch or (--resume) from the state an interrupted run left.
+// After every epoch the run's state goes to statePath, atomically, and every saveEvery epochs a
+// checkpoint to the series. At the end the model goes to --out and the state file is removed; see
+// finishTrain for what an interrupted, diverged or failed run leaves.
 func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]train.EpochStats, error) {
 	trainSet, err := openSplit(c.data, dataset.Train, nil)
 	if err != nil {
@@ -119,32 +171,97 @@ func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]train.Ep
 		return nil, err
 	}
 	if c.limit > 0 {
-		trainSet = trainSet.Head(c.limit)
+		trainSet = trainSet.Head(min(c.limit, trainSet.Len()))
 	}
-	net, err := c.arch.build(trainSet)
+	st, err := c.startState(trainSet)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", c.arch.arch, net.NumParams(), trainSet.Len(), c.data)
-	hist, err := train.Run(ctx, net, trainSet, test, c.cfg, func(p train.Progress) {
+	sw, err := c.seriesWriter(st, trainSet)
+	if err != nil {
+		return nil, err
+	}
+	if st.Epoch() > 0 {
+		fmt.Fprintf(stderr, "resuming %s after epoch %d of at most %d (%s)\n", c.arch.arch, st.Epoch(), st.Config.MaxEpochs, c.statePath())
+	} else {
+		fmt.Fprintf(stderr, "training %s (%d parameters) on %d images of %s\n", c.arch.arch, st.Net.NumParams(), trainSet.Len(), c.data)
+	}
+	save := func(s *train.State) error {
+		if sw != nil && (s.Epoch()%c.saveEvery == 0 || s.Done()) {
+			if err := sw.Add(s.Net, seriesEntry(s.History)); err != nil {
+				return err
+			}
+		}
+		return train.SaveState(c.statePath(), s)
+	}
+	hist, err := train.Continue(ctx, st, trainSet, test, func(p train.Progress) {
 		if e := p.Done; e != nil {
 			fmt.Fprintf(stderr, "epoch %d: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%% (%.1fs)\n",
 				e.Epoch, e.TrainLoss, 100*e.TrainAcc, e.TestLoss, 100*e.TestAcc, e.Seconds)
 		}
-	})
-	cancelled := errors.Is(err, context.Canceled)
-	if err != nil && !cancelled {
-		return nil, err
+	}, save)
+	return hist, c.finishTrain(st, err)
+}
+
+// seriesEntry is the index entry of the last epoch of hist.
+func seriesEntry(hist []train.EpochStats) series.Entry {
+	e := hist[len(hist)-1]
+	var secs float64
+	for _, h := range hist {
+		secs += h.Seconds + h.EvalSeconds
 	}
-	net.Meta["data"] = c.data
-	if serr := models.Save(c.out, net); serr != nil {
-		return nil, serr
+	return series.Entry{Epoch: e.Epoch, TrainLoss: e.TrainLoss, TrainAcc: e.TrainAcc, TestLoss: e.TestLoss,
+		TestAcc: e.TestAcc, Seconds: secs, Time: time.Now().UTC()}
+}
+
+// finishTrain writes what a run that stopped with err leaves:
+//   - finished: the model in --out; the state file is removed;
+//   - interrupted (Ctrl-C) after an epoch completed: the last complete epoch in --out, the state
+//     kept for --resume; before any epoch completed: nothing (--out is left as it was);
+//   - diverged: nothing, and the state is removed (resuming would diverge again);
+//   - any other error: nothing; the state of the last complete epoch is kept for --resume.
+func (c *trainConfig) finishTrain(st *train.State, err error) error {
+	var div *train.DivergedError
+	switch {
+	case err == nil:
+		if c.out != "" {
+			if err := models.Save(c.out, st.Net); err != nil {
+				return err
+			}
+		}
+		return removeIfPresent(c.statePath())
+	case errors.As(err, &div):
+		removeIfPresent(c.statePath())
+		return fmt.Errorf("%v at learning rate %g (--lr); nothing was written; a smaller --lr may help", err, st.Config.LR)
+	case errors.Is(err, context.Canceled) && st.Epoch() == 0:
+		return &interruptedError{fmt.Sprintf("interrupted in epoch 1, before any epoch completed; nothing was written%s", c.unchanged())}
+	case errors.Is(err, context.Canceled) && c.out == "":
+		return &interruptedError{fmt.Sprintf("interrupted in epoch %d; the same command with --resume continues the run from epoch %d (%s)",
+			st.Epoch()+1, st.Epoch(), c.statePath())}
+	case errors.Is(err, context.Canceled):
+		if err := models.Save(c.out, st.Net); err != nil {
+			return err
+		}
+		return &interruptedError{fmt.Sprintf("interrupted in epoch %d; %s holds epoch %d, the last complete one; the same command with --resume continues the run",
+			st.Epoch()+1, c.out, st.Epoch())}
 	}
-	if cancelled {
-		return nil, fmt.Errorf("cancelled after %d epochs; the last complete epoch was saved to %s", len(hist), c.out)
+	if _, serr := os.Stat(c.statePath()); serr == nil {
+		return fmt.Errorf("%v (the state of the last epoch saved is in %s: the same command with --resume continues from it)", err, c.statePath())
 	}
-	if len(hist) == 0 {
-		return nil, fmt.Errorf("no epoch was trained")
+	return err
+}
+
+// unchanged says " (OUT is unchanged)" when --out names an existing file.
+func (c *trainConfig) unchanged() string {
+	if _, err := os.Stat(c.out); c.out != "" && err == nil {
+		return " (" + c.out + " is unchanged)"
 	}
-	return hist, nil
+	return ""
+}
+
+func removeIfPresent(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }

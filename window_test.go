@@ -12,11 +12,16 @@ import (
 	"github.com/surfscope/surfscope/internal/screenshot"
 )
 
-// TestMain lets the window test run this test binary as the app itself: with SURFSCOPE_TEST_APP set,
-// the binary is surfscope, its arguments taken from that variable.
+// TestMain lets tests run this test binary as surfscope itself: with SURFSCOPE_TEST_APP set, the
+// binary is surfscope, its arguments taken from that variable (the window test, the tests of
+// signals); with SURFSCOPE_TEST_STUCK it is a command stuck in work (TestSecondCtrlCQuitsAtOnce).
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv("SURFSCOPE_TEST_APP"); ok {
 		os.Exit(run(strings.Fields(args), os.Stdout, os.Stderr))
+	}
+	if path, ok := os.LookupEnv("SURFSCOPE_TEST_STUCK"); ok {
+		stuckCommand(path)
+		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }

@@ -63,9 +63,9 @@ type UI struct {
 
 	surface *SurfaceView
 	gallery *Gallery
-	compare *Compare
-	ntk     *NTKView
-	land    *LandscapeView
+	compare *compareTab
+	ntk     *ntkTab
+	land    *landscapeTab
 	tabs    *container.AppTabs
 	status  *widget.Label
 }
@@ -144,8 +144,8 @@ func (u *UI) build() {
 	side := container.NewVScroll(container.NewPadded(form))
 	side.SetMinSize(fyne.NewSize(270, 0))
 	u.compare = newCompare(u)
-	u.ntk = NTKTab(u)
-	u.land = newLandscapeView(u)
+	u.ntk = newNTKTab(u)
+	u.land = newLandscapeTab(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Surface", u.surface),
 		container.NewTabItem("Gallery", u.gallery),

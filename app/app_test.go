@@ -403,4 +403,10 @@ func TestLossLandscapeTab(t *testing.T) {
 		t.Errorf("the loss at a corner (%g) is not above the loss at θ (%g)", g.At(0, 0, 0), g.At(5, 5, 0))
 	}
 	waitFor(t, "the summary", 10*time.Second, func() bool { return strings.Contains(u.land.info.Text, "at θ") })
+	// Then the Hessian's extreme eigenvalues at θ, with their residual bounds.
+	waitFor(t, "the Hessian", 120*time.Second, func() bool { return u.land.Hessian() != nil })
+	h := u.land.Hessian()
+	if !h.Converged || h.MinBound > 1e-4*h.Max || !(h.Max > 0) || !strings.Contains(u.land.info.Text, "λmin") {
+		t.Errorf("Hessian at θ: %+v; info %q", h, u.land.info.Text)
+	}
 }

@@ -28,10 +28,10 @@ type compareModel struct {
 	grid *surface.Grid
 }
 
-// Compare shows two to four models on the same probe side by side with linked cameras, and the
+// compareTab shows two to four models on the same probe side by side with linked cameras, and the
 // difference surface of the first two (e.g. an additive against a multiplicative ResNet). Its
 // state is touched only on the UI thread.
-type Compare struct {
+type compareTab struct {
 	u       *UI
 	models  []*compareModel
 	views   []*SurfaceView
@@ -47,8 +47,8 @@ type Compare struct {
 	open    *Job // reads a model file
 }
 
-func newCompare(u *UI) *Compare {
-	c := &Compare{u: u, list: widget.NewLabel("Add two to four models, then sample them on the current probe."),
+func newCompare(u *UI) *compareTab {
+	c := &compareTab{u: u, list: widget.NewLabel("Add two to four models, then sample them on the current probe."),
 		bar: widget.NewProgressBar()}
 	c.sample, c.open = u.jobs.Job(c.bar), u.jobs.Job(nil)
 	for i := 0; i < maxCompare; i++ {
@@ -78,13 +78,13 @@ func newCompare(u *UI) *Compare {
 }
 
 // Object returns the tab's content.
-func (c *Compare) Object() fyne.CanvasObject {
+func (c *compareTab) Object() fyne.CanvasObject {
 	bar := container.NewHBox(c.addBtn, c.fileBtn, c.runBtn, c.clear)
 	return container.NewBorder(container.NewVBox(bar, c.list, c.bar), nil, nil, nil, c.content)
 }
 
 // Add appends a model under name; it fails beyond maxCompare models. Call it on the UI thread.
-func (c *Compare) Add(name string, net *models.Net) error {
+func (c *compareTab) Add(name string, net *models.Net) error {
 	if len(c.models) >= maxCompare {
 		return fmt.Errorf("at most %d models can be compared", maxCompare)
 	}
@@ -96,7 +96,7 @@ func (c *Compare) Add(name string, net *models.Net) error {
 	return nil
 }
 
-func (c *Compare) addCurrent() {
+func (c *compareTab) addCurrent() {
 	s := c.u.session.Snapshot()
 	if s.Net == nil {
 		c.u.showError(errors.New("no model is open"))
@@ -108,7 +108,7 @@ func (c *Compare) addCurrent() {
 	c.refresh()
 }
 
-func (c *Compare) addFile() {
+func (c *compareTab) addFile() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
@@ -135,7 +135,7 @@ func (c *Compare) addFile() {
 
 // sampleAll samples every model on the probe in the entry in the background, cancelling a
 // comparison in flight.
-func (c *Compare) sampleAll() {
+func (c *compareTab) sampleAll() {
 	smp := c.u.probe.sampling()
 	spec, err := smp.Spec()
 	if err != nil {
@@ -175,7 +175,7 @@ func (c *Compare) sampleAll() {
 
 // refresh lays out one view per model plus the difference, showing the logit chosen in the
 // main panel.
-func (c *Compare) refresh() {
+func (c *compareTab) refresh() {
 	ms := c.models
 	names := "Models:"
 	for i, m := range ms {

@@ -16,12 +16,12 @@ import (
 	"github.com/surfscope/surfscope/surface/ntk"
 )
 
-// NTKView is the NTK tab: it computes the empirical neural tangent kernel of the current model on
+// ntkTab is the NTK tab: it computes the empirical neural tangent kernel of the current model on
 // the first images of the test split (surface/ntk.Analyze) in the background and shows the
 // eigenvalue spectrum on log-log axes with its power-law fit (and the kernel at initialisation),
 // the cumulative learnability by mode, and a summary of the eigenlearning predictions against
 // kernel regression and the network's own test errors.
-type NTKView struct {
+type ntkTab struct {
 	u         *UI
 	spectrum  *SurfaceView
 	learn     *SurfaceView
@@ -36,9 +36,9 @@ type NTKView struct {
 	report    *ntk.Report // the report shown
 }
 
-// NTKTab builds the NTK tab of u; Object returns its content. The window's Close stops its work.
-func NTKTab(u *UI) *NTKView {
-	v := &NTKView{u: u, spectrum: u.newSurfaceView(), learn: u.newSurfaceView(),
+// newNTKTab builds the NTK tab of u; Object returns its content. The window's Close stops its work.
+func newNTKTab(u *UI) *ntkTab {
+	v := &ntkTab{u: u, spectrum: u.newSurfaceView(), learn: u.newSurfaceView(),
 		bar: widget.NewProgressBar(), summary: widget.NewLabel("Compute the kernel of the current model on the first test images.")}
 	v.job = u.jobs.Job(v.bar)
 	v.summary.Wrapping = fyne.TextWrapWord
@@ -46,7 +46,7 @@ func NTKTab(u *UI) *NTKView {
 	v.samples.SetSelected("500")
 	v.output = widget.NewSelect([]string{"mean", "sum"}, nil)
 	v.output.SetSelected("mean")
-	v.initial = widget.NewCheck("Compare with initialisation", nil)
+	v.initial = widget.NewCheck("compareTab with initialisation", nil)
 	v.initial.Checked = true
 	v.runBtn = widget.NewButton("Compute NTK", v.Run)
 	v.cancelBtn = widget.NewButton("Cancel", v.job.Cancel)
@@ -55,18 +55,18 @@ func NTKTab(u *UI) *NTKView {
 }
 
 // Object returns the tab's content.
-func (v *NTKView) Object() fyne.CanvasObject {
+func (v *ntkTab) Object() fyne.CanvasObject {
 	bar := container.NewHBox(widget.NewLabel("Samples"), v.samples, widget.NewLabel("Output"), v.output, v.initial, v.runBtn, v.cancelBtn)
 	plots := container.NewGridWithColumns(2, v.spectrum, v.learn)
 	return container.NewBorder(container.NewVBox(bar, v.bar), v.summary, nil, nil, plots)
 }
 
 // Report returns the last report shown, or nil. Call it on the UI thread.
-func (v *NTKView) Report() *ntk.Report { return v.report }
+func (v *ntkTab) Report() *ntk.Report { return v.report }
 
 // Run computes the kernel report of the session's model in the background; a new Run cancels the
 // previous one. Errors go to the window's error dialog.
-func (v *NTKView) Run() {
+func (v *ntkTab) Run() {
 	s := v.u.session.Snapshot()
 	if s.Net == nil || s.Test == nil {
 		v.u.showError(errors.New("ntk: no model or data is open"))
@@ -118,9 +118,9 @@ func (v *NTKView) Run() {
 }
 
 // Show displays a report (from Run or read from a file). Call it on the UI thread.
-func (v *NTKView) Show(rep *ntk.Report) { v.show(rep) }
+func (v *ntkTab) Show(rep *ntk.Report) { v.show(rep) }
 
-func (v *NTKView) show(rep *ntk.Report) {
+func (v *ntkTab) show(rep *ntk.Report) {
 	v.report = rep
 	v.spectrum.SetScene(NTKSpectrumScene(rep))
 	v.learn.SetScene(NTKLearnabilityScene(rep))

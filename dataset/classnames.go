@@ -37,11 +37,14 @@ var (
 // fallback if the file does not exist, and an error if it exists with a number of names other than
 // len(fallback). display is the file's name for errors.
 func readClassNames(fsys fs.FS, file, display string, fallback []string) ([]string, error) {
+	if _, err := fs.Lstat(fsys, file); isNotExist(err) {
+		return slices.Clone(fallback), nil
+	}
+	if _, err := checkInputFile(fsys, file, display); err != nil {
+		return nil, err
+	}
 	data, err := readSmallFile(fsys, file, display)
 	if err != nil {
-		if isNotExist(err) {
-			return slices.Clone(fallback), nil
-		}
 		if strings.HasPrefix(err.Error(), "dataset: ") {
 			return nil, err
 		}

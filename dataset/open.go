@@ -58,7 +58,9 @@ func Open(name, split string) (*Set, error) {
 //
 // name labels the set (its Name is name + "/" + split) and prefixes file names in errors. IDX data has 10
 // classes, named as Fashion-MNIST's when name or the sub-folder contains "fashion" (any case) and as
-// digits otherwise; a folder whose labels go beyond 9 gets max label + 1 unnamed classes.
+// digits otherwise; a folder whose labels go beyond 9 gets max label + 1 unnamed classes, as long as
+// at least half of them have an image in the split (a label of 255 among digits is an error, not 256
+// classes).
 func OpenFS(fsys fs.FS, name, split string) (*Set, error) {
 	return source{name: name, fsys: fsys, display: name, folder: true}.open(split)
 }
@@ -159,6 +161,34 @@ func (src source) open(split string) (*Set, error) {
 	return s, nil
 }
 
+// checkClassesUsed rejects labels beyond 9 that leave most classes without an image: a label
+// such as 255 (a common "ignore" or corrupt value) would otherwise make a set of 256 classes,
+// most of them empty. labelsName names the file in the error.
+func checkClassesUsed(labels []int, classes int, labelsName string) error {
+	if classes <= 10 {
+		return nil
+	}
+	used := make([]bool, classes)
+	top, at := 0, 0
+	for i, l := range labels {
+		used[l] = true
+		if l >= top {
+			top, at = l, i
+		}
+	}
+	empty := 0
+	for _, u := range used {
+		if !u {
+			empty++
+		}
+	}
+	if 2*empty > classes {
+		return fmt.Errorf("dataset: %s: label %d (image %d) would make %d classes, %d of them without an image; "+
+			"IDX labels must number the classes 0 to K−1", labelsName, top, at, classes, empty)
+	}
+	return nil
+}
+
 // idxPrefix maps a split to the prefix of its IDX file names.
 var idxPrefix = map[string]string{Train: "train", Test: "t10k"}
 
@@ -196,6 +226,9 @@ func (src source) openIDX(dir, split string) (*Set, error) {
 	if src.folder {
 		for _, l := range labels {
 			classes = max(classes, l+1)
+		}
+		if err := checkClassesUsed(labels, classes, src.path(labelsPath)); err != nil {
+			return nil, err
 		}
 	}
 	if err := attachLabels(s, labels, src.path(labelsPath), classes); err != nil {
@@ -238,12 +271,12 @@ func (src source) readCIFAR(dir string, files []string, f cifarFormat) (*Set, er
 	records := 0
 	for _, file := range files {
 		p := path.Join(dir, file)
-		fi, err := fs.Stat(src.fsys, p)
+		if !src.exists(p) {
+			return nil, fmt.Errorf("dataset: %s: missing %s (%s needs %s)", src.path(dir), file, f.name, strings.Join(files, ", "))
+		}
+		fi, err := src.checkInput(p)
 		if err != nil {
-			if isNotExist(err) {
-				return nil, fmt.Errorf("dataset: %s: missing %s (%s needs %s)", src.path(dir), file, f.name, strings.Join(files, ", "))
-			}
-			return nil, fmt.Errorf("dataset: %s: %w", src.path(p), err)
+			return nil, err
 		}
 		if err := checkCIFARSize(src.path(p), fi.Size(), f); err != nil {
 			return nil, err
@@ -273,6 +306,9 @@ func (src source) readCIFAR(dir string, files []string, f cifarFormat) (*Set, er
 // readFSFile opens p in src and hands it to read with its display name.
 func readFSFile[T any](src source, p string, read func(r io.Reader, name string) (T, error)) (T, error) {
 	var zero T
+	if _, err := src.checkInput(p); err != nil {
+		return zero, err
+	}
 	f, err := src.fsys.Open(p)
 	if err != nil {
 		return zero, fmt.Errorf("dataset: %s: %w", src.path(p), err)
@@ -283,10 +319,5 @@ func readFSFile[T any](src source, p string, read func(r io.Reader, name string)
 
 // path returns the name of p in src for messages.
 func (src source) path(p string) string { return path.Join(src.display, p) }
-
-func (src source) exists(p string) bool {
-	fi, err := fs.Stat(src.fsys, p)
-	return err == nil && !fi.IsDir()
-}
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

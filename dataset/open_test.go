@@ -75,15 +75,28 @@ func TestOpenFSFormats(t *testing.T) {
 	}
 }
 
+// Labels beyond 9 in a folder set the class count (EMNIST letters: 26), as long as most classes
+// have images; a stray label 255 among digits is an error naming the file and the label.
 func TestOpenFSFolderLabelsSetClassCount(t *testing.T) {
 	fsys := idxFS(".", false)
-	fsys["train-labels-idx1-ubyte"].Data = idxLabels(3, 0, 25, 3)
+	labels := make([]byte, 26)
+	for i := range labels {
+		labels[i] = byte(25 - i)
+	}
+	fsys["train-images-idx3-ubyte"].Data = idxImages(26, 26, 28, 28)
+	fsys["train-labels-idx1-ubyte"].Data = idxLabels(26, labels...)
 	s, err := OpenFS(fsys, "letters", Train)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Classes != 26 || s.ClassNames != nil {
 		t.Errorf("classes %d names %v, want 26 unnamed", s.Classes, s.ClassNames)
+	}
+	fsys["train-images-idx3-ubyte"].Data = idxImages(3, 3, 28, 28)
+	fsys["train-labels-idx1-ubyte"].Data = idxLabels(3, 0, 255, 3)
+	_, err = OpenFS(fsys, "digits", Train)
+	if err == nil || !strings.Contains(err.Error(), "digits/train-labels-idx1-ubyte: label 255 (image 1) would make 256 classes, 253 of them without an image") {
+		t.Errorf("a label of 255 among digits: %v", err)
 	}
 }
 

@@ -93,10 +93,10 @@ func (b *netBuilder) constant(v float32, shape ...int) *Tensor {
 	return constTensor(v, shape...)
 }
 
-// trainingBytesPerParam is what a parameter of a net being trained costs: its float32 in the net,
-// in the training graph, its gradient and Adam's two moments (measured: 20.3–20.5 bytes a
-// parameter for MLPs of 20 M and 40 M parameters; 16.4 with SGD).
-const trainingBytesPerParam = 20
+// trainingBytesPerParam is what a parameter of a net being trained with Adam costs (models/train
+// measures it: its float32 in the net and in the training graph, its gradient, two moments, and
+// the resumable State's copies).
+const trainingBytesPerParam = 44
 
 // buildTwice runs build (a constructor's body) dry first, so that every parameter tensor is
 // checked against MaxValues, and all of them together with their training state

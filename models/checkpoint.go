@@ -9,7 +9,6 @@ import (
 	"io"
 	"maps"
 	"math"
-	"os"
 	"reflect"
 	"slices"
 	"sort"
@@ -17,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/internal/inputfile"
 )
 
 // Checkpoints are safetensors files (https://github.com/huggingface/safetensors): an 8-byte
@@ -80,7 +80,7 @@ func Save(path string, n *Net) error {
 		return fmt.Errorf("models: save %s: %v", path, err)
 	}
 	if err := atomicfile.Write(path, func(w io.Writer) error { return Encode(w, n) }); err != nil {
-		return fmt.Errorf("models: save %s: %v", path, err)
+		return fmt.Errorf("models: save %w", err) // the error begins with path
 	}
 	return nil
 }
@@ -174,7 +174,7 @@ func nonNilMap(m map[string]string) map[string]string {
 // shape its node declares, that the data fills the file exactly, and that the net is consistent
 // with finite weights (Net.Validate); errors name the file.
 func Load(path string) (*Net, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("models: load checkpoint: %v", err)
 	}

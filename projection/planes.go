@@ -166,8 +166,13 @@ func MixupLine(shape [3]int, xi, xj []float32, m int, lo, hi float64) (*Probe, e
 		return nil, fmt.Errorf("projection: mixup line: range [%g, %g] is empty", lo, hi)
 	}
 	d := make([]float32, len(xi))
+	moves := false
 	for k := range d {
 		d[k] = xj[k] - xi[k]
+		moves = moves || d[k] != 0
+	}
+	if !moves {
+		return nil, fmt.Errorf("projection: mixup line: the two images are identical (a line of length zero)")
 	}
 	return &Probe{
 		Kind:    "mixup",

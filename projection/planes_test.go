@@ -105,6 +105,10 @@ func TestDataPlaneErrors(t *testing.T) {
 	if _, err := DataPlane(shape, x1, x2, nan, 10, 0.1); err == nil {
 		t.Error("NaN pixel accepted")
 	}
+	// Two different images with the same pixels make a mixup line of length zero.
+	if _, err := MixupLine(shape, x1, append([]float32(nil), x1...), 10, 0, 1); err == nil || !strings.Contains(err.Error(), "identical") {
+		t.Errorf("a mixup line between identical images: %v", err)
+	}
 }
 
 func TestFlipPlane(t *testing.T) {

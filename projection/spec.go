@@ -63,6 +63,9 @@ func ParseSpec(s string) (Spec, error) {
 	if kind == "data" && (sp.Images[0] == sp.Images[1] || sp.Images[1] == sp.Images[2] || sp.Images[0] == sp.Images[2]) {
 		return Spec{}, fmt.Errorf("probe %q: a data plane needs three different images", s)
 	}
+	if kind == "mixup" && sp.Images[0] == sp.Images[1] {
+		return Spec{}, fmt.Errorf("probe %q: a mixup line needs two different images (from image %d to itself it has length zero)", s, sp.Images[0])
+	}
 	return sp, nil
 }
 

@@ -22,7 +22,7 @@ func TestParseSpecRoundTrip(t *testing.T) {
 }
 
 func TestParseSpecErrors(t *testing.T) {
-	for _, s := range []string{"", "data", "data:1,2", "data:1,1,2", "plane:1,2,3", "mixup:1,-2", "mixup:a,b", "flip:1", "data:1,2,99999999999", "grad:1", "pca:1,2", "pcb"} {
+	for _, s := range []string{"", "data", "data:1,2", "data:1,1,2", "plane:1,2,3", "mixup:1,-2", "mixup:a,b", "flip:1", "data:1,2,99999999999", "grad:1", "pca:1,2", "pcb", "mixup:5,5"} {
 		if _, err := ParseSpec(s); err == nil {
 			t.Errorf("%q accepted", s)
 		}

@@ -18,7 +18,7 @@ var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed}
 // reader never sees half a file.
 func WritePNG(path string, img image.Image) error {
 	if err := atomicfile.Write(path, func(w io.Writer) error { return pngEncoder.Encode(w, img) }); err != nil {
-		return fmt.Errorf("render: writing %s: %v", path, err)
+		return fmt.Errorf("render: writing %w", err)
 	}
 	return nil
 }

@@ -72,6 +72,7 @@ var AtlasMetrics = []AtlasMetric{
 	{"line.pieces_exact", "linear pieces (exact)"},
 	{"line.patterns", "linear pieces (distinct patterns, lower bound)"},
 	{"line.components", "linear pieces (connected runs, multiplicative nets)"},
+	{"line.pieces_saturated", "piece count saturated by the points, share of lines"},
 	{"line.pieces", "linear pieces (1 + unit switches)"},
 	{"flip.odd_share", "odd share of the centred logits' variance"},
 	{"flip.abs_diff", "mirror difference |f̃(s,t) − f̃(−s,t)| of centred logits, mean"},
@@ -222,8 +223,8 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 }
 
 // addRegions records a probe's region counts under prefix: the exact count (as exact), the
-// distinct patterns, the components where the regions may be non-convex, and (plane.) whether
-// the grid's count saturated.
+// distinct patterns, the components where the regions may be non-convex, and whether the grid's
+// count saturated.
 func addRegions(add func(string, float64), prefix, exact string, r *RegionSummary) {
 	if r.Exact != nil {
 		add(prefix+exact, float64(r.Exact.Regions))
@@ -234,6 +235,8 @@ func addRegions(add func(string, float64), prefix, exact string, r *RegionSummar
 	}
 	if prefix == "plane." {
 		add("plane.regions_saturated", b2f(r.Saturated))
+	} else {
+		add("line.pieces_saturated", b2f(r.Saturated))
 	}
 }
 

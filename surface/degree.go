@@ -30,7 +30,10 @@ import (
 //     sample for sample equal to sin(−2.83x), a smooth cubic at 1%) misses them by far more than
 //     the rule allows (more than 5 × Threshold of the variance).
 //
-// Either disagreement sets Aliased: the function varies faster than the grid resolves, and Degree
+// A disagreement is a miss by more than 5 × Threshold (at the half resolution's fit of the full
+// degree, the full resolution's fit of the half degree, or between the samples); near the
+// threshold the degree may differ by one between resolutions without any aliasing. Either
+// disagreement sets Aliased: the function varies faster than the grid resolves, and Degree
 // is reported as saturated (cap + 1) with GridDegree keeping what the samples alone suggested.
 // Without OffGrid an alias that the grid and its half both see identically cannot be detected.
 //
@@ -155,11 +158,9 @@ func (d *degreeData) fit(opt *DegreeOptions) (DegreeFit, error) {
 	fit.GridDegree = fit.Degree
 	if half := (short + 1) / 2; half >= 4 {
 		h := d.everyOther()
-		Dh := min(D, (half-1)/2)
-		fit.HalfDegree, _ = leastSquares(h.zs, h.nx, h.ny, Dh).degree(o.Threshold)
-		if min(fit.Degree, Dh+1) != fit.HalfDegree {
-			fit.Aliased = true
-		}
+		hf := leastSquares(h.zs, h.nx, h.ny, min(D, (half-1)/2))
+		fit.HalfDegree, _ = hf.degree(o.Threshold)
+		fit.Aliased = disagree(ls, hf, fit.Degree, fit.HalfDegree, o.Threshold)
 	}
 	if o.OffGrid != nil && !fit.Saturated {
 		share, err := d.offGridResidual(ls, fit.Degree, o.OffGrid)
@@ -167,7 +168,7 @@ func (d *degreeData) fit(opt *DegreeOptions) (DegreeFit, error) {
 			return DegreeFit{}, err
 		}
 		fit.OffGridResidual = &share
-		if share > 5*o.Threshold {
+		if share > aliasFactor*o.Threshold {
 			fit.Aliased = true
 		}
 	}
@@ -175,6 +176,20 @@ func (d *degreeData) fit(opt *DegreeOptions) (DegreeFit, error) {
 		fit.Degree, fit.Saturated = D+1, true
 	}
 	return fit, nil
+}
+
+// aliasFactor is how far beyond the threshold a second fit must miss before the two disagree:
+// near the threshold the degree may differ by one between resolutions without any aliasing.
+const aliasFactor = 5
+
+// disagree reports whether the fits at full and half resolution (degrees d and dh) contradict each
+// other: the half-resolution fit leaves more than aliasFactor × threshold at degree d, or the
+// full-resolution fit does at the lower degree dh.
+func disagree(full, half *fitted, d, dh int, threshold float64) bool {
+	if d <= half.D && half.residual[d] > aliasFactor*threshold {
+		return true
+	}
+	return dh < d && full.residual[dh] > aliasFactor*threshold
 }
 
 // everyOther returns the data on the samples of even index along each axis.

@@ -214,3 +214,25 @@ func TestDegreeFlagsAliasing(t *testing.T) {
 		t.Errorf("cubic on 21 points: %+v, want degree 3 at both resolutions and between the samples", fit)
 	}
 }
+
+// TestDegreeNearTheThresholdIsNotAliasing: u + ε·T₂(u) on 101 points with ε set so that the
+// degree-1 fit leaves just under 1% of the variance (0.98% at ε = 0.0955); every other sample puts
+// it just over, so the two resolutions differ by one degree. That is the threshold's edge, not
+// aliasing (a mixup line of the embedded MLP was flagged so by an exact-degree comparison).
+func TestDegreeNearTheThresholdIsNotAliasing(t *testing.T) {
+	edge := false
+	for _, eps := range []float64{0.0955, 0.096, 0.0965} {
+		g := analyticGrid(101, 1, 1, -1, 1, 0, 0, func(s, _ float64, z []float64) { z[0] = s + eps*(2*s*s-1) })
+		fit, err := PolynomialDegree(g, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fit.Aliased || fit.Degree > 2 {
+			t.Errorf("ε = %g: %+v, want degree 1 or 2, not aliased", eps, fit)
+		}
+		edge = edge || fit.HalfDegree != fit.Degree
+	}
+	if !edge {
+		t.Error("no ε put the two resolutions on either side of the threshold; the test lost its point")
+	}
+}

@@ -19,7 +19,7 @@ type HessianOptions struct {
 	// exact product, and keeps one vector of the parameters' size).
 	Steps int
 	// Tol is the residual bound at which the extreme Ritz values count as converged, relative to
-	// the largest |Ritz value| (default 1e-3).
+	// the largest |Ritz value| (default 1e-4).
 	Tol float64
 	// Step is the finite-difference step h relative to ‖θ‖: Hv ≈ (∇L(θ + h v) − ∇L(θ − h v)) / 2h
 	// for unit v, h = Step·‖θ‖ (default 1e-3).
@@ -79,7 +79,7 @@ func HessianExtremes(ctx context.Context, net *models.Net, images []float32, lab
 		o.Steps = 200
 	}
 	if o.Tol <= 0 {
-		o.Tol = 1e-3
+		o.Tol = 1e-4
 	}
 	if o.Step <= 0 {
 		o.Step = 1e-3
@@ -100,6 +100,12 @@ func HessianExtremes(ctx context.Context, net *models.Net, images []float32, lab
 		}
 		return spectrum(lz, n, loss, "exact (R-operator)"), nil
 	}
+	return finiteDifferenceSpectrum(ctx, net, images, labels, &o)
+}
+
+// finiteDifferenceSpectrum is HessianExtremes with Hessian-vector products by central differences
+// of exact gradients (train.LossGradient), for nets other than MLPs.
+func finiteDifferenceSpectrum(ctx context.Context, net *models.Net, images []float32, labels []int, o *HessianOptions) (HessianSpectrum, error) {
 	lg, err := train.NewLossGradient(net, images, labels, o.Batch)
 	if err != nil {
 		return HessianSpectrum{}, err

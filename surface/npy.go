@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/internal/inputfile"
 )
 
 // WriteNPY writes data as a NumPy .npy file (format 1.0, little-endian float32, C order) with the
@@ -60,7 +60,7 @@ var npyShape = regexp.MustCompile(`'shape':\s*\(([0-9,\s]*)\)`)
 
 // ReadNPY reads a little-endian float32 C-order .npy file as written by WriteNPY or numpy.save.
 func ReadNPY(path string) (shape []int, data []float32, err error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}

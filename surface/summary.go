@@ -88,6 +88,9 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 	var grads []float64
 	var curv curvatureSamples
 	for k := 0; k < g.K; k++ {
+		if err := ctx.Err(); err != nil { // each class takes about a second on a 1024² plane
+			return nil, err
+		}
 		f := g.Isometric(k)
 		gn, err := GradientNorm(f)
 		if err != nil {
@@ -97,6 +100,9 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 			grads = append(grads, float64(v))
 		}
 		if g.NY > 1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			if err := curv.add(f); err != nil {
 				return nil, err
 			}
@@ -106,6 +112,9 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 	if g.NY > 1 {
 		c := curv.summary()
 		s.Curvature = &c
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	var err error
 	if s.Degree, err = PolynomialDegree(g, nil, o.degreeOptions(ctx, g)); err != nil {

@@ -60,13 +60,19 @@ func (s Sampling) Validate() error {
 	if _, err := s.Spec(); err != nil {
 		return err
 	}
-	for _, v := range []float64{s.Margin, s.Range, s.From, s.To} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("probe sizes: %v is not a finite number", v)
+	for _, f := range []struct {
+		flag  string
+		value float64
+	}{{"margin", s.Margin}, {"range", s.Range}, {"from", s.From}, {"to", s.To}} {
+		if math.IsNaN(f.value) || math.IsInf(f.value, 0) {
+			return fmt.Errorf("--%s %v: want a finite number", f.flag, f.value)
+		}
+		if f.value < 0 && (f.flag == "margin" || f.flag == "range") {
+			return fmt.Errorf("--%s %g: want a value ≥ 0", f.flag, f.value)
 		}
 	}
-	if s.Margin < 0 || s.Range < 0 {
-		return fmt.Errorf("--margin %g, --range %g: want values ≥ 0", s.Margin, s.Range)
+	if !(s.From < s.To) {
+		return fmt.Errorf("--from %g, --to %g: a mixup line needs --from < --to", s.From, s.To)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/surfscope/surfscope/internal/inputfile"
 	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/models"
 )
@@ -27,7 +27,7 @@ const (
 
 // Load reads the ONNX model at path; see Read.
 func Load(path string) (*models.Net, error) {
-	f, err := os.Open(path)
+	f, err := inputfile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %v", err)
 	}

@@ -7,13 +7,15 @@ import (
 	"github.com/surfscope/surfscope/models"
 )
 
-// Bytes per unit of training, measured with /usr/bin/time on MLPs of 20 M and 40 M parameters
-// and CNNs of 16–128 channels: Adam keeps 20.3–20.5 bytes a parameter (the net's float32, the
-// graph's, the gradient, two moments), SGD with momentum 16.4; a sample of a batch costs 1.75–4
-// times its activations' float32 (forward values, gradients, im2col columns).
+// Bytes per unit of training, measured with /usr/bin/time on `surfscope train` (which keeps a
+// resumable State and checkpoints it every epoch) with MLPs of 20 M and 40 M parameters and CNNs
+// of 16–128 channels: Adam keeps 43 bytes a parameter (the net's float32 and the graph's, the
+// gradient, two moments, the State's copies of weights and moments), SGD with momentum 35; a
+// sample of a batch costs 1.75–4 times its activations' float32 (forward values, gradients,
+// im2col columns).
 const (
-	adamBytesPerParam  = 20
-	sgdBytesPerParam   = 16
+	adamBytesPerParam  = 44
+	sgdBytesPerParam   = 36
 	bytesPerActivation = 16
 )
 

@@ -1,14 +1,18 @@
 package train
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/surfscope/surfscope/internal/parallel"
 )
 
-// optimizer updates parameters in place from their gradients.
+// optimizer updates parameters in place from their gradients. save returns its state (sharing
+// its buffers); load sets it (taking the buffers).
 type optimizer interface {
 	step(params, grads [][]float32, lr float64)
+	save() optimizerState
+	load(optimizerState) error
 }
 
 // adamOptimizer is Adam (Kingma & Ba 2015) with PyTorch's conventions: bias-corrected moments,
@@ -17,6 +21,25 @@ type adamOptimizer struct {
 	beta1, beta2, eps, decay float64
 	t                        int
 	m, v                     [][]float32
+}
+
+func (o *adamOptimizer) save() optimizerState {
+	if o.m == nil {
+		return optimizerState{Steps: o.t}
+	}
+	return optimizerState{Steps: o.t, Buffers: [][][]float32{o.m, o.v}}
+}
+
+func (o *adamOptimizer) load(s optimizerState) error {
+	switch {
+	case len(s.Buffers) == 0 && s.Steps == 0:
+		o.t, o.m, o.v = 0, nil, nil
+	case len(s.Buffers) == 2 && s.Steps > 0:
+		o.t, o.m, o.v = s.Steps, s.Buffers[0], s.Buffers[1]
+	default:
+		return fmt.Errorf("train: Adam state of %d steps with %d buffers, want 2 after the first step", s.Steps, len(s.Buffers))
+	}
+	return nil
 }
 
 func (o *adamOptimizer) step(params, grads [][]float32, lr float64) {
@@ -47,10 +70,34 @@ func (o *adamOptimizer) step(params, grads [][]float32, lr float64) {
 // (the first step seeds the buffer with the gradient) and L2 weight decay added to the gradient.
 type sgdOptimizer struct {
 	momentum, decay float64
+	steps           int
 	buf             [][]float32
 }
 
+func (o *sgdOptimizer) save() optimizerState {
+	if o.buf == nil {
+		return optimizerState{Steps: o.steps}
+	}
+	return optimizerState{Steps: o.steps, Buffers: [][][]float32{o.buf}}
+}
+
+func (o *sgdOptimizer) load(s optimizerState) error {
+	want := 0
+	if o.momentum > 0 && s.Steps > 0 {
+		want = 1
+	}
+	if len(s.Buffers) != want || s.Steps < 0 {
+		return fmt.Errorf("train: SGD state of %d steps with %d buffers, want %d", s.Steps, len(s.Buffers), want)
+	}
+	o.steps, o.buf = s.Steps, nil
+	if want == 1 {
+		o.buf = s.Buffers[0]
+	}
+	return nil
+}
+
 func (o *sgdOptimizer) step(params, grads [][]float32, lr float64) {
+	o.steps++
 	first := o.buf == nil
 	if first && o.momentum > 0 {
 		o.buf = zerosLike(params)

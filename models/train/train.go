@@ -56,8 +56,16 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxEpochs == 0 {
 		c.MaxEpochs = 100
 	}
-	if c.LR < 0 || math.IsNaN(c.LR) || c.BatchSize < 0 || c.MaxEpochs < 0 || c.Mixup < 0 || c.WeightDecay < 0 {
-		return c, fmt.Errorf("train: bad configuration %+v", c)
+	for _, f := range []struct {
+		name  string
+		value float64
+	}{{"lr", c.LR}, {"momentum", c.Momentum}, {"weight_decay", c.WeightDecay}, {"mixup", c.Mixup}} {
+		if math.IsNaN(f.value) || math.IsInf(f.value, 0) || f.value < 0 && f.name != "momentum" {
+			return c, fmt.Errorf("train: bad configuration: %s %v: want a finite value ≥ 0", f.name, f.value)
+		}
+	}
+	if c.BatchSize < 0 || c.MaxEpochs < 0 {
+		return c, fmt.Errorf("train: bad configuration: batch size %d, epochs %d: want values ≥ 0 (0: the default)", c.BatchSize, c.MaxEpochs)
 	}
 	return c, nil
 }
@@ -106,30 +114,53 @@ type Progress struct {
 // net of the last completed epoch; Run then returns the history so far and ctx's error. The
 // history is also stored as JSON in net.Meta["history"], the configuration in net.Meta["training"],
 // what it was trained on as a models.TrainingRecord (Net.TrainedOn reads it) and, for people, the
-// data's name in net.Meta["dataset"]. progress may be nil.
+// data's name in net.Meta["dataset"]. progress may be nil. A loss that is not finite stops the
+// run with a *DivergedError. Run is NewState followed by Continue.
 func Run(ctx context.Context, net *models.Net, train, test *dataset.Set, cfg Config, progress func(Progress)) ([]EpochStats, error) {
-	cfg, err := cfg.withDefaults()
+	st, err := NewState(net, cfg)
 	if err != nil {
 		return nil, err
 	}
+	return Continue(ctx, st, train, test, progress, nil)
+}
+
+// DivergedError says that the training loss stopped being a finite number.
+type DivergedError struct {
+	Epoch, Batch int     // 1-based, where it happened
+	Loss         float64 // NaN or ±Inf
+}
+
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("train: training diverged in epoch %d, batch %d (loss %v)", e.Epoch, e.Batch, e.Loss)
+}
+
+// Continue trains st.Net from the epoch after st's last one, as Run does (st.Config says how),
+// until the run is done (State.Done), ctx is cancelled or an error happens; it returns the whole
+// history, the epochs before this call included. At the end of every epoch it brings st up to
+// date and, when save is not nil, calls save(st): an error from save stops the run and comes
+// back. Whatever stops it, st is left at the last completed epoch, so Continue(ctx, st, …) with
+// the same data goes on as if nothing had stopped it: training from a saved State gives the same
+// weights bit for bit as a run that was never stopped (same GOMAXPROCS, as for Run).
+func Continue(ctx context.Context, st *State, train, test *dataset.Set, progress func(Progress), save func(*State) error) ([]EpochStats, error) {
+	net, cfg := st.Net, st.Config
 	if err := net.Validate(); err != nil {
-		return nil, err
+		return st.History, err
 	}
 	if train.Len() == 0 {
-		return nil, fmt.Errorf("train: training data is empty")
+		return st.History, fmt.Errorf("train: training data is empty")
 	}
 	if err := checkData("training", train, net); err != nil {
-		return nil, err
+		return st.History, err
 	}
 	if err := checkData("test", test, net); err != nil {
-		return nil, err
+		return st.History, err
 	}
 	if err := checkMemory(net, cfg); err != nil {
-		return nil, err
+		return st.History, err
 	}
-	t, err := newTrainer(net, train, test, cfg)
+	t, err := newTrainer(st, train, test)
 	if err != nil {
-		return nil, err
+		return st.History, err
 	}
 	defer t.close()
 	cfgJSON, _ := json.Marshal(cfg)
@@ -138,25 +169,28 @@ func Run(ctx context.Context, net *models.Net, train, test *dataset.Set, cfg Con
 		net.Meta["dataset"] = train.Name + " (" + strconv.Itoa(train.Len()) + " images)"
 		net.SetTrainedOn(record(train.Name, train.Len(), cfg))
 	}
-	var history []EpochStats
-	for epoch := 1; epoch <= cfg.MaxEpochs; epoch++ {
-		st, err := t.epoch(ctx, epoch, progress)
+	for !st.Done() {
+		stats, err := t.epoch(ctx, st.Epoch()+1, progress)
 		if err != nil {
-			return history, err
+			return st.History, err
 		}
 		t.store.CopyTo(net)
-		history = append(history, st)
-		h, _ := json.Marshal(history)
+		st.History = append(st.History, stats)
+		h, _ := json.Marshal(st.History)
 		net.Meta["history"] = string(h)
-		if progress != nil {
-			progress(Progress{Epoch: epoch, Epochs: cfg.MaxEpochs, Batch: t.batches, Batches: t.batches,
-				Loss: st.BatchLoss, Done: &history[len(history)-1]})
+		st.commit(t.pcg, t.opt)
+		if save != nil {
+			if err := save(st); err != nil {
+				return st.History, err
+			}
 		}
-		if cfg.UntilFit && st.TrainAcc == 1 {
-			break
+		if progress != nil {
+			n := st.Epoch()
+			progress(Progress{Epoch: n, Epochs: cfg.MaxEpochs, Batch: t.batches, Batches: t.batches,
+				Loss: stats.BatchLoss, Done: &st.History[n-1]})
 		}
 	}
-	return history, nil
+	return st.History, nil
 }
 
 func withMeta(m map[string]string, k, v string) map[string]string {

@@ -2,18 +2,17 @@ package train
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
-	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/train/internal/graph"
 )
 
-// trainer is the state of one Run: the training graph, the evaluation graph that shares its
-// parameter store, the optimiser, and the generator that shuffles and augments the batches.
+// trainer is the machinery of one Continue call: the training graph, the evaluation graph that
+// shares its parameter store, the optimiser, and the generator that shuffles and augments the
+// batches, the last two started from the State.
 type trainer struct {
 	cfg           Config
 	train, test   *dataset.Set
@@ -22,13 +21,15 @@ type trainer struct {
 	eval          *evaluation
 	opt           optimizer
 	params, grads [][]float32
+	pcg           *rand.PCG // the source of rng, whose state State.commit records
 	rng           *rand.Rand
 	fill          *batchFiller
 	ids           []int // the images of the current batch
 	batches       int   // per epoch
 }
 
-func newTrainer(net *models.Net, train, test *dataset.Set, cfg Config) (*trainer, error) {
+func newTrainer(st *State, train, test *dataset.Set) (*trainer, error) {
+	net, cfg := st.Net, st.Config
 	t := &trainer{cfg: cfg, train: train, test: test, store: graph.NewStore(net)}
 	var err error
 	if t.graph, err = graph.Build(net, t.store, cfg.BatchSize, true); err != nil {
@@ -38,17 +39,17 @@ func newTrainer(net *models.Net, train, test *dataset.Set, cfg Config) (*trainer
 		t.graph.Close()
 		return nil, err
 	}
-	if cfg.Optimizer == "sgd" {
-		t.opt = &sgdOptimizer{momentum: max(cfg.Momentum, 0), decay: cfg.WeightDecay}
-	} else {
-		t.opt = &adamOptimizer{beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: cfg.WeightDecay}
-	}
 	t.params = make([][]float32, len(t.graph.Learn))
 	for j := range t.graph.Learn {
 		t.params[j] = t.graph.Learn[j].Data
 	}
+	if t.opt, err = st.newOptimizer(t.params); err != nil {
+		t.close()
+		return nil, err
+	}
 	t.grads = make([][]float32, len(t.params))
-	t.rng = rand.New(rand.NewPCG(uint64(cfg.Seed), 0x7a1))
+	t.pcg = st.generator()
+	t.rng = rand.New(t.pcg)
 	t.fill = &batchFiller{data: train, size: net.InputSize(), c: net.Input[0], h: net.Input[1], w: net.Input[2],
 		k: net.Classes, flip: cfg.Flip, mixup: cfg.Mixup, rng: t.rng}
 	t.ids = make([]int, cfg.BatchSize)
@@ -83,8 +84,7 @@ func (t *trainer) epoch(ctx context.Context, epoch int, progress func(Progress))
 			return EpochStats{}, err
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return EpochStats{}, fmt.Errorf("train: training diverged in epoch %d, batch %d (loss %v); the net keeps the weights of epoch %d",
-				epoch, b+1, loss, epoch-1)
+			return EpochStats{}, &DivergedError{Epoch: epoch, Batch: b + 1, Loss: loss}
 		}
 		lossSum += loss
 		if progress != nil {

@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/surfscope/surfscope/internal/detach"
 	"github.com/surfscope/surfscope/models"
 )
 
@@ -153,7 +154,9 @@ func analyzeKernel(ctx context.Context, net *models.Net, images []float32, label
 	}
 	progress(prefix+"eigen", 0, 1)
 	t0 := time.Now()
-	kr.Spectrum, err = Decompose(K, true)
+	// gonum's eigen-decomposition cannot stop half-way (minutes for a few thousand samples): a
+	// cancelled ctx stops the wait for it.
+	kr.Spectrum, err = detach.Run(ctx, func() (*Spectrum, error) { return Decompose(K, true) })
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package ntk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -91,5 +92,27 @@ func TestAnalyzeReport(t *testing.T) {
 	cum := CumulativeLearnability(rep.Trained.Sizes[2].Prediction)
 	if math.Abs(cum[m-1]-60) > 1e-9*60 {
 		t.Errorf("cumulative learnability ends at %g, want 60", cum[m-1])
+	}
+}
+
+// Ctrl-C during the eigen-decomposition (minutes for a few thousand samples, and gonum cannot stop
+// it) returns at once with the context's error instead of waiting for it.
+func TestAnalyzeStopsWaitingForTheDecomposition(t *testing.T) {
+	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 5, 5}, Classes: 3, Hidden: []int{8}}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const m = 40
+	images := quarterInputs(m, 25, 9)
+	labels := make([]int, m)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err = Analyze(ctx, net, images, labels, Options{TrainSizes: []int{10}, Trials: -1}, func(s string, done, total int) {
+		if s == "eigen" && done == 0 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled at the eigen-decomposition: %v", err)
 	}
 }
