@@ -13,9 +13,11 @@ set -euo pipefail
 # Compiling Fyne (OpenGL, X11) and gonum's OpenBLAS binding; Mesa for offscreen EGL rendering.
 build=(gcc pkg-config libgl1-mesa-dev libegl-dev libegl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libopenblas-dev libgl1-mesa-dri libegl-mesa0)
-# Window tests under a virtual display with screenshots, NumPy to cross-check NPY files, ONNX's own
-# backend test suite for the importer's conformance tests, Fashion-MNIST.
-test=(xvfb xauth xdotool imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist)
+# Window tests under a virtual display with screenshots, NumPy to cross-check NPY files, VTK's own
+# reader to cross-check .vts files (python3-vtk9: 107 packages, 68 MB to download, 294 MB installed
+# on top of the rest), ONNX's own backend test suite for the importer's conformance tests,
+# Fashion-MNIST.
+test=(xvfb xauth xdotool imagemagick python3-numpy python3-vtk9 libonnx-testdata dataset-fashion-mnist)
 # The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script).
 bench=(python3-torch python3-onnx)
 # make package: the Windows cross-compiler (and windres), zip, xz, dpkg-shlibdeps for the .deb's
