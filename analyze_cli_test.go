@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/surface"
 )
 
@@ -127,8 +129,15 @@ func TestAtlasCommand(t *testing.T) {
 	if atlases[0].Metrics["plane.grad"] != atlases[1].Metrics["plane.grad"] || atlases[0].Probes["line"] != 4 {
 		t.Errorf("atlases differ: %+v vs %+v", atlases[0].Metrics["plane.grad"], atlases[1].Metrics["plane.grad"])
 	}
-	if shown := mustRun(t, "atlas", "--show", js); !strings.Contains(shown, "plane.degree") || strings.Count(shown, "embedded") != 2 {
+	shown := mustRun(t, "atlas", "--show", js)
+	if !strings.Contains(shown, "plane.degree") || !strings.Contains(shown, "Δ embedded − embedded [CI]") {
 		t.Errorf("--show table:\n%s", shown)
+	}
+	// A model against itself differs by nothing on every probe.
+	for _, line := range strings.Split(shown, "\n") {
+		if strings.HasSuffix(line, "plane.grad") && !strings.Contains(line, "  0 [0, 0]  plane.grad") {
+			t.Errorf("difference of a model from itself: %q", line)
+		}
 	}
 	if code, _, _ := cli("atlas", "--show", filepath.Join(t.TempDir(), "missing.json")); code != 1 {
 		t.Error("a missing --show file accepted")
@@ -136,5 +145,52 @@ func TestAtlasCommand(t *testing.T) {
 	one := mustRun(t, "atlas", "--planes", "2", "--lines", "2", "--grid", "9", "--images", "100", "--explain")
 	if !strings.Contains(one, "mean") || !strings.Contains(one, "key") || !strings.Contains(one, "### Gaussian curvature") {
 		t.Errorf("single-model table:\n%s", one)
+	}
+	if strings.Contains(one, "flip.") || strings.Contains(one, "flip planes") { // no flip planes were run
+		t.Errorf("flip rows without flip planes:\n%s", one)
+	}
+}
+
+// A model line between two nets with batch norm recomputes their statistics at every λ on training
+// images by default, says so, and reports the barrier; --bn-stats interpolate moves them with the
+// weights instead.
+func TestLandscapeLineBatchNormStatistics(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for seed := range int64(2) {
+		net, err := models.NewCNN(models.CNNConfig{Input: [3]int{1, 28, 28}, Classes: 10, Channels: []int{4}, BatchNorm: true}, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, filepath.Join(dir, fmt.Sprintf("m%d.safetensors", seed)))
+		if err := models.Save(paths[seed], net); err != nil {
+			t.Fatal(err)
+		}
+	}
+	npy, js := filepath.Join(dir, "l.npy"), filepath.Join(dir, "l.json")
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{nil, "recomputed at every λ on the first 100 images of sample/train"},
+		{[]string{"--bn-stats", "interpolate"}, "interpolated with the weights"},
+	} {
+		args := append([]string{"landscape", "--model", paths[0], "--other", paths[1], "--grid", "5", "--from", "0", "--to", "1",
+			"--images", "60", "--bn-images", "100", "--out", npy, "--json", js}, c.flags...)
+		out := mustRun(t, args...)
+		if !strings.Contains(out, c.want) || !strings.Contains(out, "barrier over λ in [0, 1]: loss") {
+			t.Errorf("%v: output lacks %q:\n%s", c.flags, c.want, out)
+		}
+		var rep struct {
+			Barrier    surface.Barrier
+			Statistics string `json:"batch_norm_statistics"`
+		}
+		b, _ := os.ReadFile(js)
+		if err := json.Unmarshal(b, &rep); err != nil || !strings.HasPrefix(c.want, rep.Statistics[:10]) || rep.Barrier.Loss < 0 {
+			t.Errorf("%v: JSON %s (%v)", c.flags, b, err)
+		}
+	}
+	if code, _, _ := cli("landscape", "--other", paths[1], "--bn-stats", "average", "--out", npy); code == 0 {
+		t.Error("--bn-stats average accepted")
 	}
 }

@@ -39,6 +39,7 @@ func commands() []command {
 		{"atlas", "distributions of every surface summary over many probes, models side by side", cmdAtlas},
 		{"landscape", "loss over a filter-normalised parameter plane, or the line between two models", cmdLandscape},
 		{"ntk", "empirical neural tangent kernel: spectrum, power law, eigenlearning predictions against measured errors", cmdNTK},
+		{"study", "train (or import) ResNet variants on several datasets, analyse them all, and write report.html and results.json", cmdStudy},
 		{"version", "the version, commit, Go release, BLAS and renderer of this build", cmdVersion},
 	}
 }
@@ -67,17 +68,22 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 }
 
 // report prints what err says about command name as one line and returns the exit status: 0
-// for success, 2 for a flag that is unknown, does not parse or breaks its rule, 130 when Ctrl-C
-// stopped the command, 1 for any other error.
+// for success, 2 for a flag that is unknown, does not parse or breaks its rule, 3 when train ended
+// with a net that does not fit its training set, 130 when Ctrl-C stopped the command, 1 for any
+// other error.
 func report(stderr io.Writer, name string, err error) int {
 	var fe *flagError
 	var ie *interruptedError
+	var ue *unfitError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &fe):
 		fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
 		return 2
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
+		return 3
 	case errors.As(err, &ie):
 		fmt.Fprintf(stderr, "surfscope %s: %v\n", name, err)
 		return 130

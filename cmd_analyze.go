@@ -22,13 +22,15 @@ type analyzeConfig struct {
 	metric             string // the map written to npy and vts
 	out, npy, vts      string
 	regions, inputGrad bool
+	gateImages         int // images of the split the gate saturation is measured over
 }
 
 // analysis is a probe sampled and analysed.
 type analysis struct {
 	*view.Sampled
 	summary *surface.ProbeSummary
-	metric  *surface.Field // the --metric map
+	metric  *surface.Field       // the --metric map
+	gates   *surface.GateSummary // over the first gateImages images of the split (nets with gates)
 }
 
 func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -43,7 +45,11 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := writeAnalysis(stdout, c, a); err != nil {
 		return err
 	}
-	printSummary(stdout, c.sampling.Probe, a.summary, c.metric, a.metric.Describe())
+	var gates string
+	if a.gates != nil {
+		gates = view.GateText(a.gates, "over the first images of "+a.Set.Name)
+	}
+	printSummary(stdout, c.sampling.Probe, a.summary, gates, c.metric, a.metric.Describe())
 	return nil
 }
 
@@ -58,6 +64,7 @@ func parseAnalyze(args []string, stderr io.Writer) (*analyzeConfig, error) {
 	fs.StringVar(&c.vts, "vts", "", "VTK structured grid (.vts) of the --metric surface with the logits, for ParaView")
 	fs.BoolVar(&c.regions, "regions", true, "count linear regions (piecewise-linear nets)")
 	fs.BoolVar(&c.inputGrad, "inputgrad", true, "measure exact input-gradient norms")
+	fs.IntVar(&c.gateImages, "gate-images", 1000, "nets with sigmoid gates: measure their saturation over the first N images of the split too (0: along the probe only)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -78,11 +85,17 @@ func runAnalyze(ctx context.Context, c *analyzeConfig, stderr io.Writer) (*analy
 	if c.inputGrad {
 		opt.Grader = sm.Eval
 	}
+	opt.GateNet = sm.Net
 	a := &analysis{Sampled: sm}
 	// The analyses check ctx between steps of up to a second or two on a large plane; the command
 	// stops waiting for them at once.
 	if a.summary, err = detach.Run(ctx, func() (*surface.ProbeSummary, error) { return surface.Summarize(ctx, sm.Grid, opt) }); err != nil {
 		return nil, err
+	}
+	if n := min(c.gateImages, sm.Set.Len()); n > 0 && len(sm.Net.Gates()) > 0 {
+		if a.gates, err = surface.GateSaturation(ctx, sm.Net, sm.Set.Images, n, nil); err != nil {
+			return nil, err
+		}
 	}
 	if a.metric, err = detach.Run(ctx, func() (*surface.Field, error) { return metricMap(ctx, sm, c.metric) }); err != nil {
 		if ctx.Err() != nil {
@@ -127,7 +140,8 @@ func writeAnalysis(w io.Writer, c *analyzeConfig, a *analysis) error {
 		Summary *surface.ProbeSummary `json:"summary"`
 		Metric  string                `json:"metric"`
 		Map     surface.Stats         `json:"map"`
-	}{s.Model, s.Data, s.Split, s.Probe, g.Probe.Anchors, a.summary, c.metric, m.Describe()}
+		Gates   *surface.GateSummary  `json:"gates_split,omitempty"` // over the split's first images
+	}{s.Model, s.Data, s.Split, s.Probe, g.Probe.Anchors, a.summary, c.metric, m.Describe(), a.gates}
 	if err := writeJSON(c.out, report); err != nil {
 		return err
 	}
@@ -186,10 +200,10 @@ func metricMap(ctx context.Context, a *view.Sampled, spec string) (*surface.Fiel
 	return nil, fmt.Errorf("unknown metric %q (want %s)", spec, analyzeMetrics)
 }
 
-// printSummary prints the probe's analyses as the app's Stats tab shows them (view.Statistics),
-// then the --metric map's range.
-func printSummary(w io.Writer, probe string, s *surface.ProbeSummary, metric string, m surface.Stats) {
+// printSummary prints the probe's analyses as the app's Stats tab shows them (view.StatisticsWith
+// the lines more), then the --metric map's range.
+func printSummary(w io.Writer, probe string, s *surface.ProbeSummary, more, metric string, m surface.Stats) {
 	fmt.Fprintf(w, "probe %s: ", probe)
-	fmt.Fprint(w, view.Statistics(s))
+	fmt.Fprint(w, view.StatisticsWith(s, more))
 	fmt.Fprintf(w, "%s map: min %.4g, median %.4g, max %.4g\n", metric, m.Min, m.Median, m.Max)
 }

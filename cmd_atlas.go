@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"strings"
 	"time"
@@ -122,13 +121,10 @@ func showAtlas(w io.Writer, path string) error {
 	return nil
 }
 
-// explainAtlas prints the definition of every metric the atlases hold, from docs/METRICS.md.
+// explainAtlas prints the definition of every metric of the table, from docs/METRICS.md.
 func explainAtlas(w io.Writer, atlases []*surface.Atlas) {
 	done := map[string]bool{}
-	for _, m := range surface.AtlasMetrics {
-		if _, ok := atlases[0].Metrics[m.Name]; !ok {
-			continue
-		}
+	for _, m := range atlasRows(atlases) {
 		help := view.MetricHelp(m.Name)
 		fmt.Fprintf(w, "\n%s (%s)\n", m.Label, m.Name)
 		if done[help] {
@@ -170,57 +166,6 @@ func runAtlas(ctx context.Context, c *atlasConfig, stderr io.Writer) ([]*surface
 // atlasName is the column title of a model: its file name without the extension.
 func atlasName(path string) string {
 	return strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-}
-
-// printAtlas prints the metrics as a table: for one model mean, quartiles; for several, the median
-// and quartile range of each model side by side.
-func printAtlas(w io.Writer, names []string, atlases []*surface.Atlas) {
-	a0 := atlases[0]
-	fmt.Fprintf(w, "atlas over %d data planes, %d mixup lines, %d flip planes (grid %d, line %d points, seed %d)\n",
-		a0.Probes["plane"], a0.Probes["line"], a0.Probes["flip"], a0.Config.Grid, a0.Config.Points, a0.Config.Seed)
-	g := func(v float64) string {
-		switch {
-		case math.IsNaN(v):
-			return "–"
-		case math.Abs(v) >= 1000 && math.Abs(v) < 1e9:
-			return fmt.Sprintf("%.0f", v)
-		}
-		return fmt.Sprintf("%.3g", v)
-	}
-	if len(atlases) == 1 {
-		var rows [][]string
-		for _, m := range surface.AtlasMetrics {
-			if st, ok := a0.Metrics[m.Name]; ok {
-				rows = append(rows, []string{m.Label, g(st.Mean), g(st.Q1), g(st.Median), g(st.Q3), m.Name})
-			}
-		}
-		printColumns(w, []string{"metric", "mean", "q1", "median", "q3", "key"}, rows)
-		fmt.Fprintln(w, "definitions: --explain, or docs/METRICS.md under the key")
-		return
-	}
-	// Cells: median [q1, q3] per model; columns as wide as their widest cell.
-	var rows [][]string
-	for _, m := range surface.AtlasMetrics {
-		row := []string{m.Label}
-		seen := false
-		for _, a := range atlases {
-			cell := "–"
-			if st, ok := a.Metrics[m.Name]; ok {
-				seen = true
-				cell = g(st.Median)
-				if st.N > 1 {
-					cell += " [" + g(st.Q1) + ", " + g(st.Q3) + "]"
-				}
-			}
-			row = append(row, cell)
-		}
-		if seen {
-			rows = append(rows, append(row, m.Name))
-		}
-	}
-	head := append(append([]string{"median [q1, q3]"}, names...), "key")
-	printColumns(w, head, rows)
-	fmt.Fprintln(w, "definitions: --explain, or docs/METRICS.md under the key")
 }
 
 // printColumns prints a table whose first and last columns (names and keys) are left-aligned

@@ -24,6 +24,8 @@ type landscapeConfig struct {
 	hsteps, himages           int
 	htol                      float64
 	out, acc, vts, json       string
+	bnStats                   string // model lines: "recompute" or "interpolate" the batch-norm statistics
+	bnImages                  int    // training images the statistics are recomputed on
 }
 
 // landscape is a loss landscape computed, with what its report says about it.
@@ -36,6 +38,8 @@ type landscape struct {
 	hessian *surface.HessianSpectrum // nil when not asked for (or on a line)
 	hn      int                      // images of the Hessian
 	hsecs   float64
+	barrier *surface.Barrier // model lines
+	bn      string           // model lines: how the batch-norm statistics were set at each λ
 }
 
 func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -69,6 +73,8 @@ func parseLandscape(args []string, stderr io.Writer) (*landscapeConfig, error) {
 	fs.StringVar(&c.other, "other", "", "second model (\"embedded\": the built-in one): evaluate the line θ_model + λ(θ_other − θ_model) instead of a plane")
 	fs.Float64Var(&c.lo, "from", -0.5, "line: first λ")
 	fs.Float64Var(&c.hi, "to", 1.5, "line: last λ")
+	fs.StringVar(&c.bnStats, "bn-stats", "recompute", "line: batch-norm statistics at each λ: recompute (on the first --bn-images training images, as update_bn) or interpolate (with the weights)")
+	fs.IntVar(&c.bnImages, "bn-images", 2000, "line: training images the batch-norm statistics are recomputed on")
 	fs.BoolVar(&c.plain, "plain", false, "evaluate the whole net at every point (no first-layer shortcut)")
 	fs.IntVar(&c.hsteps, "hessian-steps", 200, "most Lanczos steps for the Hessian's extreme eigenvalues at the centre (0 = skip)")
 	fs.Float64Var(&c.htol, "hessian-tol", 1e-4, "stop when the residual bounds of λmin and λmax are below this share of max |λ|")
@@ -86,6 +92,12 @@ func parseLandscape(args []string, stderr io.Writer) (*landscapeConfig, error) {
 	if c.other != "" && !(c.lo < c.hi) {
 		return nil, &flagError{fmt.Sprintf("--from %g, --to %g: want --from < --to", c.lo, c.hi)}
 	}
+	if c.bnStats != "recompute" && c.bnStats != "interpolate" {
+		return nil, fmt.Errorf("--bn-stats %q: want recompute or interpolate", c.bnStats)
+	}
+	if c.bnImages < 2 {
+		return nil, fmt.Errorf("--bn-images %d: want at least 2", c.bnImages)
+	}
 	return c, nil
 }
 
@@ -102,14 +114,9 @@ func runLandscape(ctx context.Context, c *landscapeConfig, stderr io.Writer) (*l
 	opt := &surface.LandscapeOptions{Plain: c.plain}
 	start := time.Now()
 	if c.other != "" {
-		b, err := modelfile.Load(c.other)
-		if err != nil {
+		if err := l.modelLine(ctx, c, net, images, labels, opt, pr); err != nil {
 			return nil, err
 		}
-		if l.grid, err = surface.ModelLine(ctx, net, b, projection.Linspace(c.lo, c.hi, c.grid), images, labels, opt, pr.update); err != nil {
-			return nil, err
-		}
-		l.what = fmt.Sprintf("line to %s, λ in [%g, %g], %d points", c.other, c.lo, c.hi, c.grid)
 	} else {
 		d := &surface.DirectionOptions{BiasBN: c.biasBN}
 		dirs := []surface.ParamVector{surface.FilterNormalized(net, c.seed, d), surface.FilterNormalized(net, c.seed+1, d)}
@@ -126,6 +133,52 @@ func runLandscape(ctx context.Context, c *landscapeConfig, stderr io.Writer) (*l
 		}
 	}
 	return l, nil
+}
+
+// modelLine evaluates the line from net to --other and its barrier, with the batch-norm
+// statistics recomputed at every λ on the first --bn-images training images, or interpolated.
+func (l *landscape) modelLine(ctx context.Context, c *landscapeConfig, net *models.Net, images []float32, labels []int,
+	opt *surface.LandscapeOptions, pr *progress) error {
+	b, err := modelfile.Load(c.other)
+	if err != nil {
+		return err
+	}
+	l.bn = "interpolated with the weights"
+	if c.bnStats == "recompute" && hasBatchNorm(net) {
+		train, err := openSplit(c.data, dataset.Train, nil)
+		if err != nil {
+			return err
+		}
+		n := min(c.bnImages, train.Len())
+		opt.BatchNormImages = train.Images[:n*train.ImageSize()]
+		l.bn = fmt.Sprintf("recomputed at every λ on the first %d images of %s", n, train.Name)
+	} else if !hasBatchNorm(net) {
+		l.bn = "none (no batch norm)"
+	}
+	if l.grid, err = surface.ModelLine(ctx, net, b, projection.Linspace(c.lo, c.hi, c.grid), images, labels, opt, pr.update); err != nil {
+		return err
+	}
+	ends, err := surface.ModelLine(ctx, net, b, []float64{0, 1}, images, labels, opt, nil)
+	if err != nil {
+		return err
+	}
+	barrier, err := surface.LineBarrier(l.grid, ends)
+	if err != nil {
+		return err
+	}
+	l.barrier = &barrier
+	l.what = fmt.Sprintf("line to %s, λ in [%g, %g], %d points; batch-norm statistics %s", c.other, c.lo, c.hi, c.grid, l.bn)
+	return nil
+}
+
+// hasBatchNorm reports whether net has a batch norm with running statistics.
+func hasBatchNorm(net *models.Net) bool {
+	for _, nd := range net.Nodes {
+		if nd.Op == models.OpBatchNorm && !nd.Fixed {
+			return true
+		}
+	}
+	return false
 }
 
 // measureHessian finds the extreme eigenvalues of the loss Hessian at the centre (the model).
@@ -169,6 +222,9 @@ func writeLandscape(c *landscapeConfig, l *landscape) error {
 	if l.hessian != nil {
 		report["hessian"], report["hessian_seconds"] = l.hessian, l.hsecs
 	}
+	if l.barrier != nil {
+		report["barrier"], report["batch_norm_statistics"] = l.barrier, l.bn
+	}
 	return writeJSON(c.json, report)
 }
 
@@ -181,6 +237,10 @@ func printLandscape(w io.Writer, c *landscapeConfig, l *landscape) {
 		loss.Describe().Min, loss.Describe().Max, loss.Z(centre[0], centre[1]), 100*g.At(centre[0], centre[1], surface.LandscapeAccuracy))
 	fmt.Fprintf(w, "  time %.2f s (%.1f ms per point)\n", l.seconds, 1000*l.seconds/float64(g.NX*g.NY))
 	fmt.Fprintf(w, "wrote %s: %v float32 loss\n", c.out, g.Shape()[:len(g.Shape())-1])
+	if b := l.barrier; b != nil {
+		fmt.Fprintf(w, "  barrier over λ in [0, 1]: loss %.4g (at λ = %.3g), error %.2f%% (at λ = %.3g); endpoints' loss %.4g and %.4g\n",
+			b.Loss, b.LossLambda, 100*b.Error, b.ErrorLambda, b.EndLoss[0], b.EndLoss[1])
+	}
 	if s := l.hessian; s != nil {
 		fmt.Fprintf(w, "  Hessian at the centre (%d images, %.1f s): %s\n", l.hn, l.hsecs, view.HessianText(s))
 	}

@@ -69,14 +69,15 @@ func (a *archFlags) ignored(opt string) map[string]string {
 
 // trainConfig is what `surfscope train` is asked to do.
 type trainConfig struct {
-	arch      archFlags
-	data      string
-	limit     int // train on the first images of the split only (0 = all)
-	cfg       train.Config
-	out       string // the trained model
-	resume    bool   // continue the interrupted run of out (or outDir)
-	saveEvery int    // with outDir: a checkpoint every saveEvery epochs
-	outDir    string // checkpoint series folder
+	arch       archFlags
+	data       string
+	limit      int // train on the first images of the split only (0 = all)
+	cfg        train.Config
+	out        string // the trained model
+	resume     bool   // continue the interrupted run of out (or outDir)
+	saveEvery  int    // with outDir: a checkpoint every saveEvery epochs
+	outDir     string // checkpoint series folder
+	allowUnfit bool   // a net that does not fit its training set is not an error
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -85,18 +86,41 @@ func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	hist, err := runTrain(ctx, c, stderr)
-	if err != nil {
+	var unfit *unfitError
+	if err != nil && !errors.As(err, &unfit) {
 		return err
 	}
 	last := hist[len(hist)-1]
-	fmt.Fprintf(stdout, "wrote %s: %d epochs, train accuracy %.2f%%, test accuracy %.2f%%\n",
-		c.model(), len(hist), 100*last.TrainAcc, 100*last.TestAcc)
-	return nil
+	fmt.Fprintf(stdout, "wrote %s: %d epochs, train accuracy %s, test accuracy %.2f%%\n",
+		c.model(), len(hist), models.Percent(last.TrainAcc), 100*last.TestAcc)
+	return err
+}
+
+// unfitError says that training ended with a net that does not fit its training set (the model
+// was written, and records it): exit status 3 unless --allow-unfit.
+type unfitError struct{ msg string }
+
+func (e *unfitError) Error() string { return e.msg }
+
+// checkFit says loudly on stderr when the trained net does not fit its training set, and returns
+// an *unfitError for it unless --allow-unfit.
+func (c *trainConfig) checkFit(net *models.Net, stderr io.Writer) error {
+	fit, ok, err := net.Fit()
+	if err != nil || !ok || fit.Fits {
+		return err
+	}
+	msg := fmt.Sprintf("NOT FITTED: the run ended after %d epochs with %s training accuracy, %d of %d training images misclassified; %s records fits: false",
+		fit.Epochs, models.Percent(fit.TrainAccuracy), fit.Misclassified, fit.Images, c.model())
+	if c.allowUnfit {
+		fmt.Fprintf(stderr, "surfscope train: WARNING: %s (accepted: --allow-unfit)\n", msg)
+		return nil
+	}
+	return &unfitError{msg + "; train longer (--epochs) or pass --allow-unfit to accept it"}
 }
 
 // parseTrain reads the flags of `surfscope train`.
 func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
-	fs := newFlags("train", "--data NAME --arch mlp|cnn|resnet [--shortcut add|mul|bnmul|bnmul1|gate] [flags] --out model.safetensors [--save-every K --out-dir DIR] [--resume]", stderr)
+	fs := newFlags("train", "--data NAME --arch mlp|cnn|resnet [--shortcut add|mul|bnmul|bnmul1|gate|sgate|gate2] [flags] --out model.safetensors [--save-every K --out-dir DIR] [--resume]", stderr)
 	c := &trainConfig{}
 	a, cfg := &c.arch, &c.cfg
 	fs.StringVar(&c.data, "data", "sample", view.DataUsage)
@@ -108,7 +132,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
 	fs.BoolVar(&a.bn, "bn", false, "cnn: batch norm after each convolution")
 	fs.IntVar(&a.depth, "depth", 8, "resnet: depth 6n+2 (8, 14, 20, ...)")
 	fs.IntVar(&a.width, "width", 1, "resnet: channel multiplier")
-	fs.StringVar(&a.shortcut, "shortcut", "add", "resnet: how a block combines shortcut and branch: add, mul, bnmul, bnmul1, gate")
+	fs.StringVar(&a.shortcut, "shortcut", "add", "resnet: how a block combines shortcut s and branch r: add (s + r), mul (s·r), bnmul (bn(s)·bn(r)), bnmul1 (bnmul, biases 1), gate (bn(s)·σ(bn(r))), sgate (σ(bn(s))·bn(r)), gate2 (σ(bn(s))·σ(bn(r)))")
 	fs.BoolVar(&a.se, "se", false, "resnet: squeeze-excitation gate on every residual branch")
 	fs.Int64Var(&a.seed, "seed", 1, "random seed for the weights and the batch order")
 	fs.StringVar(&cfg.Optimizer, "opt", "adam", "optimiser: adam or sgd")
@@ -125,6 +149,7 @@ func parseTrain(args []string, stderr io.Writer) (*trainConfig, error) {
 	fs.BoolVar(&c.resume, "resume", false, "continue the interrupted run of --out (or --out-dir) from its last complete epoch, with the same flags")
 	fs.IntVar(&c.saveEvery, "save-every", 0, "with --out-dir: a checkpoint every K epochs, and the last (0 = every epoch)")
 	fs.StringVar(&c.outDir, "out-dir", "", "folder for a checkpoint series: epoch-NNNN.safetensors files and their index "+series.IndexName)
+	fs.BoolVar(&c.allowUnfit, "allow-unfit", false, "accept a net that ends short of 100% training accuracy: warn and exit 0 (else exit 3; the model is written and records fits: false either way)")
 	if err := parse(fs, args, map[string]flagRule{"width": atLeast(1)}); err != nil {
 		return nil, err
 	}
@@ -198,9 +223,13 @@ func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]train.Ep
 		if e := p.Done; e != nil {
 			fmt.Fprintf(stderr, "epoch %d: train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%% (%.1fs)\n",
 				e.Epoch, e.TrainLoss, 100*e.TrainAcc, e.TestLoss, 100*e.TestAcc, e.Seconds)
+			fmt.Fprint(stderr, view.EpochGatesText(e.Gates))
 		}
 	}, save)
-	return hist, c.finishTrain(st, err)
+	if err := c.finishTrain(st, err); err != nil {
+		return hist, err
+	}
+	return hist, c.checkFit(st.Net, stderr)
 }
 
 // seriesEntry is the index entry of the last epoch of hist.

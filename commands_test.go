@@ -35,7 +35,7 @@ func TestTrainingRecordThroughTheCommands(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "m.safetensors")
 	mustRun(t, "train", "--data", "sample", "--limit", "200", "--hidden", "32", "--batch", "50", "--epochs", "2",
-		"--until-fit=false", "--flip", "--seed", "5", "--out", model)
+		"--until-fit=false", "--allow-unfit", "--flip", "--seed", "5", "--out", model)
 	net, err := models.Load(model)
 	if err != nil {
 		t.Fatal(err)

@@ -165,7 +165,7 @@ func TestIgnoredFlagsWarn(t *testing.T) {
 		strings.Contains(stderr, "--points is ignored") {
 		t.Errorf("sample: exit %d, %q", code, stderr)
 	}
-	code, _, stderr = cli("train", "--limit", "50", "--hidden", "8", "--epochs", "1", "--channels", "4", "--momentum", "0.5", "--out", filepath.Join(dir, "m.safetensors"))
+	code, _, stderr = cli("train", "--limit", "50", "--hidden", "8", "--epochs", "1", "--allow-unfit", "--channels", "4", "--momentum", "0.5", "--out", filepath.Join(dir, "m.safetensors"))
 	if code != 0 || !strings.Contains(stderr, "warning: --channels is ignored: --arch mlp does not use it") ||
 		!strings.Contains(stderr, "warning: --momentum is ignored: it applies to --opt sgd") || strings.Contains(stderr, "--hidden is ignored") {
 		t.Errorf("train: exit %d, %q", code, stderr)

@@ -14,6 +14,7 @@
 //	atlas      distributions of every surface summary over many probes, models side by side
 //	landscape  loss over a filter-normalised parameter plane, or the line between two models
 //	ntk        empirical neural tangent kernel: spectrum, power law, eigenlearning predictions
+//	study      the comparison of ResNet shortcut variants across datasets: report.html, results.json
 //	version    the version, commit, Go release, BLAS and renderer of this build
 //
 // `surfscope COMMAND -h` lists a command's flags. Each command lives in cmd_NAME.go as parse →
@@ -47,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Model, "model", "", "checkpoint or .onnx file to open (default: the embedded model)")
 	fs.StringVar(&opts.Data, "data", "sample", "dataset: mnist, fashion, cifar10, cifar100, sample, or a folder")
 	fs.StringVar(&opts.Probe, "probe", "data:0,1,2", "probe to show first")
+	fs.StringVar(&opts.Study, "study", "", "study folder (surfscope study) to show in the Study tab")
 	fs.Usage = func() {
 		usage(stderr)
 		fmt.Fprintln(stderr, "\napp flags:")

@@ -128,6 +128,9 @@ func TestTrainCommandWritesALoadableCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if fit, ok, err := net.Fit(); !ok || err != nil || !fit.Fits || fit.String() != "yes" {
+		t.Errorf("fit record %+v (%v, %v)", fit, ok, err)
+	}
 	if net.Arch["hidden"] != "64" || net.Meta["data"] != "sample" {
 		t.Errorf("checkpoint records arch %v meta %v", net.Arch, net.Meta)
 	}
@@ -168,6 +171,28 @@ func TestRenderCommand(t *testing.T) {
 	}
 	if len(colours) < 30 {
 		t.Fatalf("only %d colours: no surface", len(colours))
+	}
+}
+
+// render writes the 2D views as SVG or PDF by the file's extension; a 3D surface it refuses with a
+// hint.
+func TestRenderVector(t *testing.T) {
+	dir := t.TempDir()
+	for out, head := range map[string]string{"heat.svg": "<?xml", "heat.pdf": "%PDF-"} {
+		path := filepath.Join(dir, out)
+		mustRun(t, "render", "--probe", "data:0,1,2", "--grid", "12", "--view", "heatmap", "--width", "400", "--height", "300", "--out", path)
+		b, err := os.ReadFile(path)
+		if err != nil || !bytes.HasPrefix(b, []byte(head)) {
+			t.Fatalf("%s: %.20q, %v", out, b, err)
+		}
+	}
+	mustRun(t, "render", "--probe", "mixup:0,1", "--points", "11", "--out", filepath.Join(dir, "line.pdf"))
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"render", "--grid", "8", "--out", filepath.Join(dir, "surface.svg")}, &stdout, &stderr); code == 0 || !strings.Contains(stderr.String(), "--view heatmap") {
+		t.Errorf("3D surface to SVG: exit %d, %s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "surface.svg")); err == nil {
+		t.Error("a refused SVG was written")
 	}
 }
 

@@ -144,7 +144,7 @@ func (c *child) exit(t *testing.T, limit time.Duration) int {
 func TestTrainCtrlCBeforeTheFirstEpochKeepsTheModel(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "G.safetensors")
-	mustRun(t, "train", "--limit", "100", "--hidden", "8", "--epochs", "1", "--out", model)
+	mustRun(t, "train", "--limit", "100", "--hidden", "8", "--epochs", "1", "--allow-unfit", "--out", model)
 	before, _ := os.ReadFile(model)
 	c := startChild(t, "train", "--arch", "cnn", "--channels", "32,64", "--epochs", "3", "--out", model)
 	c.waitFor(t, "training cnn")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -39,7 +40,7 @@ func sameParams(t *testing.T, what string, a, b *models.Net) {
 // file is gone at the end and the temporary files of the killed run are cleaned up.
 func TestTrainKilledThenResumedIsBitExact(t *testing.T) {
 	dir := t.TempDir()
-	flags := []string{"train", "--limit", "2000", "--hidden", "96", "--batch", "64", "--epochs", "12", "--until-fit=false",
+	flags := []string{"train", "--limit", "2000", "--hidden", "96", "--batch", "64", "--epochs", "12", "--until-fit=false", "--allow-unfit",
 		"--flip", "--mixup", "0.3", "--schedule", "cosine", "--save-every", "5"}
 	whole, wholeDir := filepath.Join(dir, "whole.safetensors"), filepath.Join(dir, "whole")
 	mustRun(t, append(flags, "--out", whole, "--out-dir", wholeDir)...)
@@ -110,7 +111,7 @@ func TestTrainKilledThenResumedIsBitExact(t *testing.T) {
 // the checkpoint's own history has them, and a time; the last epoch is always in it.
 func TestTrainCheckpointSeries(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new", "series")
-	mustRun(t, "train", "--limit", "300", "--hidden", "16", "--epochs", "5", "--until-fit=false", "--save-every", "2", "--out-dir", dir)
+	mustRun(t, "train", "--limit", "300", "--hidden", "16", "--epochs", "5", "--until-fit=false", "--allow-unfit", "--save-every", "2", "--out-dir", dir)
 	ix, err := series.Read(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -168,11 +169,39 @@ func TestTrainOutThroughASymlink(t *testing.T) {
 	os.Mkdir(filepath.Join(dir, "models"), 0o755)
 	link := filepath.Join(dir, "latest.safetensors")
 	os.Symlink("models/m1.safetensors", link)
-	mustRun(t, "train", "--limit", "100", "--hidden", "8", "--epochs", "1", "--out", link)
+	mustRun(t, "train", "--limit", "100", "--hidden", "8", "--epochs", "1", "--allow-unfit", "--out", link)
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatal("the link was replaced")
 	}
 	if _, err := models.Load(filepath.Join(dir, "models", "m1.safetensors")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A run that ends short of 100% training accuracy (here: the epoch cap of 1) says so loudly on
+// stderr, writes the model with fits: false and its training accuracy, and exits 3; with
+// --allow-unfit it warns the same and exits 0. A run that fits records fits: true.
+func TestTrainUnfittedExitsNonZero(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "m.safetensors")
+	args := []string{"train", "--limit", "300", "--hidden", "8", "--epochs", "1", "--out", out}
+	code, stdout, stderr := cli(args...)
+	if code != 3 || !strings.Contains(stderr, "surfscope train: NOT FITTED: the run ended after 1 epochs with ") ||
+		!strings.Contains(stderr, out+" records fits: false; train longer (--epochs) or pass --allow-unfit") ||
+		!strings.Contains(stdout, "wrote "+out) {
+		t.Fatalf("exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
+	}
+	net, err := models.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, ok, err := net.Fit()
+	if !ok || err != nil || fit.Fits || fit.TrainAccuracy >= 1 || fit.Images != 300 || fit.Misclassified == 0 ||
+		!strings.Contains(stderr, fmt.Sprintf("%d of 300 training images misclassified", fit.Misclassified)) {
+		t.Errorf("fit record %+v (%v, %v); stderr %q", fit, ok, err, stderr)
+	}
+	code, _, stderr = cli(append(args, "--allow-unfit")...)
+	if code != 0 || !strings.Contains(stderr, "surfscope train: WARNING: NOT FITTED") || !strings.Contains(stderr, "(accepted: --allow-unfit)") {
+		t.Errorf("--allow-unfit: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -26,6 +26,7 @@ type Options struct {
 	Model string // checkpoint or .onnx file; "" means the embedded default model
 	Data  string // dataset name or folder; "" means the last one used, else "sample"
 	Probe string // probe spec; "" means "data:0,1,2"
+	Study string // study folder to show in the Study tab (selected); "" means none
 }
 
 // Run opens the main window and blocks until it is closed.
@@ -66,6 +67,7 @@ type UI struct {
 	compare *compareTab
 	ntk     *ntkTab
 	land    *landscapeTab
+	study   *studyTab
 	tabs    *container.AppTabs
 	status  *widget.Label
 }
@@ -90,6 +92,10 @@ func New(a fyne.App, r render.Renderer, opts Options) *UI {
 	u.window.Resize(fyne.NewSize(1280, 800))
 	u.window.SetOnClosed(u.Close)
 	u.jobs.Job(nil).Start(u.start)
+	if opts.Study != "" {
+		u.study.Open(opts.Study)
+		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
+	}
 	return u
 }
 
@@ -134,7 +140,7 @@ func (u *UI) build() {
 	form := container.NewVBox(
 		bold("Data"), u.data.choice,
 		widget.NewSeparator(),
-		bold("Model"), u.model.label, u.model.settings(),
+		bold("Model"), u.model.label, u.model.fit, u.model.settings(),
 		container.NewGridWithColumns(2, u.model.trainBtn, u.model.cancelBtn), u.model.bar,
 		widget.NewSeparator(),
 		bold("Probe"), u.probe.form(), u.probe.sampleBtn, u.probe.bar,
@@ -146,6 +152,7 @@ func (u *UI) build() {
 	u.compare = newCompare(u)
 	u.ntk = newNTKTab(u)
 	u.land = newLandscapeTab(u)
+	u.study = newStudyTab(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Surface", u.surface),
 		container.NewTabItem("Gallery", u.gallery),
@@ -154,6 +161,7 @@ func (u *UI) build() {
 		container.NewTabItem("Training", u.model.curves),
 		container.NewTabItem("NTK", u.ntk.Object()),
 		container.NewTabItem("Landscape", u.land.Object()),
+		container.NewTabItem("Study", u.study.Object()),
 	)
 	split := container.NewHSplit(side, u.tabs)
 	split.Offset = 0.22
@@ -212,7 +220,10 @@ func (u *UI) refreshLabels() {
 	s := u.session.Snapshot()
 	title := "surfscope"
 	if s.Net != nil {
-		u.model.label.SetText(fmt.Sprintf("%s — %s, %d parameters", s.ModelSource, describeArch(s.Net), s.Net.NumParams()))
+		u.model.label.SetText(fmt.Sprintf("%s — %s, %d parameters", s.ModelSource, describeArch(s.Net), s.Net.NumLearned()))
+		u.model.fit.SetText(fitBadge(s.Net))
+		u.model.fit.Importance = fitImportance(s.Net)
+		u.model.fit.Refresh()
 		title += " — " + s.ModelSource
 	}
 	if s.Data != "" {
@@ -237,4 +248,26 @@ func describeArch(n *models.Net) string {
 func (u *UI) showError(err error) {
 	u.status.SetText("error: " + err.Error())
 	dialog.ShowError(err, u.window)
+}
+
+// fitBadge says whether net fits its training set, as its training recorded it: "fits its
+// training set: yes", "… no (99.92%)", or "not recorded" (imported nets, older checkpoints).
+func fitBadge(net *models.Net) string {
+	fit, ok, err := net.Fit()
+	if err != nil || !ok {
+		return "fits its training set: not recorded"
+	}
+	return "fits its training set: " + fit.String()
+}
+
+// fitImportance colours the badge: success when the net fits, danger when it does not.
+func fitImportance(net *models.Net) widget.Importance {
+	fit, ok, err := net.Fit()
+	switch {
+	case err != nil || !ok:
+		return widget.LowImportance
+	case fit.Fits:
+		return widget.SuccessImportance
+	}
+	return widget.DangerImportance
 }

@@ -2,7 +2,10 @@ package app
 
 import (
 	"image"
+	"image/png"
+	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/render"
@@ -137,6 +141,9 @@ func TestTrainThenCancel(t *testing.T) {
 	if s.ModelSource != "trained" || s.Net.Arch["hidden"] != "32" {
 		t.Fatalf("after training the model is %q %v", s.ModelSource, s.Net.Arch)
 	}
+	if fit, _, _ := s.Net.Fit(); u.model.fit.Text != "fits its training set: "+fit.String() || fit.Epochs != 2 {
+		t.Errorf("badge %q after 2 epochs (%+v)", u.model.fit.Text, fit)
+	}
 	if !strings.Contains(u.status.Text, "epoch") && !strings.Contains(u.status.Text, "sampl") {
 		t.Errorf("status %q", u.status.Text)
 	}
@@ -157,7 +164,10 @@ func TestTrainThenCancel(t *testing.T) {
 	}
 	u.model.form.arch.SetSelected("mlp")
 
-	// Cancel a long run at once: the button comes back and the model stays valid.
+	// Cancel a long run at once: the button comes back and the current model (the CNN) stays —
+	// at once when the first epoch had not ended, after a question when it had (a wide MLP may
+	// finish an epoch within the wait; after one epoch it does not fit its training set).
+	cnn := u.session.Snapshot().Net
 	u.model.form.widths.SetText("256,256")
 	u.model.form.epochs.SetText("1000")
 	test.Tap(u.model.trainBtn)
@@ -166,8 +176,59 @@ func TestTrainThenCancel(t *testing.T) {
 	test.Tap(u.model.cancelBtn)
 	waitFor(t, "cancellation", 30*time.Second, func() bool { return !u.model.trainBtn.Disabled() })
 	t.Logf("training stopped %v after cancel", time.Since(start))
-	if err := u.session.Snapshot().Net.Validate(); err != nil {
-		t.Fatalf("model after cancel: %v", err)
+	if b := dialogButton(u, "Keep the current model"); b != nil {
+		test.Tap(b)
+	}
+	if u.session.Snapshot().Net != cnn || !strings.Contains(u.status.Text, "kept the current model") {
+		t.Fatalf("after a cancel in epoch 1 the model is %v (status %q)", u.session.Snapshot().Net.Arch, u.status.Text)
+	}
+}
+
+// dialogButton returns the button labelled text in the dialog on top of the window, or nil.
+func dialogButton(u *UI, text string) *widget.Button {
+	if top := u.window.Canvas().Overlays().Top(); top != nil {
+		for _, o := range test.LaidOutObjects(top) {
+			if b, ok := o.(*widget.Button); ok && b.Text == text {
+				return b
+			}
+		}
+	}
+	return nil
+}
+
+// A run cancelled after an epoch whose model does not fit its training set asks before that model
+// replaces the current one: "Keep the current model" keeps it, "Use it" takes the unfitted model,
+// whose badge then says it does not fit.
+func TestCancelledUnfittedModelIsNotSilentlyUsed(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	before := u.session.Snapshot().Net
+	if u.model.fit.Text != "fits its training set: yes" || u.model.fit.Importance != widget.SuccessImportance {
+		t.Errorf("the embedded model's badge: %q", u.model.fit.Text)
+	}
+	u.model.form.widths.SetText("2") // two hidden units never fit 4000 images
+	u.model.form.epochs.SetText("1000")
+	for _, answer := range []string{"Keep the current model", "Use it"} {
+		test.Tap(u.model.trainBtn)
+		waitFor(t, "the first epoch", 120*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "epoch ") })
+		test.Tap(u.model.cancelBtn)
+		waitFor(t, "the question", 60*time.Second, func() bool { return dialogButton(u, answer) != nil })
+		if d := dialogText(u); !strings.Contains(d, "does not fit its training set") {
+			t.Errorf("dialog %q", d)
+		}
+		if u.session.Snapshot().Net != before {
+			t.Fatal("the unfitted model became current before the answer")
+		}
+		test.Tap(dialogButton(u, answer))
+		if answer == "Use it" {
+			waitFor(t, "the unfitted model", 60*time.Second, func() bool { return u.session.Snapshot().Net != before })
+		}
+	}
+	s := u.session.Snapshot()
+	fit, ok, _ := s.Net.Fit()
+	if !ok || fit.Fits || s.ModelSource != "trained" || !strings.HasPrefix(u.model.fit.Text, "fits its training set: no (") ||
+		u.model.fit.Importance != widget.DangerImportance {
+		t.Errorf("model %q, fit %+v, badge %q", s.ModelSource, fit, u.model.fit.Text)
 	}
 }
 
@@ -271,7 +332,7 @@ func TestCompareTwoModelsWithLinkedCameras(t *testing.T) {
 	if err := u.compare.Add("untrained", other); err != nil {
 		t.Fatal(err)
 	}
-	u.tabs.SelectIndex(2)
+	u.tabs.SelectIndex(3)
 	test.Tap(u.compare.runBtn)
 	waitFor(t, "three surfaces", 60*time.Second, func() bool { return len(u.compare.content.Objects) == 3 })
 	a, b, diff := u.compare.views[0], u.compare.views[1], u.compare.diff
@@ -280,17 +341,75 @@ func TestCompareTwoModelsWithLinkedCameras(t *testing.T) {
 	if a.Camera() == (render.Camera{}) || b.Camera() != a.Camera() || diff.Camera() != a.Camera() {
 		t.Fatalf("cameras not linked: %+v %+v %+v", a.Camera(), b.Camera(), diff.Camera())
 	}
+	// One scale, axes and colour bars, the model names in the titles, statistics under each.
+	sa, _ := a.Scene()
+	sb, _ := b.Scene()
+	if !sa.Axes || !sa.ColorBar || sa.ZMin != sb.ZMin || sa.ZMax != sb.ZMax || sa.Min != sb.Min || sa.Max != sb.Max || !(sa.ZMin < sa.ZMax) {
+		t.Errorf("A: axes %v, colour bar %v, heights [%g, %g] colours [%g, %g]; B: heights [%g, %g] colours [%g, %g]",
+			sa.Axes, sa.ColorBar, sa.ZMin, sa.ZMax, sa.Min, sa.Max, sb.ZMin, sb.ZMax, sb.Min, sb.Max)
+	}
+	if !strings.HasPrefix(sa.Title, "A) embedded MLP") || !strings.HasPrefix(sb.Title, "B) untrained") {
+		t.Errorf("titles %q, %q", sa.Title, sb.Title)
+	}
+	if c := u.compare.captions[0].Text; !strings.Contains(c, "median") || !strings.Contains(c, "degree") {
+		t.Errorf("caption under A: %q", c)
+	}
 	// The difference surface is A − B point by point.
 	k := u.picture.class.SelectedIndex()
 	ga, gb := u.compare.models[0].grid, u.compare.models[1].grid
-	d := Difference(ga, gb, k)
-	if got, want := d.Z(3, 5), float64(ga.At(3, 5, k)-gb.At(3, 5, k)); got != want {
+	sd, _ := diff.Scene()
+	if got, want := sd.Field.Z(3, 5), float64(ga.At(3, 5, k)-gb.At(3, 5, k)); math.Abs(got-want) > 1e-6 {
 		t.Fatalf("difference %g, want %g", got, want)
+	}
+	// The chosen metric is drawn: probability heights in [0, 1] on both.
+	u.picture.metric.SetSelected("probability")
+	sa, _ = a.Scene()
+	if !strings.HasPrefix(sa.Label, "p(") || sa.ZMin < 0 || sa.ZMax > 1 {
+		t.Errorf("metric probability: label %q, heights [%g, %g]", sa.Label, sa.ZMin, sa.ZMax)
+	}
+	// Without one scale each keeps its own range.
+	u.compare.shared.SetChecked(false)
+	sa, _ = a.Scene()
+	if sa.ZMin != 0 || sa.ZMax != 0 {
+		t.Errorf("own scales: A's heights fixed at [%g, %g]", sa.ZMin, sa.ZMax)
 	}
 	for i := 0; i < 3; i++ {
 		if err := u.compare.Add("x", other); i < 2 && err != nil || i == 2 && err == nil {
 			t.Fatalf("adding model %d: %v", i+3, err)
 		}
+	}
+}
+
+// The whole Compare panel exports to one PNG: two pictures, the difference and their captions.
+func TestExportComparison(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	test.Tap(u.compare.addBtn)
+	other, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{16}}, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.compare.Add("untrained", other); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(u.compare.runBtn)
+	waitFor(t, "three surfaces", 60*time.Second, func() bool { return len(u.compare.content.Objects) == 3 })
+	path := filepath.Join(t.TempDir(), "compare.png")
+	if d := os.Getenv("SURFSCOPE_KEEP"); d != "" {
+		path = filepath.Join(d, "compare.png")
+	}
+	if err := u.ExportComparison(path, view.PanelOptions{TileWidth: 320, TileHeight: 240, Difference: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the export", 60*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "saved ") })
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != 3*320 || cfg.Height <= 240 {
+		t.Fatalf("exported %dx%d (%v): want three 320-pixel pictures in a row and captions under them", cfg.Width, cfg.Height, err)
 	}
 }
 
@@ -408,5 +527,73 @@ func TestLossLandscapeTab(t *testing.T) {
 	h := u.land.Hessian()
 	if !h.Converged || h.MinBound > 1e-4*h.Max || !(h.Max > 0) || !strings.Contains(u.land.info.Text, "λmin") {
 		t.Errorf("Hessian at θ: %+v; info %q", h, u.land.info.Text)
+	}
+}
+
+// The training form offers every shortcut kind, and the ResNet it builds combines its blocks as
+// the kind says (the gated kinds put σ on the sides they name).
+func TestShortcutChoiceOffersEveryKind(t *testing.T) {
+	u := newTestUI(t)
+	f := &u.model.form
+	if len(f.shortcut.Options) != len(models.Shortcuts) {
+		t.Fatalf("shortcut choices %v, want every kind %v", f.shortcut.Options, models.Shortcuts)
+	}
+	f.arch.SetSelected("resnet")
+	wantGates := map[string][2]int{"gate": {0, 3}, "sgate": {3, 0}, "gate2": {3, 3}} // shortcut side, residual side
+	for _, kind := range f.shortcut.Options {
+		f.shortcut.SetSelected(kind)
+		net, _, err := f.newNet([3]int{1, 8, 8}, 4)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		var got [2]int
+		for _, nd := range net.Nodes {
+			switch nd.Attr.Meta {
+			case models.MetaShortcutGate:
+				got[0]++
+			case models.MetaResidualGate:
+				got[1]++
+			}
+		}
+		if net.Arch["shortcut"] != kind || got != wantGates[kind] {
+			t.Errorf("%s: built arch %q with %v gates (shortcut, residual side), want %v", kind, net.Arch["shortcut"], got, wantGates[kind])
+		}
+	}
+}
+
+// A model with gates shows their saturation in the Stats tab: along the probe and over the first
+// test images, gate by gate.
+func TestStatsShowGateSaturation(t *testing.T) {
+	u := newTestUI(t)
+	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	// A gated MLP, out(relu(fc1 x) ⊙ σ(g x)), cheap to sample.
+	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{16}}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := net.Clone().Nodes[2] // fc1's weights, scaled so that some gates saturate
+	for _, p := range g.Params {
+		for i := range p.Data {
+			p.Data[i] *= 4
+		}
+	}
+	g.Name = "g"
+	out := net.Nodes[4]
+	out.Inputs = []int{6}
+	net.Nodes = append(net.Nodes[:4], g, models.Node{Name: "gate", Op: models.OpSigmoid, Inputs: []int{4}},
+		models.Node{Name: "gated", Op: models.OpMul, Inputs: []int{3, 5}}, out)
+	path := t.TempDir() + "/gate.safetensors"
+	if err := models.Save(path, net); err != nil {
+		t.Fatal(err)
+	}
+	u.openModel(path)
+	waitFor(t, "gate statistics", 120*time.Second, func() bool {
+		return strings.Count(u.stats.label.Text, "gate saturation") == 2
+	})
+	text := u.stats.label.Text
+	for _, want := range []string{"at the probe's points", "over the first 1000 images of sample/test", "gate ", models.GateOther} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Stats lack %q:\n%s", want, text)
+		}
 	}
 }

@@ -26,8 +26,12 @@ var exportSizes = map[string]image.Point{
 }
 
 // exportPNG draws the Surface tab's picture (its view state) at a chosen size and saves it where
-// the user says.
+// the user says; on the Compare tab, the comparison panel.
 func (u *UI) exportPNG() {
+	if t := u.tabs.Selected(); t != nil && t.Text == "Compare" {
+		u.compare.exportPNG()
+		return
+	}
 	s := u.session.Snapshot()
 	if s.Grid == nil {
 		u.showError(errors.New("nothing to export yet"))

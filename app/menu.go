@@ -18,11 +18,12 @@ import (
 
 // Preference keys.
 const (
-	prefData     = "data"
-	prefTheme    = "theme"
-	prefColormap = "colormap"
-	prefRecent   = "recentModels"
-	maxRecent    = 8
+	prefData      = "data"
+	prefTheme     = "theme"
+	prefColormap  = "colormap"  // the last sequential colormap chosen
+	prefDiverging = "diverging" // the last diverging one
+	prefRecent    = "recentModels"
+	maxRecent     = 8
 )
 
 func (u *UI) mainMenu() *fyne.MainMenu {

@@ -43,6 +43,7 @@ type trainForm struct {
 // training job with its buttons, bar and curves (the Training tab).
 type modelPanel struct {
 	label     *widget.Label
+	fit       *widget.Label // the badge: "fits its training set: yes" or "no (99.92%)"
 	form      trainForm
 	trainBtn  *widget.Button
 	cancelBtn *widget.Button
@@ -56,6 +57,7 @@ func (u *UI) buildModel() {
 	m := &u.model
 	m.label = widget.NewLabel("")
 	m.label.Wrapping = fyne.TextWrapWord
+	m.fit = widget.NewLabel("")
 	f := &m.form
 	f.arch = widget.NewSelect([]string{"mlp", "cnn", "resnet"}, func(a string) {
 		switch a {
@@ -222,6 +224,40 @@ func (u *UI) openModel(path string) {
 	})
 }
 
+// useTrained makes net, the model of a training run, the current one in the background and
+// shows it.
+func (u *UI) useTrained(net *models.Net) {
+	u.model.open.Start(func(ctx context.Context, r *JobRun) error {
+		if err := u.session.SetModel(ctx, net, "trained"); err != nil {
+			return err
+		}
+		show := u.dataOrModelChanged()
+		r.Show(func() {
+			show()
+			u.resample()
+		})
+		return nil
+	})
+}
+
+// askUseUnfitted asks whether the model of a cancelled run, which does not fit its training set,
+// should replace the current one; the current model stays unless the answer is yes.
+func (u *UI) askUseUnfitted(e *unfitCancelError) {
+	msg := fmt.Sprintf("Training was cancelled after epoch %d. That model classifies %s of its %d training images\n"+
+		"correctly: it does not fit its training set.\n\nUse it anyway, or keep the current model?",
+		e.fit.Epochs, models.Percent(e.fit.TrainAccuracy), e.fit.Images)
+	d := dialog.NewConfirm("Use a model that does not fit?", msg, func(use bool) {
+		if use {
+			u.useTrained(e.net)
+			return
+		}
+		u.status.SetText(fmt.Sprintf("training cancelled after epoch %d; kept the current model", e.fit.Epochs))
+	}, u.window)
+	d.SetConfirmText("Use it")
+	d.SetDismissText("Keep the current model")
+	d.Show()
+}
+
 func (u *UI) showOpenModel() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
@@ -247,8 +283,9 @@ func (u *UI) showOpenDataFolder() {
 	}, u.window)
 }
 
-// train trains the network the form describes in the background; the model it leaves, finished
-// or cancelled, becomes the current one.
+// train trains the network the form describes in the background. The model of a finished run
+// becomes the current one, fitted or not (the badge says which); that of a cancelled run does when
+// it fits its training set, and otherwise only if the user says so (askUseUnfitted).
 func (u *UI) train() {
 	s := u.session.Snapshot()
 	if s.Train == nil {
@@ -279,20 +316,26 @@ func (u *UI) train() {
 			}
 		})
 		var show func()
-		if err == nil || errors.Is(err, context.Canceled) {
+		var unfit *unfitCancelError
+		if err == nil || errors.Is(err, context.Canceled) && !errors.As(err, &unfit) {
 			show = u.dataOrModelChanged()
 		}
 		r.Show(func() {
 			m.trainBtn.Enable()
 			m.cancelBtn.Disable()
-			if show != nil {
+			switch {
+			case show != nil:
 				show()
 				m.bar.SetValue(1)
 				u.resample()
+			case unfit != nil && unfit.net == nil:
+				u.status.SetText("training cancelled before the first epoch ended; kept the current model")
+			case unfit != nil:
+				u.askUseUnfitted(unfit)
 			}
 		})
 		if errors.Is(err, context.Canceled) {
-			return nil // the model of the last complete epoch is shown
+			return nil // the model of the last complete epoch is shown, or the user is asked
 		}
 		return err
 	})

@@ -22,23 +22,43 @@ type picturePanel struct {
 
 func (u *UI) buildPicture() {
 	p := &u.picture
-	p.class = widget.NewSelect(nil, func(string) {
-		u.showGrid()
-		u.compare.refresh()
+	p.class = widget.NewSelect(nil, func(string) { u.redraw() })
+	p.metric = widget.NewSelect(view.Metrics, func(m string) {
+		u.followMetric(m)
+		u.redraw()
 	})
-	p.metric = widget.NewSelect(view.Metrics, func(string) { u.showGrid() })
 	p.metric.Selected = "logit"
-	p.mode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.showGrid() })
+	p.mode = widget.NewRadioGroup([]string{"3D", "Heatmap"}, func(string) { u.redraw() })
 	p.mode.Horizontal = true
 	p.mode.Selected = "3D"
 	p.colormap = widget.NewSelect(render.ColormapNames(), func(name string) {
-		u.app.Preferences().SetString(prefColormap, name)
-		u.showGrid()
+		key := prefColormap // remembered by family: sequential and diverging
+		if cm, err := render.ColormapByName(name); err == nil && cm.Diverging() {
+			key = prefDiverging
+		}
+		u.app.Preferences().SetString(key, name)
+		u.redraw()
 	})
 	p.colormap.Selected = u.app.Preferences().StringWithFallback(prefColormap, "viridis")
-	p.contours = widget.NewCheck("Contour lines", func(bool) { u.showGrid() })
+	p.contours = widget.NewCheck("Contour lines", func(bool) { u.redraw() })
 	p.contours.Checked = true
 	p.export = widget.NewButton("Export PNG…", u.exportPNG)
+}
+
+// followMetric shows the colormap a metric is drawn with when the one chosen does not suit it: a
+// diverging map (the user's last, else coolwarm) for the signed curvatures, a sequential one (the
+// user's last, else viridis) for everything else. The control always names the map in use.
+func (u *UI) followMetric(metric string) {
+	p := &u.picture
+	cm, err := render.ColormapByName(p.colormap.Selected)
+	if err == nil && cm.Diverging() == view.SignedMetric(metric) {
+		return
+	}
+	key := prefColormap
+	if view.SignedMetric(metric) {
+		key = prefDiverging
+	}
+	p.colormap.SetSelected(u.app.Preferences().StringWithFallback(key, view.DefaultColormap(metric)))
 }
 
 // form lays out the view's settings.
@@ -46,6 +66,14 @@ func (p *picturePanel) form() fyne.CanvasObject {
 	return container.NewVBox(
 		widget.NewForm(widget.NewFormItem("Logit", p.class), widget.NewFormItem("Metric", p.metric),
 			widget.NewFormItem("Colours", p.colormap)), p.mode, p.contours, p.export)
+}
+
+// redraw draws the Surface and Compare tabs again after a View control changed.
+func (u *UI) redraw() {
+	u.showGrid()
+	if u.compare != nil {
+		u.compare.refresh()
+	}
 }
 
 // showGrid hands the session's grid to the surface view, drawn as viewOf describes it.

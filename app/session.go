@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/surfscope/surfscope/dataset"
@@ -88,6 +89,31 @@ func (s *Session) SetModel(ctx context.Context, net *models.Net, src string) err
 	})
 }
 
+// SetDataAndModel makes dataset name and net (read from src) current together, so that a model
+// of other images than the current data's can be opened with its data (a study's cell).
+func (s *Session) SetDataAndModel(ctx context.Context, name string, net *models.Net, src string) error {
+	train, err := dataset.Open(name, dataset.Train)
+	if err != nil {
+		return err
+	}
+	test, err := dataset.Open(name, dataset.Test)
+	if err != nil {
+		return err
+	}
+	if err := modelfile.Fit(net, shapeOf(test), name); err != nil {
+		return err
+	}
+	ev, err := infer.New(net)
+	if err != nil {
+		return err
+	}
+	return s.commit(ctx, func() error {
+		s.data, s.train, s.test = name, train, test
+		s.net, s.eval, s.model = net, ev, src
+		return nil
+	})
+}
+
 func shapeOf(set *dataset.Set) [3]int { return [3]int{set.C, set.H, set.W} }
 
 // Snapshot is a consistent view of the session for the UI.
@@ -145,8 +171,11 @@ func (s *Session) Sample(ctx context.Context, smp view.Sampling, progress func(d
 
 // Train trains net on the first limit images of the training split (all for limit ≤ 0) and makes
 // it the current model. Training copies the weights back every epoch, so a run cancelled through
-// ctx still leaves a valid net: it becomes the model too, and the error is context.Canceled.
-// progress is called from the training goroutine.
+// ctx still leaves a valid net of its last complete epoch: when that net fits its training set it
+// becomes the model too and the error is context.Canceled; when it does not, or no epoch
+// completed, the current model stays and the error is an *unfitCancelError (which is
+// context.Canceled too) holding the net, for the caller to offer. progress is called from the
+// training goroutine.
 func (s *Session) Train(ctx context.Context, net *models.Net, cfg train.Config, limit int, progress func(train.Progress)) error {
 	s.mu.Lock()
 	trainSet, test := s.train, s.test
@@ -157,15 +186,39 @@ func (s *Session) Train(ctx context.Context, net *models.Net, cfg train.Config, 
 	if limit > 0 {
 		trainSet = trainSet.Head(limit)
 	}
-	_, err := train.Run(ctx, net, trainSet, test, cfg, progress)
+	hist, err := train.Run(ctx, net, trainSet, test, cfg, progress)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
+	}
+	if err != nil {
+		if len(hist) == 0 {
+			return &unfitCancelError{}
+		}
+		if fit, _, _ := net.Fit(); !fit.Fits {
+			return &unfitCancelError{net: net, fit: fit}
+		}
 	}
 	if serr := s.SetModel(context.WithoutCancel(ctx), net, "trained"); serr != nil {
 		return serr
 	}
 	return err
 }
+
+// unfitCancelError is a training run cancelled with a net that does not fit its training set
+// (net and fit, the last complete epoch's), or before its first epoch ended (net nil).
+type unfitCancelError struct {
+	net *models.Net
+	fit models.FitRecord
+}
+
+func (e *unfitCancelError) Error() string {
+	if e.net == nil {
+		return "training cancelled before the first epoch ended"
+	}
+	return fmt.Sprintf("training cancelled after epoch %d, which does not fit its training set (%s)", e.fit.Epochs, e.fit)
+}
+
+func (e *unfitCancelError) Unwrap() error { return context.Canceled }
 
 // Predictions returns the current model's predicted class for the first n test images (fewer if
 // the split is smaller), or nil without a model or data.

@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Shortcut says how a residual block combines its shortcut s(x) with its residual branch r(x).
@@ -21,17 +22,33 @@ const (
 	ShortcutBNMul1 Shortcut = "bnmul1"
 	// ShortcutGate gates the normalised shortcut with the residual: bn(s(x)) · sigmoid(bn(r(x))).
 	ShortcutGate Shortcut = "gate"
+	// ShortcutSGate puts the gate on the shortcut side: sigmoid(bn(s(x))) · bn(r(x)).
+	ShortcutSGate Shortcut = "sgate"
+	// ShortcutGate2 gates on both sides: sigmoid(bn(s(x))) · sigmoid(bn(r(x))).
+	ShortcutGate2 Shortcut = "gate2"
 )
 
 // Shortcuts lists every Shortcut kind.
-var Shortcuts = []Shortcut{ShortcutAdd, ShortcutMul, ShortcutBNMul, ShortcutBNMul1, ShortcutGate}
+var Shortcuts = []Shortcut{ShortcutAdd, ShortcutMul, ShortcutBNMul, ShortcutBNMul1, ShortcutGate, ShortcutSGate, ShortcutGate2}
+
+// normalizedShortcut reports whether the kind batch-normalises an identity shortcut.
+func (k Shortcut) normalizedShortcut() bool {
+	return k != ShortcutAdd && k != ShortcutMul
+}
+
+// Gate metadata (Attr.Meta) of the sigmoid nodes of shortcut combinations and SE blocks.
+const (
+	MetaResidualGate = "shortcut gate (residual side)"
+	MetaShortcutGate = "shortcut gate (shortcut side)"
+	MetaSEGate       = "se gate"
+)
 
 // ResNetConfig describes a CIFAR-style ResNet (He et al. 2016, section 4.2): a 3×3 convolution to
 // 16·Width channels, three stages of (Depth−2)/6 basic blocks of 16·Width, 32·Width and
 // 64·Width channels (the second and third start with stride 2), global average pooling and a dense
 // output. Depth 8, 14 and 20 give ResNet-8/14/20. Every convolution is followed by batch norm; a
 // block whose shape changes takes a 1×1 stride-2 convolution with batch norm as its shortcut
-// (option B), other blocks the identity (batch-normalised for the bnmul, bnmul1 and gate kinds).
+// (option B), other blocks the identity (batch-normalised for every kind but add and mul).
 type ResNetConfig struct {
 	Input    [3]int
 	Classes  int
@@ -43,6 +60,15 @@ type ResNetConfig struct {
 	// channels by 4.
 	SE        bool
 	Normalize *[2]float32
+}
+
+// ShortcutNames lists the Shortcut kinds for messages: "add, mul, …, gate2".
+func ShortcutNames() string {
+	names := make([]string, len(Shortcuts))
+	for i, k := range Shortcuts {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 // seReduction is the channel reduction inside SE gates; Hu et al. use 16 on ImageNet widths, too
@@ -82,7 +108,7 @@ func newResNet(cfg ResNetConfig, seed int64, dry bool) (*Net, error) {
 		known = known || s == kind
 	}
 	if !known {
-		return nil, fmt.Errorf("models: resnet: unknown shortcut %q (want add, mul, bnmul, bnmul1 or gate)", cfg.Shortcut)
+		return nil, fmt.Errorf("models: resnet: unknown shortcut %q (want %s)", cfg.Shortcut, ShortcutNames())
 	}
 	b := newNetBuilder(cfg.Input, cfg.Classes, seed, dry)
 	x := b.normalize(0, cfg.Normalize)
@@ -139,25 +165,26 @@ func (b *netBuilder) basicBlock(name string, x, cin, cout, stride int, kind Shor
 		s = b.conv(name+".se_fc1", s, cout, hidden, 1, 1, 0, true)
 		s = b.act(name+".se_relu", OpReLU, s)
 		s = b.conv(name+".se_fc2", s, hidden, cout, 1, 1, 0, true)
-		s = b.add(name+".se_gate", OpSigmoid, Attr{Meta: "se gate"}, nil, s)
+		s = b.add(name+".se_gate", OpSigmoid, Attr{Meta: MetaSEGate}, nil, s)
 		r = b.add(name+".se_scale", OpMul, Attr{}, nil, r, s)
 	}
 	sc := x
 	if stride != 1 || cin != cout {
 		sc = b.conv(name+".down", x, cin, cout, 1, stride, 0, false)
 		sc = b.batchNorm(name+".down_bn", sc, cout, beta, "shortcut")
-	} else if kind == ShortcutBNMul || kind == ShortcutBNMul1 || kind == ShortcutGate {
+	} else if kind.normalizedShortcut() {
 		sc = b.batchNorm(name+".shortcut_bn", x, cout, beta, "shortcut")
 	}
-	var y int
-	switch kind {
-	case ShortcutAdd:
-		y = b.add(name+".add", OpAdd, Attr{Meta: "shortcut"}, nil, sc, r)
-	case ShortcutMul, ShortcutBNMul, ShortcutBNMul1:
-		y = b.add(name+".mul", OpMul, Attr{Meta: "shortcut"}, nil, sc, r)
-	case ShortcutGate:
-		g := b.add(name+".gate", OpSigmoid, Attr{Meta: "shortcut gate"}, nil, r)
-		y = b.add(name+".mul", OpMul, Attr{Meta: "shortcut"}, nil, sc, g)
+	if kind == ShortcutSGate || kind == ShortcutGate2 {
+		sc = b.add(name+".shortcut_gate", OpSigmoid, Attr{Meta: MetaShortcutGate}, nil, sc)
 	}
+	if kind == ShortcutGate || kind == ShortcutGate2 {
+		r = b.add(name+".gate", OpSigmoid, Attr{Meta: MetaResidualGate}, nil, r)
+	}
+	op, suffix := OpMul, ".mul"
+	if kind == ShortcutAdd {
+		op, suffix = OpAdd, ".add"
+	}
+	y := b.add(name+suffix, op, Attr{Meta: "shortcut"}, nil, sc, r)
 	return b.act(name+".relu", OpReLU, y)
 }

@@ -113,8 +113,17 @@ func TestResNetShortcutFormulas(t *testing.T) {
 					t.Errorf("%s: shortcut factor is %s, want batchnorm", kind, sc.Op)
 				}
 			}
-			if kind == ShortcutGate && rb.Op != OpSigmoid {
-				t.Errorf("gate: residual factor is %s, want sigmoid", rb.Op)
+			// The gated kinds: σ on the residual side (gate), the shortcut side (sgate) or both
+			// (gate2), each σ of a batch norm.
+			scGate, rGate := kind == ShortcutSGate || kind == ShortcutGate2, kind == ShortcutGate || kind == ShortcutGate2
+			for _, f := range []struct {
+				node  Node
+				gated bool
+				meta  string
+			}{{sc, scGate, MetaShortcutGate}, {rb, rGate, MetaResidualGate}} {
+				if (f.node.Op == OpSigmoid) != f.gated || f.gated && (f.node.Attr.Meta != f.meta || n.Nodes[f.node.Inputs[0]].Op != OpBatchNorm) {
+					t.Errorf("%s: factor %s is %s (%q) of %s", kind, f.node.Name, f.node.Op, f.node.Attr.Meta, n.Nodes[f.node.Inputs[0]].Op)
+				}
 			}
 			if kind == ShortcutBNMul1 && (sc.Params["beta"].Data[0] != 1 || n.Nodes[rb.Inputs[0]].Op == OpBatchNorm) {
 				t.Errorf("bnmul1: shortcut beta %v", sc.Params["beta"].Data[0])

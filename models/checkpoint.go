@@ -22,8 +22,8 @@ import (
 // Checkpoints are safetensors files (https://github.com/huggingface/safetensors): an 8-byte
 // little-endian header length, a JSON header, then the raw little-endian float32 data. Every
 // parameter is one F32 tensor named "<node index>.<node name>.<param>"; the header's
-// __metadata__ holds "format" (checkpointFormat), "graph" (the nodes, their inputs, attributes and
-// parameter shapes, the input shape and class count as JSON), "arch" and "meta" (Net.Arch and
+// __metadata__ holds "format" (checkpointFormat), "graph" (the nodes, their inputs, attributes,
+// parameter shapes and whether they are fixed, the input shape and class count as JSON), "arch" and "meta" (Net.Arch and
 // Net.Meta as JSON objects). Python's safetensors opens them as an ordinary state dict.
 
 const (
@@ -44,6 +44,7 @@ type nodeJSON struct {
 	Inputs []int            `json:"inputs,omitempty"`
 	Attr   *attrJSON        `json:"attr,omitempty"`
 	Params map[string][]int `json:"params,omitempty"` // shapes
+	Fixed  bool             `json:"fixed,omitempty"`  // Node.Fixed
 }
 
 // attrJSON mirrors Attr field by field with names for the file.
@@ -97,7 +98,7 @@ func Encode(w io.Writer, n *Net) error {
 	var order []entry
 	for i := range n.Nodes {
 		nd := &n.Nodes[i]
-		nj := nodeJSON{Name: nd.Name, Op: nd.Op, Inputs: nd.Inputs}
+		nj := nodeJSON{Name: nd.Name, Op: nd.Op, Inputs: nd.Inputs, Fixed: nd.Fixed}
 		if !reflect.DeepEqual(nd.Attr, Attr{}) {
 			a := attrJSON(nd.Attr)
 			nj.Attr = &a
@@ -281,7 +282,7 @@ func graphNodes(g graphJSON, tensors map[string]tensorJSON) ([]Node, []tensorSlo
 	var nodes []Node
 	var slots []tensorSlot
 	for i, nj := range g.Nodes {
-		nd := Node{Name: nj.Name, Op: nj.Op, Inputs: nj.Inputs}
+		nd := Node{Name: nj.Name, Op: nj.Op, Inputs: nj.Inputs, Fixed: nj.Fixed}
 		if nj.Attr != nil {
 			nd.Attr = Attr(*nj.Attr)
 		}

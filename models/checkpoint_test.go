@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,6 +28,7 @@ func checkpointNet(t *testing.T) *Net {
 	w[0], w[1], w[2], w[3] = float32(math.Copysign(0, -1)), math.SmallestNonzeroFloat32, math.MaxFloat32, -1e-38
 	n.Nodes[2].Attr = Attr{Kernel: [2]int{1, 2}, Stride: [2]int{3, 4}, Pad: [4]int{5, 6, 7, 8}, Dilation: [2]int{9, 10},
 		Groups: 11, Alpha: 0.5, Eps: 1e-3, Meta: "flat", Shape: []int{16}, Min: -1, Max: 2}
+	n.Nodes[1].Fixed = true // the flag round-trips (a constant of an imported graph)
 	n.Meta["history"] = `[{"epoch":1}]`
 	return n
 }
@@ -243,6 +245,33 @@ func TestCheckpointReadableFromPython(t *testing.T) {
 		}
 		if w, ok := want[name]; !ok || math.Abs(w-sum) > 1e-9*(1+math.Abs(w)) {
 			t.Errorf("tensor %s: python sum %v, want %v", name, sum, w)
+		}
+	}
+}
+
+// A ResNet of every shortcut kind survives a checkpoint: same graph, arch record and logits.
+func TestCheckpointEveryShortcutKind(t *testing.T) {
+	x := make([]float32, 16)
+	for i := range x {
+		x[i] = float32(i) / 16
+	}
+	for _, kind := range Shortcuts {
+		n, err := NewResNet(ResNetConfig{Input: [3]int{1, 4, 4}, Classes: 3, Shortcut: kind, SE: true}, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := Encode(&buf, n); err != nil {
+			t.Fatal(err)
+		}
+		m, err := Decode(&buf)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		a, _ := n.ForwardReference(x)
+		b, _ := m.ForwardReference(x)
+		if !reflect.DeepEqual(n, m) || !slices.Equal(a, b) || m.Arch["shortcut"] != string(kind) {
+			t.Errorf("%s: the net differs after a checkpoint (arch %v)", kind, m.Arch)
 		}
 	}
 }

@@ -110,6 +110,27 @@ type Node struct {
 	Inputs []int
 	Attr   Attr
 	Params map[string]*Tensor
+	// Fixed marks a node whose parameters are constants of the function rather than learned
+	// weights: the identity depthwise convolution that stands for an imported Pad, the affine
+	// batch norm that stands for an imported multiplication by a constant. Training, loss
+	// landscapes, Hessians and the NTK leave its parameters alone (see Learned).
+	Fixed bool
+}
+
+// Learned reports whether parameter name of the node is a learned weight: the weight and bias of
+// a dense or convolution node, the gamma and beta of a batch norm — unless the node is Fixed.
+// Batch-norm running statistics and normalisation constants are never learned.
+func (nd *Node) Learned(name string) bool {
+	if nd.Fixed || nd.Params[name] == nil {
+		return false
+	}
+	switch nd.Op {
+	case OpDense, OpConv:
+		return name == "weight" || name == "bias"
+	case OpBatchNorm:
+		return name == "gamma" || name == "beta"
+	}
+	return false
 }
 
 // Net is surfscope's single representation of a network: a directed acyclic graph of nodes in
@@ -134,12 +155,28 @@ func (n *Net) InputSize() int { return n.Input[0] * n.Input[1] * n.Input[2] }
 // NumClasses returns the number of logits.
 func (n *Net) NumClasses() int { return n.Classes }
 
-// NumParams returns the number of scalar parameters.
+// NumParams returns the number of scalar parameters stored, constants and running statistics
+// included (NumLearned counts the learned ones).
 func (n *Net) NumParams() int {
 	total := 0
 	for i := range n.Nodes {
 		for _, t := range n.Nodes[i].Params {
 			total += len(t.Data)
+		}
+	}
+	return total
+}
+
+// NumLearned returns the number of learned scalar parameters (Node.Learned): what PyTorch's
+// sum(p.numel() for p in model.parameters()) counts, and the size of the NTK's parameter space.
+func (n *Net) NumLearned() int {
+	total := 0
+	for i := range n.Nodes {
+		nd := &n.Nodes[i]
+		for name, t := range nd.Params {
+			if nd.Learned(name) {
+				total += len(t.Data)
+			}
 		}
 	}
 	return total

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"bytes"
 	"path/filepath"
 	"testing"
 )
@@ -27,5 +28,42 @@ func TestCheckpointWithoutARecordStillLoads(t *testing.T) {
 	old.Meta[MetaTrainedOn] = "{images: 3"
 	if _, ok, err := old.TrainedOn(); ok || err == nil {
 		t.Error("a damaged record read without an error")
+	}
+}
+
+// The fit record round-trips through a checkpoint and says "no (99.92%)" as the app's badge does,
+// with the decimals it takes not to round an unfitted net up to 100%.
+func TestFitRecord(t *testing.T) {
+	n, err := NewMLP(MLPConfig{Input: [3]int{1, 2, 2}, Classes: 2, Hidden: []int{3}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := n.Fit(); ok || err != nil {
+		t.Errorf("an untrained net has a fit record: %v %v", ok, err)
+	}
+	for _, c := range []struct {
+		acc    float64
+		images int
+		want   string
+		wrong  int
+	}{{1, 4000, "yes", 0}, {0.9992, 5000, "no (99.92%)", 4}, {59999.0 / 60000, 60000, "no (99.998%)", 1}, {0.5, 2, "no (50.00%)", 1}} {
+		r := NewFitRecord(c.acc, c.images, 7)
+		n.SetFit(r)
+		var buf bytes.Buffer
+		if err := Encode(&buf, n); err != nil {
+			t.Fatal(err)
+		}
+		m, err := Decode(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok, err := m.Fit()
+		if !ok || err != nil || got != r || got.String() != c.want || got.Misclassified != c.wrong || got.Fits != (c.wrong == 0) || got.Epochs != 7 {
+			t.Errorf("accuracy %v of %d: %+v %q (ok %v, %v), want %q", c.acc, c.images, got, got.String(), ok, err, c.want)
+		}
+	}
+	n.Meta[MetaFit] = "{"
+	if _, _, err := n.Fit(); err == nil {
+		t.Error("a broken fit record reads")
 	}
 }

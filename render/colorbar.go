@@ -15,6 +15,11 @@ type colorBar struct {
 	ticks          []float64
 	step           float64
 	labelW         float64 // widest tick label
+	// extendLo and extendHi say that colour values fall below or above the
+	// range; the bar then ends in a triangle of the end colour on that side
+	// (as matplotlib's extend), tri pixels tall.
+	extendLo, extendHi bool
+	tri                float64
 
 	// categorical scenes: the classes present, listed as swatches
 	classes []int
@@ -106,8 +111,47 @@ func placeColorBar(lo, hi float64, w, h int, fs float64, top, bottom float64) (c
 	return cb, taken
 }
 
-// draw paints the gradient, its frame, ticks and labels, and the metric
-// name above the bar.
+// fit places the gradient between y0 and y1, leaving room there for the
+// triangles of the extended ends.
+func (cb *colorBar) fit(y0, y1, fs float64) {
+	cb.tri = 1.2 * (cb.x1 - cb.x0)
+	cb.y0, cb.y1 = y0, y1
+	if cb.extendHi {
+		cb.y0 += cb.tri
+	}
+	if cb.extendLo {
+		cb.y1 -= cb.tri
+	}
+	if cb.y1-cb.y0 < 2*fs { // too short for triangles: leave them out
+		cb.y0, cb.y1, cb.extendLo, cb.extendHi = y0, y1, false, false
+	}
+}
+
+// drawExtensions paints the triangles of the extended ends in the end
+// colours, framed.
+func (cb *colorBar) drawExtensions(p *painter, f *frame, lw float64) {
+	mid := (cb.x0 + cb.x1) / 2
+	for _, e := range []struct {
+		on   bool
+		base float64
+		dir  float64
+		c    color.RGBA
+	}{{cb.extendHi, math.Round(cb.y0), -1, f.st.cmap.At(1)}, {cb.extendLo, math.Round(cb.y1), 1, f.st.cmap.At(0)}} {
+		if !e.on {
+			continue
+		}
+		tip := pt{mid, e.base + e.dir*cb.tri}
+		var tri shape
+		tri.poly(pt{math.Round(cb.x0), e.base}, pt{math.Round(cb.x1), e.base}, tip)
+		p.fill(&tri, e.c)
+		var edge shape
+		edge.polyline([]pt{{math.Round(cb.x0), e.base}, tip, {math.Round(cb.x1), e.base}}, lw)
+		p.fill(&edge, f.ink())
+	}
+}
+
+// draw paints the gradient, its frame, ticks and labels, the triangles of
+// extended ends and the metric name above the bar.
 func (cb *colorBar) draw(dst *image.RGBA, f *frame, label string) {
 	if cb.classes != nil {
 		cb.drawClasses(dst, f)
@@ -129,6 +173,7 @@ func (cb *colorBar) draw(dst *image.RGBA, f *frame, label string) {
 	p := newPainter(dst)
 	lw := math.Max(1, fs/14)
 	p.frame(math.Round(cb.x0), math.Round(cb.y0), math.Round(cb.x1), math.Round(cb.y1), lw, ink)
+	cb.drawExtensions(p, f, lw)
 	fc := face(fs)
 	for _, v := range cb.ticks {
 		if !(hi > lo) {
@@ -145,6 +190,10 @@ func (cb *colorBar) draw(dst *image.RGBA, f *frame, label string) {
 		x := (cb.x0 + cb.x1) / 2
 		w := textWidth(fc, label)
 		x = math.Min(x, float64(f.w)-0.5*fs-w/2)
-		drawText(dst, fc, label, float64(b.Min.X)+x, float64(b.Min.Y)+cb.y0-0.8*fs, alignCenter, ink)
+		top := cb.y0
+		if cb.extendHi {
+			top -= cb.tri
+		}
+		drawText(dst, fc, label, float64(b.Min.X)+x, float64(b.Min.Y)+top-0.8*fs, alignCenter, ink)
 	}
 }

@@ -46,3 +46,56 @@ func colorDist(a, b interface{ RGBA() (r, g, b, a uint32) }) int {
 	d := func(x, y uint32) int { return max(int(x>>8)-int(y>>8), int(y>>8)-int(x>>8)) }
 	return max(d(ar, br), d(ag, bg), d(ab, bb))
 }
+
+// A colour range narrower than the values ends the colour bar in triangles of the end colours on
+// the sides the values pass (matplotlib's extend), and only there.
+func TestColorBarExtensions(t *testing.T) {
+	for _, c := range []struct {
+		min, max float64
+		lo, hi   bool
+	}{{0, 0, false, false}, {-0.5, 0.5, true, true}, {-10, 0.5, false, true}, {-0.5, 10, true, false}} {
+		s := &Scene{Field: waves(32), ColorBar: true, Label: "v", Colormap: Magma, Min: c.min, Max: c.max, Samples: 1}
+		img := renderCPU(t, s, 400, 300)
+		r := NewCPU().(*renderer)
+		f, err := r.prepare(img.Bounds(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cb := f.lay.bar
+		if cb.extendLo != c.lo || cb.extendHi != c.hi {
+			t.Errorf("range [%g, %g]: extends low %v high %v, want %v %v", c.min, c.max, cb.extendLo, cb.extendHi, c.lo, c.hi)
+		}
+		x := int((cb.x0 + cb.x1) / 2)
+		if c.hi {
+			if got := img.RGBAAt(x, int(cb.y0-cb.tri/3)); colorDist(got, Magma.At(1)) > 12 {
+				t.Errorf("range [%g, %g]: upper triangle %v, want %v", c.min, c.max, got, Magma.At(1))
+			}
+		}
+		if c.lo {
+			if got := img.RGBAAt(x, int(cb.y1+cb.tri/3)); colorDist(got, Magma.At(0)) > 12 {
+				t.Errorf("range [%g, %g]: lower triangle %v, want %v", c.min, c.max, got, Magma.At(0))
+			}
+		}
+	}
+}
+
+// ZMin and ZMax clamp the heights: the surface's height range is theirs, and a height below ZMin
+// lies on the floor of the box like ZMin itself.
+func TestHeightRangeClamps(t *testing.T) {
+	s := &Scene{Field: waves(16), ZMin: -0.25, ZMax: 0.5}
+	var m mesh
+	st := resolve(s)
+	if err := m.build(s, &st); err != nil {
+		t.Fatal(err)
+	}
+	if m.zmin != -0.25 || m.zmax != 0.5 {
+		t.Fatalf("height range [%g, %g]", m.zmin, m.zmax)
+	}
+	if m.worldZ(-3) != m.worldZ(-0.25) || m.worldZ(9) != m.worldZ(0.5) || m.worldZ(0.5) != m.zscale {
+		t.Errorf("clamped heights %g %g %g", m.worldZ(-3), m.worldZ(9), m.worldZ(0.5))
+	}
+	s.ZMin, s.ZMax = 1, 1
+	if err := m.build(s, &st); err == nil {
+		t.Error("empty height range accepted")
+	}
+}

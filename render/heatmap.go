@@ -99,7 +99,7 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 		cb.x0 = math.Min(cb.x0, a.x1+1.6*f.lay.fontSize)
 		cb.x1 = cb.x0 + w
 		if cb.classes == nil {
-			cb.y0, cb.y1 = a.y0, a.y1
+			cb.fit(a.y0, a.y1, f.lay.fontSize)
 		}
 	}
 

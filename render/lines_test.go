@@ -3,6 +3,7 @@ package render
 import (
 	"image"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +58,44 @@ func TestLinesErrors(t *testing.T) {
 	nan := &Grid{NX: 3, NY: 2, Values: []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()}}
 	if err := r.Render(img, &Scene{Field: nan, View: ViewLines}); err != nil {
 		t.Errorf("all NaN: %v", err)
+	}
+}
+
+// Dashes along a path of length 10 (two segments), 2 on and 1 off: [0,2], [3,5], [6,8], [9,10].
+func TestDashes(t *testing.T) {
+	d := dashes([]pt{{0, 0}, {4, 0}, {10, 0}}, 2, 1)
+	want := [][2]float64{{0, 2}, {3, 5}, {6, 8}, {9, 10}}
+	if len(d) != len(want) {
+		t.Fatalf("dashes %v", d)
+	}
+	for k, w := range want {
+		if first, last := d[k][0].x, d[k][len(d[k])-1].x; math.Abs(first-w[0]) > 1e-9 || math.Abs(last-w[1]) > 1e-9 {
+			t.Errorf("dash %d from %g to %g, want %v", k, first, last, w)
+		}
+	}
+	if d := dashes([]pt{{0, 0}, {1e6, 0}}, 0.3, 0.2); len(d) != 2000000 {
+		t.Errorf("%d dashes over 10⁶ pixels, want 2·10⁶", len(d))
+	}
+}
+
+// ViewText sets its text without a field: every line leaves ink, and a long line is made to fit.
+func TestTextView(t *testing.T) {
+	s := &Scene{View: ViewText, Title: "statistics", Text: "logit 7   mean 1.25\nmargin    mean 3.5\n" + strings.Repeat("x", 60)}
+	img := renderCPU(t, s, 320, 200)
+	inked := 0
+	for y := 0; y < 200; y++ {
+		for x := 306; x < 320; x++ { // the right margin stays blank: the long line was shrunk
+			if c := img.RGBAAt(x, y); c.R < 128 {
+				t.Fatalf("ink in the right margin at (%d, %d)", x, y)
+			}
+		}
+		for x := 0; x < 300; x++ {
+			if c := img.RGBAAt(x, y); c.R < 128 {
+				inked++
+			}
+		}
+	}
+	if inked < 300 {
+		t.Errorf("%d inked pixels", inked)
 	}
 }

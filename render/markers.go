@@ -1,11 +1,15 @@
 package render
 
 import (
+	"cmp"
 	"image"
 	"image/color"
 	"math"
+	"slices"
 
 	xdraw "golang.org/x/image/draw"
+
+	"github.com/surfscope/surfscope/render/internal/place"
 )
 
 // Marker is an annotated point of the field's plane, e.g. one of the three
@@ -22,13 +26,6 @@ type Marker struct {
 type markerGeometry struct {
 	at   func(x, y float64) (pt, bool)
 	edge func(a, b Marker) []pt
-	// thumb, when not nil, places the centre of a thumbnail of the given
-	// size for a marker at c; otherwise thumbnails move away from the
-	// markers' centroid.
-	thumb func(c pt, size float64) pt
-	// inside, when not nil, moves a thumbnail centre so that the thumbnail and
-	// its label stay inside the plot (2D views: off the axes and colour bar).
-	inside func(tc pt, size, fs float64) pt
 }
 
 // surfaceMarkers projects markers onto the 3D surface: each sits at the
@@ -88,29 +85,20 @@ func planeMarkers(a *plotArea) markerGeometry {
 	at := func(x, y float64) (pt, bool) { return pt{a.px(x), a.py(y)}, true }
 	return markerGeometry{at: at, edge: func(m, n Marker) []pt {
 		return []pt{{a.px(m.X), a.py(m.Y)}, {a.px(n.X), a.py(n.Y)}}
-	}, inside: func(tc pt, size, fs float64) pt {
-		return pt{math.Max(a.x0+size/2+2, math.Min(a.x1-size/2-2, tc.x)),
-			math.Max(a.y0+size/2+2, math.Min(a.y1-size/2-2-1.5*fs, tc.y))}
 	}}
 }
 
-// curveMarkers places markers on a line plot: thumbnails go to the top of
-// the plot above a marker in its lower half, to the bottom otherwise.
-func curveMarkers(a *plotArea) markerGeometry {
-	g := planeMarkers(a)
-	g.thumb = func(c pt, size float64) pt {
-		x := math.Max(a.x0+size/2+2, math.Min(a.x1-size/2-2, c.x))
-		if c.y > (a.y0+a.y1)/2 {
-			return pt{x, a.y0 + size/2 + 4}
-		}
-		return pt{x, a.y1 - size/2 - size*0.45}
+// markerInk returns the colours of markers, edges and label boxes.
+func markerInk(f *frame) (dark color.RGBA, halo color.Color) {
+	if f.st.dark {
+		return color.RGBA{240, 240, 240, 255}, color.NRGBA{0, 0, 0, 190}
 	}
-	return g
+	return color.RGBA{20, 20, 20, 255}, color.NRGBA{255, 255, 255, 210}
 }
 
-// drawMarkers draws the edges (when asked), the dots, the thumbnails and the
-// labels. Thumbnails are pushed away from the markers' centroid so that a
-// triangle of markers keeps its pictures outside.
+// drawMarkers draws the edges (when asked), the dots, and the labels of
+// markers without a thumbnail beside them; thumbnails and their labels go in
+// the strip above the plot (drawThumbnailStrip).
 func drawMarkers(dst *image.RGBA, f *frame, g markerGeometry) {
 	ms := f.scene.Markers
 	if len(ms) == 0 {
@@ -118,11 +106,7 @@ func drawMarkers(dst *image.RGBA, f *frame, g markerGeometry) {
 	}
 	fs := f.lay.fontSize
 	p := newPainter(dst)
-	dark := color.RGBA{20, 20, 20, 255}
-	halo := color.Color(color.NRGBA{255, 255, 255, 210})
-	if f.st.dark {
-		dark, halo = color.RGBA{240, 240, 240, 255}, color.NRGBA{0, 0, 0, 190}
-	}
+	dark, halo := markerInk(f)
 	if f.scene.MarkerEdges && len(ms) > 1 {
 		var under, over shape
 		for k := range ms {
@@ -150,17 +134,12 @@ func drawMarkers(dst *image.RGBA, f *frame, g markerGeometry) {
 		return
 	}
 	cx, cy = cx/float64(n), cy/float64(n)
+	drawThumbnailStrip(dst, f, pos, ok)
 	for k, m := range ms {
 		if !ok[k] {
 			continue
 		}
 		c := pos[k]
-		dx, dy := c.x-cx, c.y-cy
-		if l := math.Hypot(dx, dy); l > 1e-6 {
-			dx, dy = dx/l, dy/l
-		} else {
-			dx, dy = 0.6, -0.8
-		}
 		var dot shape
 		dot.disc(c, 0.55*fs)
 		p.fill(&dot, dark)
@@ -171,34 +150,65 @@ func drawMarkers(dst *image.RGBA, f *frame, g markerGeometry) {
 		dot = shape{}
 		dot.disc(c, 0.38*fs)
 		p.fill(&dot, fillc)
-
-		anchor := c // where the label goes
-		if m.Image != nil {
-			size := 4.5 * fs
-			tc := pt{c.x + dx*size*0.95, c.y + dy*size*0.95}
-			if g.thumb != nil {
-				tc = g.thumb(c, size)
-			}
-			if g.inside != nil {
-				tc = g.inside(tc, size, fs)
-			}
-			tc.x = math.Max(size/2+2, math.Min(float64(f.w)-size/2-2, tc.x))
-			tc.y = math.Max(size/2+2, math.Min(float64(f.h)-size/2-2-1.5*fs, tc.y))
-			p.line(c, tc, 0.12*fs, dark)
-			r := drawThumbnail(dst, m.Image, tc, size, dark)
-			anchor = pt{tc.x, r.y1 + 0.2*fs}
-			if m.Label != "" {
-				labelBox(dst, p, m.Label, pt{anchor.x, anchor.y + ascent(face(fs)) + 0.25*fs}, alignCenter, dark, halo, fs)
-			}
+		if m.Image != nil && f.lay.thumb > 0 || m.Label == "" { // in the strip, or nothing to say
 			continue
 		}
-		if m.Label != "" {
-			a := alignLeft
-			x := c.x + 0.9*fs
-			if dx < -0.3 {
-				a, x = alignRight, c.x-0.9*fs
-			}
-			labelBox(dst, p, m.Label, pt{x, c.y + ascent(face(fs))/2 + dy*0.8*fs}, a, dark, halo, fs)
+		dx, dy := c.x-cx, c.y-cy // away from the markers' centroid
+		if l := math.Hypot(dx, dy); l > 1e-6 {
+			dx, dy = dx/l, dy/l
+		} else {
+			dx, dy = 0.6, -0.8
+		}
+		a, x := alignLeft, c.x+0.9*fs
+		if dx < -0.3 {
+			a, x = alignRight, c.x-0.9*fs
+		}
+		labelBox(dst, p, m.Label, pt{x, c.y + ascent(face(fs))/2 + dy*0.8*fs}, a, dark, halo, fs)
+	}
+}
+
+// drawThumbnailStrip draws the markers' thumbnails side by side in the strip
+// above the plot, each as near above its marker (at pos, where ok) as the
+// others leave room for, with its label under it and a leader line down to
+// the marker.
+func drawThumbnailStrip(dst *image.RGBA, f *frame, pos []pt, ok []bool) {
+	size := f.lay.thumb
+	if size <= 0 {
+		return
+	}
+	fs := f.lay.fontSize
+	ms := f.scene.Markers
+	var order []int
+	for k, m := range ms {
+		if ok[k] && m.Image != nil {
+			order = append(order, k)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(pos[a].x, pos[b].x) })
+	fc := face(fs)
+	widths := make([]float64, len(order)) // each slot: the thumbnail or its label, whichever is wider
+	for n, k := range order {
+		widths[n] = math.Max(size, textWidth(fc, ms[k].Label)+0.6*fs) + 0.8*fs
+	}
+	xs := make([]float64, len(order))
+	for n, k := range order {
+		xs[n] = pos[k].x
+	}
+	place.Spread(xs, widths, 0.5*fs, float64(f.w)-0.5*fs-f.lay.right)
+	p := newPainter(dst)
+	dark, halo := markerInk(f)
+	leader := color.NRGBA{dark.R, dark.G, dark.B, 150}
+	y0 := f.lay.strip[0]
+	for n, k := range order {
+		tc := pt{xs[n], y0 + size/2}
+		r := drawThumbnail(dst, ms[k].Image, tc, size, dark)
+		foot := pt{tc.x, f.lay.strip[1]}
+		var line shape // dashed, so that it does not read as a contour line
+		w := math.Max(1, 0.09*fs)
+		strokeCurve(&line, []pt{foot, pos[k]}, w, true)
+		p.fill(&line, leader)
+		if ms[k].Label != "" {
+			labelBox(dst, p, ms[k].Label, pt{tc.x, r.y1 + 0.25*fs + ascent(fc) + 0.25*fs}, alignCenter, dark, halo, fs)
 		}
 	}
 }

@@ -61,3 +61,54 @@ func TestMarkers(t *testing.T) {
 		}
 	}
 }
+
+// Thumbnails never cover the data: they sit in the strip above the plot, joined to their markers
+// by leader lines, in the heatmap and line views alike, side by side even when their markers are
+// close.
+func TestThumbnailsStayOffThePlot(t *testing.T) {
+	magenta := color.RGBA{255, 0, 255, 255}
+	swatch := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	for i := 0; i < len(swatch.Pix); i += 4 {
+		copy(swatch.Pix[i:], []uint8{255, 0, 255, 255})
+	}
+	ms := []Marker{{X: 0, Y: 0.2, Image: swatch, Label: "a"}, {X: 0.05, Y: 0.3, Image: swatch, Label: "b"}, {X: 1, Y: -0.4, Image: swatch}}
+	for _, s := range []*Scene{
+		{Field: waves(48), View: ViewHeatmap, ColorBar: true, Title: "t", Caption: "c", Markers: ms, Samples: 1},
+		{Field: mixup(), View: ViewLines, Legend: []string{"0", "1"}, Title: "t", Markers: ms, Samples: 1},
+	} {
+		r := NewCPU().(*renderer)
+		img := image.NewRGBA(image.Rect(0, 0, 480, 320))
+		f, err := r.prepare(img.Bounds(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.View == ViewHeatmap {
+			err = drawHeatmap(img, f)
+		} else {
+			err = drawLines(img, f)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := drawOverlays(img, f); err != nil {
+			t.Fatal(err)
+		}
+		a := f.plot
+		inside, above := 0, 0
+		for y := 0; y < img.Bounds().Dy(); y++ {
+			for x := 0; x < img.Bounds().Dx(); x++ {
+				if img.RGBAAt(x, y) != magenta {
+					continue
+				}
+				if float64(x) >= a.x0 && float64(x) <= a.x1 && float64(y) >= a.y0 && float64(y) <= a.y1 {
+					inside++
+				} else if float64(y) < a.y0 {
+					above++
+				}
+			}
+		}
+		if inside > 0 || above < 3*100 {
+			t.Errorf("view %d: %d thumbnail pixels inside the plot, %d above it", s.View, inside, above)
+		}
+	}
+}

@@ -22,6 +22,7 @@ type mesh struct {
 	nx, ny     int     // field size
 	zmin, zmax float64 // finite height range
 	cmin, cmax float64 // colour range in use
+	clo, chi   float64 // finite range of the colour values (may exceed the range in use)
 	xmin, xmax float64 // coordinate ranges
 	ymin, ymax float64
 	sx, sy     float64 // world = (coord - centre) * s
@@ -46,9 +47,11 @@ func (m *mesh) worldZ(z float64) float64 {
 	return (heightFraction(z, m.zmin, m.zmax) - 0.5) * 2 * m.zscale
 }
 
+// heightFraction places z in the height range [lo, hi]: 0 at lo, 1 at hi,
+// clamped to [0, 1]; 0.5 for an empty range.
 func heightFraction(z, lo, hi float64) float64 {
 	if hi > lo {
-		return (z - lo) / (hi - lo)
+		return min(max((z-lo)/(hi-lo), 0), 1)
 	}
 	return 0.5
 }
@@ -101,23 +104,60 @@ func (m *mesh) measure(s *Scene, st *settings) error {
 	m.zscale = st.zscale
 
 	m.zmin, m.zmax = finiteRange(f, nx, ny)
-	if s.Color == nil {
-		m.cmin, m.cmax = m.zmin, m.zmax
-	} else {
-		m.cmin, m.cmax = finiteRange(s.Color, nx, ny)
+	switch {
+	case math.IsNaN(s.ZMin) || math.IsNaN(s.ZMax) || (s.ZMin == 0 && s.ZMax == 0):
+	case math.IsInf(s.ZMin, 0) || math.IsInf(s.ZMax, 0) || s.ZMin >= s.ZMax:
+		return fmt.Errorf("render: height range [%g, %g]", s.ZMin, s.ZMax)
+	default:
+		m.zmin, m.zmax = s.ZMin, s.ZMax
 	}
+	cf := s.Color
+	if cf == nil {
+		cf = f
+	}
+	m.clo, m.chi = finiteRange(cf, nx, ny)
+	var err error
+	m.cmin, m.cmax, err = colorRange(s, st.cmap, m.clo, m.chi)
+	return err
+}
+
+// colorRange resolves the colour range of s whose colour values span
+// [lo, hi]: Min and Max when set, else [lo, hi], made symmetric about zero
+// for a diverging colormap.
+func colorRange(s *Scene, cmap *Colormap, lo, hi float64) (float64, float64, error) {
 	switch {
 	case math.IsNaN(s.Min) || math.IsNaN(s.Max) || (s.Min == 0 && s.Max == 0):
-		if st.cmap.Diverging() && finite(m.cmin) {
-			a := math.Max(math.Abs(m.cmin), math.Abs(m.cmax))
-			m.cmin, m.cmax = -a, a
+		if cmap.Diverging() && finite(lo) {
+			a := math.Max(math.Abs(lo), math.Abs(hi))
+			return -a, a, nil
 		}
+		return lo, hi, nil
 	case math.IsInf(s.Min, 0) || math.IsInf(s.Max, 0) || s.Min > s.Max:
-		return fmt.Errorf("render: colour range [%g, %g]", s.Min, s.Max)
-	default:
-		m.cmin, m.cmax = s.Min, s.Max
+		return 0, 0, fmt.Errorf("render: colour range [%g, %g]", s.Min, s.Max)
 	}
-	return nil
+	return s.Min, s.Max, nil
+}
+
+// ColorRange returns the colour range s is drawn with (Min and Max, or the
+// finite range of its colour values: Color's, else the heights', symmetric
+// about zero for a diverging colormap) and the finite range of its colour
+// values, which may reach beyond it (NaN for a field without finite values).
+func (s *Scene) ColorRange() (lo, hi, valuesLo, valuesHi float64, err error) {
+	cf := s.Color
+	if cf == nil {
+		cf = s.Field
+	}
+	if cf == nil {
+		return 0, 0, 0, 0, fmt.Errorf("render: scene has no field")
+	}
+	nx, ny := cf.Dims()
+	valuesLo, valuesHi = finiteRange(cf, nx, ny)
+	cmap := s.Colormap
+	if cmap == nil {
+		cmap = Viridis
+	}
+	lo, hi, err = colorRange(s, cmap, valuesLo, valuesHi)
+	return lo, hi, valuesLo, valuesHi, err
 }
 
 // finiteRange returns the smallest and largest finite value, or NaN, NaN.

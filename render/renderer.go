@@ -71,6 +71,8 @@ func (r *renderer) Render(dst *image.RGBA, s *Scene) error {
 		err = drawHeatmap(dst, f)
 	case ViewLines:
 		err = drawLines(dst, f)
+	case ViewText:
+		drawTextView(dst, f)
 	default:
 		err = fmt.Errorf("render: unknown view %d", s.View)
 	}
@@ -116,7 +118,7 @@ func (r *renderer) prepare(b image.Rectangle, s *Scene) (*frame, error) {
 		if err := m.measure(s, &st); err != nil {
 			return nil, err
 		}
-	case ViewLines: // drawLines checks the field itself
+	case ViewLines, ViewText: // drawLines checks the field itself; text has none
 		f := &frame{scene: s, st: st, mesh: m, w: b.Dx(), h: b.Dy()}
 		f.lay = layoutFor(f)
 		return f, nil

@@ -18,9 +18,21 @@ const (
 	ViewHeatmap
 	// ViewLines draws each row j of the field as a curve Z(i, j) over X(i),
 	// e.g. the logits along a mixup line; Min and Max, when set, fix the
-	// value axis, Legend names the curves and Markers mark points.
+	// value axis, Legend names the curves, Curves styles them and Markers
+	// mark points.
 	ViewLines
+	// ViewText sets Text in a monospaced font under the title, e.g. a
+	// table of statistics; it needs no Field.
+	ViewText
 )
+
+// CurveStyle is how the line view draws one curve. The zero value is a
+// solid line of the default width in the curve's series colour.
+type CurveStyle struct {
+	Color  color.Color // nil means the series colour (Tab10, or the Colormap sampled)
+	Width  float64     // relative to the default width; 0 means 1
+	Dashed bool        // dashes, e.g. for a reference line
+}
 
 // Scene is what to draw. The zero value of every field but Field is a
 // sensible default.
@@ -36,7 +48,9 @@ type Scene struct {
 	Colormap *Colormap
 	// Min and Max are the colour range. Both zero, or either NaN, means the
 	// finite range of the colour values (symmetric about zero for a
-	// diverging colormap). In ViewLines they fix the value axis instead.
+	// diverging colormap). Values outside the range take the colour of its
+	// nearer end, and the colour bar then ends in a triangle on that side.
+	// In ViewLines they fix the value axis instead.
 	Min, Max float64
 	// Categorical colours by class instead: the colour values (Color, or
 	// the heights) rounded to integers index Palette (nil means Tab10,
@@ -53,20 +67,29 @@ type Scene struct {
 	Wireframe bool
 	// Camera is the viewpoint; the zero value is the default view.
 	Camera Camera
-	// Title is drawn centred above the picture when not empty.
-	Title string
+	// Title is drawn centred above the picture when not empty, and Caption
+	// under it in smaller type (what the picture shows: the model, the data,
+	// the probe).
+	Title, Caption string
 	// ColorBar draws the colour scale at the right, with Label (the metric's
 	// name, e.g. "logit 3") above it.
 	ColorBar bool
 	Label    string
 	// Markers annotate points of the plane (labels, thumbnails); in the 3D
-	// view they sit on the surface and are drawn over it. MarkerEdges joins
-	// them in order into a closed polygon (a triangle for a data plane's
-	// three images), following the surface in 3D.
+	// view they sit on the surface and are drawn over it. Thumbnails and
+	// their labels go in a strip above the plot, joined to their markers by
+	// leader lines, so that they never cover the data. MarkerEdges joins
+	// the markers in order into a closed polygon (a triangle for a data
+	// plane's three images), following the surface in 3D.
 	Markers     []Marker
 	MarkerEdges bool
-	// Legend names the curves of the line view, in row order.
+	// Legend names the curves of the line view, in row order; a curve with
+	// an empty name is not listed (e.g. all but the first of several muted
+	// curves named once as a group). Curves styles them, in row order.
 	Legend []string
+	Curves []CurveStyle
+	// Text is what ViewText shows, line by line.
+	Text string
 	// Axes draws, in the 3D view, the floor and back walls of the box with
 	// grid lines, tick values along its edges and the axis names.
 	Axes bool
@@ -76,8 +99,15 @@ type Scene struct {
 	// dark on light backgrounds and light on dark ones.
 	Background color.Color
 	// ZScale is the height of the surface relative to its longer horizontal
-	// side; 0 means 0.5. Heights are always normalised to the field's range.
+	// side; 0 means 0.5. Heights are normalised to the height range.
 	ZScale float64
+	// ZMin and ZMax are the height range: the heights drawn at the floor and
+	// the top of the box, and the range of the height axis's ticks. Both
+	// zero, or either NaN, means the field's own finite range; heights
+	// outside the range are drawn at its ends (flat), as are the contour
+	// lines. Several pictures given the same range share one height scale
+	// (side-by-side comparisons); a robust range cuts off outliers.
+	ZMin, ZMax float64
 	// Stretch draws the field square whatever its x and y extents; otherwise
 	// the longer side spans the picture and the other keeps its proportion.
 	Stretch bool

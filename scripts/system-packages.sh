@@ -18,8 +18,9 @@ build=(gcc pkg-config libgl1-mesa-dev libegl-dev libegl1-mesa-dev libx11-dev lib
 # on top of the rest), ONNX's own backend test suite for the importer's conformance tests,
 # Fashion-MNIST.
 test=(xvfb xauth xdotool imagemagick python3-numpy python3-vtk9 libonnx-testdata dataset-fashion-mnist)
-# The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script).
-bench=(python3-torch python3-onnx)
+# The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script; SciPy for the
+# rank tests' reference values, study/ranktest/testdata/reference.py).
+bench=(python3-torch python3-onnx python3-scipy)
 # make package: the Windows cross-compiler (and windres), zip, xz, dpkg-shlibdeps for the .deb's
 # dependencies; make package-test: wine to run the Windows build, desktop-file-validate.
 package=(gcc-mingw-w64-x86-64 zip xz-utils dpkg-dev wine wine64 desktop-file-utils)

@@ -2,7 +2,9 @@ package surface
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -35,8 +37,45 @@ type Atlas struct {
 	Model   string           `json:"model"`
 	Probes  map[string]int   `json:"probes"`
 	Metrics map[string]Stats `json:"metrics"`
-	Flip    FlipConsistency  `json:"flip"`
-	Config  AtlasConfig      `json:"config"`
+	// Values holds each metric's value on every probe, in the order the probes were drawn (the
+	// same seed draws the same probes for every model of a dataset, so the i-th values of two
+	// models come from the same probe): what comparisons between models test.
+	Values map[string]ProbeValues `json:"values,omitempty"`
+	Flip   FlipConsistency        `json:"flip"`
+	// Gates is the saturation of every gate over the split's images (nets with gates).
+	Gates  *GateSummary `json:"gates,omitempty"`
+	Config AtlasConfig  `json:"config"`
+}
+
+// ProbeValues are a metric's values over probes; NaN (a probe where the metric is undefined) is
+// written as null in JSON.
+type ProbeValues []float64
+
+// MarshalJSON writes the values with null for NaN and infinities (encoding/json rejects them).
+func (v ProbeValues) MarshalJSON() ([]byte, error) {
+	out := make([]*float64, len(v))
+	for i := range v {
+		if !math.IsNaN(v[i]) && !math.IsInf(v[i], 0) {
+			out[i] = &v[i]
+		}
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (null as NaN).
+func (v *ProbeValues) UnmarshalJSON(b []byte) error {
+	var in []*float64
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*v = make(ProbeValues, len(in))
+	for i, p := range in {
+		(*v)[i] = math.NaN()
+		if p != nil {
+			(*v)[i] = *p
+		}
+	}
+	return nil
 }
 
 // AtlasMetric is one metric an atlas can hold: its key (in JSON), its plain name (in tables)
@@ -44,8 +83,9 @@ type Atlas struct {
 type AtlasMetric struct{ Name, Label string }
 
 // AtlasMetrics lists every metric an atlas can hold, in display order. Each is a per-probe value
-// (its distribution over the probes is what the atlas keeps), except flip.agreement and
-// flip.abs_delta (one value for the whole split).
+// (its distribution over the probes is what the atlas keeps), except flip.agreement,
+// flip.abs_delta and split.* (one value for the whole split). The gate metrics appear for nets
+// with sigmoid gates (models.Net.Gates).
 var AtlasMetrics = []AtlasMetric{
 	{"plane.classes", "predicted classes on the plane"},
 	{"plane.margin", "margin (top − runner-up logit), mean"},
@@ -79,6 +119,12 @@ var AtlasMetrics = []AtlasMetric{
 	{"flip.disagree", "points predicting differently from their mirror, share"},
 	{"flip.agreement", "split images with pred(x) = pred(flip x), share"},
 	{"flip.abs_delta", "|f̃(x) − f̃(flip x)| of centred logits over the split, mean"},
+	{"plane.gate_low", "gate outputs < 0.05 on the plane, share"},
+	{"plane.gate_high", "gate outputs > 0.95 on the plane, share"},
+	{"line.gate_low", "gate outputs < 0.05 along the line, share"},
+	{"line.gate_high", "gate outputs > 0.95 along the line, share"},
+	{"split.gate_low", "gate outputs < 0.05 over the split's images, share"},
+	{"split.gate_high", "gate outputs > 0.95 over the split's images, share"},
 }
 
 // BuildAtlas samples the probes cfg asks for from the labelled images (the split the probes are
@@ -119,7 +165,10 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	if c.InputGradient {
 		opt.Grader = ev
 	}
-	a := &Atlas{Model: net.Arch["arch"], Probes: map[string]int{}, Metrics: map[string]Stats{}, Config: c}
+	if len(net.Gates()) > 0 {
+		opt.GateNet = net
+	}
+	a := &Atlas{Model: net.Arch["arch"], Probes: map[string]int{}, Metrics: map[string]Stats{}, Values: map[string]ProbeValues{}, Config: c}
 	values := map[string][]float64{}
 	total := c.Planes + c.Lines + c.Flips + 1
 	done := 0
@@ -176,6 +225,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 			addRegions(add, "plane.", "regions_exact", r)
 			add("plane.switch_rate", r.SwitchRate)
 		}
+		addGates(add, "plane.", s.Gates)
 	})
 	if err != nil {
 		return nil, err
@@ -196,6 +246,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 			addRegions(add, "line.", "pieces_exact", r)
 			add("line.pieces", float64(1+r.Switches))
 		}
+		addGates(add, "line.", s.Gates)
 	})
 	if err != nil {
 		return nil, err
@@ -215,9 +266,16 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	}
 	add("flip.agreement", a.Flip.Agreement)
 	add("flip.abs_delta", a.Flip.MeanAbsDelta)
+	if opt.GateNet != nil {
+		if a.Gates, err = GateSaturation(ctx, net, images, N, nil); err != nil {
+			return nil, err
+		}
+		addGates(add, "split.", a.Gates)
+	}
 	step()
 	for name, v := range values {
 		a.Metrics[name] = Describe(v)
+		a.Values[name] = v
 	}
 	return a, nil
 }
@@ -237,6 +295,14 @@ func addRegions(add func(string, float64), prefix, exact string, r *RegionSummar
 		add("plane.regions_saturated", b2f(r.Saturated))
 	} else {
 		add("line.pieces_saturated", b2f(r.Saturated))
+	}
+}
+
+// addGates records the pooled gate saturation under prefix (gate_low, gate_high), when measured.
+func addGates(add func(string, float64), prefix string, g *GateSummary) {
+	if g != nil {
+		add(prefix+"gate_low", g.Low)
+		add(prefix+"gate_high", g.High)
 	}
 }
 

@@ -60,7 +60,7 @@ func newMLPCurvature(net *models.Net, images []float32, labels []int) *mlpCurvat
 	i++
 	for ; i < len(nodes); i++ {
 		nd := nodes[i]
-		if nd.Op != models.OpDense || nd.Inputs[0] != i-1 {
+		if nd.Op != models.OpDense || nd.Inputs[0] != i-1 || nd.Fixed {
 			return nil
 		}
 		w := nd.Params["weight"]

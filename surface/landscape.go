@@ -30,6 +30,13 @@ import (
 type LandscapeOptions struct {
 	// Plain evaluates the whole net at every grid point (no first-layer shortcut).
 	Plain bool
+	// BatchNormImages, when not empty, are images ([N,C,H,W], training images by convention) on
+	// which every batch norm's running statistics are recomputed at each grid point
+	// (RecomputeBatchNorm) before the loss is measured, instead of being moved along the
+	// directions with the other parameters. Model lines need this: the statistics interpolated
+	// between two nets do not describe the interpolated net's activations, which exaggerates the
+	// barrier between them. It implies Plain.
+	BatchNormImages []float32
 }
 
 // Landscape channels of the grid LossLandscape returns.
@@ -54,7 +61,9 @@ func LossLandscape(ctx context.Context, net *models.Net, dirs []ParamVector, alp
 	}
 	theta := ParamsOf(net)
 	var ev landscapeEval
-	if !o.Plain {
+	if len(o.BatchNormImages) > 0 {
+		ev = &recomputeEval{plainEval: plainEval{net: net, theta: theta, dirs: dirs, images: images}, ctx: ctx, bnImages: o.BatchNormImages}
+	} else if !o.Plain {
 		if f, err := newFirstLayerEval(net, theta, dirs, images); err == nil && f != nil {
 			ev = f
 		}
@@ -174,6 +183,26 @@ func (p *plainEval) logits(dst []float32, c []float64) ([]float32, error) {
 		return nil, err
 	}
 	return ev.Forward(dst, p.images, len(p.images)/p.net.InputSize()), nil
+}
+
+// recomputeEval rebuilds the whole net at every point and recomputes its batch-norm statistics on
+// bnImages before evaluating it.
+type recomputeEval struct {
+	plainEval
+	ctx      context.Context
+	bnImages []float32
+}
+
+func (r *recomputeEval) logits(dst []float32, c []float64) ([]float32, error) {
+	net := withParams(r.net, r.theta, r.dirs, c) // shares unmoved tensors with r.net: replaced, not written
+	if err := RecomputeBatchNorm(r.ctx, net, r.bnImages); err != nil {
+		return nil, err
+	}
+	ev, err := infer.New(net)
+	if err != nil {
+		return nil, err
+	}
+	return ev.Forward(dst, r.images, len(r.images)/r.net.InputSize()), nil
 }
 
 // firstLayerEval combines the first parametric layer's outputs and runs the rest of the net.

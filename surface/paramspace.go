@@ -96,7 +96,8 @@ type DirectionOptions struct {
 // direction d drawn from seed, then every filter d_i — a row of a dense weight [out, in], an output
 // filter of a convolution weight [out, in/g, kh, kw] — rescaled to the norm of the same filter of θ,
 // d_i ← d_i ‖θ_i‖ / (‖d_i‖ + 1e-10). Biases and batch-norm parameters are zero unless
-// opt.BiasBN; running statistics and normalisation constants are always zero. nil opt means the
+// opt.BiasBN; running statistics, normalisation constants and the parameters of Fixed nodes
+// (constants of an imported graph: models.Node.Learned) are always zero. nil opt means the
 // defaults. The same seed gives the same direction.
 func FilterNormalized(net *models.Net, seed uint64, opt *DirectionOptions) ParamVector {
 	var o DirectionOptions
@@ -111,6 +112,7 @@ func FilterNormalized(net *models.Net, seed uint64, opt *DirectionOptions) Param
 		d := make([]float32, len(theta.Data[t]))
 		out.Data[t] = d
 		switch {
+		case !nd.Learned(key.Name): // running statistics, constants, Fixed nodes
 		case key.Name == "weight" && (nd.Op == models.OpDense || nd.Op == models.OpConv):
 			rows := nd.Params["weight"].Shape[0]
 			per := len(d) / rows

@@ -50,12 +50,13 @@ func Describe(v []float64) Stats {
 	}
 	st.Std = math.Sqrt(ss / float64(len(s)))
 	st.Min, st.Max = s[0], s[len(s)-1]
-	st.Q1, st.Median, st.Q3 = quantile(s, 0.25), quantile(s, 0.5), quantile(s, 0.75)
+	st.Q1, st.Median, st.Q3 = Quantile(s, 0.25), Quantile(s, 0.5), Quantile(s, 0.75)
 	return st
 }
 
-// quantile returns the q-quantile of sorted s by linear interpolation at position q·(n−1).
-func quantile(s []float64, q float64) float64 {
+// Quantile returns the q-quantile (0 ≤ q ≤ 1) of the sorted, non-empty s, interpolating linearly
+// between order statistics at position q·(n−1) (numpy's default).
+func Quantile(s []float64, q float64) float64 {
 	pos := q * float64(len(s)-1)
 	lo := int(math.Floor(pos))
 	if lo >= len(s)-1 {

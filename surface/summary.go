@@ -25,6 +25,7 @@ type ProbeSummary struct {
 	Mixup         *MixupSummary     `json:"mixup,omitempty"`     // mixup lines
 	Degree        DegreeFit         `json:"degree"`
 	Regions       *RegionSummary    `json:"regions,omitempty"` // piecewise-linear nets
+	Gates         *GateSummary      `json:"gates,omitempty"`   // nets with sigmoid gates, at the probe's points
 }
 
 // RegionSummary is what a probe says about the linear regions it meets (see LinearRegions and
@@ -68,11 +69,14 @@ type SummaryOptions struct {
 	Eval Forwarder
 	// Degree tunes the polynomial degree fit.
 	Degree *DegreeOptions
+	// GateNet, when set, measures the saturation of its gates (models.Net.Gates) at every point
+	// of the probe (GateSaturationOnProbe); a net without gates is skipped.
+	GateNet *models.Net
 }
 
 // Summarize runs every analysis that applies to g: values, gradient norms and the degree always;
 // curvature on planes; mirror symmetry on flip planes (probe kind "flip"); mixup linearity on
-// mixup lines (kind "mixup"); linear regions and input gradients when opt asks. Errors come from
+// mixup lines (kind "mixup"); linear regions, input gradients and gate saturation when opt asks. Errors come from
 // the analyses (too few points, a cancelled ctx).
 func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary, error) {
 	var o SummaryOptions
@@ -147,6 +151,11 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 	}
 	if o.Net != nil && g.Probe != nil && PiecewiseLinear(o.Net) {
 		if s.Regions, err = summarizeRegions(ctx, o.Net, g.Probe, !o.NoExact); err != nil {
+			return nil, err
+		}
+	}
+	if o.GateNet != nil && g.Probe != nil && len(o.GateNet.Gates()) > 0 {
+		if s.Gates, err = GateSaturationOnProbe(ctx, o.GateNet, g.Probe); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,9 +76,9 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 	}
 	for _, m := range AtlasMetrics {
 		st, ok := a.Metrics[m.Name]
-		if strings.HasSuffix(m.Name, ".components") { // only for nets with multiplicative merges
+		if strings.HasSuffix(m.Name, ".components") || strings.Contains(m.Name, ".gate_") { // multiplicative merges, gates
 			if ok {
-				t.Errorf("%s recorded for a ReLU MLP, whose regions are convex", m.Name)
+				t.Errorf("%s recorded for a ReLU MLP, whose regions are convex and which has no gates", m.Name)
 			}
 			continue
 		}
@@ -93,6 +94,9 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 		if st.N != want {
 			t.Errorf("%s: %d values, want %d", m.Name, st.N, want)
 		}
+		if v := a.Values[m.Name]; len(v) != want || Describe(v) != st {
+			t.Errorf("%s: per-probe values %v do not give the statistics %+v", m.Name, v, st)
+		}
 	}
 	b, _ := BuildAtlas(context.Background(), net, x, y, cfg, nil)
 	for name, st := range a.Metrics {
@@ -105,8 +109,14 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	var back Atlas
-	if err := json.Unmarshal(js, &back); err != nil || back.Metrics["line.tv"] != a.Metrics["line.tv"] {
+	if err := json.Unmarshal(js, &back); err != nil || back.Metrics["line.tv"] != a.Metrics["line.tv"] ||
+		!slices.Equal(back.Values["line.tv"], a.Values["line.tv"]) {
 		t.Fatalf("JSON round trip: %v", err)
+	}
+	nan, _ := json.Marshal(ProbeValues{1, math.NaN(), math.Inf(1)})
+	var nanBack ProbeValues
+	if err := json.Unmarshal(nan, &nanBack); string(nan) != "[1,null,null]" || err != nil || len(nanBack) != 3 || !math.IsNaN(nanBack[1]) {
+		t.Errorf("NaN values as JSON: %s, back %v (%v)", nan, nanBack, err)
 	}
 	if _, err := BuildAtlas(context.Background(), net, x[:40], y[:2], nil, nil); err == nil {
 		t.Error("two images accepted")
@@ -133,6 +143,28 @@ func TestAdversarialPlaneClimbsTheLoss(t *testing.T) {
 	}
 	if _, err := AdversarialPlane(ev, net.Input, x, 5, 3, 21, 0.5); err == nil {
 		t.Error("label 5 of 3 accepted")
+	}
+}
+
+// A net with gates gets their saturation in the atlas: per plane, per line, and once over the split.
+func TestAtlasGates(t *testing.T) {
+	net, err := models.NewResNet(models.ResNetConfig{Input: [3]int{1, 4, 4}, Classes: 3, Shortcut: models.ShortcutGate, SE: true}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := randomData(4, 40, 16, 3)
+	a, err := BuildAtlas(context.Background(), net, x, y, &AtlasConfig{Planes: 2, Lines: 3, Grid: 5, Points: 9}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, n := range map[string]int{"plane.gate_low": 2, "plane.gate_high": 2, "line.gate_low": 3, "line.gate_high": 3,
+		"split.gate_low": 1, "split.gate_high": 1} {
+		if st, ok := a.Metrics[name]; !ok || st.N != n || st.Max > 1 || st.Min < 0 {
+			t.Errorf("%s: %+v, want %d shares", name, st, n)
+		}
+	}
+	if a.Gates == nil || len(a.Gates.Gates) != 6 || a.Gates.Inputs != 40 {
+		t.Errorf("split gates %+v", a.Gates)
 	}
 }
 

@@ -41,8 +41,12 @@ func (s *State) Register(fs *flag.FlagSet) {
 	fs.StringVar(&s.Metric, "metric", s.Metric, "planes: "+strings.Join(Metrics, ", "))
 	fs.IntVar(&s.Class, "class", s.Class, "logit drawn as height (-1: the class of the probe's first image)")
 	fs.StringVar(&s.View, "view", s.View, "surface (3D) or heatmap; lines are always drawn as curves")
-	fs.StringVar(&s.Colormap, "colormap", s.Colormap, "colormap: "+strings.Join(render.ColormapNames(), ", ")+" (suffix _r reverses)")
-	fs.Var((*colorRange)(s), "color-range", "colour range LO,HI (default: the values' own range)")
+	fs.StringVar(&s.Colormap, "colormap", s.Colormap, "colormap: "+strings.Join(render.ColormapNames(), ", ")+" (suffix _r reverses; default: viridis, coolwarm for curvatures)")
+	fs.Var((*colorRange)(s), "color-range", "colour range LO,HI (default: automatic, see --color-clip and --symmetric)")
+	fs.Float64Var(&s.ColorClip, "color-clip", s.ColorClip, "automatic colour range: percent of the values left out at each end (1 = 1st to 99th percentile; 0 = full range)")
+	fs.BoolVar(&s.Symmetric, "symmetric", s.Symmetric, "automatic colour range symmetric about zero")
+	fs.Var((*heightRange)(s), "height-range", "height range LO,HI drawn from the floor to the top of the 3D box (default: automatic, see --height-clip)")
+	fs.BoolVar(&s.HeightClip, "height-clip", s.HeightClip, "automatic height range: clip far outliers at Tukey's far-out fences (q1 − 3·IQR, q3 + 3·IQR)")
 	fs.IntVar(&s.Contours, "contours", s.Contours, "number of contour lines (0 = none)")
 	fs.StringVar(&s.Theme, "theme", s.Theme, "background: light or dark (as the app's themes)")
 	fs.Var((*cameraFlag)(&s.Camera), "camera", "3D viewpoint YAW,PITCH,DISTANCE[,TX,TY,TZ,FOV] (radians, degrees for FOV; default: the default view)")
@@ -67,6 +71,10 @@ func (s State) Args() []string {
 		v := f.Value.String()
 		values[f.Name] = v
 		if !slices.Contains(firstFlags, f.Name) && v != def.Lookup(f.Name).Value.String() {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				rest = append(rest, "--"+f.Name+"="+v) // "--flag false" would end the flags
+				return
+			}
 			rest = append(rest, "--"+f.Name, v)
 		}
 	})
@@ -169,6 +177,32 @@ func (c *colorRange) Set(text string) error {
 		return errors.New("want LO < HI")
 	}
 	c.ColorMin, c.ColorMax = v[0], v[1]
+	return nil
+}
+
+// heightRange is the --height-range flag: "LO,HI", or empty for the automatic range.
+type heightRange State
+
+func (c *heightRange) String() string {
+	if c == nil || c.HeightMin == 0 && c.HeightMax == 0 {
+		return ""
+	}
+	return formatFloats(c.HeightMin, c.HeightMax)
+}
+
+func (c *heightRange) Set(text string) error {
+	if strings.TrimSpace(text) == "" {
+		c.HeightMin, c.HeightMax = 0, 0
+		return nil
+	}
+	v, err := parseFloats(text, 2, 0)
+	if err != nil {
+		return err
+	}
+	if !(v[0] < v[1]) {
+		return errors.New("want LO < HI")
+	}
+	c.HeightMin, c.HeightMax = v[0], v[1]
 	return nil
 }
 

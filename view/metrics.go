@@ -98,7 +98,6 @@ func metricScene(s *render.Scene, metric string, g *surface.Grid, k, label int, 
 		s.Label = "‖∇" + logitLabel + "‖ in the plane, per unit input distance"
 	case "Gaussian curvature", "mean curvature":
 		s.Color, s.Label = f, metric+" of "+logitLabel+" (input-space units)"
-		s.Colormap = render.Coolwarm
 	case "mirror difference":
 		s.Color = f
 		s.Label = "|f̃(s,t) − f̃(−s,t)|, centred " + logitLabel

@@ -6,8 +6,10 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -18,51 +20,99 @@ type SceneOptions struct {
 	Class      int              // logit shown as height
 	View       render.View      // surface (default), heatmap or lines
 	Contours   int              // contour lines; 0 means none
-	Colormap   *render.Colormap // nil means viridis (curvatures: coolwarm)
+	Colormap   *render.Colormap // nil means the metric's (DefaultColormap)
 	Background color.Color      // nil means white
 	Samples    int              // antialiasing; 0 means the renderer's default
 	Metric     string           // one of Metrics; "" means the logit
-	Min, Max   float64          // colour range; both zero means the values' own range
-	Camera     render.Camera    // the zero value is the default view
+	Min, Max   float64          // colour range; both zero means the automatic range (ColorClip, Symmetric)
+	ColorClip  float64          // automatic colour range: percent left out at each end (0: full range)
+	Symmetric  bool             // automatic colour range symmetric about zero
+	// ZMin and ZMax fix the height range; both zero means the heights' own, clipped at Tukey's
+	// far-out fences when HeightClip is set (HeightScale).
+	ZMin, ZMax float64
+	HeightClip bool
+	Camera     render.Camera // the zero value is the default view
+	Caption    string        // under the title: the model, data and probe (State.Caption)
 }
 
 // Scene turns logit o.Class of a grid sampled on a probe over set into a picture: the surface
-// (or heatmap, or the curves of a line) with the probe's anchor images marked by their thumbnails
-// and labels, the triangle or segment between them, axes and a colour bar. It is shared by the app
-// and `surfscope render`, so both draw the same thing.
+// (or heatmap) of the chosen metric, or for a line the metric's curves (lineScene), with the
+// probe's anchor images marked by their thumbnails and labels, the triangle or segment between
+// them, axes and a colour bar. It is shared by the app and `surfscope render`, so both draw the
+// same thing.
 func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) (render.Scene, error) {
 	label := "logit " + strconv.Itoa(o.Class)
 	if set != nil && set.ClassName(o.Class) != strconv.Itoa(o.Class) {
 		label += " (" + set.ClassName(o.Class) + ")"
 	}
+	if o.Colormap == nil {
+		o.Colormap, _ = render.ColormapByName(DefaultColormap(o.Metric))
+	}
 	s := render.Scene{
 		Field: g.Channel(o.Class), View: o.View, Contours: o.Contours, Colormap: o.Colormap,
 		Background: o.Background, Samples: o.Samples, Min: o.Min, Max: o.Max, Camera: o.Camera,
-		ColorBar: true, Label: label, Axes: true, ZLabel: label,
+		ColorBar: true, Label: label, Axes: true, ZLabel: label, Caption: o.Caption,
 		XLabel: "s", YLabel: "t",
 	}
 	p := g.Probe
-	if g.NY >= 2 {
-		label := 0
-		if p != nil && len(p.Anchors) > 0 && set != nil {
-			if i, ok := anchorImage(p.Anchors[0].Name); ok && i < set.Len() {
-				label = set.Labels[i]
-			}
-		}
-		if err := metricScene(&s, o.Metric, g, o.Class, label, s.Label); err != nil {
-			return s, err
-		}
+	labels := anchorLabels(p, set)
+	if g.NY < 2 {
+		return lineScene(s, g, set, o, labels)
+	}
+	label0 := 0
+	if len(labels) > 0 && labels[0] >= 0 {
+		label0 = labels[0]
+	}
+	if err := metricScene(&s, o.Metric, g, o.Class, label0, s.Label); err != nil {
+		return s, err
+	}
+	if note := applyScales(&s, o, anchorHeights(s.Field, g)); note != "" {
+		s.Caption = strings.TrimPrefix(s.Caption+" · "+note, " · ")
 	}
 	if p == nil {
 		return s, nil
 	}
 	s.Title = fmt.Sprintf("%s on the %s", s.Label, probeTitle(p.Kind))
-	switch p.Kind {
-	case "mixup":
-		s.XLabel = "λ"
-	case "flip":
+	if p.Kind == "flip" {
 		s.XLabel, s.YLabel = "s (antisymmetric)", "t (symmetric)"
 	}
+	s.Markers = anchorMarkers(p, set)
+	s.MarkerEdges = len(p.Edges) > 0
+	return s, nil
+}
+
+// anchorHeights returns the heights of f at the grid points nearest to the anchors of g's probe.
+func anchorHeights(f render.Field, g *surface.Grid) []float64 {
+	if g.Probe == nil {
+		return nil
+	}
+	var out []float64
+	for _, a := range g.Probe.Anchors {
+		out = append(out, f.Z(nearest(g.S, a.S), nearest(g.T, a.T)))
+	}
+	return out
+}
+
+// anchorLabels returns the label of each anchor image of probe p in set (−1 for an anchor that is
+// not an image of set).
+func anchorLabels(p *projection.Probe, set *dataset.Set) []int {
+	if p == nil {
+		return nil
+	}
+	out := make([]int, len(p.Anchors))
+	for k, a := range p.Anchors {
+		out[k] = -1
+		if i, ok := anchorImage(a.Name); ok && set != nil && i < set.Len() {
+			out[k] = set.Labels[i]
+		}
+	}
+	return out
+}
+
+// anchorMarkers marks the anchors of p at their coordinates, with their images (mirrored for the
+// flipped image of a flip plane) and labels "#i class".
+func anchorMarkers(p *projection.Probe, set *dataset.Set) []render.Marker {
+	var ms []render.Marker
 	for _, a := range p.Anchors {
 		m := render.Marker{X: a.S, Y: a.T, Label: a.Name}
 		if i, ok := anchorImage(a.Name); ok && set != nil && i < set.Len() {
@@ -73,29 +123,9 @@ func Scene(g *surface.Grid, set *dataset.Set, o SceneOptions) (render.Scene, err
 			}
 			m.Image = th
 		}
-		s.Markers = append(s.Markers, m)
+		ms = append(ms, m)
 	}
-	s.MarkerEdges = len(p.Edges) > 0
-	if g.NY < 2 { // a line: every logit as a curve over λ
-		s.View = render.ViewLines
-		s.Field = lineField(g)
-		s.Legend = make([]string, g.K)
-		for k := range s.Legend {
-			s.Legend[k] = strconv.Itoa(k)
-			if set != nil {
-				s.Legend[k] = set.ClassName(k)
-			}
-		}
-		s.Label = "logits"
-		s.YLabel = "logit"
-		s.ColorBar = false
-		s.MarkerEdges = false
-		for i := range s.Markers {
-			s.Markers[i].Y = float64(g.Values[nearest(g.S, s.Markers[i].X)*g.K+o.Class])
-		}
-		s.Title = "logits on the " + probeTitle(p.Kind)
-	}
-	return s, nil
+	return ms
 }
 
 func probeTitle(kind string) string {
@@ -121,17 +151,6 @@ func anchorImage(name string) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// lineField makes the K logits along a line the rows of a field: row k is logit k over λ.
-func lineField(g *surface.Grid) *surface.Field {
-	f := surface.NewField(g.NX, g.K, g.S, nil)
-	for i := 0; i < g.NX; i++ {
-		for k := 0; k < g.K; k++ {
-			f.Values[k*g.NX+i] = g.Values[i*g.K+k]
-		}
-	}
-	return f
 }
 
 // nearest returns the index of the value in xs closest to x.

@@ -66,23 +66,93 @@ func TestSceneOfADataPlane(t *testing.T) {
 	}
 }
 
-func TestSceneOfALineAndEveryMetric(t *testing.T) {
+// A mixup line tests linearity: the chosen metric is drawn (probabilities, not logits), the two end
+// classes emphasised in their own colours and the other eight muted and listed once, each end
+// class with its chord (dashed, through its values at λ = 0 and 1), and the markers sit on their
+// end's curve.
+func TestSceneOfALine(t *testing.T) {
 	s := Default()
-	s.Probe, s.Points = "mixup:2,5", 17
+	s.Probe, s.Points, s.From, s.To, s.Metric = "mixup:0,1", 21, -0.5, 1.5, "probability"
 	g, set := sampled(t, s)
 	sc, err := s.Scene(g, set)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sc.View != render.ViewLines || len(sc.Legend) != 10 || sc.Legend[3] != "3" || sc.XLabel != "λ" {
-		t.Errorf("line scene: view %v legend %v x %q", sc.View, sc.Legend, sc.XLabel)
+	a, b := set.Labels[0], set.Labels[1] // 7 and 2
+	if sc.View != render.ViewLines || sc.XLabel != "λ" || sc.YLabel != "probability" || !strings.Contains(sc.Title, "mixup line") {
+		t.Fatalf("line scene: view %v, x %q, y %q, title %q", sc.View, sc.XLabel, sc.YLabel, sc.Title)
 	}
-	if nx, ny := sc.Field.Dims(); nx != 17 || ny != 10 {
-		t.Errorf("line field %dx%d, want 17 points × 10 logits", nx, ny)
+	nx, ny := sc.Field.Dims()
+	// 8 muted classes, 2 emphasised, 2 chords, 1 legend row for the chords
+	if nx != 21 || ny != 13 || len(sc.Curves) != 13 {
+		t.Fatalf("line field %dx%d with %d styles, want 21 × 13", nx, ny, len(sc.Curves))
 	}
-	s = Default()
+	var named []string
+	for j, name := range sc.Legend {
+		if name != "" {
+			named = append(named, name)
+		}
+		if j < 8 && (sc.Curves[j].Color != mutedColor || sc.Curves[j].Width >= 1) {
+			t.Errorf("curve %d (%q) is not muted: %+v", j, name, sc.Curves[j])
+		}
+	}
+	want := []string{"other classes", set.ClassName(a) + " (#0)", set.ClassName(b) + " (#1)", "straight line between the ends"}
+	if strings.Join(named, "|") != strings.Join(want, "|") {
+		t.Errorf("legend %q, want %q", named, want)
+	}
+	if sc.Curves[8].Color == sc.Curves[9].Color || sc.Curves[8].Dashed || !sc.Curves[10].Dashed || sc.Curves[10].Color != sc.Curves[8].Color {
+		t.Errorf("emphasised and chord styles %+v", sc.Curves[8:12])
+	}
+	for i := 0; i < nx; i++ {
+		p := func(k int) float64 {
+			z := g.Values[i*g.K : (i+1)*g.K]
+			sum := 0.0
+			for _, v := range z {
+				sum += math.Exp(float64(v - z[k]))
+			}
+			return 1 / sum
+		}
+		if got := sc.Field.Z(i, 8); math.Abs(got-p(a)) > 1e-6 {
+			t.Fatalf("λ = %g: curve of class %d at %g, p = %g", g.S[i], a, got, p(a))
+		}
+	}
+	// The chord of class a passes through its values at λ = 0 (index 5) and λ = 1 (index 15) and
+	// is straight.
+	for _, i := range []int{5, 15} {
+		if d := sc.Field.Z(i, 10) - sc.Field.Z(i, 8); math.Abs(d) > 1e-9 {
+			t.Errorf("chord off its curve by %g at λ = %g", d, g.S[i])
+		}
+	}
+	if d := sc.Field.Z(0, 10) - 2*sc.Field.Z(5, 10) + sc.Field.Z(10, 10); math.Abs(d) > 1e-9 {
+		t.Errorf("chord not straight: second difference %g", d)
+	}
+	if sc.Min != -0.02 || sc.Max != 1.02 {
+		t.Errorf("probability axis [%g, %g]", sc.Min, sc.Max)
+	}
+	if len(sc.Markers) != 2 || sc.Markers[1].X != 1 || math.Abs(sc.Markers[1].Y-sc.Field.Z(15, 9)) > 1e-9 {
+		t.Errorf("markers %+v, end 1 on its curve at %g", sc.Markers, sc.Field.Z(15, 9))
+	}
+	// Every value metric a line takes has a chord; the gradient norm and the predicted class none.
+	for m, rows := range map[string]int{"logit": 13, "loss": 5, "margin": 3, "gradient norm": 2, "predicted class": 1} {
+		s.Metric = m
+		sc, err := s.Scene(g, set)
+		if err != nil {
+			t.Fatalf("%s: %v", m, err)
+		}
+		if _, ny := sc.Field.Dims(); ny != rows {
+			t.Errorf("%s: %d curves, want %d", m, ny, rows)
+		}
+	}
+	s.Metric = "mean curvature"
+	if _, err := s.Scene(g, set); err == nil || !strings.Contains(err.Error(), "needs a plane") {
+		t.Errorf("curvature on a line: %v", err)
+	}
+}
+
+func TestSceneOfEveryMetric(t *testing.T) {
+	s := Default()
 	s.Probe, s.Grid = "flip:4,1", 9
-	g, set = sampled(t, s)
+	g, set := sampled(t, s)
 	for _, m := range Metrics {
 		s.Metric = m
 		sc, err := s.Scene(g, set)

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -82,18 +83,29 @@ func (s Sampling) Validate() error {
 // reads them back); it is saved as JSON with the flag names as keys (ParseJSON reads it back).
 type State struct {
 	Sampling
-	Metric   string        `json:"metric"`    // one of Metrics
-	Class    int           `json:"class"`     // logit drawn; -1 means the class of the probe's first image (0 without one)
-	View     string        `json:"view"`      // surface or heatmap; a line is always drawn as curves
-	Colormap string        `json:"colormap"`  // a render.ColormapNames name, "_r" reverses it
-	ColorMin float64       `json:"color_min"` // colour range; both zero means the values' own range
-	ColorMax float64       `json:"color_max"`
-	Contours int           `json:"contours"` // contour lines; 0 means none
-	Theme    string        `json:"theme"`    // light or dark: the background, as the app's themes draw it
-	Camera   render.Camera `json:"camera"`   // the zero value is the default view
-	Width    int           `json:"width"`    // picture size in pixels
-	Height   int           `json:"height"`
-	Samples  int           `json:"samples"` // antialiasing samples per pixel (1 means none)
+	Metric   string  `json:"metric"`    // one of Metrics
+	Class    int     `json:"class"`     // logit drawn; -1 means the class of the probe's first image (0 without one)
+	View     string  `json:"view"`      // surface or heatmap; a line is always drawn as curves
+	Colormap string  `json:"colormap"`  // a render.ColormapNames name, "_r" reverses it; "" means the metric's (DefaultColormap)
+	ColorMin float64 `json:"color_min"` // colour range; both zero means the automatic range (ColorClip, Symmetric)
+	ColorMax float64 `json:"color_max"`
+	// ColorClip is the percentage of the colour values left out at each end of the automatic colour
+	// range (1: the 1st to 99th percentile); 0 means the values' full range. Symmetric makes the
+	// automatic range symmetric about zero (diverging colormaps always are).
+	ColorClip float64 `json:"color_clip"`
+	Symmetric bool    `json:"symmetric"`
+	// HeightMin and HeightMax fix the height range (render.Scene.ZMin/ZMax); both zero means the
+	// automatic range: the heights' own, clipped at Tukey's far-out fences when HeightClip is set
+	// and some height lies beyond them (see HeightScale). Pictures compared side by side share one.
+	HeightMin  float64       `json:"height_min,omitempty"`
+	HeightMax  float64       `json:"height_max,omitempty"`
+	HeightClip bool          `json:"height_clip"`
+	Contours   int           `json:"contours"` // contour lines; 0 means none
+	Theme      string        `json:"theme"`    // light or dark: the background, as the app's themes draw it
+	Camera     render.Camera `json:"camera"`   // the zero value is the default view
+	Width      int           `json:"width"`    // picture size in pixels
+	Height     int           `json:"height"`
+	Samples    int           `json:"samples"` // antialiasing samples per pixel (1 means none)
 }
 
 // Views are the names State.View takes.
@@ -104,7 +116,7 @@ var Themes = []string{"light", "dark"}
 
 // Default is the picture `surfscope render` draws when given no flags.
 func Default() State {
-	return State{Sampling: DefaultSampling(), Metric: "logit", Class: -1, View: "surface", Colormap: "viridis",
+	return State{Sampling: DefaultSampling(), Metric: "logit", Class: -1, View: "surface", ColorClip: 1, HeightClip: true,
 		Contours: 12, Theme: "light", Width: 1600, Height: 1000, Samples: 16}
 }
 
@@ -128,7 +140,7 @@ func (s State) Validate() error {
 	if !slices.Contains(Views, s.View) {
 		return fmt.Errorf("--view %q: want surface or heatmap", s.View)
 	}
-	if _, err := render.ColormapByName(s.Colormap); err != nil {
+	if _, err := render.ColormapByName(s.Colormap); err != nil && s.Colormap != "" {
 		return fmt.Errorf("--colormap: %v", err)
 	}
 	if !slices.Contains(Themes, s.Theme) {
@@ -137,6 +149,13 @@ func (s State) Validate() error {
 	lo, hi := s.ColorMin, s.ColorMax
 	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || !(lo < hi || lo == 0 && hi == 0) {
 		return fmt.Errorf("--color-range %g,%g: want finite LO < HI (or none for the values' own range)", lo, hi)
+	}
+	if !(s.ColorClip >= 0 && s.ColorClip < 25) {
+		return fmt.Errorf("--color-clip %g: want a percentage from 0 to 25", s.ColorClip)
+	}
+	lo, hi = s.HeightMin, s.HeightMax
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || !(lo < hi || lo == 0 && hi == 0) {
+		return fmt.Errorf("--height-range %g,%g: want finite LO < HI (or none for the automatic range)", lo, hi)
 	}
 	if s.Contours < 0 || s.Samples < 0 {
 		return fmt.Errorf("--contours %d, --samples %d: want values ≥ 0", s.Contours, s.Samples)
@@ -194,13 +213,53 @@ func (s State) SceneOptions(g *surface.Grid, set *dataset.Set) (SceneOptions, er
 	if err != nil {
 		return SceneOptions{}, err
 	}
-	cm, _ := render.ColormapByName(s.Colormap) // checked by Validate
+	name := s.Colormap
+	if name == "" {
+		name = DefaultColormap(s.Metric)
+	}
+	cm, _ := render.ColormapByName(name) // checked by Validate
 	v := render.ViewSurface
 	if s.View == "heatmap" {
 		v = render.ViewHeatmap
 	}
 	return SceneOptions{Class: k, View: v, Contours: s.Contours, Colormap: cm, Background: Background(s.Theme),
-		Samples: s.Samples, Metric: s.Metric, Min: s.ColorMin, Max: s.ColorMax, Camera: s.Camera}, nil
+		Samples: s.Samples, Metric: s.Metric, Min: s.ColorMin, Max: s.ColorMax, ColorClip: s.ColorClip,
+		Symmetric: s.Symmetric, ZMin: s.HeightMin, ZMax: s.HeightMax, HeightClip: s.HeightClip,
+		Camera: s.Camera, Caption: s.Caption()}, nil
+}
+
+// DefaultColormap is the colormap of a metric when the State names none: coolwarm (diverging, about
+// zero) for the signed curvatures, viridis for everything else.
+func DefaultColormap(metric string) string {
+	if SignedMetric(metric) {
+		return "coolwarm"
+	}
+	return "viridis"
+}
+
+// SignedMetric reports whether a metric's values are signed about a meaningful zero (the
+// curvatures), so that a diverging colormap centred on zero reads them.
+func SignedMetric(metric string) bool {
+	return metric == "Gaussian curvature" || metric == "mean curvature"
+}
+
+// ModelName is how a picture names the model of a Sampling: "embedded MLP" for the built-in model,
+// else the file's name.
+func ModelName(model string) string {
+	if model == "" || model == "embedded" {
+		return "embedded MLP"
+	}
+	return filepath.Base(model)
+}
+
+// Caption says what the picture shows, in one line under its title: the model, the data and
+// split, the probe and its resolution.
+func (s State) Caption() string {
+	res := fmt.Sprintf("%d×%d grid", s.Grid, s.Grid)
+	if spec, err := s.Spec(); err == nil && spec.Kind == "mixup" {
+		res = fmt.Sprintf("%d points, λ from %g to %g", s.Points, s.From, s.To)
+	}
+	return fmt.Sprintf("%s · %s, %s split · %s · %s", ModelName(s.Model), s.Data, s.Split, s.Probe, res)
 }
 
 // Scene is the picture of grid g, sampled on set as the State says, ready for a renderer.

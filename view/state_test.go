@@ -19,7 +19,8 @@ func everyFieldChanged() State {
 		Sampling: Sampling{Model: "/tmp/my models/it's.onnx", Data: "/data/cifar 10", Split: "train",
 			Probe: "grad:17,3", Grid: 33, Points: 257, Margin: 0.25, Range: 2.5, From: -0.5, To: 1.5},
 		Metric: "predicted class", Class: 7, View: "heatmap", Colormap: "magma_r",
-		ColorMin: -3.25, ColorMax: 1.0 / 3, Contours: 0, Theme: "dark",
+		ColorMin: -3.25, ColorMax: 1.0 / 3, ColorClip: 2.5, Symmetric: true, HeightMin: -20.5, HeightMax: 7.25,
+		HeightClip: false, Contours: 0, Theme: "dark",
 		Camera: render.Camera{Yaw: -1.0471975511965976, Pitch: 0.1 + 0.2, Distance: 3.3,
 			Target: [3]float64{0.1, -0.2, 1e-17}, FOV: 45},
 		Width: 1920, Height: 1080, Samples: 1,
@@ -64,6 +65,10 @@ func TestArgsRoundTrip(t *testing.T) {
 	}
 	if got := Default().Args(); strings.Join(got, " ") != "--model embedded --data sample --probe data:0,1,2" {
 		t.Errorf("default args %q: want only model, data and probe", got)
+	}
+	// Boolean flags are written --name=value, so that false ends no flag list.
+	if got := strings.Join(everyFieldChanged().Args(), " "); !strings.Contains(got, "--height-clip=false") || !strings.Contains(got, "--symmetric=true") {
+		t.Errorf("args %q: want --height-clip=false and --symmetric=true", got)
 	}
 }
 
@@ -124,17 +129,19 @@ func TestJSONRoundTrip(t *testing.T) {
 // Bad values give one error naming the flag.
 func TestValidateNamesTheFlag(t *testing.T) {
 	cases := map[string][]string{
-		"--metric":      {"--metric", "curl"},
-		"--view":        {"--view", "lines3d"},
-		"--theme":       {"--theme", "solarized"},
-		"--colormap":    {"--colormap", "rainbow"},
-		"--color-range": {"--color-range", "2,1"},
-		"--camera":      {"--camera", "1,2"},
-		"picture size":  {"--width", "8"},
-		"--split":       {"--split", "validation"},
-		"probe":         {"--probe", "data:1,2"},
-		"--class":       {"--class", "-2"},
-		"--margin":      {"--margin", "-0.1"},
+		"--metric":       {"--metric", "curl"},
+		"--view":         {"--view", "lines3d"},
+		"--theme":        {"--theme", "solarized"},
+		"--colormap":     {"--colormap", "rainbow"},
+		"--color-range":  {"--color-range", "2,1"},
+		"--height-range": {"--height-range", "1,1"},
+		"--camera":       {"--camera", "1,2"},
+		"picture size":   {"--width", "8"},
+		"--split":        {"--split", "validation"},
+		"probe":          {"--probe", "data:1,2"},
+		"--class":        {"--class", "-2"},
+		"--margin":       {"--margin", "-0.1"},
+		"--color-clip":   {"--color-clip", "50"},
 	}
 	for want, args := range cases {
 		_, err := ParseArgs(args)

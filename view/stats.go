@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/surfscope/surfscope/docs"
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/surface"
 )
 
@@ -17,13 +18,19 @@ var StatisticsNames = []string{
 	"predicted classes", "margin", "top probability", "plane gradient norm", "exact gradient norm",
 	"polynomial degree", "|Gaussian curvature|", "|mean curvature|", "plane Hessian norm",
 	"saddle points", "mirror difference", "odd share", "mirror disagreement", "mixup TV from the blend",
-	"mixup miss rate", "linear regions", "unit switches",
+	"mixup miss rate", "linear regions", "unit switches", "gate saturation",
 }
 
 // Statistics formats a probe's summary (surface.Summarize) as readable text, one quantity a line
 // with its median, quartiles and maximum under a plain name (StatisticsNames; MetricHelp and
 // docs/METRICS.md define each): what the app's Stats tab shows.
-func Statistics(p *surface.ProbeSummary) string {
+func Statistics(p *surface.ProbeSummary) string { return statistics(p, "") }
+
+// StatisticsWith is Statistics with more lines (such as GateText over a split's images) before
+// the closing pointer to the definitions.
+func StatisticsWith(p *surface.ProbeSummary, more string) string { return statistics(p, more) }
+
+func statistics(p *surface.ProbeSummary, more string) string {
 	var b strings.Builder
 	line := func(name, format string, a ...any) {
 		fmt.Fprintf(&b, "%-26s "+format+"\n", append([]any{name}, a...)...)
@@ -59,6 +66,10 @@ func Statistics(p *surface.ProbeSummary) string {
 		line("linear regions", "%s", RegionsText(r))
 		line("unit switches", "%d, %.4g per unit distance", r.Switches, r.SwitchRate)
 	}
+	if g := p.Gates; g != nil {
+		b.WriteString(GateText(g, "at the probe's points"))
+	}
+	b.WriteString(more)
 	b.WriteString("\nDefinitions and formulas: Help ▸ Metrics (docs/METRICS.md).\n")
 	return b.String()
 }
@@ -101,4 +112,28 @@ func HessianText(s *surface.HessianSpectrum) string {
 	}
 	return fmt.Sprintf("λmax %.4g ± %.2g, λmin %.4g ± %.2g, |λmin/λmax| %.4g; %s; %d parameters, %s",
 		s.Max, s.MaxBound, s.Min, s.MinBound, s.Ratio, conv, s.Params, s.Method)
+}
+
+// GateText describes gate saturation (surface.GateSummary) over what the inputs were ("at the
+// probe's points", "over 1000 images of mnist/test"): the pooled shares on one line under the
+// plain name "gate saturation", then one line per gate.
+func GateText(g *surface.GateSummary, over string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-26s < 0.05: %.1f%%, > 0.95: %.1f%% of all gate outputs, %s (%d inputs)\n", "gate saturation",
+		100*g.Low, 100*g.High, over, g.Inputs)
+	for _, s := range g.Gates {
+		fmt.Fprintf(&b, "  %-24s < 0.05: %5.1f%%, > 0.95: %5.1f%%  (%s)\n", s.Name, 100*s.Low, 100*s.High, s.Kind)
+	}
+	return b.String()
+}
+
+// EpochGatesText describes the gate saturation a training epoch measured on the training images
+// (train.EpochStats.Gates) on one indented line, pooled over the gates; "" when the net has none.
+func EpochGatesText(gs []models.GateSaturation) string {
+	if len(gs) == 0 {
+		return ""
+	}
+	low, high := models.PooledSaturation(gs)
+	return fmt.Sprintf("  gate saturation on the training images: < 0.05: %.1f%%, > 0.95: %.1f%% of the outputs of %d gates\n",
+		100*low, 100*high, len(gs))
 }

@@ -69,6 +69,9 @@ type planOptions struct {
 	// ownInput: a given input node lives in scratch (filled by the caller) rather than in the
 	// caller's x.
 	ownInput bool
+	// keep: nodes whose values the caller reads (Tap); nil means the output. Only what they need
+	// is computed, and no step is folded or fused past them.
+	keep []bool
 }
 
 // workerFloats bounds the activations one worker keeps for a unit of samples (32 MiB).
@@ -95,13 +98,19 @@ func compile(n *models.Net, shapes [][]int, opt planOptions) *plan {
 	p.extInput = opt.given[0] && !opt.ownInput
 
 	c := &compiler{n: n, shapes: shapes, opt: opt, p: p, consumers: make([][]int, nn), absorbed: make([]bool, nn)}
+	if opt.keep == nil {
+		c.opt.keep = make([]bool, nn)
+	}
 	for i := range n.Nodes {
 		for _, in := range n.Nodes[i].Inputs {
 			c.consumers[in] = append(c.consumers[in], i)
 		}
 	}
-	live := make([]bool, nn) // the nodes the output depends on
+	live := make([]bool, nn) // the nodes the output (or the kept nodes) depend on
 	live[nn-1] = true
+	if opt.keep != nil {
+		copy(live, opt.keep)
+	}
 	for i := nn - 1; i > 0; i-- {
 		if live[i] && !opt.given[i] {
 			for _, in := range n.Nodes[i].Inputs {
@@ -218,7 +227,7 @@ func (c *compiler) layer(s *step, nd *models.Node) {
 		setConv(s, nd, c.shapes[nd.Inputs[0]], c.shapes[i])
 		c.p.flops += 2 * float64(s.nout*s.cinG*s.win.KH*s.win.KW)
 	}
-	if n := c.sole(i); n >= 0 && c.n.Nodes[n].Op == models.OpBatchNorm {
+	if n := c.sole(i); n >= 0 && c.n.Nodes[n].Op == models.OpBatchNorm && !c.opt.keep[i] {
 		foldBatchNorm(s, &c.n.Nodes[n])
 		c.absorbed[n] = true
 		s.node = n
@@ -226,14 +235,14 @@ func (c *compiler) layer(s *step, nd *models.Node) {
 	if s.b == nil {
 		s.b = make([]float32, w.Shape[0])
 	}
-	if n := c.sole(s.node); c.opt.fuse && n >= 0 && kernel.IsActivation(c.n.Nodes[n].Op) && !c.opt.given[n] {
+	if n := c.sole(s.node); c.opt.fuse && n >= 0 && kernel.IsActivation(c.n.Nodes[n].Op) && !c.opt.given[n] && !c.opt.keep[s.node] {
 		s.act = kernel.ActivationOf(&c.n.Nodes[n])
 		c.absorbed[n] = true
 		s.node = n
 	}
 	s.lo, s.hi, s.clamp = kernel.ClampOf(s.act)
 	// A 2x2 max pool after a clamp commutes with bias and clamp: pool the raw product.
-	if n := c.sole(s.node); c.opt.fuse && s.wide && s.clamp && n >= 0 && !c.opt.given[n] && isPool2(&c.n.Nodes[n]) {
+	if n := c.sole(s.node); c.opt.fuse && s.wide && s.clamp && n >= 0 && !c.opt.given[n] && !c.opt.keep[s.node] && isPool2(&c.n.Nodes[n]) {
 		s.pool = true
 		c.absorbed[n] = true
 		s.node = n

@@ -14,8 +14,9 @@ import (
 // Jacobian computes per-sample parameter gradients of a net: for every sample x_s of a batch and
 // every seed vector u_r (a row of weights over the logits), the gradient ∂(u_r·f(x_s; θ))/∂θ with
 // respect to every trainable parameter θ — the weights and biases of dense and convolution nodes
-// and the gamma and beta of batch norms (batch norm runs in inference mode: its running mean and
-// variance are constants, as are normalisation constants). A seed e_k gives the gradient of logit
+// and the gamma and beta of batch norms, those of Fixed nodes left out (models.Node.Learned; batch
+// norm runs in inference mode: its running mean and variance are constants, as are normalisation
+// constants). A seed e_k gives the gradient of logit
 // k, the all-ones seed that of the sum of the logits, and the C rows of the identity every logit's
 // gradient (one row of the full Jacobian each).
 //
@@ -101,6 +102,9 @@ func New(n *models.Net) (*Jacobian, error) {
 		}
 		j.plans[i] = newNodePlan(nd, shapes, i)
 		l := layer{node: i, op: nd.Op, paramOff: j.total}
+		if nd.Fixed { // its parameters are constants of the function (models.Node.Learned)
+			continue
+		}
 		switch nd.Op {
 		case models.OpDense:
 			l.in, l.out = j.size[nd.Inputs[0]], j.size[i]

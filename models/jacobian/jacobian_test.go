@@ -411,3 +411,67 @@ func TestJacobianDotMatchesFlatGradients(t *testing.T) {
 		}
 	}
 }
+
+// The gated shortcut kinds (σ on the residual side, the shortcut side, both) in a ResNet-8 with
+// SE gates and random batch-norm statistics: 60 random parameter entries per kind, for two
+// samples and the sum-of-logits seed, against central differences of ForwardReference with the
+// kink rule of TestJacobianMatchesFiniteDifferences (ReLUs).
+func TestJacobianGatedShortcuts(t *testing.T) {
+	for _, kind := range []models.Shortcut{models.ShortcutGate, models.ShortcutSGate, models.ShortcutGate2} {
+		n, err := models.NewResNet(models.ResNetConfig{Input: [3]int{1, 4, 4}, Classes: 3, Shortcut: kind, SE: true}, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(11, 11))
+		for i := range n.Nodes {
+			if p := n.Nodes[i].Params; n.Nodes[i].Op == models.OpBatchNorm {
+				for c := range p["mean"].Data {
+					p["mean"].Data[c], p["var"].Data[c] = float32(0.3*r.NormFloat64()), float32(0.5+r.Float64())
+					p["gamma"].Data[c], p["beta"].Data[c] = float32(0.5+r.Float64()), float32(0.5*r.NormFloat64())
+				}
+			}
+		}
+		j, err := New(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := testInputs(r, n, 2)
+		u := []float32{1, 1, 1}
+		jb := j.Compute(nil, x, 2, u)
+		var flat []float32
+		checked, skipped := 0, 0
+		for s := 0; s < 2; s++ {
+			xs := x[s*n.InputSize() : (s+1)*n.InputSize()]
+			flat = jb.Gradient(flat, s, 0)
+			for range 60 {
+				p := r.IntN(len(flat))
+				data, k := testParam(n, j, p)
+				fd := testFD(t, n, &data[k], 1e-3, xs, u)
+				if f2 := testFD(t, n, &data[k], 2.5e-4, xs, u); math.Abs(f2-fd) > 1e-3*math.Max(1, math.Abs(f2)) {
+					skipped++
+					continue
+				}
+				checked++
+				if d := math.Abs(float64(flat[p]) - fd); d > 2e-3*math.Max(1, math.Abs(fd)) {
+					t.Errorf("%s: sample %d param %d (%s): jacobian %.6g, finite difference %.6g", kind, s, p, testParamName(j, p), flat[p], fd)
+				}
+			}
+		}
+		if skipped*100 > 3*(checked+skipped) {
+			t.Errorf("%s: %d of %d entries straddle a kink", kind, skipped, checked+skipped)
+		}
+	}
+}
+
+// testParam returns the net's parameter slice that holds entry p of the flat gradient, and the
+// entry's index in it.
+func testParam(n *models.Net, j *Jacobian, p int) ([]float32, int) {
+	for _, pr := range j.Params() {
+		data := n.Nodes[pr.Node].Params[pr.Name].Data
+		if p < len(data) {
+			return data, p
+		}
+		p -= len(data)
+	}
+	panic("testParam: past the end")
+}

@@ -12,6 +12,13 @@
 // convolution or average pooling that follows (else a fixed identity depthwise convolution,
 // marked by Attr.Meta).
 //
+// Nodes whose parameters are constants of the graph's arithmetic rather than weights — the
+// identity convolution of a Pad, the affine batch norms that stand for Mul, Sub and Neg with
+// constants and for HardSigmoid, the zero-weight dense node that produces a constant tensor —
+// are marked models.Node.Fixed, so that the NTK, Hessians and loss-landscape directions see the
+// same parameters as PyTorch's model.parameters(): the weights and biases of Conv, Gemm and
+// MatMul, the scale and bias of BatchNormalization, and PRelu's slopes.
+//
 // The first input dimension is the batch, which may be symbolic; the rest is the sample shape.
 // Anything that cannot be mapped exactly — an operator outside Supported, an attribute the
 // importer does not know, work along the batch axis, training-mode BatchNormalization or

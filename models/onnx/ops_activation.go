@@ -163,8 +163,9 @@ func prelu(b *builder, n *node) error {
 	for k, v := range vals {
 		slope[k] = -v
 	}
-	neg = b.affine(n.name()+"/slope", "onnx:PRelu", neg, models.OpBatchNorm,
-		map[string][]float32{"gamma": slope, "beta": fill(len(vals), 0)}, perChannel)
+	// The slopes are PReLU's learned weights (nn.PReLU's parameter), unlike the −1 above.
+	neg = b.affineNode(n.name()+"/slope", "onnx:PRelu", neg, models.OpBatchNorm,
+		map[string][]float32{"gamma": slope, "beta": fill(len(vals), 0)}, perChannel, false)
 	n.out[0] = b.emit(n.name(), models.OpAdd, models.Attr{}, nil, x.shape, pos, neg)
 	return nil
 }

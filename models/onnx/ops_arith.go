@@ -201,8 +201,14 @@ func (b *builder) sampleConst(c *constant, s []int) (vals []float32, perChannel 
 }
 
 // affine emits an OpNormalize or OpBatchNorm node on x with the given parameters, per channel or
-// per element of the flattened sample; batch-norm mean and var are filled in as 0 and 1.
+// per element of the flattened sample; batch-norm mean and var are filled in as 0 and 1. The node
+// is Fixed: its parameters are constants of the ONNX graph's arithmetic, not weights.
 func (b *builder) affine(name, meta string, x *value, op models.Op, p map[string][]float32, perChannel bool) *value {
+	return b.affineNode(name, meta, x, op, p, perChannel, true)
+}
+
+// affineNode is affine with the node's Fixed flag given.
+func (b *builder) affineNode(name, meta string, x *value, op models.Op, p map[string][]float32, perChannel, fixed bool) *value {
 	xx := x
 	if !perChannel {
 		xx = b.reshape(x, []int{models.ShapeSize(x.shape)}, name+"/flat")
@@ -219,6 +225,7 @@ func (b *builder) affine(name, meta string, x *value, op models.Op, p map[string
 		params["var"] = tensor(fill(c, 1), c)
 	}
 	y := b.emit(name, op, attr, params, xx.shape, xx)
+	b.net.Nodes[y.node].Fixed = fixed
 	return b.reshape(y, x.shape, name+"/unflat")
 }
 

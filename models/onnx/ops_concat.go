@@ -103,5 +103,6 @@ func (b *builder) constData(name string, vals []float32, s []int) (*value, error
 	src := b.emit(name+"/source", models.OpGlobalAvgPool, models.Attr{}, nil, []int{c, 1, 1}, &value{node: 0, shape: b.net.Input[:]})
 	params := map[string]*models.Tensor{"weight": tensor(make([]float32, size*c), size, c), "bias": tensor(slices.Clone(vals), size)}
 	y := b.emit(name, models.OpDense, models.Attr{Meta: metaConst}, params, []int{size}, src)
+	b.net.Nodes[y.node].Fixed = true
 	return b.reshape(y, s, name+"/shape"), nil
 }

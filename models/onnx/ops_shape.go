@@ -327,6 +327,7 @@ func padData(b *builder, n *node) error {
 	out := []int{c, x3.shape[1] + p[0] + p[2], x3.shape[2] + p[1] + p[3]}
 	y := b.emit(n.name(), models.OpConv, models.Attr{Pad: p, Groups: c, Meta: metaPad},
 		map[string]*models.Tensor{"weight": tensor(ones, c, 1, 1, 1)}, out, x3)
+	b.net.Nodes[y.node].Fixed = true
 	if rs == 2 {
 		y = b.reshape(y, []int{c, out[2]}, n.name()+"/2d")
 	}

@@ -20,6 +20,8 @@ type evaluation struct {
 	g       *graph.Graph
 	classes int
 	size    int
+	gates   []models.Gate    // the net's gates (models.Net.Gates)
+	taps    []*graph.Sigmoid // the graph's sigmoid node of each gate
 }
 
 func newEvaluation(n *models.Net, ps *graph.Store, batch int) (*evaluation, error) {
@@ -27,7 +29,15 @@ func newEvaluation(n *models.Net, ps *graph.Store, batch int) (*evaluation, erro
 	if err != nil {
 		return nil, err
 	}
-	return &evaluation{g: g, classes: n.Classes, size: n.InputSize()}, nil
+	e := &evaluation{g: g, classes: n.Classes, size: n.InputSize(), gates: n.Gates()}
+	for _, gate := range e.gates {
+		for j := range g.Sigmoids {
+			if g.Sigmoids[j].Node == gate.Node {
+				e.taps = append(e.taps, &g.Sigmoids[j])
+			}
+		}
+	}
+	return e, nil
 }
 
 func (e *evaluation) close() { e.g.Close() }
@@ -46,14 +56,12 @@ func (e *evaluation) logits(images []float32, from int) ([]float32, int, error) 
 }
 
 // measure writes the mean cross-entropy and the accuracy on d into loss and acc, and when gates is
-// not nil the saturation of every sigmoid node.
-func (e *evaluation) measure(ctx context.Context, d *dataset.Set, loss, acc *float64, gates *[]GateStats) error {
+// not nil the saturation of every gate (models.Net.Gates) over d.
+func (e *evaluation) measure(ctx context.Context, d *dataset.Set, loss, acc *float64, gates *[]models.GateSaturation) error {
 	n := d.Len()
 	var total float64
 	correct := 0
-	low := make([]int, len(e.g.Sigmoids))
-	high := make([]int, len(e.g.Sigmoids))
-	values := make([]int, len(e.g.Sigmoids))
+	low, high, values := make([]int, len(e.taps)), make([]int, len(e.taps)), make([]int, len(e.taps))
 	for from := 0; from < n; from += e.g.Batch {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -70,25 +78,19 @@ func (e *evaluation) measure(ctx context.Context, d *dataset.Set, loss, acc *flo
 			}
 		}
 		if gates != nil {
-			for j, sg := range e.g.Sigmoids {
+			for j, sg := range e.taps {
 				per := len(sg.Values()) / e.g.Batch
-				for _, v := range sg.Values()[:count*per] {
-					if v < 0.05 {
-						low[j]++
-					} else if v > 0.95 {
-						high[j]++
-					}
-				}
-				values[j] += count * per
+				l, h := models.CountSaturated(sg.Values()[:count*per])
+				low[j], high[j], values[j] = low[j]+l, high[j]+h, values[j]+count*per
 			}
 		}
 	}
 	*loss, *acc = total/float64(n), float64(correct)/float64(n)
-	if gates != nil && len(e.g.Sigmoids) > 0 {
-		*gates = make([]GateStats, len(e.g.Sigmoids))
-		for j, sg := range e.g.Sigmoids {
-			(*gates)[j] = GateStats{Node: sg.Node, Name: sg.Name,
-				Low: float64(low[j]) / float64(values[j]), High: float64(high[j]) / float64(values[j])}
+	if gates != nil && len(e.taps) > 0 {
+		*gates = make([]models.GateSaturation, len(e.taps))
+		for j, g := range e.gates {
+			(*gates)[j] = models.GateSaturation{Gate: g, Low: float64(low[j]) / float64(values[j]),
+				High: float64(high[j]) / float64(values[j]), Count: values[j]}
 		}
 	}
 	return nil

@@ -12,10 +12,10 @@ import (
 
 // LossGradient evaluates the mean cross-entropy of a net over a fixed set of labelled images,
 // L(θ) = (1/N) Σ_s −log softmax(f(x_s; θ))[y_s], and its gradient with respect to the weights and
-// biases of every dense and convolution node, through the gorgonia graphs training uses. Batch
-// norm is frozen in inference mode (running statistics, gamma and beta held fixed), so L is the
-// loss the Evaluator's forward pass gives. It is what second-order analyses of the loss (Hessian
-// eigenvalues by finite differences of gradients) need.
+// biases of every dense and convolution node that is not Fixed (models.Node.Learned), through the
+// gorgonia graphs training uses. Batch norm is frozen in inference mode (running statistics,
+// gamma and beta held fixed), so L is the loss the Evaluator's forward pass gives. It is what
+// second-order analyses of the loss (Hessian eigenvalues by finite differences of gradients) need.
 //
 // The parameters live in the LossGradient: write new values into the slices Params returns and call
 // Eval again. A LossGradient is not safe for concurrent use; Close releases it.
@@ -72,10 +72,7 @@ func NewLossGradient(n *models.Net, images []float32, labels []int, batch int) (
 		lg.graphs = append(lg.graphs, g)
 		lg.counts = append(lg.counts, b.count)
 	}
-	for _, l := range lg.graphs[0].Learn {
-		if frozen.Nodes[l.Node].Attr.Meta == frozenBN {
-			continue
-		}
+	for _, l := range lg.graphs[0].Learn { // the frozen batch norms and other Fixed nodes are not there
 		lg.params = append(lg.params, models.ParamRef{Node: l.Node, Name: l.Name,
 			Shape: append([]int(nil), n.Nodes[l.Node].Params[l.Name].Shape...), Data: l.Data})
 	}
@@ -86,8 +83,9 @@ func NewLossGradient(n *models.Net, images []float32, labels []int, batch int) (
 const frozenBN = "surfscope:frozen-batchnorm"
 
 // freezeBatchNorm returns a copy of n with every batch norm replaced by the same affine map as a
-// dense node (on vectors) or a 1×1 convolution (on [C,H,W]) with a diagonal weight, marked frozen.
-// Node indices are unchanged.
+// Fixed dense node (on vectors) or 1×1 convolution (on [C,H,W]) with a diagonal weight, and every
+// Fixed grouped convolution (an imported Pad's identity convolution) by the same convolution
+// with one group, which the training graphs support. Node indices are unchanged.
 func freezeBatchNorm(n *models.Net) (*models.Net, error) {
 	shapes, err := n.Shapes()
 	if err != nil {
@@ -96,35 +94,67 @@ func freezeBatchNorm(n *models.Net) (*models.Net, error) {
 	out := n.Clone()
 	for i, nd := range n.Nodes {
 		c := &out.Nodes[i]
-		if nd.Op == models.OpBatchNorm {
-			scale, shift := batchnorm.Affine(&nd)
-			in := shapes[nd.Inputs[0]]
-			ch := in[0]
-			var w *models.Tensor
-			switch len(in) {
-			case 1:
-				w = models.NewTensor(ch, ch)
-				c.Op = models.OpDense
-			case 3:
-				w = models.NewTensor(ch, ch, 1, 1)
-				c.Op = models.OpConv
-			default:
-				return nil, fmt.Errorf("train: loss gradient: node %d %q: batch norm on shape %v", i, nd.Name, in)
+		switch {
+		case nd.Op == models.OpBatchNorm:
+			if err := frozenAffine(c, &nd, shapes[nd.Inputs[0]]); err != nil {
+				return nil, fmt.Errorf("train: loss gradient: node %d %q: %v", i, nd.Name, err)
 			}
-			b := models.NewTensor(ch)
-			for k := 0; k < ch; k++ {
-				sc := float32(scale[k])
-				if math.IsInf(float64(sc), 0) || math.IsNaN(float64(sc)) {
-					return nil, fmt.Errorf("train: loss gradient: node %d %q: batch norm scale %v", i, nd.Name, sc)
-				}
-				w.Data[k*ch+k] = sc
-				b.Data[k] = float32(shift[k])
-			}
-			c.Params = map[string]*models.Tensor{"weight": w, "bias": b}
-			c.Attr = models.Attr{Meta: frozenBN}
+		case nd.Op == models.OpConv && nd.Fixed && nd.Attr.NumGroups() > 1:
+			ungroup(c)
 		}
 	}
 	return out, out.Validate()
+}
+
+// frozenAffine makes c, a copy of batch norm nd with input shape in, the Fixed dense node or 1×1
+// convolution with nd's affine map.
+func frozenAffine(c, nd *models.Node, in []int) error {
+	scale, shift := batchnorm.Affine(nd)
+	ch := in[0]
+	var w *models.Tensor
+	switch len(in) {
+	case 1:
+		w = models.NewTensor(ch, ch)
+		c.Op = models.OpDense
+	case 3:
+		w = models.NewTensor(ch, ch, 1, 1)
+		c.Op = models.OpConv
+	default:
+		return fmt.Errorf("batch norm on shape %v", in)
+	}
+	b := models.NewTensor(ch)
+	for k := 0; k < ch; k++ {
+		sc := float32(scale[k])
+		if math.IsInf(float64(sc), 0) || math.IsNaN(float64(sc)) {
+			return fmt.Errorf("batch norm scale %v", sc)
+		}
+		w.Data[k*ch+k] = sc
+		b.Data[k] = float32(shift[k])
+	}
+	c.Params = map[string]*models.Tensor{"weight": w, "bias": b}
+	c.Attr = models.Attr{Meta: frozenBN}
+	c.Fixed = true
+	return nil
+}
+
+// ungroup rewrites grouped convolution c as one group: weight [out, in/g, kh, kw] becomes
+// [out, in, kh, kw], zero outside each output channel's group.
+func ungroup(c *models.Node) {
+	w := c.Params["weight"]
+	g := c.Attr.NumGroups()
+	cout, cinG, kh, kw := w.Shape[0], w.Shape[1], w.Shape[2], w.Shape[3]
+	cin, coutG, k := cinG*g, cout/g, kh*kw
+	full := models.NewTensor(cout, cin, kh, kw)
+	for o := 0; o < cout; o++ {
+		first := o / coutG * cinG // the group's first input channel
+		copy(full.Data[(o*cin+first)*k:(o*cin+first+cinG)*k], w.Data[o*cinG*k:(o+1)*cinG*k])
+	}
+	params := map[string]*models.Tensor{"weight": full}
+	if b := c.Params["bias"]; b != nil {
+		params["bias"] = b
+	}
+	c.Params = params
+	c.Attr.Groups = 1
 }
 
 // Params returns the weight and bias tensors of the dense and convolution nodes, in node order

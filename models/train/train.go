@@ -76,25 +76,16 @@ func (c Config) withDefaults() (Config, error) {
 // TestLoss and TestAcc are zero when there is no test data. Seconds is the time of the training
 // steps alone; EvalSeconds that of the measurements.
 type EpochStats struct {
-	Epoch       int         `json:"epoch"`
-	TrainLoss   float64     `json:"train_loss"`
-	TrainAcc    float64     `json:"train_acc"`
-	TestLoss    float64     `json:"test_loss"`
-	TestAcc     float64     `json:"test_acc"`
-	BatchLoss   float64     `json:"batch_loss"`
-	LR          float64     `json:"lr"`
-	Seconds     float64     `json:"seconds"`
-	EvalSeconds float64     `json:"eval_seconds"`
-	Gates       []GateStats `json:"gates,omitempty"`
-}
-
-// GateStats says how saturated one sigmoid node is on the training images: the share of its
-// outputs below 0.05 (Low) and above 0.95 (High).
-type GateStats struct {
-	Node int     `json:"node"`
-	Name string  `json:"name"`
-	Low  float64 `json:"low"`
-	High float64 `json:"high"`
+	Epoch       int                     `json:"epoch"`
+	TrainLoss   float64                 `json:"train_loss"`
+	TrainAcc    float64                 `json:"train_acc"`
+	TestLoss    float64                 `json:"test_loss"`
+	TestAcc     float64                 `json:"test_acc"`
+	BatchLoss   float64                 `json:"batch_loss"`
+	LR          float64                 `json:"lr"`
+	Seconds     float64                 `json:"seconds"`
+	EvalSeconds float64                 `json:"eval_seconds"`
+	Gates       []models.GateSaturation `json:"gates,omitempty"` // on the training images
 }
 
 // Progress reports training as it goes: after every batch, and once more at the end of each epoch
@@ -113,8 +104,9 @@ type Progress struct {
 // correctly. The weights are copied back into net after each epoch, so a cancelled ctx leaves the
 // net of the last completed epoch; Run then returns the history so far and ctx's error. The
 // history is also stored as JSON in net.Meta["history"], the configuration in net.Meta["training"],
-// what it was trained on as a models.TrainingRecord (Net.TrainedOn reads it) and, for people, the
-// data's name in net.Meta["dataset"]. progress may be nil. A loss that is not finite stops the
+// what it was trained on as a models.TrainingRecord (Net.TrainedOn reads it), whether it fits the
+// training set after the last epoch as a models.FitRecord (Net.Fit) and, for people, the data's
+// name in net.Meta["dataset"]. progress may be nil. A loss that is not finite stops the
 // run with a *DivergedError. Run is NewState followed by Continue.
 func Run(ctx context.Context, net *models.Net, train, test *dataset.Set, cfg Config, progress func(Progress)) ([]EpochStats, error) {
 	st, err := NewState(net, cfg)
@@ -178,6 +170,7 @@ func Continue(ctx context.Context, st *State, train, test *dataset.Set, progress
 		st.History = append(st.History, stats)
 		h, _ := json.Marshal(st.History)
 		net.Meta["history"] = string(h)
+		net.SetFit(models.NewFitRecord(stats.TrainAcc, train.Len(), st.Epoch()))
 		st.commit(t.pcg, t.opt)
 		if save != nil {
 			if err := save(st); err != nil {

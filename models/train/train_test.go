@@ -61,6 +61,9 @@ func TestTrainMLPFitsSubset(t *testing.T) {
 	if net.Meta["history"] == "" || net.Meta["training"] == "" || net.Meta["dataset"] != "sample/train (500 images)" {
 		t.Errorf("meta %v", net.Meta)
 	}
+	if fit, ok, err := net.Fit(); !ok || err != nil || !fit.Fits || fit.Images != 500 || fit.Epochs != len(hist) || fit.TrainAccuracy != 1 {
+		t.Errorf("fit record %+v (%v, %v)", fit, ok, err)
+	}
 }
 
 // Cancelling in the middle of an epoch returns at once with ctx's error, the history of the
@@ -229,8 +232,8 @@ func TestBatchFillerFlipAndMixup(t *testing.T) {
 	}
 }
 
-// Gate saturation by hand: a sigmoid over pre-activations −10, −1, 1, 10 has one value below 0.05
-// and one above 0.95 in four.
+// Gate saturation by hand: a sigmoid gate (it multiplies the input) over pre-activations −10, −1,
+// 1, 10 has one value below 0.05 and one above 0.95 in four.
 func TestGateSaturationKnownAnswer(t *testing.T) {
 	n := &models.Net{Input: [3]int{1, 1, 4}, Classes: 2, Nodes: []models.Node{{Op: models.OpInput},
 		{Name: "flat", Op: models.OpFlatten, Inputs: []int{0}},
@@ -238,7 +241,8 @@ func TestGateSaturationKnownAnswer(t *testing.T) {
 			"weight": {Shape: []int{4, 4}, Data: []float32{20, 0, 0, 0, 0, 20, 0, 0, 0, 0, 20, 0, 0, 0, 0, 20}},
 			"bias":   {Shape: []int{4}, Data: []float32{-10, -10, -10, -10}}}},
 		{Name: "gate", Op: models.OpSigmoid, Inputs: []int{2}},
-		{Name: "out", Op: models.OpDense, Inputs: []int{3}, Params: map[string]*models.Tensor{"weight": models.NewTensor(2, 4)}},
+		{Name: "gated", Op: models.OpMul, Inputs: []int{1, 3}},
+		{Name: "out", Op: models.OpDense, Inputs: []int{4}, Params: map[string]*models.Tensor{"weight": models.NewTensor(2, 4)}},
 	}}
 	s := &dataset.Set{Name: "gates", N: 3, C: 1, H: 1, W: 4, Classes: 2, Labels: []int{0, 1, 0},
 		Images: []float32{0, 0.45, 0.55, 1, 1, 0.55, 0.45, 0, 0.45, 0, 1, 0.55}}
@@ -248,11 +252,12 @@ func TestGateSaturationKnownAnswer(t *testing.T) {
 	}
 	defer ev.close()
 	var loss, acc float64
-	var gates []GateStats
+	var gates []models.GateSaturation
 	if err := ev.measure(context.Background(), s, &loss, &acc, &gates); err != nil {
 		t.Fatal(err)
 	}
-	if len(gates) != 1 || gates[0].Node != 3 || gates[0].Name != "gate" || gates[0].Low != 0.25 || gates[0].High != 0.25 {
+	if len(gates) != 1 || gates[0].Node != 3 || gates[0].Name != "gate" || gates[0].Kind != models.GateOther ||
+		gates[0].Low != 0.25 || gates[0].High != 0.25 || gates[0].Count != 12 {
 		t.Errorf("gates %+v", gates)
 	}
 	// All-zero output weights: logits tie, so the loss is log 2 and the first class wins.
@@ -283,7 +288,7 @@ func quadrantSet(n int, seed uint64) *dataset.Set {
 }
 
 // A ResNet-8 of every shortcut kind (the gate kind with SE gates as well) fits a small
-// synthetic set, and its sigmoid gates are reported.
+// synthetic set, and its sigmoid gates are reported: one per block and side they sit on.
 func TestTrainResNetShortcutsFit(t *testing.T) {
 	train := quadrantSet(128, 1)
 	for _, kind := range models.Shortcuts {
@@ -300,7 +305,7 @@ func TestTrainResNetShortcutsFit(t *testing.T) {
 		if last.TrainAcc != 1 {
 			t.Errorf("%s: train accuracy %v after %d epochs", kind, last.TrainAcc, len(hist))
 		}
-		if wantGates := map[models.Shortcut]int{models.ShortcutGate: 6}[kind]; len(last.Gates) != wantGates {
+		if wantGates := map[models.Shortcut]int{models.ShortcutGate: 6, models.ShortcutSGate: 3, models.ShortcutGate2: 6}[kind]; len(last.Gates) != wantGates {
 			t.Errorf("%s: %d gate records, want %d", kind, len(last.Gates), wantGates)
 		}
 	}
@@ -335,5 +340,24 @@ func TestRunIsReproducible(t *testing.T) {
 		if ha[e].TrainLoss != hb[e].TrainLoss || ha[e].BatchLoss != hb[e].BatchLoss {
 			t.Errorf("epoch %d: losses %v, %v then %v, %v", e+1, ha[e].TrainLoss, ha[e].BatchLoss, hb[e].TrainLoss, hb[e].BatchLoss)
 		}
+	}
+}
+
+// A run stopped by its epoch cap short of 100% records that its net does not fit, with the
+// training accuracy it reached.
+func TestRunRecordsAnUnfittedNet(t *testing.T) {
+	train, _ := sampleSets(t, 300, 0)
+	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 28, 28}, Classes: 10, Hidden: []int{8}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := Run(context.Background(), net, train, nil, Config{UntilFit: true, MaxEpochs: 1, BatchSize: 50}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit, ok, err := net.Fit()
+	acc := hist[0].TrainAcc
+	if !ok || err != nil || fit.Fits || fit.TrainAccuracy != acc || fit.Misclassified != int(math.Round((1-acc)*300)) || fit.Epochs != 1 || acc == 1 {
+		t.Errorf("after one epoch at %.4f: fit record %+v (%v, %v)", acc, fit, ok, err)
 	}
 }

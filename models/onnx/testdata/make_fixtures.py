@@ -31,7 +31,8 @@ the margin a little outside):
   4-19   a 4x4 data plane through images 0, 1, 2 (DESIGN.md: margin 0.1, row = t)
   20-27  a mixup line from image 0 to image 1, 8 points, lambda in [0, 1]
   28-31  images 0-3 flipped horizontally (W reversed)
-Outputs: <model>.logits.npy, float32 [32, 10]. fixtures.json lists the files.
+Outputs: <model>.logits.npy, float32 [32, 10]. fixtures.json lists the files; make_constants.py
+adds its model to it (run it after this script).
 """
 import json
 import os

@@ -11,7 +11,8 @@ import (
 // bnKernel is batch normalisation over a batch of [C, …] samples (Ioffe & Szegedy 2015), plane
 // values per channel. In training mode it normalises with the batch statistics (biased variance),
 // keeps x̂ and 1/σ for the gradient, and updates the running mean and variance (unbiased, momentum
-// 0.1, as PyTorch does); in inference mode it uses the running statistics.
+// 0.1, as PyTorch does); in inference mode, and for a Fixed node (an affine map imported as a
+// batch norm) in any mode, it uses the running statistics and gamma and beta get no gradient.
 // Inputs: x, gamma [C], beta [C].
 type bnKernel struct {
 	batch, c, plane int
@@ -30,6 +31,7 @@ type bnKernel struct {
 }
 
 func newBNKernel(batch int, shape []int, nd *models.Node, runMean, runVar []float32, training, inputGrad bool) *bnKernel {
+	training = training && !nd.Fixed
 	k := &bnKernel{batch: batch, c: shape[0], plane: models.ShapeSize(shape) / shape[0], eps: float64(nd.Attr.Epsilon()),
 		training: training, inputGrad: inputGrad, momentum: 0.1, runMean: runMean, runVar: runVar,
 		invStd: make([]float32, shape[0]), sumDy: make([]float64, shape[0]), sumDyXh: make([]float64, shape[0])}
@@ -39,7 +41,12 @@ func newBNKernel(batch int, shape []int, nd *models.Node, runMean, runVar []floa
 	return k
 }
 
-func (k *bnKernel) needsGrad(i int) bool { return k.training && (i > 0 || k.inputGrad) }
+func (k *bnKernel) needsGrad(i int) bool {
+	if i > 0 {
+		return k.training
+	}
+	return k.inputGrad
+}
 
 // channel calls f with the slice of every sample's plane of channel c.
 func (k *bnKernel) channel(v []float32, c int, f func(row []float32, s int)) {
@@ -133,6 +140,19 @@ func (k *bnKernel) sums(dy []float32) {
 // backward: with N values per channel and g = dy·γ,
 // ∂x = (1/σ)(g − mean(g) − x̂·mean(g·x̂)), ∂γ = Σ dy·x̂, ∂β = Σ dy.
 func (k *bnKernel) backward(i int, dx []float32, in [][]float32, _, dy []float32) {
+	if !k.training { // a fixed affine map: ∂x = dy·γ/σ with the running σ
+		gamma := in[1]
+		for c := 0; c < k.c; c++ {
+			a := gamma[c] * k.invStd[c]
+			k.channel(dy, c, func(row []float32, s int) {
+				off := (s*k.c + c) * k.plane
+				for j, g := range row {
+					dx[off+j] = a * g
+				}
+			})
+		}
+		return
+	}
 	k.sums(dy)
 	switch i {
 	case 1:

@@ -17,6 +17,7 @@ type convKernel struct {
 	batch, cin, cout int
 	g                kernel.Window
 	bias, inputGrad  bool
+	fixed            bool        // the weights are constants (models.Node.Fixed): no ∂W, ∂b
 	identity         bool        // 1×1, stride 1, no padding: the sample is its own im2col matrix
 	cols             [][]float32 // per worker
 	partial          [][]float32 // per worker ∂W accumulators
@@ -31,10 +32,10 @@ const convSaveBytes = 64 << 20
 
 func newConvKernel(batch int, in, out []int, nd *models.Node, training, inputGrad bool) *convKernel {
 	k := &convKernel{batch: batch, cin: in[0], cout: nd.Params["weight"].Shape[0], bias: nd.Params["bias"] != nil,
-		inputGrad: inputGrad, g: kernel.ConvWindow(nd, in, out)}
+		inputGrad: inputGrad, fixed: nd.Fixed, g: kernel.ConvWindow(nd, in, out)}
 	k.identity = k.g.KH == 1 && k.g.KW == 1 && k.g.SH == 1 && k.g.SW == 1 && k.g.PT == 0 && k.g.PL == 0 &&
 		k.g.OH == k.g.H && k.g.OW == k.g.W
-	if size := batch * k.kdim() * k.plane(); training && !k.identity && size*4 <= convSaveBytes {
+	if size := batch * k.kdim() * k.plane(); training && !k.fixed && !k.identity && size*4 <= convSaveBytes {
 		k.saved = make([]float32, size)
 	}
 	workers := runtime.GOMAXPROCS(0)
@@ -46,7 +47,7 @@ func newConvKernel(batch int, in, out []int, nd *models.Node, training, inputGra
 func (k *convKernel) kdim() int  { return k.cin * k.g.KH * k.g.KW }
 func (k *convKernel) plane() int { return k.g.OH * k.g.OW }
 
-func (k *convKernel) needsGrad(i int) bool { return i > 0 || k.inputGrad }
+func (k *convKernel) needsGrad(i int) bool { return i > 0 && !k.fixed || i == 0 && k.inputGrad }
 
 // col returns the im2col matrix of sample s of x, lowering it into worker w's buffer unless the
 // sample's saved matrix is wanted (fromSaved) and available.

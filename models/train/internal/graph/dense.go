@@ -11,11 +11,12 @@ type denseKernel struct {
 	batch, in, out int
 	bias           bool
 	inputGrad      bool // whether ∂loss/∂x is wanted (false for a layer fed by the image)
+	fixed          bool // the weights are constants (models.Node.Fixed): no ∂W, ∂b
 }
 
 const denseRowChunk = 16
 
-func (k *denseKernel) needsGrad(i int) bool { return i > 0 || k.inputGrad }
+func (k *denseKernel) needsGrad(i int) bool { return i > 0 && !k.fixed || i == 0 && k.inputGrad }
 
 func (k *denseKernel) forward(y []float32, in [][]float32) {
 	x, w := in[0], in[1]

@@ -45,16 +45,12 @@ func (ps *Store) CopyTo(n *models.Net) {
 	}
 }
 
-// learnable reports whether parameter name of op is trained by gradient descent (batch-norm
-// running statistics and normalisation constants are not).
-func learnable(op models.Op, name string) bool {
-	switch op {
-	case models.OpDense, models.OpConv:
-		return name == "weight" || name == "bias"
-	case models.OpBatchNorm:
-		return name == "gamma" || name == "beta"
-	}
-	return false
+// paramInput reports whether parameter pn of nd enters its kernel as an input: the learned
+// ones, and the same tensors of a Fixed node (constants there, not trained).
+func paramInput(nd *models.Node, pn string) bool {
+	f := *nd
+	f.Fixed = false
+	return f.Learned(pn)
 }
 
 // Learnable is one trained tensor, Net.Nodes[Node].Params[Name]: Data holds its values (in the
@@ -117,7 +113,7 @@ func Build(n *models.Net, ps *Store, batch int, training bool) (*Graph, error) {
 		inGrad := training && grad[nd.Inputs[0]]
 		args := []*G.Node{nodes[nd.Inputs[0]]}
 		for _, pn := range []string{"weight", "bias", "gamma", "beta"} {
-			if nd.Params[pn] == nil || !learnable(nd.Op, pn) {
+			if !paramInput(nd, pn) {
 				continue
 			}
 			k := key{i, pn}
@@ -126,8 +122,10 @@ func Build(n *models.Net, ps *Store, batch int, training bool) (*Graph, error) {
 			pnode := G.NewTensor(gg.g, tensor.Float32, len(s), G.WithName(name+"."+pn), G.WithShape(s...),
 				G.WithValue(tensor.New(tensor.WithShape(s...), tensor.WithBacking(d))))
 			args = append(args, pnode)
-			gg.Learn = append(gg.Learn, Learnable{Node: i, Name: pn, Data: d, node: pnode})
-			grad[i] = training
+			if nd.Learned(pn) { // a Fixed node's parameters are inputs, not trained
+				gg.Learn = append(gg.Learn, Learnable{Node: i, Name: pn, Data: d, node: pnode})
+				grad[i] = training
+			}
 		}
 		gradB := false
 		if nd.Op == models.OpAdd || nd.Op == models.OpMul {
@@ -182,7 +180,7 @@ func newKernel(nd *models.Node, i int, shapes [][]int, ps *Store, batch int, tra
 	case models.OpFlatten, models.OpReshape:
 		return &copyKernel{inputGrad: inGrad}, nil
 	case models.OpDense:
-		return &denseKernel{batch: batch, in: models.ShapeSize(in), out: out[0], bias: nd.Params["bias"] != nil, inputGrad: inGrad}, nil
+		return &denseKernel{batch: batch, in: models.ShapeSize(in), out: out[0], bias: nd.Params["bias"] != nil, inputGrad: inGrad, fixed: nd.Fixed}, nil
 	case models.OpConv:
 		if nd.Attr.NumGroups() != 1 {
 			return nil, fmt.Errorf("train: node %d %q: grouped convolution is not supported", i, nd.Name)

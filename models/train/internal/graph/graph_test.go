@@ -68,6 +68,18 @@ func layerZoo(t *testing.T) map[string]*models.Net {
 			{Name: "bn2", Op: models.OpBatchNorm, Inputs: []int{14}, Params: bn(4)},
 			{Name: "out", Op: models.OpDense, Inputs: []int{15}, Params: map[string]*models.Tensor{"weight": p(4, 4)}},
 		}},
+		// Fixed nodes (constants of an imported graph): a batch norm on [C,H,W] and a dense layer
+		// between learned ones; their parameters are inputs of the graph, not trained.
+		"fixed": {Input: [3]int{1, 5, 5}, Classes: 3, Nodes: []models.Node{
+			{Op: models.OpInput},
+			{Name: "c1", Op: models.OpConv, Inputs: []int{0}, Params: map[string]*models.Tensor{"weight": p(3, 1, 3, 3), "bias": p(3)}},
+			{Name: "scale", Op: models.OpBatchNorm, Inputs: []int{1}, Params: bn(3), Fixed: true},
+			{Name: "tanh", Op: models.OpTanh, Inputs: []int{2}},
+			{Name: "flat", Op: models.OpFlatten, Inputs: []int{3}},
+			{Name: "const", Op: models.OpDense, Inputs: []int{4}, Params: map[string]*models.Tensor{"weight": p(6, 27), "bias": p(6)}, Fixed: true},
+			{Name: "bn", Op: models.OpBatchNorm, Inputs: []int{5}, Params: bn(6)},
+			{Name: "out", Op: models.OpDense, Inputs: []int{6}, Params: map[string]*models.Tensor{"weight": p(3, 6), "bias": p(3)}},
+		}},
 	}
 	for _, act := range []models.Op{models.OpReLU, models.OpTanh, models.OpSigmoid, models.OpGELU, models.OpLeakyReLU} {
 		n, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 3, 4}, Classes: 3, Hidden: []int{7, 5}, Activation: act,
@@ -77,7 +89,7 @@ func layerZoo(t *testing.T) map[string]*models.Net {
 		}
 		nets["mlp-"+string(act)] = n
 	}
-	for _, kind := range []models.Shortcut{models.ShortcutGate, models.ShortcutBNMul1} {
+	for _, kind := range []models.Shortcut{models.ShortcutGate, models.ShortcutSGate, models.ShortcutGate2, models.ShortcutBNMul1} {
 		n, err := models.NewResNet(models.ResNetConfig{Input: [3]int{2, 8, 8}, Classes: 3, Shortcut: kind, SE: true}, 3)
 		if err != nil {
 			t.Fatal(err)
@@ -276,5 +288,42 @@ func TestBatchNormTrainingKnownAnswer(t *testing.T) {
 	}
 	if math.Abs(float64(mean[0])-0.4) > 1e-7 || math.Abs(float64(variance[0])-(0.9+2.0/3)) > 1e-6 {
 		t.Errorf("running mean %v variance %v", mean[0], variance[0])
+	}
+}
+
+// A Fixed node's parameters enter the graph but are not trained: Learn lists only the others, a
+// training step leaves the fixed batch norm's gamma, beta and running statistics as they were,
+// and the gradients through the fixed nodes are checked by TestGorgoniaGradientsMatchFiniteDifferences.
+func TestFixedNodesAreNotLearned(t *testing.T) {
+	n := layerZoo(t)["fixed"]
+	ps := NewStore(n)
+	g, err := Build(n, ps, 4, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	var learned []string
+	for _, l := range g.Learn {
+		learned = append(learned, n.Nodes[l.Node].Name+"."+l.Name)
+	}
+	if want := []string{"c1.weight", "c1.bias", "bn.gamma", "bn.beta", "out.weight", "out.bias"}; !slices.Equal(learned, want) {
+		t.Fatalf("learned %v, want %v", learned, want)
+	}
+	before := n.Clone()
+	copy(g.X, randomImages(rand.New(rand.NewPCG(8, 8)), 4, n.InputSize()))
+	g.Targets[0], g.Targets[4], g.Targets[8], g.Targets[9] = 1, 1, 1, 1
+	if err := g.Run(); err != nil {
+		t.Fatal(err)
+	}
+	ps.CopyTo(n)
+	for _, i := range []int{2, 5} {
+		for name, p := range before.Nodes[i].Params {
+			if !slices.Equal(p.Data, n.Nodes[i].Params[name].Data) {
+				t.Errorf("a training step changed %s of fixed node %q", name, n.Nodes[i].Name)
+			}
+		}
+	}
+	if slices.Equal(before.Nodes[6].Params["mean"].Data, n.Nodes[6].Params["mean"].Data) {
+		t.Error("the learned batch norm's running mean did not move")
 	}
 }
