@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"context"
 	"runtime"
 	"runtime/debug"
@@ -71,5 +72,22 @@ func TestMemoryNeedBoundsAnEpoch(t *testing.T) {
 	t.Logf("heap in use rose by %s at most; estimate %s", memcap.Format(used), memcap.Format(need))
 	if used > need {
 		t.Errorf("Run held %d bytes, more than MemoryNeed's %d", used, need)
+	}
+}
+
+// A training state that claims a 64 MiB header in a few bytes fails as truncated without
+// allocating what it claims.
+func TestDecodeStateReadsItsHeaderAsItArrives(t *testing.T) {
+	b := append([]byte(stateMagic), 0, 0, 0, 4, 0, 0, 0, 0) // 64 MiB, little-endian
+	b = append(b, `{"config":`...)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := decodeState(bytes.NewReader(b))
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "truncated header: 10 of 67108864 bytes") {
+		t.Fatalf("decodeState: %v", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Errorf("allocated %d bytes for a %d-byte file", got, len(b))
 	}
 }
