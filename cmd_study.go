@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/study"
 )
 
@@ -24,7 +25,7 @@ func cmdStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	c.opts.Command = "surfscope study " + strings.Join(quoteAll(args), " ")
+	c.opts.Command = provenance.CommandLine(append([]string{"surfscope", "study"}, args...)...)
 	c.opts.Progress = stderr
 	if err := study.Run(ctx, c.cfg, c.out, c.opts); err != nil {
 		return err
@@ -117,6 +118,7 @@ func registerStudyFlags(fs *flag.FlagSet, c *studyConfig, f *study.Config, v *st
 	fs.IntVar(&s.Planes, "planes", s.Planes, "atlas: data planes (default: the preset's)")
 	fs.IntVar(&s.Lines, "lines", s.Lines, "atlas: mixup lines")
 	fs.IntVar(&s.Flips, "flips", s.Flips, "atlas: flip planes")
+	fs.IntVar(&s.Randoms, "randoms", s.Randoms, "atlas: random planes")
 	fs.IntVar(&s.Grid, "grid", s.Grid, "atlas: points per axis of a plane")
 	fs.IntVar(&s.NTK, "ntk", s.NTK, "NTK: kernel samples (the first N test images; 0 = no NTK)")
 	fs.IntVar(&s.HessianImages, "hessian-images", s.HessianImages, "Hessian: training images (0 = no Hessian)")
@@ -155,6 +157,8 @@ func overrideSet(fs *flag.FlagSet, cfg, from *study.Config) {
 			cfg.Settings.Lines = from.Settings.Lines
 		case "flips":
 			cfg.Settings.Flips = from.Settings.Flips
+		case "randoms":
+			cfg.Settings.Randoms = from.Settings.Randoms
 		case "grid":
 			cfg.Settings.Grid = from.Settings.Grid
 		case "ntk":
@@ -185,15 +189,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// quoteAll quotes each argument for a POSIX shell where it needs it.
-func quoteAll(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = study.Quote(a)
-	}
-	return out
 }
 
 // shortcutKinds lists the resnet shortcut kinds.

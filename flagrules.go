@@ -54,7 +54,7 @@ var flagRules = map[string]flagRule{
 	"wd": atLeast(0), "mixup": atLeast(0), "depth": atLeast(8), "save-every": atLeast(0),
 	// landscape, atlas, ntk
 	"images": atLeast(0), "hessian-steps": atLeast(0), "hessian-images": atLeast(0),
-	"planes": atLeast(0), "lines": atLeast(0), "flips": atLeast(0),
+	"planes": atLeast(0), "lines": atLeast(0), "flips": atLeast(0), "randoms": atLeast(0),
 	"n": atLeast(2), "test-n": atLeast(0), "mem": atLeast(1), "trials": atLeast(0), "modes": atLeast(1), "ridge": atLeast(0),
 	// what commands write
 	"out": outputFile, "npy": outputFile, "vts": outputFile, "json": outputFile, "acc": outputFile,

@@ -29,7 +29,7 @@ func TestStudyFlags(t *testing.T) {
 		{append(base, "--shard", "2/2"), `--shard "2/2": want i/n with 0 ≤ i < n (e.g. 0/4 … 3/4)`},
 		{append(base, "--stages", "model,train"), `--stages: unknown stage "train" (want model, gates, atlas, ntk, hessian, landscape, figures, report)`},
 		{append(base, "--grid", "2"), "--grid 2: want 4 to 1024"},
-		{append(base, "--planes", "0", "--lines", "0", "--flips", "0"), "0 planes, 0 lines, 0 flip planes: want at least one probe"},
+		{append(base, "--planes", "0", "--lines", "0", "--flips", "0", "--randoms", "0"), "0 planes, 0 lines, 0 flip planes, 0 random planes: want at least one probe"},
 		{append(base, "--data", "sample,/x/sample"), "--data sample and /x/sample would share the folder cells/sample"},
 		{append(base, "--limit", "-1"), "--limit -1: want at least 0"},
 	}

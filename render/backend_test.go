@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // newGLOrSkip returns the GL renderer. Where GL is expected (CI=true, as .ci/run sets it) a
@@ -72,8 +74,8 @@ func TestGLMatchesCPU(t *testing.T) {
 			t.Logf("%s (supersampled %v): mean %.3f, %.3f%% off by > 24", name, ss, mean, 100*frac)
 			if mean > 1.5 || frac > 0.01 {
 				t.Errorf("%s (supersampled %v): GL and CPU differ: mean %.3f, %.3f%% of pixels off by > 24", name, ss, mean, 100*frac)
-				WritePNG("testdata/failed/"+name+"_gl.png", gl)
-				WritePNG("testdata/failed/"+name+"_cpu.png", cpu)
+				WritePNG("testdata/failed/"+name+"_gl.png", gl, provenance.Record{})
+				WritePNG("testdata/failed/"+name+"_cpu.png", cpu, provenance.Record{})
 			}
 		}
 	}

@@ -90,8 +90,8 @@ func (r *runner) atlasStage(ctx context.Context, u *unit, p *unitProgress) error
 		}
 		return n
 	}
-	cfg := surface.AtlasConfig{Planes: none(s.Planes), Lines: none(s.Lines), Flips: none(s.Flips), Grid: s.Grid, Points: s.Points,
-		Seed: 1, Regions: s.Regions}
+	cfg := surface.AtlasConfig{Planes: none(s.Planes), Lines: none(s.Lines), Flips: none(s.Flips), Randoms: none(s.Randoms),
+		RandomRange: 0.5, Grid: s.Grid, Points: s.Points, Seed: 1, Regions: s.Regions}
 	return r.analysis(ctx, u, test.Len(), cfg, func(net *models.Net, m *ModelResult) (any, error) {
 		a, err := surface.BuildAtlas(ctx, net, test.Images, test.Labels, &cfg, func(done, total int) {
 			p.set(fmt.Sprintf("probe %d/%d", done, total), float64(done)/float64(total))

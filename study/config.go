@@ -32,12 +32,13 @@ type Config struct {
 
 // Settings say how much of each analysis a study runs.
 type Settings struct {
-	// The atlas: data planes, mixup lines and flip planes drawn from the first ProbeImages test
-	// images (0: all), Grid points per axis, Points per line, linear regions counted or not.
-	Planes, Lines, Flips int
-	Grid, Points         int
-	ProbeImages          int
-	Regions              bool
+	// The atlas: data planes, mixup lines, flip planes and random planes drawn from the first
+	// ProbeImages test images (0: all), Grid points per axis, Points per line, linear regions
+	// counted or not.
+	Planes, Lines, Flips, Randoms int
+	Grid, Points                  int
+	ProbeImages                   int
+	Regions                       bool
 	// Gate saturation over the first GateImages training images.
 	GateImages int
 	// The NTK on the first NTK test images, with NTKTrials kernel regressions per training size,
@@ -63,7 +64,7 @@ type Settings struct {
 func Full() Config {
 	return Config{Depth: 8, Width: 1, Shortcuts: []string{"add", "mul", "bnmul", "bnmul1", "gate"}, Seed: 1,
 		Train: train.Config{Optimizer: "adam", BatchSize: 128, MaxEpochs: 50, UntilFit: true}, Preset: "full",
-		Settings: Settings{Planes: 60, Lines: 60, Flips: 60, Grid: 32, Points: 101, ProbeImages: 2000, Regions: true,
+		Settings: Settings{Planes: 60, Lines: 60, Flips: 60, Randoms: 60, Grid: 32, Points: 101, ProbeImages: 2000, Regions: true,
 			GateImages: 2000, NTK: 500, NTKTrials: 3, NTKInit: true,
 			HessianImages: 500, HessianSteps: 100, HessianTol: 1e-3,
 			LandscapeGrid: 21, LandscapeImages: 500, LandscapeRange: 1,
@@ -76,7 +77,7 @@ func Quick() Config {
 	c := Full()
 	c.Shortcuts, c.Limit, c.Preset = []string{"add", "mul"}, 1000, "quick"
 	c.Train.MaxEpochs = 30
-	c.Settings = Settings{Planes: 10, Lines: 10, Flips: 10, Grid: 16, Points: 41, ProbeImages: 1000, Regions: true,
+	c.Settings = Settings{Planes: 10, Lines: 10, Flips: 10, Randoms: 10, Grid: 16, Points: 41, ProbeImages: 1000, Regions: true,
 		GateImages: 500, NTK: 120, NTKTrials: 2, NTKInit: true,
 		HessianImages: 200, HessianSteps: 40, HessianTol: 1e-2,
 		LandscapeGrid: 9, LandscapeImages: 200, LandscapeRange: 1,
@@ -139,8 +140,8 @@ func (c *Config) Validate() error {
 		names[n] = d
 	}
 	s := c.Settings
-	if s.Planes < 0 || s.Lines < 0 || s.Flips < 0 || s.Planes+s.Lines+s.Flips == 0 {
-		return fmt.Errorf("study: %d planes, %d lines, %d flip planes: want at least one probe", s.Planes, s.Lines, s.Flips)
+	if s.Planes < 0 || s.Lines < 0 || s.Flips < 0 || s.Randoms < 0 || s.Planes+s.Lines+s.Flips+s.Randoms == 0 {
+		return fmt.Errorf("study: %d planes, %d lines, %d flip planes, %d random planes: want at least one probe", s.Planes, s.Lines, s.Flips, s.Randoms)
 	}
 	if s.Grid < 4 || s.Points < 8 || s.FigureGrid < 4 || s.NTK < 0 || s.NTK > 0 && s.NTK < 8 || s.LandscapeGrid < 0 || s.LandscapeGrid > 0 && s.LandscapeGrid < 3 || s.HessianImages < 0 {
 		return fmt.Errorf("study: grid %d, points %d, figure grid %d, NTK samples %d, landscape grid %d: want grid ≥ 4, points ≥ 8, figure grid ≥ 4, NTK samples 0 or ≥ 8, landscape grid 0 or ≥ 3",

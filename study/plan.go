@@ -76,7 +76,7 @@ func units(c *Config, cells []*cell) []*unit {
 	cost := map[string]float64{
 		StageModel:     images * 15 * 2.5e-3 * scale,
 		StageGates:     float64(s.GateImages)*1e-3*scale + 1,
-		StageAtlas:     float64((s.Planes+s.Flips)*s.Grid*s.Grid+s.Lines*s.Points) * 2e-3 * scale,
+		StageAtlas:     float64((s.Planes+s.Flips+s.Randoms)*s.Grid*s.Grid+s.Lines*s.Points) * 2e-3 * scale,
 		StageNTK:       float64(s.NTK)*10*3e-3*scale*(1+b2f(s.NTKInit)) + 2e-9*float64(s.NTK*s.NTK*s.NTK),
 		StageHessian:   float64(s.HessianImages*s.HessianSteps) * 2 * 2.5e-3 * scale,
 		StageLandscape: float64(s.LandscapeGrid*s.LandscapeGrid*s.LandscapeImages) * 0.5e-3 * scale,

@@ -41,6 +41,9 @@ type runner struct {
 	out  string
 	opts Options
 
+	// exec runs a unit: runUnit, or a stand-in in tests of the scheduler.
+	exec func(ctx context.Context, u *unit, p *unitProgress) error
+
 	mu      sync.Mutex
 	sets    map[string]*dataset.Set
 	skipped map[string]bool
@@ -71,6 +74,7 @@ func Run(ctx context.Context, cfg Config, out string, o Options) error {
 		}
 	}
 	r := &runner{cfg: &cfg, out: out, opts: o, sets: map[string]*dataset.Set{}, skipped: map[string]bool{}}
+	r.exec = r.runUnit
 	if r.opts.Jobs < 1 {
 		r.opts.Jobs = 1
 	}

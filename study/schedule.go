@@ -74,7 +74,7 @@ func (r *runner) schedule(ctx context.Context, todo []*unit) error {
 			runningN, mem = runningN+1, mem+u.memMiB
 			go func(u *unit) {
 				t0 := time.Now()
-				err := r.runUnit(ctx, u, prog[u.key])
+				err := r.exec(ctx, u, prog[u.key])
 				results <- result{u, err, time.Since(t0)}
 			}(u)
 		}

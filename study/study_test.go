@@ -23,7 +23,7 @@ import (
 func tiny(data ...string) Config {
 	c := Quick()
 	c.Data, c.Limit, c.TestImages, c.Train.MaxEpochs = data, 64, 100, 1
-	c.Settings = Settings{Planes: 4, Lines: 4, Flips: 4, Grid: 6, Points: 12, ProbeImages: 60, Regions: true,
+	c.Settings = Settings{Planes: 4, Lines: 4, Flips: 4, Randoms: 4, Grid: 6, Points: 12, ProbeImages: 60, Regions: true,
 		GateImages: 32, NTK: 16, NTKTrials: 1, NTKInit: true, HessianImages: 16, HessianSteps: 4, HessianTol: 1e-2,
 		LandscapeGrid: 3, LandscapeImages: 16, LandscapeRange: 1, FigureGrid: 6, FigureProbes: []string{"data:0,1,2"},
 		Bootstrap: 100, Level: 0.9}

@@ -18,9 +18,15 @@ type AtlasConfig struct {
 	Planes int // data planes through three random images (default 100; negative: none)
 	Lines  int // mixup lines between two random images of different labels (default 100; negative: none)
 	Flips  int // flip planes of random images (default 0: none)
-	Grid   int // points per axis of a plane (default 32)
-	Points int // points along a line (default 101)
-	Seed   uint64
+	// Randoms are random planes through random images (projection.RandomPlane: two Gaussian
+	// directions of the image's norm, coordinates in [−RandomRange, RandomRange], default 0.5);
+	// default 0: none. They are drawn after every other probe, so adding them leaves the others as
+	// they were.
+	Randoms     int
+	RandomRange float64
+	Grid        int // points per axis of a plane (default 32)
+	Points      int // points along a line (default 101)
+	Seed        uint64
 	// Regions counts linear regions on every probe (piecewise-linear nets only; about one more
 	// forward pass per point and ReLU layer); Exact counts them exactly as well on MLPs.
 	Regions, Exact bool
@@ -31,8 +37,9 @@ type AtlasConfig struct {
 
 // Atlas is the distribution of every summary of Summarize over many probes of one model: for each
 // metric, the statistics (mean, quartiles, …) of its value over the probes. Metric names are
-// "plane.*" (data planes), "line.*" (mixup lines) and "flip.*" (flip planes, and the model's flip
-// consistency over the whole split); AtlasMetrics lists and explains them.
+// "plane.*" (data planes), "random.*" (random planes), "line.*" (mixup lines) and "flip.*" (flip
+// planes, and the model's flip consistency over the whole split); AtlasMetrics lists and explains
+// them.
 type Atlas struct {
 	Model   string           `json:"model"`
 	Probes  map[string]int   `json:"probes"`
@@ -102,6 +109,23 @@ var AtlasMetrics = []AtlasMetric{
 	{"plane.components", "linear regions (connected components, multiplicative nets)"},
 	{"plane.regions_saturated", "region count saturated by the grid, share of planes"},
 	{"plane.switch_rate", "unit switches per unit distance"},
+	{"random.classes", "random planes: predicted classes"},
+	{"random.margin", "random planes: margin, mean"},
+	{"random.grad", "random planes: plane gradient norm, mean"},
+	{"random.input_grad", "random planes: exact gradient norm, mean"},
+	{"random.abs_H", "random planes: |mean curvature|, mean"},
+	{"random.abs_K", "random planes: |Gaussian curvature|, mean"},
+	{"random.hessian", "random planes: plane Hessian norm, mean"},
+	{"random.saddle", "random planes: saddle points, share"},
+	{"random.degree", "random planes: polynomial degree"},
+	{"random.degree_aliased", "random planes: degree under-resolved, share"},
+	{"random.regions_exact", "random planes: linear regions (exact)"},
+	{"random.patterns", "random planes: linear regions (distinct patterns)"},
+	{"random.components", "random planes: linear regions (connected components)"},
+	{"random.regions_saturated", "random planes: region count saturated, share"},
+	{"random.switch_rate", "random planes: unit switches per unit distance"},
+	{"random.gate_low", "random planes: gate outputs < 0.05, share"},
+	{"random.gate_high", "random planes: gate outputs > 0.95, share"},
 	{"line.grad", "gradient |df/ds| along the line, mean"},
 	{"line.tv", "mixup: total variation from the blend, mean"},
 	{"line.tv_max", "mixup: total variation from the blend, max"},
@@ -145,7 +169,11 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	def(&c.Planes, 100)
 	def(&c.Lines, 100)
 	def(&c.Flips, 0)
+	def(&c.Randoms, 0)
 	def(&c.Grid, 32)
+	if !(c.RandomRange > 0) {
+		c.RandomRange = 0.5
+	}
 	def(&c.Points, 101)
 	D := net.InputSize()
 	N := len(labels)
@@ -170,7 +198,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	}
 	a := &Atlas{Model: net.Arch["arch"], Probes: map[string]int{}, Metrics: map[string]Stats{}, Values: map[string]ProbeValues{}, Config: c}
 	values := map[string][]float64{}
-	total := c.Planes + c.Lines + c.Flips + 1
+	total := c.Planes + c.Lines + c.Flips + c.Randoms + 1
 	done := 0
 	step := func() {
 		done++
@@ -208,25 +236,7 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	err = run("plane", c.Planes, func() (*projection.Probe, error) {
 		i, j, k := distinct3(rng, N)
 		return projection.DataPlane(net.Input, img(i), img(j), img(k), c.Grid, 0.1)
-	}, func(s *ProbeSummary) {
-		add("plane.classes", float64(s.Values.Classes))
-		add("plane.margin", s.Values.Margin.Mean)
-		add("plane.grad", s.Gradient.Mean)
-		add("plane.abs_H", s.Curvature.AbsMean.Mean)
-		add("plane.abs_K", s.Curvature.AbsGaussian.Mean)
-		add("plane.hessian", s.Curvature.HessianNorm.Mean)
-		add("plane.saddle", s.Curvature.Saddle)
-		add("plane.degree", float64(s.Degree.Degree))
-		add("plane.degree_aliased", b2f(s.Degree.Aliased))
-		if s.InputGradient != nil {
-			add("plane.input_grad", s.InputGradient.Mean)
-		}
-		if r := s.Regions; r != nil {
-			addRegions(add, "plane.", "regions_exact", r)
-			add("plane.switch_rate", r.SwitchRate)
-		}
-		addGates(add, "plane.", s.Gates)
-	})
+	}, func(s *ProbeSummary) { addPlane(add, "plane.", s) })
 	if err != nil {
 		return nil, err
 	}
@@ -261,6 +271,12 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	if err != nil {
 		return nil, err
 	}
+	err = run("random", c.Randoms, func() (*projection.Probe, error) {
+		return projection.RandomPlane(net.Input, img(rng.IntN(N)), rng.Uint64(), c.Grid, c.RandomRange, 0)
+	}, func(s *ProbeSummary) { addPlane(add, "random.", s) })
+	if err != nil {
+		return nil, err
+	}
 	if a.Flip, err = MeasureFlipConsistency(ctx, ev, net.Input, images, labels); err != nil {
 		return nil, err
 	}
@@ -280,6 +296,28 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	return a, nil
 }
 
+// addPlane records a plane's summaries under prefix ("plane." for data planes, "random." for
+// random planes).
+func addPlane(add func(string, float64), prefix string, s *ProbeSummary) {
+	add(prefix+"classes", float64(s.Values.Classes))
+	add(prefix+"margin", s.Values.Margin.Mean)
+	add(prefix+"grad", s.Gradient.Mean)
+	add(prefix+"abs_H", s.Curvature.AbsMean.Mean)
+	add(prefix+"abs_K", s.Curvature.AbsGaussian.Mean)
+	add(prefix+"hessian", s.Curvature.HessianNorm.Mean)
+	add(prefix+"saddle", s.Curvature.Saddle)
+	add(prefix+"degree", float64(s.Degree.Degree))
+	add(prefix+"degree_aliased", b2f(s.Degree.Aliased))
+	if s.InputGradient != nil {
+		add(prefix+"input_grad", s.InputGradient.Mean)
+	}
+	if r := s.Regions; r != nil {
+		addRegions(add, prefix, "regions_exact", r)
+		add(prefix+"switch_rate", r.SwitchRate)
+	}
+	addGates(add, prefix, s.Gates)
+}
+
 // addRegions records a probe's region counts under prefix: the exact count (as exact), the
 // distinct patterns, the components where the regions may be non-convex, and whether the grid's
 // count saturated.
@@ -291,10 +329,10 @@ func addRegions(add func(string, float64), prefix, exact string, r *RegionSummar
 	if !r.Convex {
 		add(prefix+"components", float64(r.Components))
 	}
-	if prefix == "plane." {
-		add("plane.regions_saturated", b2f(r.Saturated))
-	} else {
+	if prefix == "line." {
 		add("line.pieces_saturated", b2f(r.Saturated))
+	} else {
+		add(prefix+"regions_saturated", b2f(r.Saturated))
 	}
 }
 

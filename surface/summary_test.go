@@ -60,10 +60,10 @@ func TestSummarizeChoosesAnalysesByProbe(t *testing.T) {
 func TestAtlasIsSeededAndComplete(t *testing.T) {
 	net := smallMLP(t, models.OpReLU, 7)
 	x, y := randomData(3, 60, 20, 3)
-	cfg := &AtlasConfig{Planes: 4, Lines: 5, Flips: 3, Grid: 9, Points: 21, Seed: 2, Regions: true, Exact: true, InputGradient: true}
+	cfg := &AtlasConfig{Planes: 4, Lines: 5, Flips: 3, Randoms: 2, Grid: 9, Points: 21, Seed: 2, Regions: true, Exact: true, InputGradient: true}
 	var last int
 	a, err := BuildAtlas(context.Background(), net, x, y, cfg, func(done, total int) {
-		if total != 13 || done != last+1 {
+		if total != 15 || done != last+1 {
 			t.Errorf("progress %d/%d after %d", done, total, last)
 		}
 		last = done
@@ -71,7 +71,7 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Probes["plane"] != 4 || a.Probes["line"] != 5 || a.Probes["flip"] != 3 {
+	if a.Probes["plane"] != 4 || a.Probes["line"] != 5 || a.Probes["flip"] != 3 || a.Probes["random"] != 2 {
 		t.Fatalf("probes %v", a.Probes)
 	}
 	for _, m := range AtlasMetrics {
@@ -87,7 +87,7 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 			continue
 		}
 		kind, _, _ := strings.Cut(m.Name, ".")
-		want := map[string]int{"plane": 4, "line": 5, "flip": 3}[kind]
+		want := map[string]int{"plane": 4, "line": 5, "flip": 3, "random": 2}[kind]
 		if m.Name == "flip.agreement" || m.Name == "flip.abs_delta" {
 			want = 1 // one number for the whole split
 		}
@@ -102,6 +102,14 @@ func TestAtlasIsSeededAndComplete(t *testing.T) {
 	for name, st := range a.Metrics {
 		if b.Metrics[name] != st {
 			t.Fatalf("%s differs between runs with one seed: %+v vs %+v", name, st, b.Metrics[name])
+		}
+	}
+	noRandom := *cfg
+	noRandom.Randoms = 0
+	c, _ := BuildAtlas(context.Background(), net, x, y, &noRandom, nil)
+	for name, st := range c.Metrics {
+		if a.Metrics[name] != st || strings.HasPrefix(name, "random.") {
+			t.Fatalf("%s: random planes changed the other probes (%+v vs %+v)", name, st, a.Metrics[name])
 		}
 	}
 	js, err := json.Marshal(a)
