@@ -23,6 +23,7 @@ targets=(
   "./view FuzzParseJSON"                # session files: the app's view state as JSON
   "./view FuzzParseArgs"                # the flags of render that reproduce a view
   "./internal/memcap FuzzParse"         # SURFSCOPE_MAX_MEMORY sizes
+  "./provenance FuzzReadFormat"         # provenance in PNG, GIF, SVG, PDF, VTK, JSON, CSV, checkpoints
 )
 start=$SECONDS
 for t in "${targets[@]}"; do
