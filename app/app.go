@@ -67,14 +67,15 @@ type UI struct {
 	// tipScroll is the side panel's scroller: the wheel over its controls scrolls it.
 	tipScroll *container.Scroll
 
-	surface *SurfaceView
-	gallery *Gallery
-	compare *compareTab
-	ntk     *ntkTab
-	land    *landscapeTab
-	study   *studyTab
-	tabs    *container.AppTabs
-	hover   hoverCard
+	surface  *SurfaceView
+	gallery  *Gallery
+	compare  *compareTab
+	ntk      *ntkTab
+	land     *landscapeTab
+	study    *studyTab
+	tabs     *container.AppTabs
+	hover    hoverCard
+	timeline timeline
 	// pendingClass is the logit an opened session draws, set when its grid comes; −1 for none.
 	pendingClass int
 	status       *widget.Label
@@ -158,7 +159,7 @@ func (u *UI) build() {
 		"training loss are drawn here epoch by epoch. Cancel keeps the last finished epoch.", u.background()))
 	u.study = newStudyTab(u)
 	u.tabs = container.NewAppTabs(
-		container.NewTabItem("Surface", u.buildHover()),
+		container.NewTabItem("Surface", container.NewBorder(nil, u.buildTimeline(), nil, nil, u.buildHover())),
 		container.NewTabItem("Gallery", u.gallery),
 		container.NewTabItem("Stats", container.NewScroll(u.stats.label)),
 		container.NewTabItem("Compare", u.compare.Object()),

@@ -147,24 +147,34 @@ func (l *liveSurface) finish() (updates int, spent time.Duration) {
 	return l.updates, l.spent
 }
 
-// showLive draws grid g of the training net in the Surface tab as the View controls say, without
-// antialiasing (the next picture comes soon), titled with the training's progress, which the
-// window's title shows too (in the task bar while the window is hidden). The session's
-// grid stays the current model's: exports and statistics are of that one.
+// showLive draws grid g of the training net in the Surface tab (showGridOf, without
+// antialiasing: the next picture comes soon), titled with the training's progress, which the
+// window's title shows too (in the task bar while the window is hidden).
 func (u *UI) showLive(smp view.Sampling, test *dataset.Set, g *surface.Grid, title string) {
+	if u.showGridOf(smp, test, g, title, true) {
+		u.window.SetTitle("surfscope — " + title) // refreshLabels gives it back when training ends
+	}
+}
+
+// showGridOf draws grid g, sampled as smp says on test, in the Surface tab as the View controls
+// say, its title prefixed with title; quick draws it without antialiasing. The session's grid
+// stays the current model's: exports and statistics are of that one. It reports whether it drew.
+func (u *UI) showGridOf(smp view.Sampling, test *dataset.Set, g *surface.Grid, title string, quick bool) bool {
 	s := u.session.Snapshot()
 	s.Grid, s.Sampling, s.Test = g, smp, test
 	st := u.viewOf(s)
 	if st.Class >= g.K {
-		return
+		return false
 	}
 	scene, err := st.Scene(g, test)
 	if err != nil {
-		return
+		return false
 	}
 	scene.Title = title + " — " + scene.Title
-	scene.Samples = 1
+	if quick {
+		scene.Samples = 1
+	}
 	u.setShown(g, test)
 	u.surface.SetScene(scene)
-	u.window.SetTitle("surfscope — " + title) // refreshLabels gives it back when training ends
+	return true
 }

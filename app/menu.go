@@ -40,6 +40,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	saveModel := fyne.NewMenuItem("Save Model…", u.saveModel)
 	saveModel.Shortcut = shortcut(fyne.KeyS, 0)
 	openSession := fyne.NewMenuItem("Open Session…", u.showOpenSession)
+	openSeries := fyne.NewMenuItem("Open Series…", u.showOpenSeries)
 	saveSession := fyne.NewMenuItem("Save Session…", u.saveSession)
 	saveSession.Shortcut = shortcut(fyne.KeyS, fyne.KeyModifierShift)
 	export := fyne.NewMenuItem("Export Figure…", u.exportFigure)
@@ -50,7 +51,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	exportJSON := fyne.NewMenuItem("Export Statistics (JSON)…", u.exportStats)
 	copyCmd := fyne.NewMenuItem("Copy Command Line", u.copyCommand)
 	copyCmd.Shortcut = shortcut(fyne.KeyC, fyne.KeyModifierShift)
-	file := fyne.NewMenu("File", openModel, recent, saveModel, fyne.NewMenuItemSeparator(), openSession, saveSession,
+	file := fyne.NewMenu("File", openModel, recent, saveModel, fyne.NewMenuItemSeparator(), openSession, saveSession, openSeries,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open Data Folder…", u.showOpenDataFolder),
 		fyne.NewMenuItemSeparator(), export, exportNPY, exportCSV, exportVTS, exportJSON, copyCmd)
