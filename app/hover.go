@@ -96,6 +96,7 @@ func (u *UI) hoverAt(s render.Scene, w, h int, px, py float64, pos fyne.Position
 	}
 	c.card.Move(at)
 	c.card.Show()
+	c.layer.Refresh() // a container's Show does not repaint
 }
 
 // pin pins the point under the pointer: a marker on the picture at it, and its readout on the
