@@ -43,6 +43,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	openSeries := fyne.NewMenuItem("Open Series…", u.showOpenSeries)
 	saveSession := fyne.NewMenuItem("Save Session…", u.saveSession)
 	saveSession.Shortcut = shortcut(fyne.KeyS, fyne.KeyModifierShift)
+	exportAnim := fyne.NewMenuItem("Export Animation…", u.exportAnimation)
 	export := fyne.NewMenuItem("Export Figure…", u.exportFigure)
 	export.Shortcut = shortcut(fyne.KeyE, 0)
 	exportNPY := fyne.NewMenuItem("Export Grid (NPY)…", u.exportNPY)
@@ -54,7 +55,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	file := fyne.NewMenu("File", openModel, recent, saveModel, fyne.NewMenuItemSeparator(), openSession, saveSession, openSeries,
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Open Data Folder…", u.showOpenDataFolder),
-		fyne.NewMenuItemSeparator(), export, exportNPY, exportCSV, exportVTS, exportJSON, copyCmd)
+		fyne.NewMenuItemSeparator(), export, exportAnim, exportNPY, exportCSV, exportVTS, exportJSON, copyCmd)
 	reset := fyne.NewMenuItem("Reset Camera", func() { u.surface.SetCamera(render.Camera{}) })
 	reset.Shortcut = shortcut(fyne.KeyR, 0)
 	compute := fyne.NewMenuItem("Compute (this tab)", u.computeTab)
