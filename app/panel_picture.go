@@ -82,8 +82,13 @@ func (u *UI) redraw() {
 	}
 }
 
-// showGrid hands the session's grid to the surface view, drawn as viewOf describes it.
+// showGrid hands the session's grid to the surface view, drawn as viewOf describes it; with a
+// series open (the timeline), the checkpoint the slider chose instead, on the same probe.
 func (u *UI) showGrid() {
+	if tl := &u.timeline; tl.box != nil && tl.box.Visible() { // a series is open: draw its checkpoint
+		u.showCheckpoint(int(tl.slider.Value))
+		return
+	}
 	s := u.session.Snapshot()
 	if s.Grid == nil || u.picture.class.SelectedIndex() >= s.Grid.K {
 		return
