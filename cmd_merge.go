@@ -35,8 +35,9 @@ const maxPartBytes = 1 << 30
 
 func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rec := commandRecord("merge", args)
-	fs := newFlags("merge", "--out FILE|DIR PART...  (the parts of one atlas --shard or study --shard run)", stderr)
-	out := fs.String("out", "", "merged output: the atlas JSON, or the study folder")
+	fs := newFlags("merge", "--out FILE|DIR PART...  (the parts of one atlas, landscape or study run with --shard i/n)", stderr)
+	out := fs.String("out", "", "merged output: the atlas JSON, the landscape's loss .npy, or the study folder")
+	l := registerLandscapeMergeFlags(fs)
 	parts, err := parseWithArgs(fs, args)
 	if err != nil {
 		return err
@@ -62,6 +63,8 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch files[0].part.Of {
 	case "atlas":
 		return mergeAtlas(*out, files, stdout, rec)
+	case "landscape":
+		return mergeLandscape(*out, l, files, stdout, rec)
 	}
 	return fmt.Errorf("%s: a part of %q, which surfscope merge does not know", files[0].path, files[0].part.Of)
 }

@@ -90,3 +90,44 @@ func TestAtlasShardsMergeToTheUnshardedFile(t *testing.T) {
 		}
 	}
 }
+
+// The parts of landscape --shard, merged, are the unsharded loss and accuracy .npy files byte for
+// byte, and the JSON summary is the same but for the timings.
+func TestLandscapeShardsMergeToTheUnshardedFiles(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"landscape", "--model", "embedded", "--grid", "7", "--images", "30", "--hessian-steps", "5"}
+	out := func(name string) string { return filepath.Join(dir, name) }
+	mustRun(t, append(args, "--out", out("whole.npy"), "--acc", out("whole-acc.npy"), "--json", out("whole.json"))...)
+	var parts []string
+	for i := range 3 {
+		parts = append(parts, out(fmt.Sprintf("part%d.json", i)))
+		mustRun(t, append(args, "--shard", fmt.Sprintf("%d/3", i), "--out", parts[i])...)
+	}
+	mustRun(t, append([]string{"merge", "--out", out("merged.npy"), "--acc", out("merged-acc.npy"), "--json", out("merged.json")}, parts...)...)
+	for _, f := range []string{".npy", "-acc.npy"} {
+		a, err1 := os.ReadFile(out("whole" + f))
+		b, err2 := os.ReadFile(out("merged" + f))
+		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
+			t.Errorf("merged%s differs from whole%s (%v, %v)", f, f, err1, err2)
+		}
+	}
+	untimed := func(path string) string {
+		var doc map[string]any
+		if err := json.Unmarshal(withoutProvenance(t, path), &doc); err != nil {
+			t.Fatal(err)
+		}
+		delete(doc, "seconds")
+		delete(doc, "hessian_seconds")
+		b, _ := json.Marshal(doc)
+		return string(b)
+	}
+	if a, b := untimed(out("whole.json")), untimed(out("merged.json")); a != b || !strings.Contains(a, `"hessian"`) {
+		t.Errorf("merged summary differs:\n%s\n%s", b, a)
+	}
+	if code, _, errs := cli("merge", "--out", out("x.npy"), parts[0], parts[2]); code != 1 || !strings.Contains(errs, "missing shard 1/3") {
+		t.Errorf("a missing row shard: exit %d, %q", code, errs)
+	}
+	if code, _, errs := cli(append(args, "--shard", "0/2", "--out", out("p.json"), "--json", out("j.json"))...); code != 2 {
+		t.Errorf("--shard with --json: exit %d, %q; want 2", code, errs)
+	}
+}
