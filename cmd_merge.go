@@ -38,7 +38,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("merge", "--out FILE|DIR PART...  (the parts of one atlas, landscape or study run with --shard i/n)", stderr)
 	out := fs.String("out", "", "merged output: the atlas JSON, the landscape's loss .npy, or the study folder")
 	l := registerLandscapeMergeFlags(fs)
-	parts, err := parseWithArgs(fs, args)
+	parts, err := parseWithArgs(fs, args, map[string]flagRule{"out": {}}) // a file, or a study's folder
 	if err != nil {
 		return err
 	}
