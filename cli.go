@@ -33,6 +33,7 @@ func commands() []command {
 		{"sample", "sample a network's logits over a probe into an .npy file", cmdSample},
 		{"eval", "evaluate a network on chosen images into an .npy file", cmdEval},
 		{"render", "render a probe's surface to a PNG file (no display needed)", cmdRender},
+		{"animate", "animate a probe over checkpoints (a series or models) or around one surface: GIF or MP4", cmdAnimate},
 		{"bench", "time the standard workloads beside the PyTorch reference", cmdBench},
 		{"analyze", "analyse a probe: smoothness, curvature, symmetry, mixup linearity, degree, regions", cmdAnalyze},
 		{"atlas", "distributions of every surface summary over many probes, models side by side", cmdAtlas},
