@@ -40,6 +40,7 @@ func commands() []command {
 		{"atlas", "distributions of every surface summary over many probes, models side by side", cmdAtlas},
 		{"landscape", "loss over a filter-normalised parameter plane, or the line between two models", cmdLandscape},
 		{"ntk", "empirical neural tangent kernel: spectrum, power law, eigenlearning predictions against measured errors", cmdNTK},
+		{"merge", "join the parts of an atlas, landscape or study run with --shard i/n into what the unsharded run writes", cmdMerge},
 		{"study", "train (or import) ResNet variants on several datasets, analyse them all, and write report.html and results.json", cmdStudy},
 		{"version", "the version, commit, Go release, BLAS and renderer of this build", cmdVersion},
 		{"provenance", "where a file surfscope wrote came from: version, command, model SHA-256, data, probe, …", cmdProvenance},

@@ -12,6 +12,8 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/internal/inputfile"
+	"github.com/surfscope/surfscope/internal/shard"
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -31,6 +33,7 @@ type atlasConfig struct {
 	cfg         surface.AtlasConfig
 	json, show  string
 	explain     bool
+	shard       shard.Shard // --shard: write this share's part into --json
 }
 
 func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -41,6 +44,9 @@ func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if c.show != "" {
 		return showAtlas(stdout, c.show)
+	}
+	if c.shard.Split() {
+		return writeAtlasPart(ctx, c, rec, stdout, stderr)
 	}
 	atlases, names, err := runAtlas(ctx, c, stderr)
 	if err != nil {
@@ -85,7 +91,11 @@ func parseAtlas(args []string, stderr io.Writer) (*atlasConfig, error) {
 	fs.IntVar(&c.images, "images", 0, "draw from the first N images of the split only (0 = all)")
 	fs.StringVar(&c.json, "json", "", "JSON file with every model's full distributions")
 	fs.StringVar(&c.show, "show", "", "print the table of atlases saved with --json earlier, computing nothing")
+	sh := fs.String("shard", "", "run share i/n of the probes (0 ≤ i < n; Slurm: $SLURM_ARRAY_TASK_ID/n) into the part file --json; `surfscope merge` joins the parts")
 	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	if err := c.parseShard(*sh); err != nil {
 		return nil, err
 	}
 	for _, v := range []*int{&c.cfg.Planes, &c.cfg.Lines, &c.cfg.Flips} {
@@ -158,12 +168,9 @@ func runAtlas(ctx context.Context, c *atlasConfig, stderr io.Writer) ([]*surface
 	var atlases []*surface.Atlas
 	var names []string
 	for _, path := range c.models {
-		net, set, err := openModel(path, c.data, c.split)
+		net, set, err := c.open(path)
 		if err != nil {
 			return nil, nil, err
-		}
-		if c.images > 0 {
-			set = set.Head(min(c.images, set.Len()))
 		}
 		name := atlasName(path)
 		pr := &progress{w: stderr, what: "atlas " + name}
@@ -178,6 +185,18 @@ func runAtlas(ctx context.Context, c *atlasConfig, stderr io.Writer) ([]*surface
 		names = append(names, name)
 	}
 	return atlases, names, nil
+}
+
+// open loads a model and the images its atlas draws from.
+func (c *atlasConfig) open(path string) (*models.Net, *dataset.Set, error) {
+	net, set, err := openModel(path, c.data, c.split)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.images > 0 {
+		set = set.Head(min(c.images, set.Len()))
+	}
+	return net, set, nil
 }
 
 // atlasName is the column title of a model: its file name without the extension.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/internal/shard"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
@@ -25,8 +26,9 @@ type landscapeConfig struct {
 	hsteps, himages           int
 	htol                      float64
 	out, acc, vts, json       string
-	bnStats                   string // model lines: "recompute" or "interpolate" the batch-norm statistics
-	bnImages                  int    // training images the statistics are recomputed on
+	bnStats                   string      // model lines: "recompute" or "interpolate" the batch-norm statistics
+	bnImages                  int         // training images the statistics are recomputed on
+	shard                     shard.Shard // --shard: compute this share of the plane's rows into the part file --out
 }
 
 // landscape is a loss landscape computed, with what its report says about it.
@@ -48,6 +50,9 @@ func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	c, err := parseLandscape(args, stderr)
 	if err != nil {
 		return err
+	}
+	if c.shard.Split() {
+		return writeLandscapePart(ctx, c, rec, stdout, stderr)
 	}
 	l, err := runLandscape(ctx, c, stderr)
 	if err != nil {
@@ -88,7 +93,11 @@ func parseLandscape(args []string, stderr io.Writer) (*landscapeConfig, error) {
 	fs.StringVar(&c.acc, "acc", "", "optional .npy of the accuracy, same shape")
 	fs.StringVar(&c.vts, "vts", "", "optional VTK structured grid (.vts) of the loss surface")
 	fs.StringVar(&c.json, "json", "", "optional JSON summary")
+	sh := fs.String("shard", "", "plane: compute share i/n of the rows (0 ≤ i < n; Slurm: $SLURM_ARRAY_TASK_ID/n) into the part file --out; `surfscope merge` joins the parts")
 	if err := parse(fs, args, map[string]flagRule{"images": atLeast(1), "range": above(0)}); err != nil {
+		return nil, err
+	}
+	if err := c.parseShard(*sh); err != nil {
 		return nil, err
 	}
 	if c.out == "" {

@@ -77,13 +77,14 @@ func parseNTK(args []string, stderr io.Writer) (*ntkConfig, error) {
 	fs.BoolVar(&c.initial, "init", true, "also analyse the kernel at initialisation (the architecture rebuilt with its recorded seed) and compare")
 	fs.IntVar(&c.testN, "test-n", 0, "test images the network is scored on (0: the whole test split)")
 	fs.IntVar(&c.memMiB, "mem", 1024, "memory bound for the per-sample gradients held at once, MiB; the N×N kernel and its eigen-decomposition come on top (about 48·N² bytes, 64·N² with --init), and the whole is checked against the memory cap (SURFSCOPE_MAX_MEMORY)")
+	fs.IntVar(&c.opt.Top, "top", 0, "compute only the top K eigenpairs (0: all); the eigenlearning predictions need all and are left out")
 	fs.Uint64Var(&c.opt.Seed, "seed", 1, "seed of the kernel regressions' training draws")
 	fs.StringVar(&c.plane, "plane", "", "optional plane probe on the --split images ("+view.ProbeUsage+", not a line) whose surface of the predicted logit is expanded in the top kernel eigenfunctions")
 	fs.IntVar(&c.grid, "grid", 32, "--plane: points per axis")
 	fs.IntVar(&c.modes, "modes", 8, "--plane: eigenfunctions")
 	fs.StringVar(&c.planeOut, "plane-out", "", "--plane: .npy file, float32 [modes+2][grid][grid]: the eigenfunctions on the plane, the logit surface, its expansion in all the modes")
 	fs.StringVar(&c.out, "out", "", "JSON report to write")
-	fs.StringVar(&c.npy, "npy", "", "optional .npy file: float32 [N][4], per mode i: λ_i, v_i², L_i at the largest size, λ_i at initialisation (NaN without)")
+	fs.StringVar(&c.npy, "npy", "", "optional .npy file: float32 [N][4] ([K][4] with --top K), per mode i: λ_i, v_i², L_i at the largest size, λ_i at initialisation (NaN without)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -258,7 +259,7 @@ func writeNTK(c *ntkConfig, rep *ntk.Report, probe *projection.Probe, rec proven
 	if c.npy != "" {
 		sr := rec
 		sr.Metric = "NTK spectrum: per mode λ_i, v_i², L_i, λ⁰_i"
-		if err := surface.WriteNPY(c.npy, []int{c.n, 4}, spectrumColumns(rep), sr); err != nil {
+		if err := surface.WriteNPY(c.npy, []int{len(rep.Trained.Eigenvalues), 4}, spectrumColumns(rep), sr); err != nil {
 			return err
 		}
 	}
@@ -286,15 +287,15 @@ func planeLayers(pp *ntk.PlaneProjection) []float32 {
 // spectrumColumns lays out the --npy file: per mode λ_i, v_i², L_i at the largest size, λ⁰_i.
 func spectrumColumns(r *ntk.Report) []float32 {
 	nan := float32(math.NaN())
-	out := make([]float32, 4*r.Samples)
 	t := r.Trained
+	out := make([]float32, 4*len(t.Eigenvalues))
 	var learn []float64
 	for k := len(t.Sizes) - 1; k >= 0 && learn == nil; k-- {
 		if p := t.Sizes[k].Prediction; p != nil {
 			learn = p.Learnabilities
 		}
 	}
-	for i := 0; i < r.Samples; i++ {
+	for i := range t.Eigenvalues {
 		row := out[4*i : 4*i+4]
 		row[0], row[1], row[2], row[3] = float32(t.Eigenvalues[i]), float32(t.TargetPower[i]), nan, nan
 		if learn != nil {
@@ -313,8 +314,12 @@ func printNTK(w io.Writer, r *ntk.Report, data string, memMiB int) {
 		r.Output, r.Samples, data, r.Params, float64(st.RecordBytes)/1e3, float64(st.HeldBytes)/1e6, memMiB, st.Passes)
 	show := func(name string, k *ntk.KernelReport) {
 		s := k.Stats
-		fmt.Fprintf(w, "%s kernel: gradients %.1fs, products %.1fs, eigen-decomposition %.1fs; mean Θ(x,x) %.4g, smallest Gram eigenvalue %.3g\n",
-			name, s.JacobianSeconds, s.DotSeconds, k.EigenSeconds, k.MeanDiagonal, k.MinGram)
+		smallest := fmt.Sprintf("smallest Gram eigenvalue %.3g", float64(k.MinGram))
+		if len(k.Eigenvalues) < r.Samples {
+			smallest = fmt.Sprintf("top %d eigenpairs of %d", len(k.Eigenvalues), r.Samples)
+		}
+		fmt.Fprintf(w, "%s kernel: gradients %.1fs, products %.1fs, eigen-decomposition %.1fs (%s); mean Θ(x,x) %.4g, %s\n",
+			name, s.JacobianSeconds, s.DotSeconds, k.EigenSeconds, k.Solver, k.MeanDiagonal, smallest)
 		if k.PowerLawErr != "" {
 			fmt.Fprintf(w, "  power law: %s\n", k.PowerLawErr)
 		} else {

@@ -56,6 +56,7 @@ var flagRules = map[string]flagRule{
 	"images": atLeast(0), "hessian-steps": atLeast(0), "hessian-images": atLeast(0),
 	"planes": atLeast(0), "lines": atLeast(0), "flips": atLeast(0), "randoms": atLeast(0),
 	"n": atLeast(2), "test-n": atLeast(0), "mem": atLeast(1), "trials": atLeast(0), "modes": atLeast(1), "ridge": atLeast(0),
+	"top": atLeast(0),
 	// what commands write
 	"out": outputFile, "npy": outputFile, "vts": outputFile, "json": outputFile, "acc": outputFile,
 	"plane-out": outputFile, "out-dir": outputFolder,

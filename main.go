@@ -15,6 +15,7 @@
 //	atlas      distributions of every surface summary over many probes, models side by side
 //	landscape  loss over a filter-normalised parameter plane, or the line between two models
 //	ntk        empirical neural tangent kernel: spectrum, power law, eigenlearning predictions
+//	merge      join the parts of a run with --shard i/n (atlas, landscape, study) into what the unsharded run writes
 //	study      the comparison of ResNet shortcut variants across datasets: report.html, results.json
 //	version    the version, commit, Go release, BLAS and renderer of this build
 //	provenance where a file surfscope wrote came from: version, command, model SHA-256, data, probe, …

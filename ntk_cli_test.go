@@ -87,3 +87,31 @@ func TestNTKCommand(t *testing.T) {
 		}
 	}
 }
+
+// ntk --top K computes the top K eigenpairs: the report, the .npy file and the plane hold K modes,
+// the output says so, and the regressions are measured without the predictions.
+func TestNTKTop(t *testing.T) {
+	dir := t.TempDir()
+	js, npy := filepath.Join(dir, "ntk.json"), filepath.Join(dir, "spectrum.npy")
+	out := mustRun(t, "ntk", "--n", "100", "--top", "6", "--sizes", "20", "--trials", "1", "--test-n", "100", "--fit", "1:6",
+		"--plane", "data:3,7,11", "--grid", "5", "--modes", "8", "--out", js, "--npy", npy)
+	if !strings.Contains(out, "top 6 eigenpairs of 100") {
+		t.Errorf("output does not say top 6:\n%s", out)
+	}
+	b, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep ntk.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	tr := rep.Trained
+	if len(tr.Eigenvalues) != 6 || len(rep.Initial.Eigenvalues) != 6 || rep.Plane == nil || rep.Plane.Modes != 6 ||
+		tr.Sizes[0].Prediction != nil || tr.Sizes[0].Regression == nil || !strings.Contains(tr.Sizes[0].Err, "eigenlearning") {
+		t.Errorf("report with --top 6: %d eigenvalues, plane %v, size %+v", len(tr.Eigenvalues), rep.Plane != nil, tr.Sizes[0])
+	}
+	if shape, _, err := surface.ReadNPY(npy); err != nil || len(shape) != 2 || shape[0] != 6 {
+		t.Errorf("npy shape %v (%v), want [6 4]", shape, err)
+	}
+}

@@ -18,8 +18,12 @@ import (
 
 // TestMain lets tests run this test binary as surfscope itself: with SURFSCOPE_TEST_APP set, the
 // binary is surfscope, its arguments taken from that variable (the window test, the tests of
-// signals); with SURFSCOPE_TEST_STUCK it is a command stuck in work (TestSecondCtrlCQuitsAtOnce).
+// signals); with SURFSCOPE_TEST_CLI set, it is surfscope with its own arguments (the Slurm jobs);
+// with SURFSCOPE_TEST_STUCK it is a command stuck in work (TestSecondCtrlCQuitsAtOnce).
 func TestMain(m *testing.M) {
+	if _, ok := os.LookupEnv("SURFSCOPE_TEST_CLI"); ok {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	if args, ok := os.LookupEnv("SURFSCOPE_TEST_APP"); ok {
 		os.Exit(run(strings.Fields(args), os.Stdout, os.Stderr))
 	}

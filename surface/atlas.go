@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/surfscope/surfscope/internal/shard"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/projection"
@@ -154,8 +155,18 @@ var AtlasMetrics = []AtlasMetric{
 // BuildAtlas samples the probes cfg asks for from the labelled images (the split the probes are
 // drawn from, [N,C,H,W] with N labels), summarises each, and gathers the distributions. The same
 // seed gives the same probes. progress, when not nil, gets the probes done so far. It stops with
-// ctx's error when ctx is cancelled.
+// ctx's error when ctx is cancelled. It is MergeAtlasParts of the one part BuildAtlasPart builds
+// with the zero Shard.
 func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels []int, cfg *AtlasConfig, progress func(done, total int)) (*Atlas, error) {
+	p, err := BuildAtlasPart(ctx, net, images, labels, cfg, shard.Shard{}, progress)
+	if err != nil {
+		return nil, err
+	}
+	return MergeAtlasParts([]*AtlasPart{p})
+}
+
+// withDefaults returns cfg (nil: the zero config) with its defaults filled in.
+func (cfg *AtlasConfig) withDefaults() AtlasConfig {
 	var c AtlasConfig
 	if cfg != nil {
 		c = *cfg
@@ -175,6 +186,16 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 		c.RandomRange = 0.5
 	}
 	def(&c.Points, 101)
+	return c
+}
+
+// BuildAtlasPart is BuildAtlas's work for share sh of the probes: every probe is drawn (so that the
+// random stream is the unsharded run's), but only those sh owns are sampled and summarised, and the
+// measurement over the whole split belongs to the shard that owns the item after the last probe.
+// progress gets the shard's items done so far.
+func BuildAtlasPart(ctx context.Context, net *models.Net, images []float32, labels []int, cfg *AtlasConfig, sh shard.Shard,
+	progress func(done, total int)) (*AtlasPart, error) {
+	c := cfg.withDefaults()
 	D := net.InputSize()
 	N := len(labels)
 	if N < 3 || len(images) != N*D {
@@ -196,17 +217,21 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	if len(net.Gates()) > 0 {
 		opt.GateNet = net
 	}
-	a := &Atlas{Model: net.Arch["arch"], Probes: map[string]int{}, Metrics: map[string]Stats{}, Values: map[string]ProbeValues{}, Config: c}
-	values := map[string][]float64{}
-	total := c.Planes + c.Lines + c.Flips + c.Randoms + 1
-	done := 0
+	part := &AtlasPart{Model: net.Arch["arch"], Shard: sh, Config: c}
+	items := c.Planes + c.Lines + c.Flips + c.Randoms + 1
+	total, done, item := 0, 0, 0
+	for k := range items {
+		if sh.Owns(k) {
+			total++
+		}
+	}
 	step := func() {
 		done++
 		if progress != nil {
 			progress(done, total)
 		}
 	}
-	run := func(kind string, count int, build func() (*projection.Probe, error), record func(s *ProbeSummary)) error {
+	run := func(kind string, count int, build func() (*projection.Probe, error), record func(add func(string, float64), s *ProbeSummary)) error {
 		for n := 0; n < count; n++ {
 			var p *projection.Probe
 			var err error
@@ -218,6 +243,10 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 			if err != nil {
 				return fmt.Errorf("surface: atlas: %s probe %d: %v", kind, n, err)
 			}
+			item++
+			if !sh.Owns(item - 1) {
+				continue
+			}
 			g, err := Sample(ctx, ev, p, nil, nil)
 			if err != nil {
 				return err
@@ -226,17 +255,17 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 			if err != nil {
 				return err
 			}
-			record(s)
-			a.Probes[kind]++
+			r := &ProbeRecord{Index: item - 1, Kind: kind}
+			record(r.add, s)
+			part.Probes = append(part.Probes, r)
 			step()
 		}
 		return nil
 	}
-	add := func(name string, v float64) { values[name] = append(values[name], v) }
 	err = run("plane", c.Planes, func() (*projection.Probe, error) {
 		i, j, k := distinct3(rng, N)
 		return projection.DataPlane(net.Input, img(i), img(j), img(k), c.Grid, 0.1)
-	}, func(s *ProbeSummary) { addPlane(add, "plane.", s) })
+	}, func(add func(string, float64), s *ProbeSummary) { addPlane(add, "plane.", s) })
 	if err != nil {
 		return nil, err
 	}
@@ -244,26 +273,13 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 		i, j := differentLabels(rng, labels)
 		p, err := projection.MixupLine(net.Input, img(i), img(j), c.Points, 0, 1)
 		return p, err
-	}, func(s *ProbeSummary) {
-		add("line.grad", s.Gradient.Mean)
-		add("line.tv", s.Mixup.MeanTV)
-		add("line.tv_max", s.Mixup.MaxTV)
-		add("line.l2", s.Mixup.MeanL2)
-		add("line.miss", s.Mixup.MissRate)
-		add("line.degree", float64(s.Degree.Degree))
-		add("line.degree_aliased", b2f(s.Degree.Aliased))
-		if r := s.Regions; r != nil {
-			addRegions(add, "line.", "pieces_exact", r)
-			add("line.pieces", float64(1+r.Switches))
-		}
-		addGates(add, "line.", s.Gates)
-	})
+	}, addLine)
 	if err != nil {
 		return nil, err
 	}
 	err = run("flip", c.Flips, func() (*projection.Probe, error) {
 		return projection.FlipPlane(net.Input, img(rng.IntN(N)), rng.Uint64(), c.Grid, 0.1)
-	}, func(s *ProbeSummary) {
+	}, func(add func(string, float64), s *ProbeSummary) {
 		add("flip.odd_share", s.Symmetry.OddShare)
 		add("flip.abs_diff", s.Symmetry.MeanAbsDiff)
 		add("flip.disagree", s.Symmetry.Disagree)
@@ -273,27 +289,53 @@ func BuildAtlas(ctx context.Context, net *models.Net, images []float32, labels [
 	}
 	err = run("random", c.Randoms, func() (*projection.Probe, error) {
 		return projection.RandomPlane(net.Input, img(rng.IntN(N)), rng.Uint64(), c.Grid, c.RandomRange, 0)
-	}, func(s *ProbeSummary) { addPlane(add, "random.", s) })
+	}, func(add func(string, float64), s *ProbeSummary) { addPlane(add, "random.", s) })
 	if err != nil {
 		return nil, err
 	}
-	if a.Flip, err = MeasureFlipConsistency(ctx, ev, net.Input, images, labels); err != nil {
-		return nil, err
-	}
-	add("flip.agreement", a.Flip.Agreement)
-	add("flip.abs_delta", a.Flip.MeanAbsDelta)
-	if opt.GateNet != nil {
-		if a.Gates, err = GateSaturation(ctx, net, images, N, nil); err != nil {
+	if sh.Owns(item) {
+		if part.Split, err = measureSplit(ctx, ev, net, images, labels, opt.GateNet != nil); err != nil {
 			return nil, err
 		}
-		addGates(add, "split.", a.Gates)
+		part.Split.Index = item
+		step()
 	}
-	step()
-	for name, v := range values {
-		a.Metrics[name] = Describe(v)
-		a.Values[name] = v
+	return part, nil
+}
+
+// measureSplit measures the model's flip consistency over the whole split, and the gates'
+// saturation when gates is set.
+func measureSplit(ctx context.Context, ev *infer.Evaluator, net *models.Net, images []float32, labels []int, gates bool) (*SplitRecord, error) {
+	r := &SplitRecord{}
+	var err error
+	if r.Flip, err = MeasureFlipConsistency(ctx, ev, net.Input, images, labels); err != nil {
+		return nil, err
 	}
-	return a, nil
+	r.add("flip.agreement", r.Flip.Agreement)
+	r.add("flip.abs_delta", r.Flip.MeanAbsDelta)
+	if gates {
+		if r.Gates, err = GateSaturation(ctx, net, images, len(labels), nil); err != nil {
+			return nil, err
+		}
+		addGates(r.add, "split.", r.Gates)
+	}
+	return r, nil
+}
+
+// addLine records a mixup line's summaries.
+func addLine(add func(string, float64), s *ProbeSummary) {
+	add("line.grad", s.Gradient.Mean)
+	add("line.tv", s.Mixup.MeanTV)
+	add("line.tv_max", s.Mixup.MaxTV)
+	add("line.l2", s.Mixup.MeanL2)
+	add("line.miss", s.Mixup.MissRate)
+	add("line.degree", float64(s.Degree.Degree))
+	add("line.degree_aliased", b2f(s.Degree.Aliased))
+	if r := s.Regions; r != nil {
+		addRegions(add, "line.", "pieces_exact", r)
+		add("line.pieces", float64(1+r.Switches))
+	}
+	addGates(add, "line.", s.Gates)
 }
 
 // addPlane records a plane's summaries under prefix ("plane." for data planes, "random." for

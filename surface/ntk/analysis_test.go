@@ -116,3 +116,47 @@ func TestAnalyzeStopsWaitingForTheDecomposition(t *testing.T) {
 		t.Fatalf("cancelled at the eigen-decomposition: %v", err)
 	}
 }
+
+// Analyze with Top keeps the whole analysis's top eigenvalues and target powers, measures the
+// regressions as before, and says why it has no eigenlearning prediction.
+func TestAnalyzeTop(t *testing.T) {
+	net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 5, 5}, Classes: 3, Hidden: []int{16}, Activation: models.OpTanh}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const m, top = 80, 12
+	images := quarterInputs(m, 25, 9)
+	labels := make([]int, m)
+	for i := range labels {
+		labels[i] = int(images[i*25]*4) % 3
+	}
+	opt := Options{TrainSizes: []int{20}, Trials: 1}
+	whole, err := Analyze(context.Background(), net, images, labels, opt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Top = top
+	head, err := Analyze(context.Background(), net, images, labels, opt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := whole.Trained, head.Trained
+	if len(h.Eigenvalues) != top || len(h.TargetPower) != top || !math.IsNaN(float64(h.MinGram)) {
+		t.Fatalf("top %d: %d eigenvalues, %d target powers, smallest Gram eigenvalue %g", top, len(h.Eigenvalues), len(h.TargetPower), float64(h.MinGram))
+	}
+	for i := range top {
+		if math.Abs(h.Eigenvalues[i]-w.Eigenvalues[i]) > 1e-10*w.Eigenvalues[0] {
+			t.Errorf("λ_%d: %g with Top, %g without", i+1, h.Eigenvalues[i], w.Eigenvalues[i])
+		}
+		if i < 4 && math.Abs(h.TargetPower[i]-w.TargetPower[i]) > 1e-8 { // well-separated leading modes
+			t.Errorf("v²_%d: %g with Top, %g without", i+1, h.TargetPower[i], w.TargetPower[i])
+		}
+	}
+	p := h.Sizes[0]
+	if p.Prediction != nil || p.Regression == nil || p.Regression.MSE != w.Sizes[0].Regression.MSE || p.Err == "" {
+		t.Errorf("size %d with Top: prediction %v, regression %+v (without: %+v), error %q", p.N, p.Prediction, p.Regression, w.Sizes[0].Regression, p.Err)
+	}
+	if _, err := json.Marshal(head); err != nil {
+		t.Errorf("JSON: %v", err)
+	}
+}

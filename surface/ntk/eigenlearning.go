@@ -30,12 +30,14 @@ import (
 // summed over the C outputs, so predicting 0 everywhere scores 1.
 
 // TargetPower returns v_i² = Σ_c (u_iᵀY_c)²/m for the one-hot targets of labels (the m kernel
-// samples' classes) in the eigenbasis of s, which must hold eigenvectors. The values sum to 1.
+// samples' classes) in the eigenbasis of s, which must hold eigenvectors, one per eigenvalue of s.
+// The values of a whole spectrum sum to 1 (of the top ones, to the share of the targets' power they
+// hold).
 func TargetPower(s *Spectrum, labels []int, classes int) ([]float64, error) {
 	if s.Vectors == nil {
 		return nil, fmt.Errorf("ntk: target power needs the eigenvectors")
 	}
-	m, _ := s.Vectors.Dims()
+	m, modes := s.Vectors.Dims()
 	if len(labels) != m {
 		return nil, fmt.Errorf("ntk: %d labels for a kernel on %d samples", len(labels), m)
 	}
@@ -47,8 +49,8 @@ func TargetPower(s *Spectrum, labels []int, classes int) ([]float64, error) {
 		y.Set(i, l, 1)
 	}
 	var c mat.Dense
-	c.Mul(s.Vectors.T(), y) // m×classes: u_iᵀY_c
-	out := make([]float64, m)
+	c.Mul(s.Vectors.T(), y) // modes×classes: u_iᵀY_c
+	out := make([]float64, modes)
 	for i := range out {
 		t := 0.0
 		for k := 0; k < classes; k++ {

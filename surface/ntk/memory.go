@@ -13,11 +13,12 @@ import (
 //
 //   - the gradient records: at most opt.Kernel.MaxBytes (1 GiB by default), fewer when m samples'
 //     records take less;
-//   - the m×m kernel (8m² bytes) and, while it is eigen-decomposed, five more m×m matrices
-//     (gonum's working copy and eigenvectors, their copy, the Spectrum's reordered copy, and a
-//     margin: TestMemoryNeedBoundsAnalyze measures about 6.5 in all), of which the eigenvectors
-//     stay; then, per kernel regression on d samples, two d×d matrices, a Cholesky factor and the
-//     m×d cross-kernel;
+//   - the m×m kernel (8m² bytes) and, while it is eigen-decomposed, eigenWorkSquares more m×m
+//     matrices: with LAPACK four (dsyevr's copy of the kernel, which then takes the eigenvectors,
+//     its eigenvectors, and garbage not yet collected), with gonum five (its working copy and eigenvectors, their copy, the
+//     Spectrum's reordered copy, and a margin: TestMemoryNeedBoundsAnalyze measures about 6.5 in
+//     all), of which the eigenvectors stay; then, per kernel regression on d samples, two d×d
+//     matrices, a Cholesky factor and the m×d cross-kernel;
 //   - with opt.Initial, the trained kernel and its eigenvectors stay while the initial kernel is
 //     analysed the same way.
 //
@@ -47,7 +48,7 @@ func MemoryNeed(net *models.Net, m int, opt Options) (int64, error) {
 	}
 	sq := memcap.Mul(int64(m), int64(m), 8)
 	reg := memcap.Mul(3, d, d, 8) + memcap.Mul(int64(m), d, 8)
-	one := sq + max(memcap.Mul(5, sq), sq+reg) // the kernel, then its decomposition or the regressions
+	one := sq + max(memcap.Mul(eigenWorkSquares, sq), sq+reg) // the kernel, then its decomposition or the regressions
 	need := records + one
 	if opt.Initial != nil {
 		need += memcap.Mul(2, sq)

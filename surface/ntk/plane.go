@@ -20,11 +20,11 @@ import (
 // not positive or mismatched sizes.
 func Eigenfunctions(cross mat.Matrix, s *Spectrum, k int) (*mat.Dense, error) {
 	np, m := cross.Dims()
-	if s.Vectors == nil || len(s.Values) != m {
-		return nil, fmt.Errorf("ntk: eigenfunctions: a cross kernel over %d samples against a spectrum of %d (vectors %v)", m, len(s.Values), s.Vectors != nil)
+	if s.Vectors == nil || s.samples() != m {
+		return nil, fmt.Errorf("ntk: eigenfunctions: a cross kernel over %d samples against a spectrum of %d (vectors %v)", m, s.samples(), s.Vectors != nil)
 	}
-	if k < 1 || k > m {
-		return nil, fmt.Errorf("ntk: eigenfunctions: %d modes of %d", k, m)
+	if k < 1 || k > len(s.Values) {
+		return nil, fmt.Errorf("ntk: eigenfunctions: %d modes of %d", k, len(s.Values))
 	}
 	if !(s.Values[k-1] > 0) {
 		return nil, fmt.Errorf("ntk: eigenfunctions: eigenvalue %d is %g", k, s.Values[k-1])
@@ -45,7 +45,7 @@ func Eigenfunctions(cross mat.Matrix, s *Spectrum, k int) (*mat.Dense, error) {
 // the m kernel samples onto the top k eigenfunctions in L² of their empirical measure. It panics if
 // f does not have m values or s has no eigenvectors.
 func Coefficients(s *Spectrum, f []float64, k int) []float64 {
-	m := len(s.Values)
+	m := s.samples()
 	if len(f) != m || s.Vectors == nil {
 		panic(fmt.Sprintf("ntk: Coefficients: %d values for %d samples", len(f), m))
 	}
@@ -79,11 +79,11 @@ type PlaneProjection struct {
 // logit < 0 means the class the net predicts at the middle point. Errors are CrossKernel's and
 // Eigenfunctions'.
 func ProjectPlane(ctx context.Context, net *models.Net, k *KernelReport, samples, points []float32, np, logit, modes int, opt KernelOptions, progress func(done, total int)) (*PlaneProjection, error) {
-	m := len(k.Eigenvalues)
 	if k.Spectrum == nil || k.Spectrum.Vectors == nil {
 		return nil, fmt.Errorf("ntk: plane projection needs the kernel's eigenvectors")
 	}
-	modes = min(modes, m)
+	m := k.Spectrum.samples()
+	modes = min(modes, len(k.Eigenvalues))
 	if err := memcap.Check(fmt.Sprintf("the cross-kernel of %d plane points and %d samples", np, m),
 		memcap.Mul(int64(np), int64(m+modes+1), 8)); err != nil {
 		return nil, fmt.Errorf("ntk: %w", err)

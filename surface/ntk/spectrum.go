@@ -8,19 +8,33 @@ import (
 )
 
 // Spectrum is the eigen-decomposition K = Σ_i μ_i u_i u_iᵀ of a kernel matrix on m samples, in
-// descending order of eigenvalue.
+// descending order of eigenvalue: all m eigenpairs, or only the largest (DecomposeTop).
 type Spectrum struct {
-	// Values holds μ_1 ≥ μ_2 ≥ … ≥ μ_m, the eigenvalues of the m×m kernel matrix. Round-off can
-	// leave the smallest slightly negative for a positive semi-definite kernel.
+	// Values holds μ_1 ≥ μ_2 ≥ … , the eigenvalues of the m×m kernel matrix (all m, or the top
+	// ones). Round-off can leave the smallest slightly negative for a positive semi-definite kernel.
 	Values []float64
-	// Vectors holds the unit eigenvectors u_i as columns (m×m), nil when not asked for.
+	// Vectors holds the unit eigenvectors u_i as columns (m×len(Values)), nil when not asked for.
 	Vectors *mat.Dense
+	// Samples is m, the kernel's dimension (0: len(Values), a whole spectrum).
+	Samples int
+	// Solver names the eigensolver: "lapack dsyevr (openblas)" or "gonum EigenSym".
+	Solver string
 }
 
-// Decompose eigen-decomposes the symmetric matrix k with gonum's mat.EigenSym (LAPACK dsyev:
-// tridiagonal reduction and implicit QL/QR), with the eigenvectors when vectors is true. It returns
-// an error when the factorisation does not converge or k holds NaN or Inf values.
+// Decompose eigen-decomposes the symmetric matrix k: every eigenpair, with the eigenvectors when
+// vectors is true (DecomposeTop with top 0).
 func Decompose(k mat.Symmetric, vectors bool) (*Spectrum, error) {
+	return DecomposeTop(k, 0, vectors)
+}
+
+// DecomposeTop eigen-decomposes the symmetric matrix k, keeping the top largest eigenpairs (all
+// for top ≤ 0 or ≥ m), with the eigenvectors when vectors is true. Built with OpenBLAS (cgo, no
+// noblas tag) it calls LAPACK's dsyevr (Householder tridiagonal reduction, then the eigenpairs of
+// the tridiagonal matrix by Relatively Robust Representations, only the top ones when asked:
+// Dhillon & Parlett 2004) on every core; with -tags noblas it is gonum's pure-Go mat.EigenSym
+// (dsyev: implicit QL/QR), which computes every pair and keeps the top. It returns an error when
+// the factorisation fails or k holds NaN or Inf values.
+func DecomposeTop(k mat.Symmetric, top int, vectors bool) (*Spectrum, error) {
 	m := k.SymmetricDim()
 	for i := 0; i < m; i++ {
 		for j := i; j < m; j++ {
@@ -29,31 +43,53 @@ func Decompose(k mat.Symmetric, vectors bool) (*Spectrum, error) {
 			}
 		}
 	}
+	if top <= 0 || top > m {
+		top = m
+	}
+	s, err := eigenTop(k, top, vectors)
+	if err != nil {
+		return nil, err
+	}
+	s.Samples = m
+	return s, nil
+}
+
+// eigenGonum is DecomposeTop through gonum's mat.EigenSym: every pair, then the top ones.
+func eigenGonum(k mat.Symmetric, top int, vectors bool) (*Spectrum, error) {
+	m := k.SymmetricDim()
 	var e mat.EigenSym
 	if !e.Factorize(k, vectors) {
 		return nil, fmt.Errorf("ntk: the eigen-decomposition of the %d×%d kernel did not converge", m, m)
 	}
 	asc := e.Values(nil) // ascending
-	s := &Spectrum{Values: make([]float64, m)}
-	for i, v := range asc {
-		s.Values[m-1-i] = v
+	s := &Spectrum{Values: make([]float64, top), Solver: "gonum EigenSym"}
+	for i := range top {
+		s.Values[i] = asc[m-1-i]
 	}
 	if vectors {
 		var ev mat.Dense
 		e.VectorsTo(&ev)
-		s.Vectors = mat.NewDense(m, m, nil)
-		for i := 0; i < m; i++ {
+		s.Vectors = mat.NewDense(m, top, nil)
+		for i := range top {
 			s.Vectors.SetCol(i, mat.Col(nil, m-1-i, &ev))
 		}
 	}
 	return s, nil
 }
 
+// samples is m, the kernel's dimension.
+func (s *Spectrum) samples() int {
+	if s.Samples > 0 {
+		return s.Samples
+	}
+	return len(s.Values)
+}
+
 // Operator returns the eigenvalues of the kernel's integral operator on the empirical measure of
 // the m samples, λ_i = μ_i/m (the Nyström estimate of the population eigenvalues, which the Gram
 // eigenvalues approach as m·λ_i; Williams & Seeger 2001), clamped at 0 from below.
 func (s *Spectrum) Operator() []float64 {
-	m := float64(len(s.Values))
+	m := float64(s.samples())
 	out := make([]float64, len(s.Values))
 	for i, v := range s.Values {
 		out[i] = max(v, 0) / m
