@@ -35,15 +35,19 @@ run: build
 	./$(BIN)
 
 # The packages that run work on several goroutines: their tests run under the race detector
-# (instead of without it). The app hands work between its jobs and the UI thread; the engines split
-# work over GOMAXPROCS (internal/parallel) and render keeps GL on its own thread. surface/ntk (45 s
-# with -race) runs its goroutines through models/jacobian; models/train (36 s) through its graph's
-# kernels and its optimiser, whose parallel steps the runs of RACE_TRAIN exercise; study's scheduler
-# runs its units on goroutines (RACE_STUDY; the end-to-end runs train, which RACE_TRAIN covers).
-RACE_PKGS  := ./app ./internal/parallel ./internal/detach ./models/infer ./models/jacobian \
+# (instead of without it). The engines split work over GOMAXPROCS (internal/parallel) and render
+# keeps GL on its own thread. surface/ntk (45 s with -race) runs its goroutines through
+# models/jacobian; models/train (36 s) through its graph's kernels and its optimiser, whose parallel
+# steps the runs of RACE_TRAIN exercise; study's scheduler runs its units on goroutines (RACE_STUDY;
+# the end-to-end runs train, which RACE_TRAIN covers). The app's tests run in full without -race
+# (all of them under -race took 14-20 minutes on a loaded 2-core machine) and RACE_APP, the ones
+# that hand work between jobs and the UI thread (sampling, training and cancelling it, frames,
+# closing, error dialogs from results, linked cameras), again under it.
+RACE_PKGS  := ./internal/parallel ./internal/detach ./models/infer ./models/jacobian \
               ./models/train/internal/graph ./surface ./render ./render/internal/gl ./view
 RACE_TRAIN := TestMemoryNeedBoundsAnEpoch|TestRunIsReproducible|TestTrainCancelLeavesLastEpoch
 RACE_STUDY := TestSchedule
+RACE_APP   := TestStartShowsTheDefaultSurface|TestProbeEntryResamples|TestTrainThenCancel|TestCloseCancelsAndWaitsForEveryJob|TestErrorDialogFrom|TestCompareTwoModelsWithLinkedCameras
 
 test:
 	$(PKGS) install build test
@@ -53,6 +57,7 @@ test:
 	$(XVFB) $(GO) test -race -timeout 20m $(RACE_PKGS)
 	$(GO) test -race -timeout 10m -run '$(RACE_TRAIN)' ./models/train
 	$(GO) test -race -timeout 10m -run '$(RACE_STUDY)' ./study
+	$(XVFB) $(GO) test -race -timeout 20m -run '$(RACE_APP)' ./app
 	@# Every parser's fuzz target for a few seconds (`make fuzz` runs them for a minute each).
 	scripts/fuzz.sh
 

@@ -313,7 +313,7 @@ func TestPreferencesRemembered(t *testing.T) {
 		t.Errorf("recent models %v", r)
 	}
 	u.data.choice.SetSelected("fashion")
-	waitFor(t, "Fashion-MNIST", 60*time.Second, func() bool { return u.session.Snapshot().Data == "fashion" })
+	waitFor(t, "Fashion-MNIST", 180*time.Second, func() bool { return u.session.Snapshot().Data == "fashion" })
 	if u.app.Preferences().String(prefData) != "fashion" {
 		t.Error("the data set chosen is not remembered")
 	}

@@ -129,17 +129,27 @@ func (d *uiThreadDriver) drain() bool {
 }
 
 // watch fails the test binary when a callback has waited stall for the UI thread. A ping is queued
-// every second so that a blocked UI thread is noticed even when nothing else is queued.
+// every second so that a blocked UI thread is noticed even when nothing else is queued. Time the
+// watchdog itself did not run (a tick late by more than a few seconds: the whole test process
+// starved of CPU on a loaded machine, or stopped) does not count as the UI thread's: the UI thread
+// could not run either.
 func (d *uiThreadDriver) watch(name string, stall time.Duration, stop <-chan struct{}) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-stop:
 			return
 		case <-tick.C:
 		}
+		now := time.Now()
+		late := now.Sub(last) - time.Second
+		last = now
 		d.mu.Lock()
+		if late > 3*time.Second {
+			d.drained = d.drained.Add(late)
+		}
 		waiting := len(d.queue) > 0
 		since := time.Since(d.drained)
 		if !waiting {
