@@ -158,7 +158,7 @@ func TestExportCancels(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "big.png")
 	u.exportWith(path, func(ctx context.Context, r *JobRun, path string) (string, error) {
-		return f.write(ctx, u, r, path, "png", image.Pt(2560, 1440))
+		return f.write(ctx, u, r, path, "png", image.Pt(1280, 800))
 	})
 	if !u.exports.box.Visible() {
 		t.Error("no progress and Cancel in the status line while exporting")
