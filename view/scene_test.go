@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -263,5 +264,17 @@ func TestLineNamesTheClassThatTakesOver(t *testing.T) {
 	}
 	if sc.Curves[0].Color != mutedColor {
 		t.Errorf("class 3, never on top, is drawn %+v", sc.Curves[0])
+	}
+}
+
+// A picture whose buffers would not fit the memory cap is refused before any is allocated.
+func TestRenderChecksTheMemoryCap(t *testing.T) {
+	s := Default()
+	s.Grid, s.Width, s.Height, s.Samples = 9, 16384, 8192, 16
+	g, set := sampled(t, s)
+	t.Setenv(memcap.EnvVar, "1GB")
+	_, err := s.Render(render.NewCPU(), g, set)
+	if err == nil || !strings.Contains(err.Error(), "a 16384x8192 picture with 16 samples a pixel needs about 3.8 GB") {
+		t.Fatalf("Render: %v", err)
 	}
 }
