@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"path/filepath"
 	"strings"
 
@@ -87,7 +88,7 @@ func newCompare(u *UI) *compareTab {
 	c.addBtn = widget.NewButton("Add current model", c.addCurrent)
 	c.fileBtn = widget.NewButton("Add model file…", c.addFile)
 	c.runBtn = widget.NewButton("Sample all on current probe", c.sampleAll)
-	c.export = widget.NewButton("Export panel PNG…", c.exportPNG)
+	c.export = widget.NewButton("Export panel PNG…", u.exportFigure)
 	c.shared = widget.NewCheck("One scale", func(bool) { c.refresh() })
 	c.shared.Checked = true
 	c.showDiff = widget.NewCheck("A − B", func(bool) { c.refresh() })
@@ -110,7 +111,7 @@ func captionLabel() *widget.Label {
 // Object returns the tab's content.
 func (c *compareTab) Object() fyne.CanvasObject {
 	u := c.u
-	bar := container.NewHBox(u.tip(c.addBtn, "add the model open now to the comparison (up to four)"),
+	bar := container.NewHBox(u.tip(c.addBtn, "add the model open now to the comparison, up to four (Model ▸ Add to Comparison, Ctrl+Shift+A)"),
 		u.tip(c.fileBtn, "add a checkpoint or ONNX file to the comparison"),
 		u.tip(c.runBtn, "sample every model on the probe of the side panel (Ctrl+Enter)"),
 		u.tip(c.shared, "draw every model on one colour and height scale"),
@@ -322,31 +323,32 @@ func joinLines(lines []string) string {
 	return out
 }
 
-// exportPNG asks for a size and a file and writes the whole panel: every tile with its caption
-// and the difference, as on screen (view.RenderPanel).
-func (c *compareTab) exportPNG() {
-	tiles, err := c.Tiles()
+// compareFigure is the Compare tab's figure: its whole panel as on screen (every tile with its
+// caption, and the difference when shown; view.RenderPanel), as a PNG whose width is the size
+// asked, its pictures 4:3 in rows of up to three.
+func (u *UI) compareFigure() (*figure, error) {
+	tiles, err := u.compare.Tiles()
 	if err != nil {
-		c.u.showError(err)
-		return
+		return nil, err
 	}
 	if len(tiles) == 0 {
-		c.u.showError(errors.New("nothing to export yet: sample the models first"))
-		return
+		return nil, errNothingYet("add models and sample them (Ctrl+Enter)")
 	}
-	size := widget.NewSelect([]string{"640x480", "800x600", "1280x960"}, nil)
-	size.SetSelected("800x600")
-	dialog.ShowForm("Export comparison PNG", "Choose file…", "Cancel", []*widget.FormItem{widget.NewFormItem("Each picture", size)}, func(ok bool) {
-		if !ok {
-			return
-		}
-		var w, h int
-		fmt.Sscanf(size.Selected, "%dx%d", &w, &h)
-		opts := view.PanelOptions{TileWidth: w, TileHeight: h, Difference: c.showDiff.Checked}
-		c.u.saveDialog("compare.png", func(ctx context.Context, path string) (string, error) {
-			return c.u.writePanel(ctx, path, tiles, opts)
-		})
-	}, c.u.window)
+	for i := range tiles {
+		tiles[i].State.Samples = 16
+	}
+	diff := u.compare.showDiff.Checked
+	pictures := len(tiles)
+	if diff && len(tiles) >= 2 && tiles[0].Grid.NY > 1 {
+		pictures++
+	}
+	cols := min(pictures, 3)
+	return &figure{name: "compare", formats: []string{"png"},
+		draw: func(r render.Renderer, size image.Point) (*image.RGBA, error) {
+			w := size.X / cols
+			return view.RenderPanel(r, tiles, view.PanelOptions{TileWidth: w, TileHeight: w * 3 / 4, Columns: cols, Difference: diff})
+		},
+		record: func(path, _ string, _ image.Point) provenance.Record { return panelRecord("", path, tiles) }}, nil
 }
 
 // writePanel draws the comparison panel and writes it to path; it returns the status to show.

@@ -53,6 +53,8 @@ func (u *UI) tabFigure() (*figure, error) {
 		return u.ntkFigure()
 	case "Landscape":
 		return u.landscapeFigure()
+	case "Compare":
+		return u.compareFigure()
 	}
 	return nil, fmt.Errorf("the %s tab has no figure to export; choose another tab", u.currentTab())
 }
@@ -65,14 +67,9 @@ func (u *UI) currentTab() string {
 	return ""
 }
 
-// exportFigure is File ▸ Export (Ctrl+E): it exports what the current tab shows. The Compare tab
-// exports its whole panel through the comparison's own export (compareTab.exportPNG, issue 17);
-// every other tab asks for a file, a format and a size (exportDialog).
+// exportFigure is File ▸ Export (Ctrl+E): it exports what the current tab shows, asking for a
+// file, a format and a size (exportDialog).
 func (u *UI) exportFigure() {
-	if u.currentTab() == "Compare" {
-		u.compare.exportPNG()
-		return
-	}
 	f, err := u.tabFigure()
 	if err != nil {
 		u.showError(err)

@@ -32,6 +32,8 @@ type figure struct {
 	panels []render.Scene
 	state  *view.State
 	snap   Snapshot // the session the state was sampled in
+	// draw, when set, draws the picture at size instead (the Compare tab's panel).
+	draw func(r render.Renderer, size image.Point) (*image.RGBA, error)
 	// vector, when set, replaces panels in SVG and PDF (a 3D surface has no vector form: the
 	// landscape is written as its heatmap).
 	vector []render.Scene
@@ -89,7 +91,7 @@ func (f *figure) write(ctx context.Context, u *UI, r *JobRun, path, format strin
 		if err := render.WritePNG(path, img, rec); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("saved %s (%dx%d)", path, size.X, size.Y), nil
+		return fmt.Sprintf("saved %s (%dx%d)", path, img.Bounds().Dx(), img.Bounds().Dy()), nil
 	case "svg", "pdf":
 		scenes, err := f.vectorPanels()
 		if err != nil {
@@ -107,6 +109,9 @@ func (f *figure) write(ctx context.Context, u *UI, r *JobRun, path, format strin
 // raster draws the figure at size: the state's picture, or the panels side by side in columns of
 // equal width, antialiased.
 func (f *figure) raster(r render.Renderer, size image.Point) (*image.RGBA, error) {
+	if f.draw != nil {
+		return f.draw(r, size)
+	}
 	if f.state != nil {
 		return exportState(*f.state, size).Render(r, f.snap.Grid, f.snap.Test)
 	}

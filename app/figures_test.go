@@ -57,12 +57,17 @@ func TestExportEveryTab(t *testing.T) {
 	u := newTestUI(t)
 	dir := t.TempDir()
 	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
+	u.compare.addCurrent() // the embedded model, and below the one trained from it
 	u.model.form.widths.SetText("16")
 	u.model.form.epochs.SetText("2")
 	u.model.form.untilFit.SetChecked(false)
 	test.Tap(u.model.trainBtn)
 	waitFor(t, "two epochs", 120*time.Second, func() bool { return !u.model.trainBtn.Disabled() && u.session.Snapshot().ModelSource == "trained" })
 	waitFor(t, "the statistics", 60*time.Second, func() bool { return u.stats.summary != nil })
+	u.compare.addCurrent()
+	u.tabs.SelectIndex(3)
+	u.computeTab()
+	waitFor(t, "the comparison", 60*time.Second, func() bool { return len(u.compare.content.Objects) == 3 })
 	u.ntk.samples.SetSelected("250")
 	u.ntk.Run()
 	u.land.grid.SetSelected("11")
@@ -76,7 +81,7 @@ func TestExportEveryTab(t *testing.T) {
 	for _, tab := range []struct {
 		index   int
 		formats []string
-	}{{0, []string{"png", "pdf"}}, {2, []string{"png", "svg", "txt", "json"}}, {4, []string{"png", "svg"}},
+	}{{0, []string{"png", "pdf"}}, {2, []string{"png", "svg", "txt", "json"}}, {3, []string{"png"}}, {4, []string{"png", "svg"}},
 		{5, []string{"png", "pdf", "json"}}, {6, []string{"png", "svg", "npy", "vts", "json"}}} {
 		u.tabs.SelectIndex(tab.index)
 		name := u.currentTab()
@@ -92,7 +97,8 @@ func TestExportEveryTab(t *testing.T) {
 			}
 			if format == "png" {
 				img := decodePNGFile(t, path)
-				if img.Bounds().Dx() != 480 || img.Bounds().Dy() != 300 {
+				// the Compare panel: its width asked, three 4:3 pictures (A, B, A − B) with captions
+				if img.Bounds().Dx() != 480 || img.Bounds().Dy() != 300 && (name != "Compare" || img.Bounds().Dy() <= 120) {
 					t.Errorf("%s: PNG %v", name, img.Bounds())
 				}
 				pngs[name] = img
@@ -103,18 +109,19 @@ func TestExportEveryTab(t *testing.T) {
 			// every file says where it came from: the export, the model trained here, what it shows
 			rec, where, err := provenance.Read(path)
 			action := "app: File ▸ Export Figure (" + strings.ToLower(name) + ", " + strings.ToUpper(format) + ")"
-			if err != nil || rec.Action != action || len(rec.Models) != 1 || rec.Models[0].Path != provenance.Unsaved ||
+			models := map[bool]int{true: 2, false: 1}[name == "Compare"] // the embedded model and the trained one
+			if err != nil || rec.Action != action || len(rec.Models) != models || rec.Models[models-1].Path != provenance.Unsaved ||
 				rec.Data != "sample" || rec.Metric == "" {
 				t.Errorf("%s: provenance (%s, %v) %+v", path, where, err, rec)
 			}
-			if name == "Surface" && rec.Command == "" || name == "Landscape" && (rec.Seed == nil || len(rec.Grid) != 2) {
+			if (name == "Surface" || name == "Compare") && rec.Command == "" || name == "Landscape" && (rec.Seed == nil || len(rec.Grid) != 2) {
 				t.Errorf("%s: no command, seed or grid in its provenance %+v", path, rec)
 			}
 		}
 	}
 	for a, ia := range pngs {
 		for b, ib := range pngs {
-			if a < b {
+			if a < b && ia.Bounds() == ib.Bounds() { // pictures of other sizes differ
 				if mean, _ := imagecmp.Diff(ia, ib, 24); mean < 2 {
 					t.Errorf("the %s and %s exports differ by %.2f per channel only", a, b, mean)
 				}
@@ -151,7 +158,7 @@ func TestExportCancels(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "big.png")
 	u.exportWith(path, func(ctx context.Context, r *JobRun, path string) (string, error) {
-		return f.write(ctx, u, r, path, "png", image.Pt(2560, 1440))
+		return f.write(ctx, u, r, path, "png", image.Pt(1280, 800))
 	})
 	if !u.exports.box.Visible() {
 		t.Error("no progress and Cancel in the status line while exporting")

@@ -78,7 +78,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	train.Shortcut = shortcut(fyne.KeyT, 0)
 	cancel := fyne.NewMenuItem("Cancel Training", u.model.train.Cancel)
 	cancel.Shortcut = shortcut(fyne.KeyPeriod, 0)
-	model := fyne.NewMenu("Model", train, cancel)
+	compare := fyne.NewMenuItem("Add to Comparison", u.compare.addCurrent)
+	compare.Shortcut = shortcut(fyne.KeyA, fyne.KeyModifierShift)
+	model := fyne.NewMenu("Model", train, cancel, fyne.NewMenuItemSeparator(), compare)
 	menus := []*fyne.Menu{file, model, view}
 	help := fyne.NewMenu("Help", fyne.NewMenuItem("Metrics…", u.showMetricsHelp),
 		fyne.NewMenuItem("This Metric…", u.showCurrentMetricHelp),

@@ -11,11 +11,14 @@ import (
 )
 
 // Colours of a line figure: the classes of the two end images in two colours that stay apart for
-// colour-blind readers (Tab10's blue and orange), every other class muted.
+// colour-blind readers (Tab10's blue and orange), every other class muted, except a class that is
+// the top class somewhere along the line though neither end's (the mixup miss of docs/METRICS.md),
+// which is named in Tab10's next colours, drawn thinner than the ends.
 var (
-	endColors  = [2]color.Color{render.Tab10[0], render.Tab10[1]}
-	mutedColor = color.NRGBA{R: 140, G: 140, B: 140, A: 255}
-	chordColor = color.NRGBA{R: 120, G: 120, B: 120, A: 255}
+	endColors      = [2]color.Color{render.Tab10[0], render.Tab10[1]}
+	intruderColors = []color.Color{render.Tab10[2], render.Tab10[4], render.Tab10[5], render.Tab10[6]}
+	mutedColor     = color.NRGBA{R: 140, G: 140, B: 140, A: 255}
+	chordColor     = color.NRGBA{R: 120, G: 120, B: 120, A: 255}
 )
 
 // lineMetric says how a metric is drawn along a line: its curves' axis label, whether it is a
@@ -47,7 +50,8 @@ type curve struct {
 // lineScene draws a line probe (a mixup line x(λ) = (1−λ)xᵢ + λxⱼ) as curves of the chosen metric
 // over λ, made to test linearity. Per-class metrics (logit, probability) draw every class: the
 // classes of the two end images emphasised in two colours, the others thin and grey, listed once
-// as "other classes". The loss is drawn against each end's label, the gradient norm of each end's
+// as "other classes" — but a class that is the top class somewhere on the line, neither end's, is
+// named in a colour of its own ("8: top class at λ 0.32–0.68"). The loss is drawn against each end's label, the gradient norm of each end's
 // logit, the margin and the predicted class as one curve. Each value curve gets its chord, dashed:
 // the straight line through its values at the two end images (λ = 0 and 1), which is what a
 // function linear along the line draws (for probabilities, the blend b(λ) of docs/METRICS.md's
@@ -136,6 +140,8 @@ func lineCurves(g *surface.Grid, set *dataset.Set, metric string, lm lineMetric,
 	}
 	var out []curve
 	if lm.perClass {
+		var intruders []curve
+		top := topSpans(g)
 		for k := 0; k < g.K; k++ {
 			if k == ends[0] || k == ends[1] {
 				continue
@@ -144,12 +150,18 @@ func lineCurves(g *surface.Grid, set *dataset.Set, metric string, lm lineMetric,
 			if err != nil {
 				return nil, err
 			}
+			if span, ok := top[k]; ok && len(intruders) < len(intruderColors) {
+				intruders = append(intruders, curve{values: v, name: fmt.Sprintf("%s: top class at λ %s", name(k), span),
+					style: render.CurveStyle{Color: intruderColors[len(intruders)], Width: 0.9}})
+				continue
+			}
 			c := curve{values: v, style: render.CurveStyle{Color: mutedColor, Width: 0.55}}
 			if len(out) == 0 {
 				c.name = "other classes"
 			}
 			out = append(out, c)
 		}
+		out = append(out, intruders...)
 	}
 	if !lm.perClass && !lm.endClasses {
 		v, err := field(ends[0])
@@ -171,6 +183,27 @@ func lineCurves(g *surface.Grid, set *dataset.Set, metric string, lm lineMetric,
 			style: render.CurveStyle{Color: endColors[e], Width: 1.3}})
 	}
 	return out, nil
+}
+
+// topSpans returns, for each class that is the top class (largest logit) somewhere on the line
+// g, where: "0.32–0.68" from its first to its last point as the top class ("0.5" at one point).
+func topSpans(g *surface.Grid) map[int]string {
+	first, last := map[int]int{}, map[int]int{}
+	for i := 0; i < g.NX; i++ {
+		k := surface.Argmax(g.Point(i, 0))
+		if _, ok := first[k]; !ok {
+			first[k] = i
+		}
+		last[k] = i
+	}
+	out := map[int]string{}
+	for k, i := range first {
+		out[k] = fmt.Sprintf("%.2g", g.S[i])
+		if j := last[k]; j != i {
+			out[k] += fmt.Sprintf("–%.2g", g.S[j])
+		}
+	}
+	return out
 }
 
 // endRow returns the row of end k's emphasised curve: the last one or two rows of curves.

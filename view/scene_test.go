@@ -235,6 +235,38 @@ func TestSampleErrorsNameTheCulprit(t *testing.T) {
 	}
 }
 
+// A class that is neither end's but the top class somewhere on the line (the mixup miss) is named
+// in the legend with where it is on top, in a colour of its own; the classes that never lead stay
+// muted. Here class 2's logit 3 − 20(λ − ½)² beats the ends' 4 − 8λ and −4 + 8λ for λ in [0.3, 0.7].
+func TestLineNamesTheClassThatTakesOver(t *testing.T) {
+	g := &surface.Grid{NX: 11, NY: 1, K: 4}
+	for i := 0; i < g.NX; i++ {
+		l := float64(i) / 10
+		g.S = append(g.S, l)
+		g.Values = append(g.Values, float32(4-8*l), float32(-4+8*l), float32(3-20*(l-0.5)*(l-0.5)), -5)
+	}
+	sc, err := lineScene(render.Scene{}, g, nil, SceneOptions{Metric: "probability"}, []int{0, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var named []string
+	for j, name := range sc.Legend {
+		if name != "" {
+			named = append(named, name)
+		}
+		if name == "2: top class at λ 0.3–0.7" && (sc.Curves[j].Color != intruderColors[0] || sc.Curves[j].Dashed) {
+			t.Errorf("the class that takes over is drawn %+v", sc.Curves[j])
+		}
+	}
+	want := []string{"other classes", "2: top class at λ 0.3–0.7", "0 (#0)", "1 (#1)", "straight line between the ends"}
+	if strings.Join(named, "|") != strings.Join(want, "|") {
+		t.Errorf("legend %q, want %q", named, want)
+	}
+	if sc.Curves[0].Color != mutedColor {
+		t.Errorf("class 3, never on top, is drawn %+v", sc.Curves[0])
+	}
+}
+
 // A picture whose buffers would not fit the memory cap is refused before any is allocated.
 func TestRenderChecksTheMemoryCap(t *testing.T) {
 	s := Default()
