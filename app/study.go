@@ -61,10 +61,11 @@ func newStudyTab(u *UI) *studyTab {
 
 // Object returns the tab's content.
 func (t *studyTab) Object() fyne.CanvasObject {
-	top := container.NewVBox(container.NewHBox(t.openBtn, t.reload, widget.NewLabel("Dataset:"), t.data), t.path, t.headline,
+	top := container.NewVBox(container.NewHBox(t.openBtn, t.reload, widget.NewLabel("Dataset:"), t.data), t.path,
 		widget.NewLabel("Models (click a row to show its surfaces):"))
 	modelsBox := container.NewGridWrap(fyne.NewSize(1100, 170), t.models)
-	return container.NewBorder(container.NewVBox(top, modelsBox, widget.NewLabel("Surface statistics over the probes, median [q1, q3]; shift [interval] and Holm-corrected p of each pair:")),
+	return container.NewBorder(container.NewVBox(top, modelsBox, t.headline,
+		widget.NewLabel("Surface statistics over the probes, median [q1, q3]; shift [interval] and Holm-corrected p of each pair:")),
 		nil, nil, nil, t.metrics)
 }
 
