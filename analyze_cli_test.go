@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/surface"
 )
 
@@ -120,10 +121,17 @@ func TestAtlasCommand(t *testing.T) {
 			t.Errorf("atlas table lacks %q:\n%s", w, out)
 		}
 	}
-	var atlases []surface.Atlas
+	var file struct {
+		Provenance provenance.Record `json:"provenance"`
+		Atlases    []surface.Atlas   `json:"atlases"`
+	}
 	b, _ := os.ReadFile(js)
-	if err := json.Unmarshal(b, &atlases); err != nil || len(atlases) != 2 {
+	if err := json.Unmarshal(b, &file); err != nil || len(file.Atlases) != 2 {
 		t.Fatalf("atlas JSON: %v", err)
+	}
+	atlases := file.Atlases
+	if p := file.Provenance; len(p.Models) != 2 || p.Models[1].Path != "embedded" || p.Seed == nil || *p.Seed != 1 || p.Data != "sample" || !strings.HasPrefix(p.Command, "surfscope atlas --model embedded") {
+		t.Errorf("atlas provenance %+v", p)
 	}
 	// The same seed gives the same probes: two copies of one model agree exactly.
 	if atlases[0].Metrics["plane.grad"] != atlases[1].Metrics["plane.grad"] || atlases[0].Probes["line"] != 4 {
@@ -138,6 +146,12 @@ func TestAtlasCommand(t *testing.T) {
 		if strings.HasSuffix(line, "plane.grad") && !strings.Contains(line, "  0 [0, 0]  plane.grad") {
 			t.Errorf("difference of a model from itself: %q", line)
 		}
+	}
+	// Files written before provenance, a bare list of atlases, still show.
+	old, _ := json.Marshal(atlases)
+	os.WriteFile(js, old, 0o644)
+	if shown := mustRun(t, "atlas", "--show", js); !strings.Contains(shown, "Δ embedded − embedded [CI]") {
+		t.Errorf("--show of a bare list:\n%s", shown)
 	}
 	if code, _, _ := cli("atlas", "--show", filepath.Join(t.TempDir(), "missing.json")); code != 1 {
 		t.Error("a missing --show file accepted")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // command is one headless subcommand of surfscope.
@@ -40,6 +40,7 @@ func commands() []command {
 		{"ntk", "empirical neural tangent kernel: spectrum, power law, eigenlearning predictions against measured errors", cmdNTK},
 		{"study", "train (or import) ResNet variants on several datasets, analyse them all, and write report.html and results.json", cmdStudy},
 		{"version", "the version, commit, Go release, BLAS and renderer of this build", cmdVersion},
+		{"provenance", "where a file surfscope wrote came from: version, command, model SHA-256, data, probe, …", cmdProvenance},
 	}
 }
 
@@ -158,6 +159,15 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 // in flagRules. A flag that is not defined or a value that does not parse is one line (-h lists
 // the flags).
 func parse(fs *flag.FlagSet, args []string, own ...map[string]flagRule) error {
+	rest, err := parseWithArgs(fs, args, own...)
+	if err == nil && len(rest) > 0 {
+		return &flagError{fmt.Sprintf("unexpected argument %q (%s -h lists the flags)", rest[0], fs.Name())}
+	}
+	return err
+}
+
+// parseWithArgs is parse for a command that takes arguments after its flags: it returns them.
+func parseWithArgs(fs *flag.FlagSet, args []string, own ...map[string]flagRule) ([]string, error) {
 	usage, out := fs.Usage, fs.Output()
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
@@ -167,18 +177,16 @@ func parse(fs *flag.FlagSet, args []string, own ...map[string]flagRule) error {
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fs.Usage()
-		return err
+		return nil, err
 	case err != nil: // the flag package names flags with one dash; the commands' help uses two
 		msg := strings.NewReplacer("flag -", "flag --", "defined: -", "defined: --").Replace(err.Error())
-		return &flagError{fmt.Sprintf("%s (%s -h lists the flags)", msg, fs.Name())}
-	case fs.NArg() > 0:
-		return &flagError{fmt.Sprintf("unexpected argument %q (%s -h lists the flags)", fs.Arg(0), fs.Name())}
+		return nil, &flagError{fmt.Sprintf("%s (%s -h lists the flags)", msg, fs.Name())}
 	}
 	var rules map[string]flagRule
 	if len(own) > 0 {
 		rules = own[0]
 	}
-	return checkFlags(fs, rules)
+	return fs.Args(), checkFlags(fs, rules)
 }
 
 // openModel loads a model file (modelfile.Load) and a split of data, and fits the model to the
@@ -280,14 +288,32 @@ func parseInts(s string) ([]int, error) {
 	return out, nil
 }
 
-// writeJSON writes v as indented JSON through a temporary file.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+// writeJSON writes v, a JSON object, as indented JSON with rec as its first key "provenance",
+// through a temporary file.
+func writeJSON(path string, rec provenance.Record, v any) error {
+	b, err := provenance.MarshalJSON(rec, v)
 	if err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
 	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
+		_, err := w.Write(b)
 		return err
 	})
+}
+
+// commandRecord is the provenance of what `surfscope name args…` writes, started now.
+func commandRecord(name string, args []string) provenance.Record {
+	return provenance.New(provenance.CommandLine(append([]string{"surfscope", name}, args...)...))
+}
+
+// identifyModels adds the files and SHA-256 sums of models to rec (modelfile.Identify).
+func identifyModels(rec *provenance.Record, models ...string) error {
+	for _, m := range models {
+		id, err := modelfile.Identify(m)
+		if err != nil {
+			return err
+		}
+		rec.Models = append(rec.Models, id)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/surfscope/surfscope/internal/detach"
 	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
 )
@@ -34,6 +35,7 @@ type analysis struct {
 }
 
 func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("analyze", args)
 	c, err := parseAnalyze(args, stderr)
 	if err != nil {
 		return err
@@ -42,7 +44,9 @@ func cmdAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := writeAnalysis(stdout, c, a); err != nil {
+	rec = c.sampling.Provenance(rec, a.Model, a.Grid)
+	rec.Metric = c.metric
+	if err := writeAnalysis(stdout, c, a, rec); err != nil {
 		return err
 	}
 	var gates string
@@ -106,15 +110,16 @@ func runAnalyze(ctx context.Context, c *analyzeConfig, stderr io.Writer) (*analy
 	return a, nil
 }
 
-// writeAnalysis writes the map (NPY, VTK) and the JSON report that were asked for, saying so on w.
-func writeAnalysis(w io.Writer, c *analyzeConfig, a *analysis) error {
+// writeAnalysis writes the map (NPY, VTK) and the JSON report that were asked for, each with
+// provenance rec, saying so on w.
+func writeAnalysis(w io.Writer, c *analyzeConfig, a *analysis, rec provenance.Record) error {
 	g, m := a.Grid, a.metric
 	if c.npy != "" {
 		shape := []int{g.NY, g.NX}
 		if g.T == nil {
 			shape = []int{g.NX}
 		}
-		if err := surface.WriteNPY(c.npy, shape, surface.FieldArray("", m).Values); err != nil {
+		if err := surface.WriteNPY(c.npy, shape, surface.FieldArray("", m).Values, rec); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "wrote %s: %v float32 %s map\n", c.npy, shape, c.metric)
@@ -122,7 +127,7 @@ func writeAnalysis(w io.Writer, c *analyzeConfig, a *analysis) error {
 	if c.vts != "" {
 		arrays := []surface.VTKArray{surface.FieldArray(c.metric, m), surface.FieldArray("class", surface.Predicted(g)),
 			{Name: "logits", Components: g.K, Values: g.Values}}
-		if err := surface.WriteVTS(c.vts, m, arrays...); err != nil {
+		if err := surface.WriteVTS(c.vts, rec, m, arrays...); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "wrote %s: %dx%d structured grid, height = %s\n", c.vts, g.NX, g.NY, c.metric)
@@ -142,7 +147,7 @@ func writeAnalysis(w io.Writer, c *analyzeConfig, a *analysis) error {
 		Map     surface.Stats         `json:"map"`
 		Gates   *surface.GateSummary  `json:"gates_split,omitempty"` // over the split's first images
 	}{s.Model, s.Data, s.Split, s.Probe, g.Probe.Anchors, a.summary, c.metric, m.Describe(), a.gates}
-	if err := writeJSON(c.out, report); err != nil {
+	if err := writeJSON(c.out, rec, report); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "wrote %s\n", c.out)

@@ -34,6 +34,7 @@ type atlasConfig struct {
 }
 
 func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("atlas", args)
 	c, err := parseAtlas(args, stderr)
 	if err != nil {
 		return err
@@ -50,7 +51,12 @@ func cmdAtlas(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		explainAtlas(stdout, atlases)
 	}
 	if c.json != "" {
-		if err := writeJSON(c.json, atlases); err != nil {
+		rec.Data, rec.Split = view.DataProvenance(c.data), c.split
+		rec.SetSeed(c.cfg.Seed)
+		if err := identifyModels(&rec, c.models...); err != nil {
+			return err
+		}
+		if err := writeJSON(c.json, rec, atlasFile{atlases}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", c.json)
@@ -93,6 +99,12 @@ func parseAtlas(args []string, stderr io.Writer) (*atlasConfig, error) {
 	return c, nil
 }
 
+// atlasFile is what atlas --json writes: the atlases of the models in their order (after the
+// provenance block). Files written before provenance are the bare list.
+type atlasFile struct {
+	Atlases []*surface.Atlas `json:"atlases"`
+}
+
 // maxAtlasBytes bounds the file atlas --show reads (an atlas of ten models is about 1 MB).
 const maxAtlasBytes = 256 << 20
 
@@ -110,8 +122,12 @@ func showAtlas(w io.Writer, path string) error {
 	if len(b) > maxAtlasBytes {
 		return fmt.Errorf("%s: larger than %d bytes: not an atlas file written by --json", path, maxAtlasBytes)
 	}
-	var saved []*surface.Atlas
-	if err := json.Unmarshal(b, &saved); err != nil || len(saved) == 0 {
+	var file atlasFile
+	if err = json.Unmarshal(b, &file); err != nil {
+		err = json.Unmarshal(b, &file.Atlases) // the bare list of older files
+	}
+	saved := file.Atlases
+	if err != nil || len(saved) == 0 {
 		return fmt.Errorf("%s: not an atlas file written by --json (%v)", path, err)
 	}
 	var names []string

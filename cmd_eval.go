@@ -20,6 +20,7 @@ type evalConfig struct {
 }
 
 func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("eval", args)
 	c, err := parseEval(args, stderr)
 	if err != nil {
 		return err
@@ -28,7 +29,11 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if err := surface.WriteNPY(c.out, []int{e.images, e.classes}, e.logits); err != nil {
+	rec.Data, rec.Split, rec.Metric = view.DataProvenance(c.data), c.split, "logits"
+	if err := identifyModels(&rec, c.model); err != nil {
+		return err
+	}
+	if err := surface.WriteNPY(c.out, []int{e.images, e.classes}, e.logits, rec); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: [%d %d] logits; %d of %d correct\n", c.out, e.images, e.classes, e.correct, e.images)

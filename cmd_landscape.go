@@ -10,6 +10,7 @@ import (
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
 )
@@ -43,6 +44,7 @@ type landscape struct {
 }
 
 func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("landscape", args)
 	c, err := parseLandscape(args, stderr)
 	if err != nil {
 		return err
@@ -51,7 +53,10 @@ func cmdLandscape(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	if err := writeLandscape(c, l); err != nil {
+	if err := c.provenance(&rec, l); err != nil {
+		return err
+	}
+	if err := writeLandscape(c, l, rec); err != nil {
 		return err
 	}
 	printLandscape(stdout, c, l)
@@ -196,21 +201,37 @@ func (l *landscape) measureHessian(ctx context.Context, net *models.Net, c *land
 	return nil
 }
 
-// writeLandscape writes the loss map and the optional accuracy, VTK and JSON files.
-func writeLandscape(c *landscapeConfig, l *landscape) error {
+// provenance completes rec with the landscape's models (the model, and on a line the other), data,
+// split, the directions' seed (on a plane) and the grid.
+func (c *landscapeConfig) provenance(rec *provenance.Record, l *landscape) error {
+	models := []string{c.model}
+	if c.other != "" {
+		models = append(models, c.other)
+	} else {
+		rec.SetSeed(c.seed)
+	}
+	rec.Data, rec.Split = view.DataProvenance(c.data), c.split
+	rec.SetGrid(l.grid.S, l.grid.T)
+	return identifyModels(rec, models...)
+}
+
+// writeLandscape writes the loss map and the optional accuracy, VTK and JSON files, each with
+// provenance rec and its metric.
+func writeLandscape(c *landscapeConfig, l *landscape, rec provenance.Record) error {
 	g := l.grid
 	loss, acc := g.Channel(surface.LandscapeLoss), g.Channel(surface.LandscapeAccuracy)
 	shape := g.Shape()[:len(g.Shape())-1]
-	if err := surface.WriteNPY(c.out, shape, surface.FieldArray("", loss).Values); err != nil {
+	of := func(metric string) provenance.Record { r := rec; r.Metric = metric; return r }
+	if err := surface.WriteNPY(c.out, shape, surface.FieldArray("", loss).Values, of("loss")); err != nil {
 		return err
 	}
 	if c.acc != "" {
-		if err := surface.WriteNPY(c.acc, shape, surface.FieldArray("", acc).Values); err != nil {
+		if err := surface.WriteNPY(c.acc, shape, surface.FieldArray("", acc).Values, of("accuracy")); err != nil {
 			return err
 		}
 	}
 	if c.vts != "" {
-		if err := surface.WriteVTS(c.vts, loss, surface.FieldArray("loss", loss), surface.FieldArray("accuracy", acc)); err != nil {
+		if err := surface.WriteVTS(c.vts, of("loss"), loss, surface.FieldArray("loss", loss), surface.FieldArray("accuracy", acc)); err != nil {
 			return err
 		}
 	}
@@ -225,7 +246,7 @@ func writeLandscape(c *landscapeConfig, l *landscape) error {
 	if l.barrier != nil {
 		report["barrier"], report["batch_norm_statistics"] = l.barrier, l.bn
 	}
-	return writeJSON(c.json, report)
+	return writeJSON(c.json, of("loss"), report)
 }
 
 func printLandscape(w io.Writer, c *landscapeConfig, l *landscape) {

@@ -15,6 +15,7 @@ import (
 	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/surface/ntk"
 	"github.com/surfscope/surfscope/view"
@@ -33,15 +34,20 @@ type ntkConfig struct {
 }
 
 func cmdNTK(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("ntk", args)
 	c, err := parseNTK(args, stderr)
 	if err != nil {
 		return err
 	}
-	rep, set, err := runNTK(ctx, c, stderr)
+	rep, set, probe, err := runNTK(ctx, c, stderr)
 	if err != nil {
 		return err
 	}
-	if err := writeNTK(c, rep); err != nil {
+	rec.Data, rec.Split = view.DataProvenance(c.data), c.split
+	if err := identifyModels(&rec, c.model); err != nil {
+		return err
+	}
+	if err := writeNTK(c, rep, probe, rec); err != nil {
 		return err
 	}
 	printNTK(stdout, rep, set.Name, c.memMiB)
@@ -121,22 +127,22 @@ func (c *ntkConfig) check(output, sizes, fit string) error {
 }
 
 // runNTK loads the model and data and analyses the kernel: spectrum, predictions and
-// measurements, the optional plane, and the network's own test errors. It returns the report and
-// the split the kernel samples come from.
-func runNTK(ctx context.Context, c *ntkConfig, stderr io.Writer) (*ntk.Report, *dataset.Set, error) {
+// measurements, the optional plane, and the network's own test errors. It returns the report,
+// the split the kernel samples come from and the --plane probe (nil without one).
+func runNTK(ctx context.Context, c *ntkConfig, stderr io.Writer) (*ntk.Report, *dataset.Set, *projection.Probe, error) {
 	net, set, err := openModel(c.model, c.data, c.split)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if c.n > set.Len() {
-		return nil, nil, fmt.Errorf("--n %d: %s has %d images", c.n, set.Name, set.Len())
+		return nil, nil, nil, fmt.Errorf("--n %d: %s has %d images", c.n, set.Name, set.Len())
 	}
 	if set.Classes != net.Classes {
-		return nil, nil, fmt.Errorf("the model has %d logits, %s has %d classes", net.Classes, set.Name, set.Classes)
+		return nil, nil, nil, fmt.Errorf("the model has %d logits, %s has %d classes", net.Classes, set.Name, set.Classes)
 	}
 	trained, err := trainingImages(net)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	opt := c.opt
 	opt.TrainSizes = c.sizes
@@ -148,11 +154,11 @@ func runNTK(ctx context.Context, c *ntkConfig, stderr io.Writer) (*ntk.Report, *
 	}
 	probe, err := c.planeProbe(net, set)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if c.initial {
 		if opt.Initial, err = ntk.Initial(net); err != nil {
-			return nil, nil, fmt.Errorf("%v (run with --init=false to skip the initial kernel)", err)
+			return nil, nil, nil, fmt.Errorf("%v (run with --init=false to skip the initial kernel)", err)
 		}
 	}
 	sub := set.Head(c.n)
@@ -160,7 +166,7 @@ func runNTK(ctx context.Context, c *ntkConfig, stderr io.Writer) (*ntk.Report, *
 	t0 := time.Now()
 	rep, err := ntk.Analyze(ctx, net, sub.Images, sub.Labels, opt, pr)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if probe != nil {
 		pts := make([]float32, probe.Len()*net.InputSize())
@@ -170,14 +176,14 @@ func runNTK(ctx context.Context, c *ntkConfig, stderr io.Writer) (*ntk.Report, *
 		rep.Plane, err = ntk.ProjectPlane(ctx, net, rep.Trained, sub.Images, pts, probe.Len(), -1, c.modes, opt.Kernel,
 			func(done, total int) { pr("plane kernel", done, total) })
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	if rep.Network, err = c.measureNetwork(net, trained); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	rep.Seconds = time.Since(t0).Seconds()
-	return rep, set, nil
+	return rep, set, probe, nil
 }
 
 // trainingImages is the number of images the net was trained on, from its training record, or 0
@@ -230,19 +236,29 @@ func (c *ntkConfig) measureNetwork(net *models.Net, trained int) (*ntk.NetMetric
 	return &met, nil
 }
 
-// writeNTK writes the report and the optional spectrum and plane files.
-func writeNTK(c *ntkConfig, rep *ntk.Report) error {
+// writeNTK writes the report and the optional spectrum and plane files with provenance rec: the
+// report and the spectrum with the regressions' seed, the plane file with the --plane probe's.
+func writeNTK(c *ntkConfig, rep *ntk.Report, probe *projection.Probe, rec provenance.Record) error {
 	if rep.Plane != nil && c.planeOut != "" {
-		if err := surface.WriteNPY(c.planeOut, []int{rep.Plane.Modes + 2, c.grid, c.grid}, planeLayers(rep.Plane)); err != nil {
+		pr := rec
+		pr.Probe, pr.Metric = c.plane, fmt.Sprintf("NTK eigenfunctions of logit %d on the plane, the logit, its expansion", rep.Plane.Logit)
+		if spec, _ := projection.ParseSpec(c.plane); spec.Kind == "random" || spec.Kind == "flip" || spec.Kind == "grad" {
+			pr.SetSeed(spec.Seed)
+		}
+		pr.SetGrid(probe.S, probe.T)
+		if err := surface.WriteNPY(c.planeOut, []int{rep.Plane.Modes + 2, c.grid, c.grid}, planeLayers(rep.Plane), pr); err != nil {
 			return err
 		}
 	}
+	rec.SetSeed(c.opt.Seed)
 	if c.npy != "" {
-		if err := surface.WriteNPY(c.npy, []int{c.n, 4}, spectrumColumns(rep)); err != nil {
+		sr := rec
+		sr.Metric = "NTK spectrum: per mode λ_i, v_i², L_i, λ⁰_i"
+		if err := surface.WriteNPY(c.npy, []int{c.n, 4}, spectrumColumns(rep), sr); err != nil {
 			return err
 		}
 	}
-	return writeJSON(c.out, rep)
+	return writeJSON(c.out, rec, rep)
 }
 
 // planeLayers lays out the --plane-out file: each eigenfunction over the plane, the logit surface,

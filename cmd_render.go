@@ -14,6 +14,7 @@ import (
 )
 
 func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("render", args)
 	fs := newFlags("render", "[--model FILE] [--data NAME] [--probe SPEC] [--metric M] [--class K] [--view V] [--width W --height H] --out shot.png|.svg|.pdf", stderr)
 	st := view.Default()
 	st.Register(fs)
@@ -49,7 +50,7 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if !vector.Supported(&sc) {
 			return fmt.Errorf("--out %s: SVG and PDF hold 2D plots; draw the plane with --view heatmap", *out)
 		}
-		if err := vector.WriteFile(*out, []*render.Scene{&sc}, st.Width, st.Height); err != nil {
+		if err := vector.WriteFile(*out, st.Provenance(rec, sm.Model, sm.Grid, k), []*render.Scene{&sc}, st.Width, st.Height); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s: %s, %dx%d px at 96 per inch, %s\n", *out, strings.ToUpper(format), st.Width, st.Height, what)
@@ -65,10 +66,11 @@ func cmdRender(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	rec.Renderer = r.Name()
 	if err := r.Close(); err != nil {
 		return err
 	}
-	if err := render.WritePNG(*out, img); err != nil {
+	if err := render.WritePNG(*out, img, st.Provenance(rec, sm.Model, sm.Grid, k)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %dx%d, %s, drawn by %s\n", *out, st.Width, st.Height, what, r.Name())

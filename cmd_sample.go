@@ -16,6 +16,7 @@ func sampleProbe(ctx context.Context, s view.Sampling, stderr io.Writer) (*view.
 }
 
 func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("sample", args)
 	fs := newFlags("sample", "--model FILE --data NAME --probe SPEC [--grid N] [--points M] --out FILE.npy", stderr)
 	smp := view.DefaultSampling()
 	smp.Register(fs)
@@ -32,7 +33,9 @@ func cmdSample(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	g := sm.Grid
-	if err := surface.WriteNPY(*out, g.Shape(), g.Values); err != nil {
+	rec = smp.Provenance(rec, sm.Model, g)
+	rec.Metric = "logits"
+	if err := surface.WriteNPY(*out, g.Shape(), g.Values, rec); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: %v float32 logits of probe %s\n", *out, g.Shape(), smp.Probe)

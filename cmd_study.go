@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/study"
 )
 
@@ -24,7 +25,7 @@ func cmdStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	c.opts.Command = "surfscope study " + strings.Join(quoteAll(args), " ")
+	c.opts.Command = provenance.CommandLine(append([]string{"surfscope", "study"}, args...)...)
 	c.opts.Progress = stderr
 	if err := study.Run(ctx, c.cfg, c.out, c.opts); err != nil {
 		return err
@@ -188,15 +189,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// quoteAll quotes each argument for a POSIX shell where it needs it.
-func quoteAll(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = study.Quote(a)
-	}
-	return out
 }
 
 // shortcutKinds lists the resnet shortcut kinds.

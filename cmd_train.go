@@ -15,6 +15,7 @@ import (
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/series"
 	"github.com/surfscope/surfscope/models/train"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/view"
 )
 
@@ -78,13 +79,27 @@ type trainConfig struct {
 	saveEvery  int    // with outDir: a checkpoint every saveEvery epochs
 	outDir     string // checkpoint series folder
 	allowUnfit bool   // a net that does not fit its training set is not an error
+	// provenance goes into every checkpoint the run writes (net.Meta[provenance.MetaKey]) and the
+	// series index
+	provenance provenance.Record
+}
+
+// trainProvenance completes rec with what the run trains on: the data, the train split and the seed.
+func (c *trainConfig) trainProvenance(rec provenance.Record) provenance.Record {
+	rec.Data, rec.Split = view.DataProvenance(c.data), dataset.Train
+	if c.arch.seed >= 0 {
+		rec.SetSeed(uint64(c.arch.seed))
+	}
+	return rec
 }
 
 func cmdTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	rec := commandRecord("train", args)
 	c, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
 	}
+	c.provenance = c.trainProvenance(rec)
 	hist, err := runTrain(ctx, c, stderr)
 	var unfit *unfitError
 	if err != nil && !errors.As(err, &unfit) {
@@ -202,6 +217,10 @@ func runTrain(ctx context.Context, c *trainConfig, stderr io.Writer) ([]train.Ep
 	if err != nil {
 		return nil, err
 	}
+	if st.Net.Meta == nil {
+		st.Net.Meta = map[string]string{}
+	}
+	st.Net.Meta[provenance.MetaKey] = c.provenance.JSON() // a resumed run's checkpoints name the command that resumed it
 	sw, err := c.seriesWriter(st, trainSet)
 	if err != nil {
 		return nil, err

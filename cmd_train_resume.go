@@ -104,6 +104,6 @@ func (c *trainConfig) seriesWriter(st *train.State, set *dataset.Set) (*series.W
 	if c.outDir == "" {
 		return nil, nil
 	}
-	ix := series.Index{Data: c.data, Images: set.Len(), Arch: st.Net.Arch, Every: c.saveEvery}
+	ix := series.Index{Provenance: &c.provenance, Data: c.data, Images: set.Len(), Arch: st.Net.Arch, Every: c.saveEvery}
 	return series.NewWriter(c.outDir, ix, st.Epoch() > 0)
 }

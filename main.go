@@ -16,6 +16,7 @@
 //	ntk        empirical neural tangent kernel: spectrum, power law, eigenlearning predictions
 //	study      the comparison of ResNet shortcut variants across datasets: report.html, results.json
 //	version    the version, commit, Go release, BLAS and renderer of this build
+//	provenance where a file surfscope wrote came from: version, command, model SHA-256, data, probe, …
 //
 // `surfscope COMMAND -h` lists a command's flags. Each command lives in cmd_NAME.go as parse →
 // config → run → print; cli.go dispatches them and holds what they share.

@@ -16,6 +16,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -411,6 +413,14 @@ func TestExportComparison(t *testing.T) {
 	if err != nil || cfg.Width != 3*320 || cfg.Height <= 240 {
 		t.Fatalf("exported %dx%d (%v): want three 320-pixel pictures in a row and captions under them", cfg.Width, cfg.Height, err)
 	}
+	// Its provenance names both models and a render command per tile.
+	rec, _, err := provenance.Read(path)
+	emb, _ := modelfile.Identify(modelfile.Embedded)
+	unsaved, _ := modelfile.IdentifyUnsaved(other)
+	if err != nil || len(rec.Models) != 2 || rec.Models[0] != emb || rec.Models[1] != unsaved || strings.Count(rec.Command, "surfscope render ") != 2 ||
+		rec.Action != "app: Compare ▸ Export panel PNG" || rec.Probe == "" {
+		t.Errorf("panel provenance %+v, %v", rec, err)
+	}
 }
 
 func TestEveryMetricAndTheStatsPanel(t *testing.T) {
@@ -456,7 +466,8 @@ func TestWriteGridCSV(t *testing.T) {
 	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
 	g := u.session.Snapshot().Grid
 	path := t.TempDir() + "/g.csv"
-	if err := WriteGridCSV(path, g); err != nil {
+	rec := provenance.New("surfscope sample")
+	if err := WriteGridCSV(path, g, rec); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(path)
@@ -464,11 +475,12 @@ func TestWriteGridCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 1+g.NX*g.NY || !strings.HasPrefix(lines[0], "s,t,logit_0,") {
-		t.Fatalf("%d lines, header %q", len(lines), lines[0])
+	comments := len(rec.Fields())
+	if len(lines) != 1+comments+g.NX*g.NY || !strings.HasPrefix(lines[0], "s,t,logit_0,") || lines[1] != "# surfscope: "+rec.Surfscope {
+		t.Fatalf("%d lines, header %q, then %q", len(lines), lines[0], lines[1])
 	}
-	// Row 1 + j·NX + i holds point (i, j).
-	f := strings.Split(lines[1+2*g.NX+5], ",")
+	// Row 1 + comments + j·NX + i holds point (i, j).
+	f := strings.Split(lines[1+comments+2*g.NX+5], ",")
 	v, _ := strconv.ParseFloat(f[2+3], 32)
 	if float32(v) != g.At(5, 2, 3) {
 		t.Fatalf("CSV logit_3 at (5,2) = %v, want %v", v, g.At(5, 2, 3))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,6 +17,7 @@ import (
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -27,7 +30,8 @@ const maxCompare = 4
 // analyses.
 type compareModel struct {
 	name    string
-	path    string // the model file ("" for a model that has none), for the tile's command line
+	path    string           // the model file ("" for a model that has none), for the tile's command line
+	id      provenance.Model // the file (or "unsaved") and SHA-256, for the provenance of exports
 	ev      *infer.Evaluator
 	grid    *surface.Grid
 	summary *surface.ProbeSummary
@@ -110,10 +114,16 @@ func (c *compareTab) Object() fyne.CanvasObject {
 }
 
 // Add appends a model under name; it fails beyond maxCompare models. Call it on the UI thread.
-func (c *compareTab) Add(name string, net *models.Net) error { return c.add(name, "", net) }
+func (c *compareTab) Add(name string, net *models.Net) error {
+	id, err := modelfile.IdentifyUnsaved(net)
+	if err != nil {
+		return err
+	}
+	return c.add(name, "", id, net)
+}
 
-// add appends a model read from path ("" for none).
-func (c *compareTab) add(name, path string, net *models.Net) error {
+// add appends a model read from path ("" for none), identified by id.
+func (c *compareTab) add(name, path string, id provenance.Model, net *models.Net) error {
 	if len(c.models) >= maxCompare {
 		return fmt.Errorf("at most %d models can be compared", maxCompare)
 	}
@@ -121,7 +131,7 @@ func (c *compareTab) add(name, path string, net *models.Net) error {
 	if err != nil {
 		return err
 	}
-	c.models = append(c.models, &compareModel{name: name, path: path, ev: ev})
+	c.models = append(c.models, &compareModel{name: name, path: path, id: id, ev: ev})
 	return nil
 }
 
@@ -135,7 +145,7 @@ func (c *compareTab) addCurrent() {
 	if path == "trained" {
 		path = ""
 	}
-	if err := c.add(s.ModelSource, path, s.Net); err != nil {
+	if err := c.add(s.ModelSource, path, s.ModelID, s.Net); err != nil {
 		c.u.showError(err)
 	}
 	c.refresh()
@@ -153,8 +163,12 @@ func (c *compareTab) addFile() {
 			if err != nil {
 				return err
 			}
+			id, err := modelfile.Identify(path)
+			if err != nil {
+				return err
+			}
 			r.Show(func() {
-				if err := c.add(modelName(path), path, net); err != nil {
+				if err := c.add(modelName(path), path, id, net); err != nil {
 					c.u.showError(err)
 				}
 				c.refresh()
@@ -230,7 +244,7 @@ func (c *compareTab) Tiles() ([]view.Tile, error) {
 		if m.path == "" {
 			st.Model = "unsaved"
 		}
-		tiles = append(tiles, view.Tile{Name: fmt.Sprintf("%c) %s", 'A'+i, m.name), State: st, Grid: m.grid,
+		tiles = append(tiles, view.Tile{Name: fmt.Sprintf("%c) %s", 'A'+i, m.name), Model: m.id, State: st, Grid: m.grid,
 			Set: c.set, Summary: m.summary})
 	}
 	if c.shared.Checked && len(tiles) > 1 {
@@ -336,10 +350,28 @@ func (u *UI) writePanel(ctx context.Context, path string, tiles []view.Tile, o v
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if err := render.WritePNG(path, img); err != nil {
+	if err := render.WritePNG(path, img, panelRecord(u.renderer.Name(), path, tiles)); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("saved %s (%dx%d)", path, img.Bounds().Dx(), img.Bounds().Dy()), nil
+}
+
+// panelRecord is the provenance of a comparison panel written to path: every tile's model, what
+// they were sampled on and how they are drawn, and as its command the `surfscope render` of each
+// tile (to PATH-A.png, PATH-B.png, …), the pictures the panel puts side by side.
+func panelRecord(renderer, path string, tiles []view.Tile) provenance.Record {
+	stem := strings.TrimSuffix(path, filepath.Ext(path))
+	var cmds []string
+	for i, t := range tiles {
+		cmds = append(cmds, t.State.CommandLine(fmt.Sprintf("%s-%c.png", stem, 'A'+i)))
+	}
+	rec := provenance.New(strings.Join(cmds, " && "))
+	rec.Action, rec.Renderer = "app: Compare ▸ Export panel PNG", renderer
+	k := -1
+	if len(tiles) > 0 {
+		k, _ = tiles[0].State.ClassOf(tiles[0].Grid, tiles[0].Set)
+	}
+	return view.PanelProvenance(rec, tiles, k)
 }
 
 // ExportComparison writes the Compare tab's panel to path as exportPNG does, at o's sizes, in the

@@ -12,6 +12,7 @@ import (
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/models/train"
 	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
 )
@@ -26,8 +27,9 @@ type Session struct {
 	test     *dataset.Set
 	net      *models.Net
 	eval     *infer.Evaluator
-	model    string        // where the model came from: a file, modelfile.Embedded or "trained"
-	sampling view.Sampling // how grid was sampled
+	model    string           // where the model came from: a file, modelfile.Embedded or "trained"
+	modelID  provenance.Model // the model's file (or "unsaved") and SHA-256, for provenance
+	sampling view.Sampling    // how grid was sampled
 	spec     projection.Spec
 	grid     *surface.Grid
 }
@@ -66,7 +68,9 @@ func (s *Session) commit(ctx context.Context, set func() error) error {
 }
 
 // SetModel makes net the current model unless ctx was cancelled first; src says where it came
-// from: the file it was read from, modelfile.Embedded (or "") or "trained".
+// from: the file it was read from, modelfile.Embedded (or "") or "trained". The file's SHA-256 is
+// taken now (of the checkpoint it would be saved as for a trained net), for the provenance of what
+// is exported from it.
 func (s *Session) SetModel(ctx context.Context, net *models.Net, src string) error {
 	s.mu.Lock()
 	test, data := s.test, s.data
@@ -83,8 +87,12 @@ func (s *Session) SetModel(ctx context.Context, net *models.Net, src string) err
 	if modelfile.IsEmbedded(src) {
 		src = modelfile.Embedded
 	}
+	id, err := identify(net, src)
+	if err != nil {
+		return err
+	}
 	return s.commit(ctx, func() error {
-		s.net, s.eval, s.model = net, ev, src
+		s.net, s.eval, s.model, s.modelID = net, ev, src, id
 		return nil
 	})
 }
@@ -116,14 +124,24 @@ func (s *Session) SetDataAndModel(ctx context.Context, name string, net *models.
 
 func shapeOf(set *dataset.Set) [3]int { return [3]int{set.C, set.H, set.W} }
 
+// identify names the model for provenance: a trained net by the SHA-256 of its encoding as
+// "unsaved", any other by its file (modelfile.Identify).
+func identify(net *models.Net, src string) (provenance.Model, error) {
+	if src == "trained" {
+		return modelfile.IdentifyUnsaved(net)
+	}
+	return modelfile.Identify(src)
+}
+
 // Snapshot is a consistent view of the session for the UI.
 type Snapshot struct {
 	Data        string
 	Train, Test *dataset.Set
 	Net         *models.Net
-	Model       string        // the model's file, modelfile.Embedded or "trained"
-	ModelSource string        // the model's name as the window shows it
-	Sampling    view.Sampling // how Grid was sampled, model and data included
+	Model       string           // the model's file, modelfile.Embedded or "trained"
+	ModelID     provenance.Model // the model's file (provenance.Unsaved for a trained one) and SHA-256
+	ModelSource string           // the model's name as the window shows it
+	Sampling    view.Sampling    // how Grid was sampled, model and data included
 	Spec        projection.Spec
 	Grid        *surface.Grid
 }
@@ -132,7 +150,7 @@ type Snapshot struct {
 func (s *Session) Snapshot() Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Snapshot{Data: s.data, Train: s.train, Test: s.test, Net: s.net, Model: s.model, ModelSource: modelName(s.model),
+	return Snapshot{Data: s.data, Train: s.train, Test: s.test, Net: s.net, Model: s.model, ModelID: s.modelID, ModelSource: modelName(s.model),
 		Sampling: s.sampling, Spec: s.spec, Grid: s.grid}
 }
 

@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/surfscope/surfscope/models/modelfile"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/view"
 )
@@ -84,7 +86,8 @@ func TestCopyCommandDrawsTheView(t *testing.T) {
 
 // The PNG export is drawn from the same view state as the picture on screen: after orbiting the
 // camera and choosing a metric and colours, the exported file (through the export job) holds the
-// view's scene drawn at the export's size, and the command line carries the camera.
+// view's scene drawn at the export's size, the command line carries the camera, and the file's
+// text chunks say where it came from (the command that redraws it, model hash, probe, seed, …).
 func TestPNGExportIsTheViewsPicture(t *testing.T) {
 	u := newTestUI(t)
 	sampleProbe(t, u, "flip:5,3")
@@ -126,5 +129,18 @@ func TestPNGExportIsTheViewsPicture(t *testing.T) {
 	}
 	if diff > 0 {
 		t.Errorf("%d of 24000 pixels of the export differ from the view's picture", diff)
+	}
+	rec, where, err := provenance.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if where != "PNG text chunks" || rec.Action != "app: File ▸ Export PNG" || rec.Command != st.CommandLine(path) {
+		t.Errorf("provenance in %s: action %q, command %q, want %q", where, rec.Action, rec.Command, st.CommandLine(path))
+	}
+	emb, _ := modelfile.Identify(modelfile.Embedded)
+	if len(rec.Models) != 1 || rec.Models[0] != emb || rec.Probe != "flip:5,3" || rec.Seed == nil || *rec.Seed != 3 ||
+		rec.Data != "sample" || rec.Split != "test" || rec.Metric != "mirror difference" || rec.Class == nil ||
+		len(rec.Grid) != 2 || rec.Grid[0] != s.Grid.NX || rec.S[0] != s.Grid.S[0] || rec.Surfscope == "" {
+		t.Errorf("provenance %+v", rec)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // newGLOrSkip returns the GL renderer or skips when EGL is unavailable.
@@ -48,8 +50,8 @@ func TestGLMatchesCPU(t *testing.T) {
 			t.Logf("%s (supersampled %v): mean %.3f, %.3f%% off by > 24", name, ss, mean, 100*frac)
 			if mean > 1.5 || frac > 0.01 {
 				t.Errorf("%s (supersampled %v): GL and CPU differ: mean %.3f, %.3f%% of pixels off by > 24", name, ss, mean, 100*frac)
-				WritePNG("testdata/failed/"+name+"_gl.png", gl)
-				WritePNG("testdata/failed/"+name+"_cpu.png", cpu)
+				WritePNG("testdata/failed/"+name+"_gl.png", gl, provenance.Record{})
+				WritePNG("testdata/failed/"+name+"_cpu.png", cpu, provenance.Record{})
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/internal/imagecmp"
+	"github.com/surfscope/surfscope/provenance"
 )
 
 var regen = flag.Bool("regen", false, "rewrite the golden images in testdata/")
@@ -49,7 +50,7 @@ func checkGolden(t *testing.T, name string, got *image.RGBA) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".png")
 	if *regen {
-		if err := WritePNG(path, got); err != nil {
+		if err := WritePNG(path, got, provenance.Record{}); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("wrote %s", path)
@@ -64,7 +65,7 @@ func checkGolden(t *testing.T, name string, got *image.RGBA) {
 		dir := filepath.Join("testdata", "failed")
 		os.MkdirAll(dir, 0o755)
 		out := filepath.Join(dir, name+".png")
-		if err := WritePNG(out, got); err != nil {
+		if err := WritePNG(out, got, provenance.Record{}); err != nil {
 			t.Error(err)
 		}
 		t.Errorf(format+"; picture written to %s", append(args, out)...)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/surfscope/surfscope/provenance"
 )
 
 func TestWritePNGRoundTrip(t *testing.T) {
@@ -18,8 +20,13 @@ func TestWritePNGRoundTrip(t *testing.T) {
 		img.Pix[i] = 255
 	}
 	path := filepath.Join(dir, "a.png")
-	if err := WritePNG(path, img); err != nil {
+	rec := provenance.New("surfscope render --out a.png")
+	rec.Metric = "logit"
+	if err := WritePNG(path, img, rec); err != nil {
 		t.Fatal(err)
+	}
+	if back, _, err := provenance.Read(path); err != nil || back.Metric != "logit" || back.Command != rec.Command {
+		t.Errorf("provenance read back: %+v, %v", back, err)
 	}
 	got, err := readPNG(path)
 	if err != nil {
@@ -36,16 +43,22 @@ func TestWritePNGRoundTrip(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("directory holds %d files, want only a.png (temporary file left?)", len(entries))
 	}
+	if err := WritePNG(path, img, provenance.Record{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := provenance.Read(path); err == nil {
+		t.Error("a picture written without a record has provenance")
+	}
 }
 
 func TestWritePNGErrors(t *testing.T) {
 	dir := t.TempDir()
-	if err := WritePNG(filepath.Join(dir, "missing", "a.png"), image.NewRGBA(image.Rect(0, 0, 1, 1))); err == nil {
+	if err := WritePNG(filepath.Join(dir, "missing", "a.png"), image.NewRGBA(image.Rect(0, 0, 1, 1)), provenance.Record{}); err == nil {
 		t.Error("missing directory: no error")
 	}
 	// An image PNG cannot encode leaves no file behind.
 	path := filepath.Join(dir, "empty.png")
-	if err := WritePNG(path, image.NewRGBA(image.Rect(0, 0, 0, 0))); err == nil {
+	if err := WritePNG(path, image.NewRGBA(image.Rect(0, 0, 0, 0)), provenance.Record{}); err == nil {
 		t.Error("empty image: no error")
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
@@ -90,7 +103,7 @@ func BenchmarkWritePNG(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "shot.png")
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WritePNG(path, img); err != nil {
+		if err := WritePNG(path, img, provenance.Record{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,8 +14,10 @@ set -euo pipefail
 build=(gcc pkg-config libgl1-mesa-dev libegl-dev libegl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev libopenblas-dev libgl1-mesa-dri libegl-mesa0)
 # Window tests under a virtual display with screenshots, NumPy to cross-check NPY files, ONNX's own
-# backend test suite for the importer's conformance tests, Fashion-MNIST.
-test=(xvfb xauth xdotool imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist)
+# backend test suite for the importer's conformance tests, Fashion-MNIST, and VTK's Python reader for
+# the .vts files and their provenance field data (python3-vtk9 is large: about 70 MB to download and
+# 300 MB installed with its 100-odd dependencies, Qt 5 and Open MPI among them).
+test=(xvfb xauth xdotool imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist python3-vtk9)
 # The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script; SciPy for the
 # rank tests' reference values, study/ranktest/testdata/reference.py).
 bench=(python3-torch python3-onnx python3-scipy)

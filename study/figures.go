@@ -11,6 +11,7 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/internal/buildinfo"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -119,7 +120,7 @@ func (r *runner) figuresStage(ctx context.Context, u *unit, p *unitProgress) err
 	var lands []landTile
 	for _, e := range es {
 		if e.land != nil {
-			lands = append(lands, landTile{e.variant, r.abs(e.model.File(r.out)), e.land})
+			lands = append(lands, landTile{e.variant, r.abs(e.model.File(r.out)), e.model.SHA256, e.land})
 		}
 	}
 	if len(lands) > 0 {
@@ -146,7 +147,7 @@ func (r *runner) figureTile(ctx context.Context, data, variant, model, spec stri
 	if err != nil {
 		return view.Tile{}, err
 	}
-	return view.Tile{Name: variant, State: st, Grid: sm.Grid, Set: sm.Set, Summary: sum}, nil
+	return view.Tile{Name: variant, Model: sm.Model, State: st, Grid: sm.Grid, Set: sm.Set, Summary: sum}, nil
 }
 
 // surfacesFigure draws the tiles of one probe on one scale into file.
@@ -158,7 +159,10 @@ func (r *runner) surfacesFigure(rd render.Renderer, tiles []view.Tile, spec, fil
 	if err != nil {
 		return nil, err
 	}
-	if err := render.WritePNG(file, img); err != nil {
+	k, _ := tiles[0].State.ClassOf(tiles[0].Grid, tiles[0].Set)
+	rec := view.PanelProvenance(newProvenance(r.opts.Command), tiles, k)
+	rec.Renderer = rd.Name()
+	if err := render.WritePNG(file, img, rec); err != nil {
 		return nil, err
 	}
 	sc, _ := tiles[0].Scene()
@@ -176,8 +180,8 @@ func (r *runner) surfacesFigure(rd render.Renderer, tiles []view.Tile, spec, fil
 
 // landTile is one variant's loss landscape.
 type landTile struct {
-	variant, model string
-	l              *LandscapeResult
+	variant, model, sha256 string // the model's file and its SHA-256
+	l                      *LandscapeResult
 }
 
 // landscapesFigure draws the variants' loss landscapes as log₁₀ loss surfaces on one scale.
@@ -214,14 +218,26 @@ func (r *runner) landscapesFigure(rd render.Renderer, data string, lands []landT
 			t.l.Centre, t.l.Stats.Median, t.l.Stats.Max)})
 		f.Commands = append(f.Commands, VariantCommand{t.variant, fmt.Sprintf(
 			"surfscope landscape --model %s --data %s --grid %d --range %g --images %d --seed 1 --hessian-steps 0 --out %s-landscape.npy",
-			Quote(t.model), Quote(data), s.LandscapeGrid, s.LandscapeRange, t.l.Images, t.variant)})
+			provenance.Quote(t.model), provenance.Quote(data), s.LandscapeGrid, s.LandscapeRange, t.l.Images, t.variant)})
 	}
 	img, err := view.RenderScenes(rd, scenes, captions, nil, view.PanelOptions{TileWidth: tileW, TileHeight: tileH, CaptionLines: 1})
 	if err != nil {
 		return nil, err
 	}
 	f.Width, f.Height = img.Bounds().Dx(), img.Bounds().Dy()
-	return f, render.WritePNG(file, img)
+	return f, render.WritePNG(file, img, landscapesProvenance(newProvenance(r.opts.Command), data, lands, rd.Name()))
+}
+
+// landscapesProvenance is rec completed for the landscapes figure: every variant's model, the
+// training split of data, the directions' seed (1), the plane's grid and range.
+func landscapesProvenance(rec Provenance, data string, lands []landTile, renderer string) Provenance {
+	for _, t := range lands {
+		rec.AddModel(t.model, t.sha256)
+	}
+	rec.Data, rec.Split, rec.Metric, rec.Renderer = view.DataProvenance(data), dataset.Train, "log10 training loss", renderer
+	rec.SetSeed(1)
+	rec.SetGrid(lands[0].l.Axis, lands[0].l.Axis)
+	return rec
 }
 
 // abs is path made absolute (commands in the report run from anywhere).

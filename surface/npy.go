@@ -2,6 +2,7 @@ package surface
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -12,11 +13,14 @@ import (
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/internal/inputfile"
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // WriteNPY writes data as a NumPy .npy file (format 1.0, little-endian float32, C order) with the
-// given shape, through a temporary file renamed into place.
-func WriteNPY(path string, shape []int, data []float32) error {
+// given shape, through a temporary file renamed into place, then rec's provenance in the JSON
+// sidecar provenance.SidecarPath(path) with the file's SHA-256 and shape (provenance.WriteSidecar;
+// none for a zero rec, or for a path that is a device or a pipe).
+func WriteNPY(path string, shape []int, data []float32, rec provenance.Record) error {
 	n := 1
 	for _, d := range shape {
 		n *= d
@@ -24,7 +28,12 @@ func WriteNPY(path string, shape []int, data []float32) error {
 	if n != len(data) {
 		panic(fmt.Sprintf("surface: NPY shape %v does not hold %d values", shape, len(data)))
 	}
-	return atomicfile.Write(path, func(w io.Writer) error { return EncodeNPY(w, shape, data) })
+	sum := sha256.New()
+	err := atomicfile.Write(path, func(w io.Writer) error { return EncodeNPY(io.MultiWriter(w, sum), shape, data) })
+	if err != nil || rec.IsZero() {
+		return err
+	}
+	return provenance.WriteSidecar(path, rec, shape, sum.Sum(nil))
 }
 
 // EncodeNPY writes the .npy encoding of data with the given shape to w.

@@ -6,10 +6,12 @@ import (
 	"math"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 
 	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // quadNet is an analytic "network": logits [Σx, Σx², x[0]] — known values at every point.
@@ -161,8 +163,17 @@ func TestNPYRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "grid.npy")
-	if err := WriteNPY(path, g.Shape(), g.Values); err != nil {
+	rec := provenance.New("surfscope sample --out grid.npy")
+	rec.SetGrid(g.S, g.T)
+	if err := WriteNPY(path, g.Shape(), g.Values, rec); err != nil {
 		t.Fatal(err)
+	}
+	sc, err := provenance.ReadSidecar(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Provenance.Command != rec.Command || !slices.Equal(sc.NPY.Shape, g.Shape()) || !slices.Equal(sc.Provenance.Grid, []int{5, 5}) {
+		t.Errorf("sidecar %+v", sc)
 	}
 	shape, data, err := ReadNPY(path)
 	if err != nil {
@@ -181,8 +192,12 @@ func TestNPYRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Skip("no /usr/bin/python3 to cross-check with numpy")
 	}
-	script := `import sys, numpy as np
+	// and Python finds the sidecar's hash to be the file's.
+	script := `import hashlib, json, sys, numpy as np
 a = np.load(sys.argv[1]); assert a.dtype == np.float32 and a.shape == (5, 5, 3), (a.dtype, a.shape)
+side = json.load(open(sys.argv[1] + ".json"))
+assert side["npy"]["sha256"] == hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest()
+assert tuple(side["npy"]["shape"]) == a.shape and side["provenance"]["grid"] == [5, 5]
 print(repr(float(a[2, 3, 1])))`
 	out, err := exec.Command(py, "-c", script, path).CombinedOutput()
 	if err != nil {
@@ -201,7 +216,7 @@ print(repr(float(a[2, 3, 1])))`
 func TestDecodeNPYRejectsBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.npy")
-	WriteNPY(path, []int{4, 4}, make([]float32, 16))
+	WriteNPY(path, []int{4, 4}, make([]float32, 16), provenance.Record{})
 	for name, cut := range map[string]int{"truncated data": 100, "truncated header": 20, "magic": 3} {
 		b := readFile(t, path)
 		short := filepath.Join(dir, name+".npy")

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // VTKArray is a named array of values at the grid points of a VTK structured grid, Components
@@ -31,10 +32,11 @@ func FieldArray(name string, f *Field) VTKArray {
 
 // WriteVTS writes a surface as a VTK XML structured grid (.vts, "VTK User's Guide", Kitware,
 // §19.3 "XML File Formats"), which ParaView and VisIt open: the points are (X(i), Y(j), Z(i,j)) of
-// height (a field of zeros gives a flat sheet), and arrays become point data (the first one active
-// for colouring). The file is written to a temporary file and renamed into place. It returns an error
-// for an array whose size does not fit the grid.
-func WriteVTS(path string, height *Field, arrays ...VTKArray) error {
+// height (a field of zeros gives a flat sheet), arrays become point data (the first one active
+// for colouring), and rec's provenance the grid's field data (provenance.WriteVTKFieldData; none
+// for a zero rec). The file is written to a temporary file and renamed into place. It returns an
+// error for an array whose size does not fit the grid.
+func WriteVTS(path string, rec provenance.Record, height *Field, arrays ...VTKArray) error {
 	if height == nil {
 		panic("surface: WriteVTS without a height field")
 	}
@@ -44,16 +46,22 @@ func WriteVTS(path string, height *Field, arrays ...VTKArray) error {
 			return fmt.Errorf("surface: %s: VTK array %q has %d values, the %dx%d grid needs %d", path, a.Name, len(a.Values), height.NX, height.NY, height.NX*height.NY*c)
 		}
 	}
-	return atomicfile.Write(path, func(w io.Writer) error { return EncodeVTS(w, height, arrays...) })
+	return atomicfile.Write(path, func(w io.Writer) error { return EncodeVTS(w, rec, height, arrays...) })
 }
 
 // EncodeVTS writes the .vts document of WriteVTS to w (ASCII data, big enough grids stay readable).
-func EncodeVTS(w io.Writer, height *Field, arrays ...VTKArray) error {
+func EncodeVTS(w io.Writer, rec provenance.Record, height *Field, arrays ...VTKArray) error {
 	bw := bufio.NewWriter(w)
 	nx, ny := height.NX, height.NY
 	extent := fmt.Sprintf("0 %d 0 %d 0 0", nx-1, ny-1)
 	fmt.Fprintf(bw, "<?xml version=\"1.0\"?>\n<VTKFile type=\"StructuredGrid\" version=\"0.1\" byte_order=\"LittleEndian\">\n")
-	fmt.Fprintf(bw, "  <StructuredGrid WholeExtent=\"%s\">\n    <Piece Extent=\"%s\">\n", extent, extent)
+	fmt.Fprintf(bw, "  <StructuredGrid WholeExtent=\"%s\">\n", extent)
+	if !rec.IsZero() {
+		if err := provenance.WriteVTKFieldData(bw, rec, "    "); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(bw, "    <Piece Extent=\"%s\">\n", extent)
 	if len(arrays) > 0 {
 		fmt.Fprintf(bw, "      <PointData Scalars=\"%s\">\n", xmlAttr(arrays[0].Name))
 		for _, a := range arrays {

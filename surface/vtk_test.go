@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"encoding/xml"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // vtsDoc is the part of a .vts document the test reads back.
@@ -51,7 +55,7 @@ func TestVTSRoundTrip(t *testing.T) {
 	g := analyticGrid(4, 3, 2, 0, 3, -1, 1, func(s, tt float64, z []float64) { z[0], z[1] = s*tt, s+10*tt })
 	height := g.Channel(0)
 	var buf bytes.Buffer
-	if err := EncodeVTS(&buf, height, FieldArray("margin & co", Margin(g)), VTKArray{Name: "logits", Components: 2, Values: g.Values}); err != nil {
+	if err := EncodeVTS(&buf, provenance.Record{}, height, FieldArray("margin & co", Margin(g)), VTKArray{Name: "logits", Components: 2, Values: g.Values}); err != nil {
 		t.Fatal(err)
 	}
 	var doc vtsDoc
@@ -79,7 +83,7 @@ func TestVTSRoundTrip(t *testing.T) {
 			t.Fatalf("logit %d: %g, want %g", k, logits[k], v)
 		}
 	}
-	if err := WriteVTS(filepath.Join(t.TempDir(), "x.vts"), height, VTKArray{Name: "short", Values: g.Values[:5]}); err == nil {
+	if err := WriteVTS(filepath.Join(t.TempDir(), "x.vts"), provenance.Record{}, height, VTKArray{Name: "short", Values: g.Values[:5]}); err == nil {
 		t.Fatal("an array of the wrong size accepted")
 	}
 }
@@ -93,19 +97,29 @@ func TestVTSOpensInVTK(t *testing.T) {
 	g := analyticGrid(5, 4, 1, 0, 1, 0, 2, func(s, tt float64, z []float64) { z[0] = s - tt })
 	line := analyticGrid(5, 1, 1, 0, 1, 0, 0, func(s, _ float64, z []float64) { z[0] = math.NaN() })
 	path := filepath.Join(t.TempDir(), "s.vts")
-	if err := WriteVTS(path, g.Channel(0), FieldArray("f", g.Channel(0)), FieldArray("nan", &Field{NX: 5, NY: 4, Values: append(line.Values, make([]float32, 15)...)})); err != nil {
+	rec := provenance.New("surfscope analyze --vts s.vts")
+	rec.Action, rec.Metric = "app: File ▸ Export VTK", "margin"
+	rec.AddModel("/m/ünïcode & <model>.onnx", "00ff")
+	if err := WriteVTS(path, rec, g.Channel(0), FieldArray("f", g.Channel(0)), FieldArray("nan", &Field{NX: 5, NY: 4, Values: append(line.Values, make([]float32, 15)...)})); err != nil {
 		t.Fatal(err)
 	}
 	script := `import sys, vtk, math
 r = vtk.vtkXMLStructuredGridReader(); r.SetFileName(sys.argv[1]); r.Update()
 o = r.GetOutput(); a = o.GetPointData().GetArray("f"); n = o.GetPointData().GetArray("nan")
-print(o.GetDimensions(), o.GetNumberOfPoints(), o.GetPoint(7), a.GetValue(7), math.isnan(n.GetValue(0)), n.GetValue(6))`
+print(o.GetDimensions(), o.GetNumberOfPoints(), o.GetPoint(7), a.GetValue(7), math.isnan(n.GetValue(0)), n.GetValue(6))
+fd = o.GetFieldData()
+print(fd.GetAbstractArray("metric").GetValue(0), "|", fd.GetAbstractArray("model").GetValue(0), "|", fd.GetAbstractArray("action").GetValue(0))`
 	out, err := exec.Command(py, "-c", script, path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("VTK could not read the file: %v\n%s", err, out)
 	}
-	want := "(5, 4, 1) 20 (0.5, 0.6666666666666666, -0.1666666716337204) -0.1666666716337204 True 0.0"
+	want := "(5, 4, 1) 20 (0.5, 0.6666666666666666, -0.1666666716337204) -0.1666666716337204 True 0.0\nmargin | /m/ünïcode & <model>.onnx | app: File ▸ Export VTK"
 	if strings.TrimSpace(string(out)) != want {
 		t.Fatalf("VTK read %q, want %q", strings.TrimSpace(string(out)), want)
+	}
+	f, _ := os.Open(path)
+	defer f.Close()
+	if back, err := provenance.ReadVTK(f); err != nil || !reflect.DeepEqual(back, rec) {
+		t.Errorf("ReadVTK: %+v, %v", back, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 )
 
@@ -65,6 +66,12 @@ func (s State) Args() []string {
 	s.Register(&have)
 	d := Default()
 	d.Register(&def)
+	return changedArgs(&have, &def)
+}
+
+// changedArgs returns the flags of have: the firstFlags always (split only when it differs from
+// def), then every other flag whose value differs from def's.
+func changedArgs(have, def *flag.FlagSet) []string {
 	var args, rest []string
 	values := map[string]string{}
 	have.VisitAll(func(f *flag.Flag) {
@@ -89,11 +96,18 @@ func (s State) Args() []string {
 // CommandLine returns the shell command that draws s into the PNG file out:
 // "surfscope render ARGS --out OUT", each argument quoted for a POSIX shell where it needs it.
 func (s State) CommandLine(out string) string {
-	args := append([]string{"surfscope", "render"}, s.Args()...)
-	for i := range args {
-		args[i] = shellQuote(args[i])
-	}
-	return strings.Join(args, " ") + " --out " + shellQuote(out)
+	return provenance.CommandLine(append(append([]string{"surfscope", "render"}, s.Args()...), "--out", out)...)
+}
+
+// CommandLine returns the shell command `surfscope command` (sample, analyze, …) with the flags
+// that sample what s describes (model, data and probe always, the others where they differ from
+// DefaultSampling), followed by extra, each argument quoted for a POSIX shell where it needs it.
+func (s Sampling) CommandLine(command string, extra ...string) string {
+	var have, def flag.FlagSet
+	s.Register(&have)
+	d := DefaultSampling()
+	d.Register(&def)
+	return provenance.CommandLine(append(append([]string{"surfscope", command}, changedArgs(&have, &def)...), extra...)...)
 }
 
 // ParseArgs reads the flags Args writes (any subset: missing flags keep their Default values) and
@@ -110,22 +124,6 @@ func ParseArgs(args []string) (State, error) {
 		return State{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return s, s.Validate()
-}
-
-// shellQuote returns s as one word of a POSIX shell: unchanged when it holds only characters the
-// shell takes literally, else in single quotes.
-func shellQuote(s string) string {
-	safe := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:,=+@%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // formatFloats writes numbers so that strconv.ParseFloat gives them back exactly.

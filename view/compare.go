@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -17,6 +18,7 @@ import (
 // alone).
 type Tile struct {
 	Name    string                // the model's name, in the tile's title
+	Model   provenance.Model      // the model's file and SHA-256, for the provenance of the panel
 	State   State                 // how the grid was sampled and is drawn
 	Grid    *surface.Grid         // the model's logits on the probe
 	Set     *dataset.Set          // the split the probe's images come from (thumbnails, labels); may be nil
@@ -226,6 +228,19 @@ func describeField(f render.Field) surface.Stats {
 		}
 	}
 	return surface.Describe(v)
+}
+
+// PanelProvenance returns base with what a panel of tiles shows: the first tile's State
+// provenance (data, probe, grid, metric, logit k) with every tile's model in order.
+func PanelProvenance(base provenance.Record, tiles []Tile, k int) provenance.Record {
+	if len(tiles) == 0 {
+		return base
+	}
+	r := tiles[0].State.Provenance(base, tiles[0].Model, tiles[0].Grid, k)
+	for _, t := range tiles[1:] {
+		r.Models = append(r.Models, t.Model)
+	}
+	return r
 }
 
 // PanelOptions say how RenderPanel lays out a comparison; zero values are the defaults.

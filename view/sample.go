@@ -9,16 +9,18 @@ import (
 	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/surface"
 )
 
 // Sampled is a probe sampled as a Sampling says, with what drawing and analysing it needs.
 type Sampled struct {
-	Net  *models.Net
-	Eval *infer.Evaluator
-	Set  *dataset.Set // the split the probe's image numbers index
-	Spec projection.Spec
-	Grid *surface.Grid
+	Net   *models.Net
+	Model provenance.Model // the model's file and SHA-256, for the provenance of what is written
+	Eval  *infer.Evaluator
+	Set   *dataset.Set // the split the probe's image numbers index
+	Spec  projection.Spec
+	Grid  *surface.Grid
 }
 
 // Sample loads the model and the split, builds the probe (any kind) and samples the model's
@@ -30,6 +32,10 @@ func (s Sampling) Sample(ctx context.Context, progress func(done, total int)) (*
 	}
 	spec, _ := s.Spec() // checked by Validate
 	net, err := modelfile.Load(s.Model)
+	if err != nil {
+		return nil, err
+	}
+	model, err := modelfile.Identify(s.Model)
 	if err != nil {
 		return nil, err
 	}
@@ -52,5 +58,5 @@ func (s Sampling) Sample(ctx context.Context, progress func(done, total int)) (*
 	if err != nil {
 		return nil, err
 	}
-	return &Sampled{Net: net, Eval: ev, Set: set, Spec: spec, Grid: g}, nil
+	return &Sampled{Net: net, Model: model, Eval: ev, Set: set, Spec: spec, Grid: g}, nil
 }

@@ -1,10 +1,15 @@
 package modelfile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/surfscope/surfscope/assets/defaultmodel"
+	"github.com/surfscope/surfscope/models"
 )
 
 func TestLoadEmbeddedByEitherName(t *testing.T) {
@@ -52,5 +57,37 @@ func TestLoadErrorsNameTheFile(t *testing.T) {
 		if _, err := Load(path); err == nil || !strings.Contains(err.Error(), filepath.Base(path)) {
 			t.Errorf("Load(%s): %v", path, err)
 		}
+	}
+}
+
+// Identify hashes the file's bytes (as sha256sum does) and makes the path absolute; the embedded
+// model is hashed from its checkpoint; an unsaved net from the checkpoint it would be saved as.
+func TestIdentify(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.safetensors")
+	net, _ := Load(Embedded)
+	if err := models.Save(path, net); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	want := sha256.Sum256(b)
+	m, err := Identify(path)
+	if err != nil || m.SHA256 != hex.EncodeToString(want[:]) || m.Path != path {
+		t.Errorf("Identify(%s) = %+v, %v; want sha256 %x", path, m, err, want)
+	}
+	emb, _ := Identify("")
+	embSum := sha256.Sum256(defaultmodel.Safetensors)
+	if emb.Path != Embedded || emb.SHA256 != hex.EncodeToString(embSum[:]) {
+		t.Errorf("Identify(embedded) = %+v", emb)
+	}
+	u, err := IdentifyUnsaved(net)
+	if err != nil || u.Path != "unsaved" || u.SHA256 != m.SHA256 {
+		t.Errorf("IdentifyUnsaved = %+v, %v; want the saved file's %s", u, err, m.SHA256)
+	}
+	if _, err := Identify(filepath.Join(dir, "missing.onnx")); err == nil || !strings.Contains(err.Error(), "missing.onnx") {
+		t.Errorf("a missing file: %v", err)
+	}
+	if _, err := Identify(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("a folder: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/internal/inputfile"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/provenance"
 )
 
 // IndexName is the index file's name in a series folder; Format is its format tag.
@@ -28,12 +29,15 @@ const maxIndexBytes = 64 << 20
 
 // Index is a series folder's index file.
 type Index struct {
-	Format      string            `json:"format"`      // Format
-	Data        string            `json:"data"`        // the data set trained on, as given to train --data
-	Images      int               `json:"images"`      // training images
-	Arch        map[string]string `json:"arch"`        // the architecture (models.Net.Arch)
-	Every       int               `json:"every"`       // a checkpoint every Every epochs, and the run's last epoch
-	Checkpoints []Entry           `json:"checkpoints"` // by epoch, increasing
+	// Provenance is the record of the train command that wrote the series (the run that resumed
+	// it, for a resumed one), the first key of the file; each checkpoint carries it too.
+	Provenance  *provenance.Record `json:"provenance,omitempty"`
+	Format      string             `json:"format"`      // Format
+	Data        string             `json:"data"`        // the data set trained on, as given to train --data
+	Images      int                `json:"images"`      // training images
+	Arch        map[string]string  `json:"arch"`        // the architecture (models.Net.Arch)
+	Every       int                `json:"every"`       // a checkpoint every Every epochs, and the run's last epoch
+	Checkpoints []Entry            `json:"checkpoints"` // by epoch, increasing
 }
 
 // Entry is one checkpoint of a series and the net's measurements after its epoch (as

@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 )
 
@@ -43,14 +44,29 @@ func Supported(s *render.Scene) bool {
 	return s.View == render.ViewLines || s.View == render.ViewHeatmap || s.View == render.ViewText
 }
 
-// WriteFile writes the panels to path as Write does, in the format its extension names, through
-// a temporary file renamed into place.
-func WriteFile(path string, panels []*render.Scene, width, height int) error {
+// WriteFile writes the panels to path as Write does, in the format its extension names, with
+// rec's provenance (a zero rec adds none): in an SVG a metadata element
+// (provenance.InsertSVGMetadata), in a PDF the document information dictionary
+// (provenance.AppendPDFInfo). It writes through a temporary file renamed into place.
+func WriteFile(path string, rec provenance.Record, panels []*render.Scene, width, height int) error {
 	format, err := FormatOf(path)
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(path, func(w io.Writer) error { return Write(w, format, panels, width, height) }); err != nil {
+	var buf bytes.Buffer
+	if err := Write(&buf, format, panels, width, height); err != nil {
+		return fmt.Errorf("vector: writing %s: %v", path, err)
+	}
+	doc := buf.Bytes()
+	if format == "svg" {
+		doc, err = provenance.InsertSVGMetadata(doc, rec)
+	} else {
+		doc, err = provenance.AppendPDFInfo(doc, rec)
+	}
+	if err != nil {
+		return fmt.Errorf("vector: writing %s: %v", path, err)
+	}
+	if err := atomicfile.Write(path, func(w io.Writer) error { _, err := w.Write(doc); return err }); err != nil {
 		return fmt.Errorf("vector: writing %s: %v", path, err)
 	}
 	return nil

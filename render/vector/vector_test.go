@@ -7,12 +7,15 @@ import (
 	"image/color"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"rsc.io/pdf"
 
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 )
 
@@ -133,6 +136,14 @@ func TestSVG(t *testing.T) {
 	if len(doc.images) != 5 {
 		t.Fatalf("%d images, want 5", len(doc.images))
 	}
+	withRec, err := provenance.InsertSVGMetadata(buf.Bytes(), testRecord())
+	if err != nil {
+		t.Fatal(err)
+	}
+	readSVG(t, withRec) // still valid XML
+	if back, err := provenance.ReadSVG(bytes.NewReader(withRec)); err != nil || !reflect.DeepEqual(back, testRecord()) {
+		t.Errorf("SVG provenance: %+v, %v", back, err)
+	}
 	for _, im := range doc.images {
 		if !strings.HasPrefix(im["href"], "data:image/png;base64,") || im["preserveAspectRatio"] != "none" {
 			t.Errorf("image %.60s… preserveAspectRatio %q", im["href"], im["preserveAspectRatio"])
@@ -140,13 +151,27 @@ func TestSVG(t *testing.T) {
 	}
 }
 
+// testRecord is a provenance record with a value beyond ASCII.
+func testRecord() provenance.Record {
+	rec := provenance.New("surfscope render --view heatmap --out 'λ figure.pdf'")
+	rec.Probe, rec.Metric = "mixup:0,1", "probability"
+	rec.AddModel("/models/m.safetensors", strings.Repeat("ab", 32))
+	return rec
+}
+
 // A PDF figure has one page of the size asked, and its text reads back through a PDF reader,
-// with the letters its fonts lack spelled out.
+// with the letters its fonts lack spelled out. Its provenance, added as an incremental update,
+// is the document information the reader finds through the new trailer (poppler's pdfinfo too).
 func TestPDF(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "figure.pdf")
-	if err := WriteFile(path, []*render.Scene{lineScene()}, 1000, 600); err != nil {
+	rec := testRecord()
+	if err := WriteFile(path, rec, []*render.Scene{lineScene()}, 1000, 600); err != nil {
 		t.Fatal(err)
 	}
+	if back, where, err := provenance.Read(path); err != nil || !reflect.DeepEqual(back, rec) {
+		t.Errorf("provenance from the %s: %+v, %v", where, back, err)
+	}
+	checkPDFInfo(t, path, rec)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -180,6 +205,36 @@ func TestPDF(t *testing.T) {
 	}
 }
 
+// checkPDFInfo reads the PDF's document information with rsc.io/pdf and with poppler's pdfinfo
+// (when installed).
+func checkPDFInfo(t *testing.T, path string, rec provenance.Record) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	r, err := pdf.NewReader(f, st.Size())
+	if err != nil {
+		t.Fatalf("the PDF with its update does not parse: %v", err)
+	}
+	info := r.Trailer().Key("Info")
+	if got, err := provenance.ParseJSON(info.Key("SurfscopeProvenance").Text()); err != nil || !reflect.DeepEqual(got, rec) {
+		t.Errorf("Info /SurfscopeProvenance: %+v, %v; want %+v", got, err, rec)
+	}
+	if got := info.Key("Creator").Text(); got != rec.Command {
+		t.Errorf("Info /Creator = %q, want %q", got, rec.Command)
+	}
+	if _, err := exec.LookPath("pdfinfo"); err != nil {
+		return
+	}
+	out, err := exec.Command("pdfinfo", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Creator:         "+rec.Command) || !strings.Contains(string(out), "Pages:           1") {
+		t.Errorf("pdfinfo: %v\n%s", err, out)
+	}
+}
+
 // cp1252 keeps what the code page has and spells out the rest.
 func TestCP1252(t *testing.T) {
 	if got := cp1252("a · b × c"); got != "a \xb7 b \xd7 c" {
@@ -207,7 +262,7 @@ func TestWriteRefuses(t *testing.T) {
 	if _, err := FormatOf("figure.png"); err == nil {
 		t.Error(".png taken as a vector format")
 	}
-	if err := WriteFile(filepath.Join(t.TempDir(), "x.svg"), []*render.Scene{lineScene()}, 8, 8); err == nil {
+	if err := WriteFile(filepath.Join(t.TempDir(), "x.svg"), provenance.Record{}, []*render.Scene{lineScene()}, 8, 8); err == nil {
 		t.Error("an 8×8 figure accepted")
 	}
 }

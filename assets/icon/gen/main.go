@@ -9,6 +9,7 @@ import (
 	"log"
 	"math"
 
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 )
 
@@ -17,7 +18,7 @@ func main() {
 	ico := flag.String("ico", "", "Windows icon to write, 16 to 256 pixels (\"\": none); packaging makes it")
 	flag.Parse()
 	if *out != "" {
-		if err := render.WritePNG(*out, draw(512)); err != nil {
+		if err := render.WritePNG(*out, draw(512), provenance.Record{}); err != nil { // an asset, not a result: no provenance
 			log.Fatal(err)
 		}
 	}
