@@ -9,6 +9,7 @@
 //	sample     sample a network's logits over a probe into an .npy file
 //	eval       evaluate a network on chosen images into an .npy file
 //	render     render a probe's surface to a PNG file (no display needed)
+//	animate    a probe over checkpoints (a series or models) or around one surface: GIF or MP4
 //	bench      time the standard workloads beside the PyTorch reference
 //	analyze    analyse a probe: smoothness, curvature, symmetry, mixup linearity, degree, regions
 //	atlas      distributions of every surface summary over many probes, models side by side

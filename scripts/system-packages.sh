@@ -16,8 +16,9 @@ build=(gcc pkg-config libgl1-mesa-dev libegl-dev libegl1-mesa-dev libx11-dev lib
 # Window tests under a virtual display with screenshots, NumPy to cross-check NPY files, ONNX's own
 # backend test suite for the importer's conformance tests, Fashion-MNIST, and VTK's Python reader for
 # the .vts files and their provenance field data (python3-vtk9 is large: about 70 MB to download and
-# 300 MB installed with its 100-odd dependencies, Qt 5 and Open MPI among them).
-test=(xvfb xauth xdotool imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist python3-vtk9)
+# 300 MB installed with its 100-odd dependencies, Qt 5 and Open MPI among them). ffmpeg writes and
+# checks `surfscope animate`'s MP4 files; at run time it is optional (without it .mp4 is refused).
+test=(xvfb xauth xdotool imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist python3-vtk9 ffmpeg)
 # The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script; SciPy for the
 # rank tests' reference values, study/ranktest/testdata/reference.py).
 bench=(python3-torch python3-onnx python3-scipy)
