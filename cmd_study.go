@@ -31,7 +31,11 @@ func cmdStudy(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if c.opts.Shard.Count > 1 || len(c.opts.Stages) > 0 && !contains(c.opts.Stages, study.StageReport) {
-		fmt.Fprintf(stdout, "done: %s (shard %s); the report comes with `surfscope study … --stages report` once every shard is done\n", c.out, c.opts.Shard)
+		part := "stages " + strings.Join(c.opts.Stages, ",")
+		if c.opts.Shard.Count > 1 {
+			part = "shard " + c.opts.Shard.String()
+		}
+		fmt.Fprintf(stdout, "done: %s (%s); the report comes with `surfscope study … --stages report` once every part is done\n", c.out, part)
 		return nil
 	}
 	res, err := study.ReadResults(c.out)

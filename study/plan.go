@@ -73,8 +73,12 @@ func units(c *Config, cells []*cell) []*unit {
 	if images == 0 {
 		images = 50000
 	}
+	trainCost := images * 15 * 2.5e-3 * scale
+	if c.Models != "" { // imported: measured on its training and test images
+		trainCost = (images + 10000) * 0.5e-3 * scale
+	}
 	cost := map[string]float64{
-		StageModel:     images * 15 * 2.5e-3 * scale,
+		StageModel:     trainCost,
 		StageGates:     float64(s.GateImages)*1e-3*scale + 1,
 		StageAtlas:     float64((s.Planes+s.Flips+s.Randoms)*s.Grid*s.Grid+s.Lines*s.Points) * 2e-3 * scale,
 		StageNTK:       float64(s.NTK)*10*3e-3*scale*(1+b2f(s.NTKInit)) + 2e-9*float64(s.NTK*s.NTK*s.NTK),

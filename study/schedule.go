@@ -57,8 +57,8 @@ func (r *runner) schedule(ctx context.Context, todo []*unit) error {
 	var mu sync.Mutex // guards state for the progress printer
 	var firstErr error
 	start := time.Now()
-	doneWeight := 0.0 // work finished by this run (not skipped)
-	stopTicker := r.tick(start, todo, state, prog, &mu, &doneWeight)
+	rt := &rates{byStage: map[string][2]float64{}} // measured seconds per unit of estimated cost
+	stopTicker := r.tick(start, todo, state, prog, &mu, rt)
 	defer stopTicker()
 	runningN, mem := 0, 0
 	for {
@@ -90,7 +90,7 @@ func (r *runner) schedule(ctx context.Context, todo []*unit) error {
 		skipped := r.skipped[res.u.key]
 		r.mu.Unlock()
 		if !skipped && res.err == nil {
-			doneWeight += res.u.weight
+			rt.add(res.u, res.dt)
 		}
 		if res.err != nil && firstErr == nil {
 			firstErr = res.err
@@ -143,7 +143,7 @@ func (r *runner) announce(u *unit, err error, skipped bool, dt time.Duration) {
 // The estimate weighs each unit by its estimated cost and measures the rate of this run's own
 // work (units found done count neither as work nor as time).
 func (r *runner) tick(start time.Time, todo []*unit, state map[string]unitState, prog map[string]*unitProgress,
-	mu *sync.Mutex, doneWeight *float64) (stop func()) {
+	mu *sync.Mutex, rt *rates) (stop func()) {
 	every := r.opts.Every
 	if every <= 0 {
 		every = 10 * time.Second
@@ -161,7 +161,7 @@ func (r *runner) tick(start time.Time, todo []*unit, state map[string]unitState,
 				return
 			case <-t.C:
 				mu.Lock()
-				line := r.progressLine(start, todo, state, prog, *doneWeight)
+				line := r.progressLine(start, todo, state, prog, rt)
 				mu.Unlock()
 				r.logf("%s", line)
 			}
@@ -173,11 +173,35 @@ func (r *runner) tick(start time.Time, todo []*unit, state map[string]unitState,
 	}
 }
 
+// rates are the seconds the units of this run took per unit of their estimated cost, by stage:
+// the estimates are rough (an imported model costs a fraction of a trained one), the measured
+// rates correct them as the run goes.
+type rates struct {
+	byStage     map[string][2]float64 // stage → seconds, estimated cost
+	secs, costs float64               // all stages
+}
+
+func (rt *rates) add(u *unit, dt time.Duration) {
+	v := rt.byStage[u.stage]
+	rt.byStage[u.stage] = [2]float64{v[0] + dt.Seconds(), v[1] + u.weight}
+	rt.secs, rt.costs = rt.secs+dt.Seconds(), rt.costs+u.weight
+}
+
+// seconds estimates the time left of a unit of stage with cost left: at its stage's measured rate,
+// else at the run's (elapsed over the work done, running units included).
+func (rt *rates) seconds(stage string, left, runRate float64) float64 {
+	if v := rt.byStage[stage]; v[1] > 0 {
+		return left * v[0] / v[1]
+	}
+	return left * runRate
+}
+
 // progressLine is "41% of the work (9/26 units), about 1h12m left; running mnist/mul/atlas (probe 45/181)".
-func (r *runner) progressLine(start time.Time, todo []*unit, state map[string]unitState, prog map[string]*unitProgress, doneWeight float64) string {
-	total, remaining, work := 0.0, 0.0, doneWeight
+func (r *runner) progressLine(start time.Time, todo []*unit, state map[string]unitState, prog map[string]*unitProgress, rt *rates) string {
+	total, remaining, work := 0.0, 0.0, rt.costs
 	finishedN := 0
 	var active []string
+	left := map[*unit]float64{} // estimated cost left of every unit not finished
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, u := range todo {
@@ -191,16 +215,23 @@ func (r *runner) progressLine(start time.Time, todo []*unit, state map[string]un
 		case running:
 			what, f := prog[u.key].get()
 			work += f * u.weight
-			remaining += (1 - f) * u.weight
+			left[u] = (1 - f) * u.weight
 			active = append(active, fmt.Sprintf("%s (%s)", u.key, what))
 		default:
-			remaining += u.weight
+			left[u] = u.weight
 		}
+	}
+	for _, l := range left {
+		remaining += l
 	}
 	elapsed := time.Since(start)
 	eta := "time left unknown yet"
 	if work > 0 && elapsed > 5*time.Second {
-		eta = "about " + roundDuration(time.Duration(float64(elapsed)*remaining/work)).String() + " left"
+		secs, runRate := 0.0, elapsed.Seconds()/work
+		for u, l := range left {
+			secs += rt.seconds(u.stage, l, runRate)
+		}
+		eta = "about " + roundDuration(time.Duration(secs*float64(time.Second))).String() + " left"
 	}
 	pct := 100.0
 	if total > 0 {
