@@ -62,6 +62,11 @@ type UI struct {
 	picture picturePanel
 	stats   statsPanel
 
+	exports exportsBar
+	tips    *tipLayer
+	// tipScroll is the side panel's scroller: the wheel over its controls scrolls it.
+	tipScroll *container.Scroll
+
 	surface *SurfaceView
 	gallery *Gallery
 	compare *compareTab
@@ -127,31 +132,27 @@ func bold(s string) *widget.Label {
 }
 
 func (u *UI) build() {
+	u.tips = newTipLayer()
+	u.tipScroll = container.NewVScroll(nil)
 	u.buildData()
 	u.buildModel()
 	u.buildProbe()
 	u.buildPicture()
+	u.buildExports()
 	u.stats = statsPanel{
 		label: widget.NewLabelWithStyle("Sample a probe to see its statistics.", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}),
 		job:   u.jobs.Job(nil),
 	}
 	u.status = widget.NewLabel("loading…")
-
-	form := container.NewVBox(
-		bold("Data"), u.data.choice,
-		widget.NewSeparator(),
-		bold("Model"), u.model.label, u.model.fit, u.model.settings(),
-		container.NewGridWithColumns(2, u.model.trainBtn, u.model.cancelBtn), u.model.bar,
-		widget.NewSeparator(),
-		bold("Probe"), u.probe.form(), u.probe.sampleBtn, u.probe.bar,
-		widget.NewSeparator(),
-		bold("View"), u.picture.form(),
-	)
-	side := container.NewVScroll(container.NewPadded(form))
-	side.SetMinSize(fyne.NewSize(270, 0))
+	u.tipScroll.Content = container.NewPadded(u.sidePanel())
+	u.tipScroll.SetMinSize(fyne.NewSize(280, 0))
 	u.compare = newCompare(u)
 	u.ntk = newNTKTab(u)
 	u.land = newLandscapeTab(u)
+	u.model.curves.SetScene(hintScene("Training", "No model has been trained in this window yet.\n\n"+
+		"Model ▸ Train (Ctrl+T) trains the network the Training settings in the side panel\n"+
+		"describe on the training split; its accuracy on the training and test splits and its\n"+
+		"training loss are drawn here epoch by epoch. Cancel keeps the last finished epoch.", u.background()))
 	u.study = newStudyTab(u)
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem("Surface", u.surface),
@@ -163,9 +164,28 @@ func (u *UI) build() {
 		container.NewTabItem("Landscape", u.land.Object()),
 		container.NewTabItem("Study", u.study.Object()),
 	)
-	split := container.NewHSplit(side, u.tabs)
+	split := container.NewHSplit(u.tipScroll, u.tabs)
 	split.Offset = 0.22
-	u.window.SetContent(container.NewBorder(nil, u.status, nil, nil, split))
+	statusLine := container.NewBorder(nil, nil, nil, u.exports.box, u.status)
+	u.window.SetContent(container.NewStack(container.NewBorder(nil, statusLine, nil, nil, split), u.tips.layer))
+}
+
+// sidePanel lays out the data, model, probe and view settings; at 1280×800 it fits without
+// scrolling.
+func (u *UI) sidePanel() fyne.CanvasObject {
+	data := widget.NewForm(widget.NewFormItem("Data", u.tip(u.data.choice, "the dataset; File ▸ Open Data Folder opens any other")))
+	train := container.NewBorder(nil, nil, container.NewHBox(
+		u.tip(u.model.trainBtn, "train the network of the Training settings (Ctrl+T)"),
+		u.tip(u.model.cancelBtn, "stop training after the current batch (Ctrl+.)")), nil, u.tip(u.model.bar, "training progress"))
+	return container.NewVBox(
+		data,
+		widget.NewSeparator(),
+		bold("Model"), u.model.label, u.model.fit, u.modelSettings(), train,
+		widget.NewSeparator(),
+		bold("Probe"), u.probeForm(),
+		widget.NewSeparator(),
+		bold("View"), u.pictureForm(),
+	)
 }
 
 // start loads the data and model of the options and samples the first probe; it is the window's

@@ -223,7 +223,9 @@ func TestCancelledUnfittedModelIsNotSilentlyUsed(t *testing.T) {
 		}
 		test.Tap(dialogButton(u, answer))
 		if answer == "Use it" {
-			waitFor(t, "the unfitted model", 60*time.Second, func() bool { return u.session.Snapshot().Net != before })
+			waitFor(t, "the unfitted model and its badge", 60*time.Second, func() bool {
+				return u.session.Snapshot().Net != before && strings.HasPrefix(u.model.fit.Text, "fits its training set: no (")
+			})
 		}
 	}
 	s := u.session.Snapshot()
@@ -256,9 +258,12 @@ func TestGalleryPicksAProbe(t *testing.T) {
 		return len(u.gallery.preds) == galleryLimit
 	})
 	u.tabs.SelectIndex(1)
-	u.probe.kind.SetSelectedIndex(1) // mixup line: two images
+	u.probe.kind.SetSelectedIndex(1) // mixup line: two images; the spec follows the kind
+	if u.probe.entry.Text != "mixup:0,1" {
+		t.Fatalf("choosing a mixup line made the probe %q", u.probe.entry.Text)
+	}
 	u.gallery.Tap(5)
-	if u.probe.entry.Text != "data:0,1,2" {
+	if u.probe.entry.Text != "mixup:0,1" {
 		t.Fatalf("one pick of two changed the probe to %q", u.probe.entry.Text)
 	}
 	u.gallery.Tap(9)

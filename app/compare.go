@@ -109,7 +109,14 @@ func captionLabel() *widget.Label {
 
 // Object returns the tab's content.
 func (c *compareTab) Object() fyne.CanvasObject {
-	bar := container.NewHBox(c.addBtn, c.fileBtn, c.runBtn, c.shared, c.showDiff, c.export, c.clear)
+	u := c.u
+	bar := container.NewHBox(u.tip(c.addBtn, "add the model open now to the comparison (up to four)"),
+		u.tip(c.fileBtn, "add a checkpoint or ONNX file to the comparison"),
+		u.tip(c.runBtn, "sample every model on the probe of the side panel (Ctrl+Enter)"),
+		u.tip(c.shared, "draw every model on one colour and height scale"),
+		u.tip(c.showDiff, "show the difference of the first two models"),
+		u.tip(c.export, "export the whole panel as a PNG (also File ▸ Export Figure, Ctrl+E)"),
+		u.tip(c.clear, "remove every model from the comparison"))
 	return container.NewBorder(container.NewVBox(bar, c.list, c.bar), nil, nil, nil, c.content)
 }
 
@@ -183,7 +190,11 @@ func (c *compareTab) addFile() {
 // sampleAll samples every model on the probe in the entry, and analyses each grid, in the
 // background, cancelling a comparison in flight.
 func (c *compareTab) sampleAll() {
-	smp := c.u.probe.sampling()
+	smp, err := c.u.probe.sampling()
+	if err != nil {
+		c.u.showError(err)
+		return
+	}
 	spec, err := smp.Spec()
 	if err != nil {
 		c.u.showError(err)

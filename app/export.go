@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 	"path/filepath"
 	"strconv"
@@ -12,68 +11,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
 	"github.com/surfscope/surfscope/provenance"
-	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
-	"github.com/surfscope/surfscope/view"
 )
-
-// exportSizes are the screenshot resolutions offered.
-var exportSizes = map[string]image.Point{
-	"1280x800": {1280, 800}, "1920x1080": {1920, 1080}, "2560x1440": {2560, 1440}, "3840x2160 (4K)": {3840, 2160},
-}
-
-// exportPNG draws the Surface tab's picture (its view state) at a chosen size and saves it where
-// the user says; on the Compare tab, the comparison panel.
-func (u *UI) exportPNG() {
-	if t := u.tabs.Selected(); t != nil && t.Text == "Compare" {
-		u.compare.exportPNG()
-		return
-	}
-	s := u.session.Snapshot()
-	if s.Grid == nil {
-		u.showError(errors.New("nothing to export yet"))
-		return
-	}
-	st := u.viewOf(s)
-	size := widget.NewSelect([]string{"1280x800", "1920x1080", "2560x1440", "3840x2160 (4K)"}, nil)
-	size.SetSelected("1920x1080")
-	dialog.ShowForm("Export PNG", "Choose file…", "Cancel", []*widget.FormItem{widget.NewFormItem("Size", size)}, func(ok bool) {
-		if !ok {
-			return
-		}
-		px := exportSizes[size.Selected]
-		st.Width, st.Height, st.Samples = px.X, px.Y, 16
-		u.saveDialog("surface.png", func(ctx context.Context, path string) (string, error) {
-			return u.writePNG(ctx, path, st, s)
-		})
-	}, u.window)
-}
-
-// writePNG draws st's picture of s's grid and writes it to path with its provenance (the command
-// that draws it headless, view.State.CommandLine); it returns the status to show.
-func (u *UI) writePNG(ctx context.Context, path string, st view.State, s Snapshot) (string, error) {
-	k, err := st.ClassOf(s.Grid, s.Test)
-	if err != nil {
-		return "", err
-	}
-	img, err := st.Render(u.renderer, s.Grid, s.Test)
-	if err != nil {
-		return "", err
-	}
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	rec := provenance.New(st.CommandLine(path))
-	rec.Action, rec.Renderer = "app: File ▸ Export PNG", u.renderer.Name()
-	if err := render.WritePNG(path, img, st.Provenance(rec, s.ModelID, s.Grid, k)); err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("saved %s (%dx%d)", path, st.Width, st.Height), nil
-}
 
 // exportNPY saves the sampled logits as a NumPy file, with its provenance in a JSON sidecar.
 func (u *UI) exportNPY() { u.exportGrid(npyExport) }
@@ -132,8 +74,8 @@ func (e gridExport) saver(s Snapshot) func(ctx context.Context, path string) (st
 	}
 }
 
-// saveDialog asks for a file name and runs save with its path as a job of its own (a second
-// export does not cancel the first; closing the window does). save returns the status to show.
+// saveDialog asks for a file name and runs save with its path as the export job (exportWith).
+// save returns the status to show.
 func (u *UI) saveDialog(name string, save func(ctx context.Context, path string) (string, error)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
@@ -145,19 +87,6 @@ func (u *UI) saveDialog(name string, save func(ctx context.Context, path string)
 	}, u.window)
 	d.SetFileName(name)
 	d.Show()
-}
-
-// export runs save for path in the background and shows its status or its error.
-func (u *UI) export(path string, save func(ctx context.Context, path string) (string, error)) {
-	u.status.SetText("saving " + path + "…")
-	u.jobs.Job(nil).Start(func(ctx context.Context, r *JobRun) error {
-		status, err := save(ctx, path)
-		if err != nil {
-			return err
-		}
-		r.Show(func() { u.status.SetText(status) })
-		return nil
-	})
 }
 
 // Command returns the command line that draws the Surface tab's picture headless.

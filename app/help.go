@@ -1,9 +1,13 @@
 package app
 
 import (
+	"fmt"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/docs"
@@ -39,4 +43,47 @@ func (u *UI) showCurrentMetricHelp() {
 	rt := widget.NewRichTextFromMarkdown(text)
 	rt.Wrapping = fyne.TextWrapWord
 	u.showHelp(name, rt)
+}
+
+// showShortcuts lists the keyboard shortcuts of the menus, the mouse gestures of the pictures and
+// the keys of the side panel (Help ▸ Keyboard Shortcuts).
+func (u *UI) showShortcuts(menus []*fyne.Menu) {
+	var b strings.Builder
+	b.WriteString("| Keys | Does |\n|---|---|\n")
+	for _, m := range menus {
+		for _, item := range m.Items {
+			if sc, ok := item.Shortcut.(*desktop.CustomShortcut); ok {
+				fmt.Fprintf(&b, "| %s | %s ▸ %s |\n", shortcutText(sc), m.Label, strings.TrimSuffix(item.Label, "…"))
+			}
+		}
+	}
+	b.WriteString("| Enter | in the Probe, Range or Margin field: sample; in the export dialog's File field: export |\n")
+	b.WriteString("| Tab, Shift+Tab | move between the fields |\n\n")
+	b.WriteString("**Pictures**: drag to orbit the 3D surface, Shift+drag (or the right button) to pan, the wheel to zoom, " +
+		"double-click to reset the camera. The wheel over the side panel scrolls it, also over its text fields.\n\n" +
+		"Hover over any control for a moment to see what it does.")
+	rt := widget.NewRichTextFromMarkdown(b.String())
+	rt.Wrapping = fyne.TextWrapWord
+	u.showHelp("Keyboard shortcuts", rt)
+}
+
+// shortcutText writes a shortcut as it is pressed, e.g. "Ctrl+Shift+C".
+func shortcutText(sc *desktop.CustomShortcut) string {
+	var parts []string
+	for _, m := range []struct {
+		mod  fyne.KeyModifier
+		name string
+	}{{fyne.KeyModifierControl, "Ctrl"}, {fyne.KeyModifierSuper, "Cmd"}, {fyne.KeyModifierAlt, "Alt"}, {fyne.KeyModifierShift, "Shift"}} {
+		if sc.Modifier&m.mod != 0 {
+			parts = append(parts, m.name)
+		}
+	}
+	key := string(sc.KeyName)
+	switch sc.KeyName {
+	case fyne.KeyReturn:
+		key = "Enter"
+	case fyne.KeyPeriod:
+		key = "."
+	}
+	return strings.Join(append(parts, key), "+")
 }

@@ -24,7 +24,7 @@ func TestHelpMenuShowsTheMetricsDocument(t *testing.T) {
 			}
 		}
 	}
-	if strings.Join(items, "|") != "Metrics…|This Metric…||About surfscope" {
+	if strings.Join(items, "|") != "Metrics…|This Metric…|Keyboard Shortcuts…||About surfscope" {
 		t.Fatalf("Help menu %q", items)
 	}
 	rt := metricsHelp()

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -26,48 +27,86 @@ const (
 	maxRecent     = 8
 )
 
+// shortcut is a menu item's key: the default modifier (Ctrl, or Cmd on a Mac) with key, and more.
+func shortcut(key fyne.KeyName, more fyne.KeyModifier) *desktop.CustomShortcut {
+	return &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault | more}
+}
+
 func (u *UI) mainMenu() *fyne.MainMenu {
 	openModel := fyne.NewMenuItem("Open Model…", u.showOpenModel)
-	openModel.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	openModel.Shortcut = shortcut(fyne.KeyO, 0)
 	recent := fyne.NewMenuItem("Open Recent", nil)
 	recent.ChildMenu = fyne.NewMenu("", u.recentItems()...)
-	exportPNG := fyne.NewMenuItem("Export PNG…", u.exportPNG)
-	exportPNG.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	export := fyne.NewMenuItem("Export Figure…", u.exportFigure)
+	export.Shortcut = shortcut(fyne.KeyE, 0)
 	exportNPY := fyne.NewMenuItem("Export Grid (NPY)…", u.exportNPY)
 	exportCSV := fyne.NewMenuItem("Export Grid (CSV)…", u.exportCSV)
 	exportVTS := fyne.NewMenuItem("Export Surface for ParaView (VTK)…", u.exportVTS)
 	exportJSON := fyne.NewMenuItem("Export Statistics (JSON)…", u.exportStats)
 	copyCmd := fyne.NewMenuItem("Copy Command Line", u.copyCommand)
-	copyCmd.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyC, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	copyCmd.Shortcut = shortcut(fyne.KeyC, fyne.KeyModifierShift)
 	file := fyne.NewMenu("File", openModel, recent,
 		fyne.NewMenuItem("Open Data Folder…", u.showOpenDataFolder),
-		fyne.NewMenuItemSeparator(), exportPNG, exportNPY, exportCSV, exportVTS, exportJSON, copyCmd)
+		fyne.NewMenuItemSeparator(), export, exportNPY, exportCSV, exportVTS, exportJSON, copyCmd)
 	reset := fyne.NewMenuItem("Reset Camera", func() { u.surface.SetCamera(render.Camera{}) })
-	reset.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}
-	resample := fyne.NewMenuItem("Sample Again", u.resample)
-	resample.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
-	view := fyne.NewMenu("View", reset, resample, fyne.NewMenuItemSeparator(),
+	reset.Shortcut = shortcut(fyne.KeyR, 0)
+	compute := fyne.NewMenuItem("Compute (this tab)", u.computeTab)
+	compute.Shortcut = shortcut(fyne.KeyReturn, 0)
+	items := []*fyne.MenuItem{reset, compute, fyne.NewMenuItemSeparator()}
+	for i, name := range tabNames {
+		item := fyne.NewMenuItem(name, func() { u.tabs.SelectIndex(i) })
+		item.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierAlt}
+		items = append(items, item)
+	}
+	items = append(items, fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Light Theme", func() { u.setTheme("light") }),
 		fyne.NewMenuItem("Dark Theme", func() { u.setTheme("dark") }))
+	view := fyne.NewMenu("View", items...)
 	train := fyne.NewMenuItem("Train", func() {
 		if !u.model.trainBtn.Disabled() {
 			u.train()
 		}
 	})
-	train.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
+	train.Shortcut = shortcut(fyne.KeyT, 0)
 	cancel := fyne.NewMenuItem("Cancel Training", u.model.train.Cancel)
-	cancel.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyPeriod, Modifier: fyne.KeyModifierShortcutDefault}
+	cancel.Shortcut = shortcut(fyne.KeyPeriod, 0)
 	model := fyne.NewMenu("Model", train, cancel)
-	metrics := fyne.NewMenuItem("Metrics…", u.showMetricsHelp)
-	help := fyne.NewMenu("Help", metrics, fyne.NewMenuItem("This Metric…", u.showCurrentMetricHelp),
+	menus := []*fyne.Menu{file, model, view}
+	help := fyne.NewMenu("Help", fyne.NewMenuItem("Metrics…", u.showMetricsHelp),
+		fyne.NewMenuItem("This Metric…", u.showCurrentMetricHelp),
+		fyne.NewMenuItem("Keyboard Shortcuts…", func() { u.showShortcuts(menus) }),
 		fyne.NewMenuItemSeparator(), fyne.NewMenuItem("About surfscope", u.showAbout))
-	for _, item := range []*fyne.MenuItem{openModel, exportPNG, copyCmd, reset, resample, train, cancel} {
-		if sc, ok := item.Shortcut.(*desktop.CustomShortcut); ok {
-			action := item.Action
-			u.window.Canvas().AddShortcut(sc, func(fyne.Shortcut) { action() })
+	for _, m := range menus {
+		for _, item := range m.Items {
+			if sc, ok := item.Shortcut.(*desktop.CustomShortcut); ok {
+				action := item.Action
+				u.window.Canvas().AddShortcut(sc, func(fyne.Shortcut) { action() })
+			}
 		}
 	}
-	return fyne.NewMainMenu(file, model, view, help)
+	return fyne.NewMainMenu(append(menus, help)...)
+}
+
+// tabNames are the window's tabs, in order (Alt+1 … Alt+8 choose them).
+var tabNames = []string{"Surface", "Gallery", "Stats", "Compare", "Training", "NTK", "Landscape", "Study"}
+
+// computeTab runs what the tab shown computes: sampling the probe (Surface, Gallery, Stats), the
+// comparison, the NTK or the landscape.
+func (u *UI) computeTab() {
+	switch u.currentTab() {
+	case "Compare":
+		u.compare.sampleAll()
+	case "NTK":
+		u.ntk.Run()
+	case "Landscape":
+		u.land.Run()
+	case "Training":
+		if !u.model.trainBtn.Disabled() {
+			u.train()
+		}
+	default:
+		u.resample()
+	}
 }
 
 // recentModels returns the remembered model files, newest first.
@@ -98,11 +137,6 @@ func (u *UI) recentItems() []*fyne.MenuItem {
 		items = append(items, none)
 	}
 	return items
-}
-
-func (u *UI) setTheme(name string) {
-	u.app.Preferences().SetString(prefTheme, name)
-	applyTheme(u.app, name)
 }
 
 // applyTheme switches between the light and dark variants of Fyne's theme.

@@ -12,8 +12,11 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface/ntk"
+	"github.com/surfscope/surfscope/view"
 )
 
 // ntkTab is the NTK tab: it computes the empirical neural tangent kernel of the current model on
@@ -33,7 +36,8 @@ type ntkTab struct {
 	bar       *widget.ProgressBar
 	summary   *widget.Label
 	job       *Job
-	report    *ntk.Report // the report shown
+	report    *ntk.Report       // the report shown
+	record    provenance.Record // what it was computed from (model, data, split), for exports
 }
 
 // newNTKTab builds the NTK tab of u; Object returns its content. The window's Close stops its work.
@@ -46,17 +50,28 @@ func newNTKTab(u *UI) *ntkTab {
 	v.samples.SetSelected("500")
 	v.output = widget.NewSelect([]string{"mean", "sum"}, nil)
 	v.output.SetSelected("mean")
-	v.initial = widget.NewCheck("compareTab with initialisation", nil)
+	v.initial = widget.NewCheck("compare with initialisation", nil)
 	v.initial.Checked = true
 	v.runBtn = widget.NewButton("Compute NTK", v.Run)
 	v.cancelBtn = widget.NewButton("Cancel", v.job.Cancel)
 	v.cancelBtn.Disable()
+	bg := u.background()
+	v.spectrum.SetScene(hintScene("NTK spectrum", "Compute NTK forms the empirical neural tangent kernel of the current model\n"+
+		"on the first test images and draws its eigenvalue spectrum here, with its\n"+
+		"power-law fit (and the kernel at initialisation when compared).", bg))
+	v.learn.SetScene(hintScene("Learnability", "The cumulative learnability by mode of the eigenlearning\n"+
+		"predictions appears here, beside the target power.", bg))
 	return v
 }
 
 // Object returns the tab's content.
 func (v *ntkTab) Object() fyne.CanvasObject {
-	bar := container.NewHBox(widget.NewLabel("Samples"), v.samples, widget.NewLabel("Output"), v.output, v.initial, v.runBtn, v.cancelBtn)
+	u := v.u
+	bar := container.NewHBox(widget.NewLabel("Samples"), u.tip(v.samples, "the kernel is formed on the first test images"),
+		widget.NewLabel("Output"), u.tip(v.output, "the kernel of the mean of the logits, or of their sum"),
+		u.tip(v.initial, "compare with the kernel of the same architecture at initialisation"),
+		u.tip(v.runBtn, "compute the kernel, its spectrum and the eigenlearning predictions (Ctrl+Enter)"),
+		u.tip(v.cancelBtn, "stop the computation"))
 	plots := container.NewGridWithColumns(2, v.spectrum, v.learn)
 	return container.NewBorder(container.NewVBox(bar, v.bar), v.summary, nil, nil, plots)
 }
@@ -90,6 +105,8 @@ func (v *ntkTab) Run() {
 	v.cancelBtn.Enable()
 	net, test := s.Net, s.Test
 	sub := test.Head(n)
+	rec := provenance.New("")
+	rec.Models, rec.Data, rec.Split = []provenance.Model{s.ModelID}, view.DataProvenance(s.Data), dataset.Test
 	v.job.Start(func(ctx context.Context, r *JobRun) error {
 		rep, err := ntk.Analyze(ctx, net, sub.Images, sub.Labels, opt, func(stage string, done, total int) {
 			r.Progress(done, max(total, 1))
@@ -111,6 +128,7 @@ func (v *ntkTab) Run() {
 				v.summary.SetText("error: " + err.Error())
 			default:
 				v.show(rep)
+				v.record = rec
 			}
 		})
 		return err
@@ -118,12 +136,15 @@ func (v *ntkTab) Run() {
 }
 
 // Show displays a report (from Run or read from a file). Call it on the UI thread.
-func (v *ntkTab) Show(rep *ntk.Report) { v.show(rep) }
+func (v *ntkTab) Show(rep *ntk.Report) { v.show(rep); v.record = provenance.Record{} }
 
 func (v *ntkTab) show(rep *ntk.Report) {
 	v.report = rep
-	v.spectrum.SetScene(NTKSpectrumScene(rep))
-	v.learn.SetScene(NTKLearnabilityScene(rep))
+	bg := v.u.background()
+	spectrum, learn := NTKSpectrumScene(rep), NTKLearnabilityScene(rep)
+	spectrum.Background, learn.Background = bg, bg
+	v.spectrum.SetScene(spectrum)
+	v.learn.SetScene(learn)
 	v.summary.SetText(NTKSummary(rep))
 }
 

@@ -100,16 +100,25 @@ func (u *UI) buildModel() {
 	m.curves = u.newSurfaceView()
 }
 
-// settings returns the settings panel of the training form.
-func (m *modelPanel) settings() fyne.CanvasObject {
-	f := &m.form
+// modelSettings returns the settings panel of the training form, each setting with its tooltip.
+func (u *UI) modelSettings() fyne.CanvasObject {
+	f := &u.model.form
+	item := func(label string, w fyne.CanvasObject, tip string) *widget.FormItem {
+		return widget.NewFormItem(label, u.tip(w, tip))
+	}
 	form := widget.NewForm(
-		widget.NewFormItem("Architecture", f.arch), widget.NewFormItem("Widths", f.widths),
-		widget.NewFormItem("ResNet depth", f.depth), widget.NewFormItem("Shortcut", f.shortcut),
-		widget.NewFormItem("", f.se), widget.NewFormItem("Optimiser", f.optimizer),
-		widget.NewFormItem("Learning rate", f.lr), widget.NewFormItem("Epochs", f.epochs),
-		widget.NewFormItem("", f.untilFit), widget.NewFormItem("", f.flip),
-		widget.NewFormItem("Mixup α", f.mixup), widget.NewFormItem("Seed", f.seed))
+		item("Architecture", f.arch, "mlp: dense layers; cnn: 3×3 convolutions with pooling; resnet: CIFAR-style residual net"),
+		item("Widths", f.widths, "mlp: hidden layer widths; cnn: channels of each convolution (comma-separated)"),
+		item("ResNet depth", f.depth, "6n+2 layers: 8, 14 or 20"),
+		item("Shortcut", f.shortcut, "how a residual block combines shortcut and branch: add (x + f), mul (x·f), bn products, sigmoid gates"),
+		item("", f.se, "a squeeze-excitation gate on every residual branch"),
+		item("Optimiser", f.optimizer, "adam or sgd with momentum 0.9"),
+		item("Learning rate", f.lr, "empty: 1e-3 for adam, 0.1 for sgd"),
+		item("Epochs", f.epochs, "the epoch cap"),
+		item("", f.untilFit, "stop at the first epoch with every training image classified correctly"),
+		item("", f.flip, "augment with horizontal flips"),
+		item("Mixup α", f.mixup, "mixup with Beta(α, α) weights; 0 for none"),
+		item("Seed", f.seed, "seed of the weights and of the batch order"))
 	return widget.NewAccordion(widget.NewAccordionItem("Training settings", form))
 }
 
@@ -310,6 +319,7 @@ func (u *UI) train() {
 				history = append(history, *e)
 				curves := curvesScene(history)
 				r.Show(func() {
+					curves.Background = u.background()
 					m.curves.SetScene(curves)
 					u.status.SetText(fmt.Sprintf("epoch %d: train accuracy %.2f%%, test accuracy %.2f%%", e.Epoch, 100*e.TrainAcc, 100*e.TestAcc))
 				})

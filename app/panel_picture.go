@@ -3,7 +3,6 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/surfscope/surfscope/render"
@@ -12,12 +11,12 @@ import (
 
 // picturePanel is the View part of the side panel: how the sampled grid is drawn.
 type picturePanel struct {
-	class    *widget.Select // the logit shown as height
-	metric   *widget.Select
-	mode     *widget.RadioGroup // 3D or heatmap
-	colormap *widget.Select
-	contours *widget.Check
-	export   *widget.Button
+	class     *widget.Select // the logit shown as height
+	metric    *widget.Select
+	mode      *widget.RadioGroup // 3D or heatmap
+	colormap  *widget.Select
+	contours  *widget.Check
+	symmetric *widget.Check
 }
 
 func (u *UI) buildPicture() {
@@ -40,9 +39,9 @@ func (u *UI) buildPicture() {
 		u.redraw()
 	})
 	p.colormap.Selected = u.app.Preferences().StringWithFallback(prefColormap, "viridis")
-	p.contours = widget.NewCheck("Contour lines", func(bool) { u.redraw() })
+	p.contours = widget.NewCheck("Contours", func(bool) { u.redraw() })
 	p.contours.Checked = true
-	p.export = widget.NewButton("Export PNG…", u.exportPNG)
+	p.symmetric = widget.NewCheck("±", func(bool) { u.redraw() })
 }
 
 // followMetric shows the colormap a metric is drawn with when the one chosen does not suit it: a
@@ -61,11 +60,18 @@ func (u *UI) followMetric(metric string) {
 	p.colormap.SetSelected(u.app.Preferences().StringWithFallback(key, view.DefaultColormap(metric)))
 }
 
-// form lays out the view's settings.
-func (p *picturePanel) form() fyne.CanvasObject {
+// pictureForm lays out the view's settings, each with its tooltip.
+func (u *UI) pictureForm() fyne.CanvasObject {
+	p := &u.picture
+	colours := container.NewBorder(nil, nil, nil, u.tip(p.symmetric, "colour range symmetric about zero (diverging maps always are);\n"+
+		"by default colours span the 1st–99th percentile, triangles on the colour bar mark clipped ends"), u.tip(p.colormap,
+		"the colormap in use; the curvatures switch to a diverging map (coolwarm), the other metrics to a sequential one"))
 	return container.NewVBox(
-		widget.NewForm(widget.NewFormItem("Logit", p.class), widget.NewFormItem("Metric", p.metric),
-			widget.NewFormItem("Colours", p.colormap)), p.mode, p.contours, p.export)
+		widget.NewForm(widget.NewFormItem("Logit", u.tip(p.class, "the logit drawn as height (and coloured, for the logit metric)")),
+			widget.NewFormItem("Metric", u.tip(p.metric, "what colours the surface; Help ▸ This Metric defines it")),
+			widget.NewFormItem("Colours", colours)),
+		container.NewHBox(u.tip(p.mode, "3D surface (drag to orbit, wheel to zoom) or heatmap seen from above"),
+			u.tip(p.contours, "contour lines of the height")))
 }
 
 // redraw draws the Surface and Compare tabs again after a View control changed.
@@ -113,10 +119,8 @@ func (u *UI) viewOf(s Snapshot) view.State {
 	if !p.contours.Checked {
 		st.Contours = 0
 	}
-	st.Theme = "light"
-	if r, g, b, _ := theme.Color(theme.ColorNameBackground).RGBA(); 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 0x8000 {
-		st.Theme = "dark"
-	}
+	st.Symmetric = p.symmetric.Checked
+	st.Theme = u.themeName()
 	st.Camera = u.surface.Camera()
 	return st
 }

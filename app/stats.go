@@ -12,14 +12,16 @@ import (
 
 // statsPanel is the Stats tab and the job that analyses each sampled grid.
 type statsPanel struct {
-	label *widget.Label
-	job   *Job
+	label   *widget.Label
+	job     *Job
+	summary *surface.ProbeSummary // of the grid shown; nil while it is computed
 }
 
 // summarize runs the probe analyses of g in the background, cancelling those of an older grid,
 // and shows them in the Stats tab. Call it on the UI thread.
 func (u *UI) summarize(g *surface.Grid) {
 	s := u.session.Snapshot()
+	u.stats.summary = nil
 	opt := &surface.SummaryOptions{}
 	if ev := u.session.Evaluator(); ev != nil {
 		opt.Grader = ev
@@ -46,6 +48,7 @@ func (u *UI) summarize(g *surface.Grid) {
 		r.Show(func() {
 			if u.session.Snapshot().Grid == g {
 				u.stats.label.SetText(text)
+				u.stats.summary = sum
 			}
 		})
 		return nil

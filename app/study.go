@@ -61,7 +61,10 @@ func newStudyTab(u *UI) *studyTab {
 
 // Object returns the tab's content.
 func (t *studyTab) Object() fyne.CanvasObject {
-	top := container.NewVBox(container.NewHBox(t.openBtn, t.reload, widget.NewLabel("Dataset:"), t.data), t.path, t.headline,
+	u := t.u
+	top := container.NewVBox(container.NewHBox(u.tip(t.openBtn, "open a folder written by `surfscope study`"),
+		u.tip(t.reload, "read the study folder again (a study still running adds to it)"), widget.NewLabel("Dataset:"),
+		u.tip(t.data, "the dataset whose models and statistics the tables show")), t.path, t.headline,
 		widget.NewLabel("Models (click a row to show its surfaces):"))
 	modelsBox := container.NewGridWrap(fyne.NewSize(1100, 170), t.models)
 	return container.NewBorder(container.NewVBox(top, modelsBox, widget.NewLabel("Surface statistics over the probes, median [q1, q3]; shift [interval] and Holm-corrected p of each pair:")),

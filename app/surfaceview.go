@@ -2,6 +2,7 @@ package app
 
 import (
 	"image"
+	"image/color"
 	"math"
 	"sync"
 
@@ -61,6 +62,14 @@ func (v *SurfaceView) MinSize() fyne.Size { return fyne.NewSize(320, 240) }
 func (v *SurfaceView) SetScene(s render.Scene) {
 	v.mu.Lock()
 	v.scene, v.hasScene = s, true
+	v.mu.Unlock()
+	v.request()
+}
+
+// SetBackground redraws the scene on another background (the theme changed).
+func (v *SurfaceView) SetBackground(c color.Color) {
+	v.mu.Lock()
+	v.scene.Background = c
 	v.mu.Unlock()
 	v.request()
 }

@@ -15,72 +15,129 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/surfscope/surfscope/internal/imagecmp"
+	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/view"
 )
 
-// Copy Command Line gives the flags of the picture on screen: the command, split as a shell
-// splits it and sampled and drawn headless, gives the view's picture pixel for pixel.
-func TestCopyCommandDrawsTheView(t *testing.T) {
+// commandState splits a copied command line as a POSIX shell does and reads its State back (the
+// words between "surfscope render" and "--out FILE").
+func commandState(t *testing.T, sh, cmd string) view.State {
+	t.Helper()
+	words, err := exec.Command(sh, "-c", "set -- "+cmd+`; for a in "$@"; do printf '%s\0' "$a"; done`).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Split(strings.TrimSuffix(string(words), "\x00"), "\x00")
+	if len(args) < 4 || args[0] != "surfscope" || args[1] != "render" || args[len(args)-2] != "--out" {
+		t.Fatalf("command %q", cmd)
+	}
+	st, err := view.ParseArgs(args[2 : len(args)-2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// Copy Command Line reproduces the picture: for a model opened from a file, a random plane with a
+// range drawn as a heatmap of the margin in magma, a mixup line of probabilities (the app samples
+// 4 points per grid step, the command says how many) and an orbited 3D surface coloured by
+// curvature on a symmetric scale, the copied command — split as a shell splits it, sampled and
+// drawn headless — draws the app's exported PNG within the golden-image tolerance.
+func TestCopyCommandDrawsTheExport(t *testing.T) {
 	sh, err := exec.LookPath("sh")
 	if err != nil {
 		t.Skip("no sh")
 	}
 	u := newTestUI(t)
 	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
-	u.probe.entry.SetText("random:4,2")
-	u.probe.span.SetText("0.5")
-	test.Tap(u.probe.sampleBtn)
-	waitFor(t, "the random plane", 60*time.Second, func() bool { return u.session.Snapshot().Spec.String() == "random:4,2" })
-	u.picture.metric.SetSelected("margin")
-	u.picture.mode.SetSelected("Heatmap")
-	u.picture.colormap.SetSelected("magma")
-	u.picture.class.SetSelectedIndex(5)
-	scene, ok := u.surface.Scene()
-	if !ok || scene.View != render.ViewHeatmap {
-		t.Fatalf("the view shows no heatmap")
+	// Another model than the embedded one (its output layer's weights halved), in a file whose
+	// name needs quoting.
+	model := filepath.Join(t.TempDir(), "my model.safetensors")
+	if err := models.Save(model, u.session.Snapshot().Net); err != nil {
+		t.Fatal(err)
 	}
-	cmd := u.Command()
-	for _, want := range []string{"--model embedded", "--metric margin", "--view heatmap", "--colormap magma", "--range 0.5", "--class 5", "--points 256"} {
-		if !strings.Contains(cmd, want) {
-			t.Errorf("command %q lacks %s", cmd, want)
+	net, err := models.Load(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range net.Nodes[len(net.Nodes)-1].Params {
+		for i := range p.Data {
+			p.Data[i] *= 0.5
 		}
 	}
-	words, err := exec.Command(sh, "-c", "set -- "+cmd+`; for a in "$@"; do printf '%s\0' "$a"; done`).Output()
-	if err != nil {
+	if err := models.Save(model, net); err != nil {
 		t.Fatal(err)
 	}
-	args := strings.Split(strings.TrimSuffix(string(words), "\x00"), "\x00")
-	st, err := view.ParseArgs(args[2 : len(args)-2]) // without "surfscope render" and "--out shot.png"
-	if err != nil {
-		t.Fatal(err)
+	u.openModel(model)
+	waitFor(t, "the model file", 60*time.Second, func() bool { return u.session.Snapshot().Model == model })
+	cases := []struct {
+		name, probe, span      string
+		metric, mode, colormap string
+		class                  int
+		wants                  []string
+		setup                  func()
+	}{
+		{"random plane heatmap", "random:4,2", "0.5", "margin", "Heatmap", "magma", 5,
+			[]string{"--model '" + model + "'", "--metric margin", "--view heatmap", "--colormap magma", "--range 0.5", "--class 5"}, nil},
+		{"mixup line", "mixup:0,1", "-0.5,1.5", "probability", "3D", "viridis", 7,
+			[]string{"--metric probability", "--points 256", "--from -0.5", "--to 1.5"}, nil},
+		{"orbited curvature", "data:3,5,9", "", "mean curvature", "3D", "coolwarm", 2,
+			[]string{"--metric 'mean curvature'", "--colormap coolwarm", "--symmetric=true", "--camera "}, func() {
+				u.picture.symmetric.SetChecked(true)
+				u.surface.Dragged(&fyne.DragEvent{Dragged: fyne.Delta{DX: 40, DY: -25}})
+				u.surface.DragEnd()
+			}},
 	}
+	for _, c := range cases {
+		u.probe.span.SetText(c.span)
+		u.probe.entry.SetText(c.probe)
+		test.Tap(u.probe.sampleBtn)
+		waitFor(t, c.name, 60*time.Second, func() bool { return u.session.Snapshot().Spec.String() == c.probe })
+		u.picture.metric.SetSelected(c.metric)
+		u.picture.mode.SetSelected(c.mode)
+		u.picture.colormap.SetSelected(c.colormap)
+		u.picture.class.SetSelectedIndex(c.class)
+		if c.setup != nil {
+			c.setup()
+		}
+		cmd := u.Command()
+		for _, want := range c.wants {
+			if !strings.Contains(cmd, want) {
+				t.Errorf("%s: command %q lacks %s", c.name, cmd, want)
+			}
+		}
+		u.tabs.SelectIndex(0)
+		dir := t.TempDir()
+		path := exportTab(t, u, dir, "png")
+		exported := decodePNGFile(t, path)
 
-	sm, err := st.Sample(t.Context(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Width, st.Height, st.Samples = 160, 100, 1
-	r := render.NewCPU()
-	headless, err := st.Render(r, sm.Grid, sm.Set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	shown := image.NewRGBA(image.Rect(0, 0, 160, 100))
-	scene.Samples = 1
-	if err := r.Render(shown, &scene); err != nil {
-		t.Fatal(err)
-	}
-	diff := 0
-	for i := range shown.Pix {
-		if shown.Pix[i] != headless.Pix[i] {
-			diff++
+		st := commandState(t, sh, cmd)
+		sm, err := st.Sample(t.Context(), nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if diff > 0 {
-		t.Errorf("%d bytes of the picture differ between the view and its command %q", diff, cmd)
+		st.Width, st.Height = exported.Bounds().Dx(), exported.Bounds().Dy()
+		headless, err := st.Render(render.NewCPU(), sm.Grid, sm.Set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := imagecmp.Golden.Check(headless, exported); err != nil {
+			failed := filepath.Join(dir, "headless.png")
+			render.WritePNG(failed, headless, provenance.Record{})
+			t.Errorf("%s: the copied command's picture and the export differ: %v (%s, %s)\n%s", c.name, err, path, failed, cmd)
+		}
+		if c.name == "random plane heatmap" { // the comparison sees the model: the embedded one draws another picture
+			st.Model = "embedded"
+			sm, _ := st.Sample(t.Context(), nil)
+			other, _ := st.Render(render.NewCPU(), sm.Grid, sm.Set)
+			if imagecmp.Golden.Check(other, exported) == nil {
+				t.Error("the embedded model draws the export of the model file: the test cannot tell models apart")
+			}
+		}
 	}
 }
 
@@ -99,22 +156,27 @@ func TestPNGExportIsTheViewsPicture(t *testing.T) {
 		t.Errorf("command %q does not carry the orbited camera", u.Command())
 	}
 	s := u.session.Snapshot()
-	st := u.viewOf(s)
-	st.Width, st.Height, st.Samples = 200, 120, 1
-	path := filepath.Join(t.TempDir(), "surface.png")
-	u.export(path, func(ctx context.Context, path string) (string, error) { return u.writePNG(ctx, path, st, s) })
-	waitFor(t, "the export", 60*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "saved "+path) })
-	f, err := os.Open(path)
+	f, err := u.surfaceFigure()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	saved, err := png.Decode(f)
+	st := exportState(*f.state, image.Pt(200, 120))
+	path := filepath.Join(t.TempDir(), "surface.png")
+	u.exportWith(path, func(ctx context.Context, r *JobRun, path string) (string, error) {
+		return f.write(ctx, u, r, path, "png", image.Pt(200, 120))
+	})
+	waitFor(t, "the export", 60*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "saved "+path) })
+	file, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	saved, err := png.Decode(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	scene, _ := u.surface.Scene()
-	scene.Samples = 1
+	scene.Samples = 16
 	want := image.NewRGBA(image.Rect(0, 0, 200, 120))
 	if err := render.NewCPU().Render(want, &scene); err != nil {
 		t.Fatal(err)
@@ -134,7 +196,7 @@ func TestPNGExportIsTheViewsPicture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if where != "PNG text chunks" || rec.Action != "app: File ▸ Export PNG" || rec.Command != st.CommandLine(path) {
+	if where != "PNG text chunks" || rec.Action != "app: File ▸ Export Figure (surface, PNG)" || rec.Command != st.CommandLine(path) {
 		t.Errorf("provenance in %s: action %q, command %q, want %q", where, rec.Action, rec.Command, st.CommandLine(path))
 	}
 	emb, _ := modelfile.Identify(modelfile.Embedded)

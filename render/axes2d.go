@@ -94,6 +94,7 @@ func drawAxes(dst *image.RGBA, a *plotArea, fs float64, ink color.RGBA, xlabel, 
 // centred vertically on cy, with the baseline at x = bx (pixels relative to
 // the picture).
 func drawTextUp(dst *image.RGBA, fc font.Face, s string, bx, cy float64, c color.RGBA) {
+	s = printable(fc, s)
 	w := int(math.Ceil(textWidth(fc, s))) + 2
 	m := fc.Metrics()
 	asc, desc := m.Ascent.Ceil(), m.Descent.Ceil()

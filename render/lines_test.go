@@ -99,3 +99,14 @@ func TestTextView(t *testing.T) {
 		t.Errorf("%d inked pixels", inked)
 	}
 }
+
+// Characters the Go fonts lack are drawn as stand-ins, never as boxes.
+func TestPrintable(t *testing.T) {
+	fc := face(14)
+	if got := printable(fc, "Help ▸ Metrics, α ∈ [0, 1]"); got != "Help › Metrics, α in [0, 1]" {
+		t.Errorf("%q", got)
+	}
+	if got := printable(fc, "logit 7 − 2"); got != "logit 7 − 2" {
+		t.Errorf("%q changed", got)
+	}
+}

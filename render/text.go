@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"strings"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -47,7 +48,49 @@ func face(size float64) font.Face {
 
 // textWidth is the advance of s in pixels.
 func textWidth(f font.Face, s string) float64 {
+	s = printable(f, s)
+	facesMu.Lock()
+	defer facesMu.Unlock()
 	return float64(font.MeasureString(f, s)) / 64
+}
+
+// stand-ins for characters the Go fonts lack.
+var standIns = map[rune]string{'▸': "›", '∈': "in", '∑': "Σ", '≈': "~", '✓': "yes", '✗': "no"}
+
+// printable returns s with the characters face f has no glyph for replaced by stand-ins (or "?"),
+// so that no box stands in a label.
+func printable(f font.Face, s string) string {
+	facesMu.Lock()
+	defer facesMu.Unlock()
+	missing := false
+	for _, r := range s {
+		if _, ok := f.GlyphAdvance(r); !ok && r >= ' ' {
+			missing = true
+			break
+		}
+	}
+	if !missing {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if _, ok := f.GlyphAdvance(r); ok || r < ' ' {
+			b.WriteRune(r)
+			continue
+		}
+		alt, ok := standIns[r]
+		if !ok {
+			alt = "?"
+		}
+		for _, a := range alt { // a stand-in the font lacks as well becomes "?"
+			if _, ok := f.GlyphAdvance(a); ok {
+				b.WriteRune(a)
+			} else {
+				b.WriteRune('?')
+			}
+		}
+	}
+	return b.String()
 }
 
 // align says where a text's anchor point is.
@@ -62,6 +105,7 @@ const (
 // drawText draws s with its baseline at y, anchored at x as a says.
 // font.Face is not safe for concurrent use, hence the lock.
 func drawText(dst draw.Image, f font.Face, s string, x, y float64, a align, c color.Color) {
+	s = printable(f, s)
 	switch a {
 	case alignCenter:
 		x -= textWidth(f, s) / 2

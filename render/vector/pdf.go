@@ -39,6 +39,7 @@ var pdfSpelling = strings.NewReplacer(
 	"λ", "lambda", "α", "alpha", "β", "beta", "θ", "theta", "η", "eta", "δ", "delta", "σ", "sigma",
 	"−", "-", "‖", "||", "∇", "grad ", "∂", "d", "≤", "<=", "≥", ">=", "≈", "~", "→", "->",
 	"₀", "0", "₁", "1", "₂", "2", "₃", "3", "ₓ", "x", "ᵢ", "i", "ⱼ", "j", "ₖ", "k", "̃", "~",
+	"Σ", "sum ", "∑", "sum ", "∈", "in", "▸", ">", "√", "sqrt",
 )
 
 // cp1252 returns s as cp1252 bytes in a Go string (what the PDF canvas's fonts expect), after

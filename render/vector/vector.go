@@ -217,6 +217,9 @@ func (p *panel) newPlot(x0, x1, y0, y1 float64) *plot.Plot {
 func (p *panel) plotCanvas(right vg.Length) draw.Canvas {
 	c := p.c
 	c.Max.Y = p.top
+	if p.s.ColorBar && p.s.View == render.ViewHeatmap && p.s.Label != "" {
+		c.Max.Y -= 1.8 * p.fs // the colour bar's label goes above the plot
+	}
 	c.Max.X -= right
 	c.Min.X += 0.8 * p.fs
 	c.Min.Y += 0.8 * p.fs
