@@ -305,6 +305,7 @@ func (s *patternSource) poolOut() (oh, ow int) {
 func (s *patternSource) encode(dst []byte, x []float32) {
 	switch s.op {
 	case models.OpReLU, models.OpLeakyReLU:
+		dst = dst[:len(x)]
 		for k, v := range x {
 			dst[k] = b2u(v > 0)
 		}
@@ -313,6 +314,10 @@ func (s *patternSource) encode(dst []byte, x []float32) {
 			dst[k] = b2u(v > s.attr.Min) + b2u(v > s.attr.Max)
 		}
 	case models.OpMaxPool:
+		if s.pool2() {
+			encodePool2(dst, x, s.shape[0], s.shape[1], s.shape[2])
+			return
+		}
 		a := s.attr
 		sh, sw := max(a.Stride[0], 1), max(a.Stride[1], 1)
 		H, W := s.shape[1], s.shape[2]
@@ -340,6 +345,36 @@ func (s *patternSource) encode(dst []byte, x []float32) {
 				}
 			}
 		}
+	}
+}
+
+// pool2 reports whether the source is a 2×2 max pool of stride 2 without padding over even sides.
+func (s *patternSource) pool2() bool {
+	a := s.attr
+	return a.Kernel == [2]int{2, 2} && a.Stride == [2]int{2, 2} && a.Pad == [4]int{} && s.shape[1]%2 == 0 && s.shape[2]%2 == 0
+}
+
+// encodePool2 writes the winning position (0 … 3, first of equals in scan order) of every window
+// of a 2×2 max pool of stride 2 over c planes of h×w values x.
+func encodePool2(dst []byte, x []float32, c, h, w int) {
+	k := 0
+	for r := 0; r < c*h; r += 2 {
+		top, bot := x[r*w:(r+1)*w], x[(r+1)*w:(r+2)*w]
+		out := dst[k : k+w/2]
+		for ox := range out {
+			best, at := top[2*ox], byte(0)
+			if v := top[2*ox+1]; v > best {
+				best, at = v, 1
+			}
+			if v := bot[2*ox]; v > best {
+				best, at = v, 2
+			}
+			if bot[2*ox+1] > best {
+				at = 3
+			}
+			out[ox] = at
+		}
+		k += w / 2
 	}
 }
 
