@@ -47,7 +47,7 @@ func TestBenchRunsBesideTheReference(t *testing.T) {
 		"--workloads", "mlp-plane,mlp-plane-shortcut")
 	for _, want := range []string{"impl=surfscope workload=mlp-plane metric=", "impl=surfscope workload=mlp-plane-shortcut metric=",
 		"impl=pytorch workload=mlp-plane metric=1000 unit=points/s", "ratio workload=mlp-plane surfscope/pytorch=",
-		"ratio workload=mlp-plane-shortcut surfscope/pytorch=", `target="≥ 10×"`, "peak RSS MB"} {
+		"ratio workload=mlp-plane-shortcut surfscope/pytorch=", `target="≥ 10×"`, "peak RSS MB", " load="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

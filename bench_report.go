@@ -13,6 +13,7 @@ type benchRow struct {
 	ratio        float64 // surfscope/PyTorch of the metric
 	target       string  // "≥ 2×", "≤ 0.5×, peak RSS < 1024 MB" or "none"
 	verdict      string  // "met", "NOT met" or ""
+	load         string  // the machine's load average when the workload started
 }
 
 func newBenchRow(name string, o, t benchResult) benchRow {
@@ -50,6 +51,9 @@ func (r benchRow) line() string {
 	if r.verdict != "" {
 		s += " " + r.verdict
 	}
+	if r.load != "" {
+		s += " load=" + r.load
+	}
 	return s
 }
 
@@ -57,10 +61,10 @@ func (r benchRow) line() string {
 func printBenchTable(w io.Writer, rows []benchRow) {
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "workload\tsurfscope\tpytorch\tunit\tratio\ttarget\tverdict\tpeak RSS MB (ours, theirs)")
+	fmt.Fprintln(tw, "workload\tsurfscope\tpytorch\tunit\tratio\ttarget\tverdict\tpeak RSS MB (ours, theirs)\tload")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%.4g\t%.4g\t%s\t%.3f\t%s\t%s\t%.0f, %.0f\n", r.name, r.ours.metric, r.theirs.metric,
-			r.ours.unit, r.ratio, r.target, r.verdict, r.ours.peakRSSMB, r.theirs.peakRSSMB)
+		fmt.Fprintf(tw, "%s\t%.4g\t%.4g\t%s\t%.3f\t%s\t%s\t%.0f, %.0f\t%s\n", r.name, r.ours.metric, r.theirs.metric,
+			r.ours.unit, r.ratio, r.target, r.verdict, r.ours.peakRSSMB, r.theirs.peakRSSMB, r.load)
 	}
 	tw.Flush()
 }

@@ -66,6 +66,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	theirs := map[string]benchResult{}
 	var rows []benchRow
 	for _, n := range c.workloads {
+		load := loadAverage()
 		o, err := c.runOurs(ctx, n, stderr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", n, err)
@@ -83,6 +84,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if ok {
 			fmt.Fprintln(stdout, t)
 			row := newBenchRow(n, o, t)
+			row.load = load
 			fmt.Fprintln(stdout, row.line())
 			rows = append(rows, row)
 		}
@@ -125,6 +127,17 @@ func parseBench(args []string, stderr io.Writer) (*benchConfig, error) {
 		}
 	}
 	return c, nil
+}
+
+// loadAverage returns the machine's 1-minute load average as /proc/loadavg says it, or "?": the
+// ratios of a run on a machine loaded far beyond its cores are not the ratios of an idle one
+// (PyTorch's OpenMP threads spin at their barriers).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 func slicesContains(list []string, s string) bool {
