@@ -21,7 +21,7 @@ LDFLAGS := -X github.com/surfscope/surfscope/internal/buildinfo.version=$(VERSIO
 DIST    ?= dist
 export VERSION COMMIT LDFLAGS DIST GO
 
-.PHONY: run build deps test bench package package-linux package-windows package-darwin package-test generate clean
+.PHONY: run build deps test fuzz bench package package-linux package-windows package-darwin package-test generate clean
 
 deps:
 	$(PKGS) install build
@@ -34,13 +34,30 @@ build: deps
 run: build
 	./$(BIN)
 
+# The packages that run work on several goroutines: their tests run under the race detector
+# (instead of without it). The app hands work between its jobs and the UI thread; the engines split
+# work over GOMAXPROCS (internal/parallel) and render keeps GL on its own thread. surface/ntk (45 s
+# with -race) runs its goroutines through models/jacobian; models/train (36 s) through its graph's
+# kernels and its optimiser, whose parallel steps the runs of RACE_TRAIN exercise; study's scheduler
+# runs its units on goroutines (RACE_STUDY; the end-to-end runs train, which RACE_TRAIN covers).
+RACE_PKGS  := ./app ./internal/parallel ./internal/detach ./models/infer ./models/jacobian \
+              ./models/train/internal/graph ./surface ./render ./render/internal/gl ./view
+RACE_TRAIN := TestMemoryNeedBoundsAnEpoch|TestRunIsReproducible|TestTrainCancelLeavesLastEpoch
+RACE_STUDY := TestSchedule
+
 test:
 	$(PKGS) install build test
 	$(GO) mod download
 	$(GO) vet ./...
-	$(XVFB) $(GO) test -timeout 20m $$($(GO) list ./... | grep -v '/app$$')
-	@# The app hands work between its jobs and the UI thread: its tests run under the race detector.
-	$(XVFB) $(GO) test -race -timeout 10m ./app
+	$(XVFB) $(GO) test -timeout 20m $$($(GO) list ./... | grep -v -x -F $(patsubst ./%,-e github.com/surfscope/surfscope/%,$(RACE_PKGS)))
+	$(XVFB) $(GO) test -race -timeout 20m $(RACE_PKGS)
+	$(GO) test -race -timeout 10m -run '$(RACE_TRAIN)' ./models/train
+	$(GO) test -race -timeout 10m -run '$(RACE_STUDY)' ./study
+	@# Every parser's fuzz target for a few seconds (`make fuzz` runs them for a minute each).
+	scripts/fuzz.sh
+
+fuzz:
+	FUZZTIME=60 scripts/fuzz.sh
 
 # Every standard workload of ../shared/bench/WORKLOADS.md, each followed by the PyTorch reference's
 # run of it, with their ratio and target (a table at the end), then the Go benchmarks of the hot

@@ -88,3 +88,19 @@ func TestAnimateFlags(t *testing.T) {
 		t.Errorf("MP4 without ffmpeg: exit %d, %q", code, errs)
 	}
 }
+
+// The frames animate holds until it writes are checked against the memory cap before any work: an
+// orbit of 3,600 frames of 16384×8192 (2.4 TB) is one line naming the frames and the cap's
+// variable, and nothing is written.
+func TestAnimateFramesWithinMemoryCap(t *testing.T) {
+	t.Setenv("SURFSCOPE_MAX_MEMORY", "64GiB")
+	out := filepath.Join(t.TempDir(), "a.gif")
+	code, _, errs := cli("animate", "--model", "embedded", "--orbit", "--frames", "3600", "--width", "16384", "--height", "8192", "--out", out)
+	want := "3600 frames of 16384x8192 needs about 2.4 TB of memory, more than the cap of 69 GB (SURFSCOPE_MAX_MEMORY=64GiB)"
+	if code != 1 || !strings.Contains(errs, want) || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+		t.Errorf("exit %d, %q; want 1 and %q", code, errs, want)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s was written: %v", out, err)
+	}
+}

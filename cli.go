@@ -15,6 +15,7 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/internal/idlist"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/provenance"
@@ -218,30 +219,11 @@ func openSplit(name, split string, net *models.Net) (*dataset.Set, error) {
 	return set, nil
 }
 
-// parseIDs parses "0-15,20" into the list of image indices it names (ranges inclusive).
+// parseIDs parses the --ids list s (idlist.Parse) for a split of n images.
 func parseIDs(s string, n int) ([]int, error) {
-	var ids []int
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		lo, hi, isRange := strings.Cut(part, "-")
-		a, err1 := strconv.Atoi(lo)
-		b := a
-		var err2 error
-		if isRange {
-			b, err2 = strconv.Atoi(hi)
-		}
-		if err1 != nil || err2 != nil || a < 0 || b < a {
-			return nil, fmt.Errorf("--ids %q: %q is not an index or a range like 0-15", s, part)
-		}
-		if b >= n {
-			return nil, fmt.Errorf("--ids %q: index %d is out of range (the split has %d images)", s, b, n)
-		}
-		if len(ids)+b-a+1 > 1<<20 {
-			return nil, fmt.Errorf("--ids %q: more than %d images", s, 1<<20)
-		}
-		for i := a; i <= b; i++ {
-			ids = append(ids, i)
-		}
+	ids, err := idlist.Parse(s, n)
+	if err != nil {
+		return nil, fmt.Errorf("--ids %q: %v", s, err)
 	}
 	return ids, nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/models/series"
 	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/render"
@@ -37,6 +38,9 @@ func cmdAnimate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	names, err := c.resolveModels()
 	if err != nil {
+		return err
+	}
+	if err := c.checkMemory(); err != nil {
 		return err
 	}
 	pr := &progress{w: stderr, what: "sample " + c.st.Probe}
@@ -142,6 +146,25 @@ func (c *animateConfig) resolveModels() ([]string, error) {
 		names = append(names, fmt.Sprintf("epoch %d · train accuracy %.1f%%", e.Epoch, 100*e.TrainAcc))
 	}
 	return names, nil
+}
+
+// checkMemory checks, before any work, the frames that write holds until the file is written
+// against the memory cap: every frame as RGBA, for a GIF its paletted copy too, and the buffers of
+// drawing one picture (render.MemoryNeed). 3,600 frames of 16384×8192 would be 2.4 TB.
+func (c *animateConfig) checkMemory() error {
+	n := len(c.models)
+	if c.orbit {
+		n = c.frames
+	}
+	perFrame := int64(4)
+	if !strings.EqualFold(filepath.Ext(c.out), ".mp4") {
+		perFrame++
+	}
+	need := memcap.Mul(int64(n), int64(c.st.Width), int64(c.st.Height), perFrame)
+	if need >= 0 {
+		need += render.MemoryNeed(c.st.Width, c.st.Height, c.st.Samples)
+	}
+	return memcap.Check(fmt.Sprintf("%d frames of %dx%d", n, c.st.Width, c.st.Height), need)
 }
 
 // write draws the scenes and writes them as a GIF or an MP4.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
@@ -75,7 +76,7 @@ func parseNTK(args []string, stderr io.Writer) (*ntkConfig, error) {
 	fit := fs.String("fit", "", "eigenvalue index range of the power-law fit, FROM:TO, 1-based (default 10:N/2)")
 	fs.BoolVar(&c.initial, "init", true, "also analyse the kernel at initialisation (the architecture rebuilt with its recorded seed) and compare")
 	fs.IntVar(&c.testN, "test-n", 0, "test images the network is scored on (0: the whole test split)")
-	fs.IntVar(&c.memMiB, "mem", 1024, "memory bound for per-sample gradients held at once, MiB")
+	fs.IntVar(&c.memMiB, "mem", 1024, "memory bound for the per-sample gradients held at once, MiB; the N×N kernel and its eigen-decomposition come on top (about 48·N² bytes, 64·N² with --init), and the whole is checked against the memory cap (SURFSCOPE_MAX_MEMORY)")
 	fs.Uint64Var(&c.opt.Seed, "seed", 1, "seed of the kernel regressions' training draws")
 	fs.StringVar(&c.plane, "plane", "", "optional plane probe on the --split images ("+view.ProbeUsage+", not a line) whose surface of the predicted logit is expanded in the top kernel eigenfunctions")
 	fs.IntVar(&c.grid, "grid", 32, "--plane: points per axis")
@@ -169,6 +170,9 @@ func runNTK(ctx context.Context, c *ntkConfig, stderr io.Writer) (*ntk.Report, *
 		return nil, nil, nil, err
 	}
 	if probe != nil {
+		if err := memcap.Check(fmt.Sprintf("the %d points of --plane", probe.Len()), memcap.Mul(int64(probe.Len()), int64(net.InputSize()), 4)); err != nil {
+			return nil, nil, nil, err
+		}
 		pts := make([]float32, probe.Len()*net.InputSize())
 		for k, D := 0, net.InputSize(); k < probe.Len(); k++ {
 			probe.Point(pts[k*D:(k+1)*D], k)

@@ -24,9 +24,11 @@ import (
 )
 
 // waitFor runs the UI thread's queue on the test goroutine (the UI thread of uiThreadApp) and
-// checks cond there until it holds or the timeout passes.
+// checks cond there until it holds or the timeout passes (raceSlowdown times longer under the race
+// detector).
 func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
+	timeout *= raceSlowdown
 	d := fyne.CurrentApp().Driver().(*uiThreadDriver)
 	deadline := time.Now().Add(timeout)
 	for d.drain(); !cond(); d.drain() {

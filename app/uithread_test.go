@@ -51,14 +51,15 @@ type queued struct {
 // newUIThreadApp makes a Fyne test app whose UI thread is the calling test goroutine and watches
 // that thread: if it runs no queued callback for stall (a UI call is blocked: a deadlock), the
 // test binary fails at once with every goroutine's stack instead of hanging until go test's
-// timeout. SURFSCOPE_UI_STALL (a duration) overrides stall.
+// timeout. stall is a minute (raceSlowdown minutes under the race detector); SURFSCOPE_UI_STALL (a
+// duration) overrides it.
 func newUIThreadApp(t *testing.T) *uiThreadApp {
 	t.Helper()
 	base := test.NewTempApp(t)
 	d := &uiThreadDriver{Driver: base.Driver(), thread: goroutineID(), drained: time.Now()}
 	a := &uiThreadApp{App: base, driver: d}
 	fyne.SetCurrentApp(a)
-	stall := 60 * time.Second
+	stall := raceSlowdown * 60 * time.Second
 	if s := os.Getenv("SURFSCOPE_UI_STALL"); s != "" {
 		v, err := time.ParseDuration(s)
 		if err != nil {
@@ -188,7 +189,7 @@ func TestWatchdogFailsADeadlockedUICall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), raceSlowdown*60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, "-test.run=^TestWatchdogFailsADeadlockedUICall$", "-test.v")
 	cmd.Env = append(os.Environ(), "SURFSCOPE_DEADLOCK_CHILD=1", "SURFSCOPE_UI_STALL=2s")

@@ -59,6 +59,9 @@ func readCIFARFile(r io.Reader, name string, f cifarFormat) (*Set, error) {
 		if err := checkCIFARSize(name, size, f); err != nil {
 			return nil, err
 		}
+		if err := checkPixelMemory(name, size/int64(f.recordSize()), cifarPixels); err != nil {
+			return nil, err
+		}
 		reserveImages(s, int(size)/f.recordSize())
 	}
 	if err := appendCIFAR(s, r, name, f); err != nil {

@@ -43,8 +43,11 @@ func readClassNames(fsys fs.FS, file, display string, fallback []string) ([]stri
 	if _, err := checkInputFile(fsys, file, display); err != nil {
 		return nil, err
 	}
-	data, err := fs.ReadFile(fsys, file)
+	data, err := readSmallFile(fsys, file, display)
 	if err != nil {
+		if strings.HasPrefix(err.Error(), "dataset: ") {
+			return nil, err
+		}
 		return nil, fmt.Errorf("dataset: %s: %w", display, err)
 	}
 	var names []string

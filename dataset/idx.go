@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/surfscope/surfscope/internal/memcap"
 )
 
 // IDX magic numbers: two zero bytes, the element type (0x08 = unsigned byte) and the number of dimensions.
@@ -58,6 +60,9 @@ func ReadIDXImages(r io.Reader, name string) (*Set, error) {
 	if n > maxPixelBytes/(rows*cols) {
 		return nil, fmt.Errorf("dataset: %s: header claims %d images of %d×%d, more than %d bytes", name, n, rows, cols, int64(maxPixelBytes))
 	}
+	if err := checkPixelMemory(name, n, rows*cols); err != nil {
+		return nil, err
+	}
 	pix, err := readPayload(r, name, n*rows*cols, "pixels")
 	if err != nil {
 		return nil, err
@@ -81,6 +86,9 @@ func ReadIDXLabels(r io.Reader, name string) ([]int, error) {
 		return nil, err
 	}
 	n := int64(binary.BigEndian.Uint32(hdr[4:]))
+	if err := memcap.Check(fmt.Sprintf("reading %d labels", n), memcap.Mul(n, 9)); err != nil {
+		return nil, fmt.Errorf("dataset: %s: %w", name, err)
+	}
 	raw, err := readPayload(r, name, n, "labels")
 	if err != nil {
 		return nil, err
@@ -181,6 +189,10 @@ func readPayload(r io.Reader, name string, want int64, what string) ([]byte, err
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 				return nil, fmt.Errorf("dataset: %s: truncated: want %d bytes of %s, got %d", name, want, what, len(buf))
 			}
+			var bomb *bombError
+			if errors.As(err, &bomb) {
+				return nil, fmt.Errorf("dataset: %s: %w", name, err)
+			}
 			return nil, fmt.Errorf("dataset: %s: reading %s: %w", name, what, err)
 		}
 	}
@@ -208,9 +220,10 @@ func gunzipIfCompressed(r io.Reader, name string) (io.Reader, error) {
 	if len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
 		return br, nil
 	}
-	zr, err := gzip.NewReader(br)
+	compressed := &countingReader{r: br}
+	zr, err := gzip.NewReader(compressed)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: gzip header: %w", name, err)
 	}
-	return zr, nil
+	return &bombGuard{r: zr, compressed: compressed}, nil
 }

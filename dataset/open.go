@@ -283,6 +283,9 @@ func (src source) readCIFAR(dir string, files []string, f cifarFormat) (*Set, er
 		}
 		records += int(fi.Size()) / f.recordSize()
 	}
+	if err := checkPixelMemory(src.path(dir), int64(records), cifarPixels); err != nil {
+		return nil, err
+	}
 	s := newCIFARSet(src.name, f)
 	reserveImages(s, records)
 	for _, file := range files {

@@ -35,6 +35,11 @@ type CNNConfig struct {
 // NewCNN builds a CNN with PyTorch's default initialisation drawn from seed and records the
 // configuration in Arch.
 func NewCNN(cfg CNNConfig, seed int64) (*Net, error) {
+	return buildTwice("cnn", func(dry bool) (*Net, error) { return newCNN(cfg, seed, dry) })
+}
+
+// newCNN builds the net NewCNN describes; dry, with parameter shapes and no values.
+func newCNN(cfg CNNConfig, seed int64, dry bool) (*Net, error) {
 	act := cfg.Activation
 	if act == "" {
 		act = OpReLU
@@ -55,7 +60,7 @@ func NewCNN(cfg CNNConfig, seed int64) (*Net, error) {
 	if len(cfg.Channels) == 0 {
 		return nil, fmt.Errorf("models: cnn: no convolutions")
 	}
-	b := newNetBuilder(cfg.Input, cfg.Classes, seed)
+	b := newNetBuilder(cfg.Input, cfg.Classes, seed, dry)
 	x := b.normalize(0, cfg.Normalize)
 	c, h, w := cfg.Input[0], cfg.Input[1], cfg.Input[2]
 	for i, out := range cfg.Channels {
@@ -104,5 +109,5 @@ func NewCNN(cfg CNNConfig, seed int64) (*Net, error) {
 	a["hidden"] = formatInts(cfg.Hidden)
 	a["seed"] = strconv.FormatInt(seed, 10)
 	recordNormalize(a, cfg.Normalize)
-	return b.net, b.net.Validate()
+	return b.finish()
 }

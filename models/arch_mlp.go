@@ -20,6 +20,11 @@ type MLPConfig struct {
 // NewMLP builds an MLP with PyTorch's default initialisation drawn from seed, and records the
 // configuration in Arch. It returns an error for a bad shape, width or activation.
 func NewMLP(cfg MLPConfig, seed int64) (*Net, error) {
+	return buildTwice("mlp", func(dry bool) (*Net, error) { return newMLP(cfg, seed, dry) })
+}
+
+// newMLP builds the net NewMLP describes; dry, with parameter shapes and no values.
+func newMLP(cfg MLPConfig, seed int64, dry bool) (*Net, error) {
 	act := cfg.Activation
 	if act == "" {
 		act = OpReLU
@@ -35,7 +40,7 @@ func NewMLP(cfg MLPConfig, seed int64) (*Net, error) {
 			return nil, fmt.Errorf("models: mlp: hidden width %d", h)
 		}
 	}
-	b := newNetBuilder(cfg.Input, cfg.Classes, seed)
+	b := newNetBuilder(cfg.Input, cfg.Classes, seed, dry)
 	x := b.normalize(0, cfg.Normalize)
 	x = b.add("flatten", OpFlatten, Attr{}, nil, x)
 	in := cfg.Input[0] * cfg.Input[1] * cfg.Input[2]
@@ -50,7 +55,7 @@ func NewMLP(cfg MLPConfig, seed int64) (*Net, error) {
 	b.net.Arch["activation"] = string(act)
 	b.net.Arch["seed"] = strconv.FormatInt(seed, 10)
 	recordNormalize(b.net.Arch, cfg.Normalize)
-	return b.net, b.net.Validate()
+	return b.finish()
 }
 
 func (b *netBuilder) addActivation(name string, op Op, x int) int {

@@ -79,6 +79,11 @@ const seReduction = 4
 // with weight 1 and bias 0, or bias 1 where ShortcutBNMul1 says so) and records the configuration
 // in Arch.
 func NewResNet(cfg ResNetConfig, seed int64) (*Net, error) {
+	return buildTwice("resnet", func(dry bool) (*Net, error) { return newResNet(cfg, seed, dry) })
+}
+
+// newResNet builds the net NewResNet describes; dry, with parameter shapes and no values.
+func newResNet(cfg ResNetConfig, seed int64, dry bool) (*Net, error) {
 	if err := checkInputClasses("resnet", cfg.Input, cfg.Classes); err != nil {
 		return nil, err
 	}
@@ -105,7 +110,7 @@ func NewResNet(cfg ResNetConfig, seed int64) (*Net, error) {
 	if !known {
 		return nil, fmt.Errorf("models: resnet: unknown shortcut %q (want %s)", cfg.Shortcut, ShortcutNames())
 	}
-	b := newNetBuilder(cfg.Input, cfg.Classes, seed)
+	b := newNetBuilder(cfg.Input, cfg.Classes, seed, dry)
 	x := b.normalize(0, cfg.Normalize)
 	c := 16 * width
 	x = b.conv("stem", x, cfg.Input[0], c, 3, 1, 1, false)
@@ -139,7 +144,7 @@ func NewResNet(cfg ResNetConfig, seed int64) (*Net, error) {
 	a["se"] = strconv.FormatBool(cfg.SE)
 	a["seed"] = strconv.FormatInt(seed, 10)
 	recordNormalize(a, cfg.Normalize)
-	return b.net, b.net.Validate()
+	return b.finish()
 }
 
 // basicBlock appends conv3×3-BN-ReLU-conv3×3-BN (plus an SE gate), the shortcut and their

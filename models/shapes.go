@@ -14,7 +14,7 @@ func (n *Net) Shapes() ([][]int, error) {
 		return nil, err
 	}
 	last := shapes[len(shapes)-1]
-	if ShapeSize(last) != n.Classes {
+	if n.Classes <= 0 || ShapeSize(last) != n.Classes {
 		return nil, fmt.Errorf("models: output shape %v does not give %d classes", last, n.Classes)
 	}
 	return shapes, nil
@@ -26,8 +26,11 @@ func (n *Net) NodeShapes() ([][]int, error) {
 	if len(n.Nodes) == 0 || n.Nodes[0].Op != OpInput {
 		return nil, fmt.Errorf("models: net has no input node")
 	}
-	if n.Input[0] <= 0 || n.Input[1] <= 0 || n.Input[2] <= 0 {
-		return nil, fmt.Errorf("models: bad input shape %v", n.Input)
+	if n.Input[0] <= 0 || n.Input[1] <= 0 || n.Input[2] <= 0 || n.Input[1] > MaxSide || n.Input[2] > MaxSide {
+		return nil, fmt.Errorf("models: bad input shape %v: want sides 1 to %d (models.MaxSide)", n.Input, MaxSide)
+	}
+	if _, err := checkedSize(n.Input[:]); err != nil {
+		return nil, fmt.Errorf("models: input: %v", err)
 	}
 	shapes := make([][]int, len(n.Nodes))
 	shapes[0] = []int{n.Input[0], n.Input[1], n.Input[2]}
@@ -39,7 +42,12 @@ func (n *Net) NodeShapes() ([][]int, error) {
 			}
 		}
 		for name, t := range nd.Params {
-			if t == nil || len(t.Data) != t.Len() {
+			if t == nil {
+				return nil, fmt.Errorf("models: node %d %q: param %s is nil", i, nd.Name, name)
+			}
+			if size, err := checkedSize(t.Shape); err != nil {
+				return nil, fmt.Errorf("models: node %d %q: param %s: %v", i, nd.Name, name, err)
+			} else if len(t.Data) != size {
 				return nil, fmt.Errorf("models: node %d %q: param %s: data length does not match shape", i, nd.Name, name)
 			}
 			for k, v := range t.Data {
@@ -49,6 +57,9 @@ func (n *Net) NodeShapes() ([][]int, error) {
 			}
 		}
 		s, err := nodeShape(nd, shapes)
+		if err == nil {
+			_, err = checkedSize(s)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("models: node %d %q (%s): %v", i, nd.Name, nd.Op, err)
 		}
@@ -150,7 +161,9 @@ func nodeShape(nd *Node, shapes [][]int) ([]int, error) {
 				return nil, fmt.Errorf("bad target shape %v", nd.Attr.Shape)
 			}
 		}
-		if len(nd.Attr.Shape) == 0 || ShapeSize(nd.Attr.Shape) != ShapeSize(x) {
+		if size, err := checkedSize(nd.Attr.Shape); err != nil {
+			return nil, fmt.Errorf("target shape: %v", err)
+		} else if len(nd.Attr.Shape) == 0 || size != ShapeSize(x) {
 			return nil, fmt.Errorf("cannot reshape %v to %v", x, nd.Attr.Shape)
 		}
 		return append([]int(nil), nd.Attr.Shape...), nil
@@ -170,7 +183,7 @@ func nodeShape(nd *Node, shapes [][]int) ([]int, error) {
 func denseShape(nd *Node, x []int) ([]int, error) {
 	in := ShapeSize(x)
 	w := nd.Params["weight"]
-	if w == nil || len(w.Shape) != 2 {
+	if w == nil || len(w.Shape) != 2 || w.Shape[0] <= 0 {
 		return nil, fmt.Errorf("param weight must be [out,in]")
 	}
 	if w.Shape[1] != in {
@@ -189,8 +202,11 @@ func convShape(nd *Node, x []int) ([]int, error) {
 		return nil, fmt.Errorf("input shape %v is not [C,H,W]", x)
 	}
 	w := nd.Params["weight"]
-	if w == nil || len(w.Shape) != 4 {
+	if w == nil || len(w.Shape) != 4 || w.Shape[0] <= 0 || w.Shape[1] <= 0 {
 		return nil, fmt.Errorf("param weight must be [out,in/groups,kh,kw]")
+	}
+	if nd.Attr.Groups < 0 {
+		return nil, fmt.Errorf("%d groups", nd.Attr.Groups)
 	}
 	g := nd.Attr.NumGroups()
 	if x[0]%g != 0 || w.Shape[0]%g != 0 || w.Shape[1]*g != x[0] {
@@ -221,17 +237,14 @@ func poolShape(nd *Node, x []int) ([]int, error) {
 	return []int{x[0], oh, ow}, nil
 }
 
+// windowOut checks the attributes of a sliding window (checkWindowAttr) and returns its output
+// height and width.
 func windowOut(h, w, kh, kw int, a Attr) (int, int, error) {
-	if kh <= 0 || kw <= 0 {
-		return 0, 0, fmt.Errorf("kernel %dx%d", kh, kw)
+	if err := checkWindowAttr(h, w, kh, kw, a); err != nil {
+		return 0, 0, err
 	}
 	sh, sw := a.Strides()
 	dh, dw := a.Dilations()
-	for _, p := range a.Pad {
-		if p < 0 {
-			return 0, 0, fmt.Errorf("negative padding %v", a.Pad)
-		}
-	}
 	oh := (h+a.Pad[0]+a.Pad[2]-dh*(kh-1)-1)/sh + 1
 	ow := (w+a.Pad[1]+a.Pad[3]-dw*(kw-1)-1)/sw + 1
 	if oh <= 0 || ow <= 0 {

@@ -15,6 +15,9 @@ func GradientPlane(shape [3]int, x0, g []float32, seed uint64, n int, r float64)
 	if err := checkImages(shape, x0, g); err != nil {
 		return nil, err
 	}
+	if err := checkPlaneSpace("gradient", shape); err != nil {
+		return nil, err
+	}
 	if err := checkAxis(n); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,9 @@ func PCAPlane(shape [3]int, data []float32, through []float32, seed uint64, grid
 	if D <= 0 {
 		return nil, fmt.Errorf("projection: bad image shape %v", shape)
 	}
+	if err := checkPlaneSpace("PCA", shape); err != nil {
+		return nil, err
+	}
 	if len(data)%D != 0 || len(data)/D < 3 {
 		return nil, fmt.Errorf("projection: PCA plane: %d values are not at least 3 images of %v", len(data), shape)
 	}

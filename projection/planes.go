@@ -64,6 +64,9 @@ func RandomPlane(shape [3]int, x0 []float32, seed uint64, n int, r, scaleTo floa
 	if err := checkImages(shape, x0); err != nil {
 		return nil, err
 	}
+	if err := checkPlaneSpace("random", shape); err != nil {
+		return nil, err
+	}
 	if err := checkAxis(n); err != nil {
 		return nil, err
 	}

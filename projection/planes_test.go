@@ -203,3 +203,23 @@ func TestLinspaceLikeNumpy(t *testing.T) {
 	want := []float64{-1, -0.5, 0, 0.5, 1}
 	assertClose(t, "linspace", got, want, 0)
 }
+
+// On images of one value (1×1×1) there is no plane: every plane probe returns an error rather
+// than a NaN direction (the random plane panicked in the sampler: issue 20).
+func TestPlanesOnOneValueImagesAreErrors(t *testing.T) {
+	shape := [3]int{1, 1, 1}
+	a, b, c := []float32{0.2}, []float32{0.5}, []float32{0.9}
+	probes := map[string]func() (*Probe, error){
+		"random":   func() (*Probe, error) { return RandomPlane(shape, b, 1, 8, 0, 0) },
+		"gradient": func() (*Probe, error) { return GradientPlane(shape, b, []float32{1}, 1, 8, 0) },
+		"pca":      func() (*Probe, error) { return PCAPlane(shape, []float32{0.2, 0.5, 0.9, 0.1}, nil, 1, 8, 0) },
+		"flip":     func() (*Probe, error) { return FlipPlane(shape, b, 1, 8, 0.1) },
+		"data":     func() (*Probe, error) { return DataPlane(shape, a, b, c, 8, 0.1) },
+	}
+	for name, make := range probes {
+		p, err := make()
+		if err == nil {
+			t.Errorf("%s plane on 1×1×1 images: no error, directions %v", name, p.Dirs)
+		}
+	}
+}

@@ -105,6 +105,15 @@ func checkAxis(n int) error {
 	return nil
 }
 
+// checkPlaneSpace returns an error when images of shape have fewer than two values: a plane
+// needs two orthonormal directions, and a space of one dimension has only one.
+func checkPlaneSpace(kind string, shape [3]int) error {
+	if d := shape[0] * shape[1] * shape[2]; d < 2 {
+		return fmt.Errorf("projection: %s plane: images of %dx%dx%d hold %d value; a plane needs at least 2", kind, shape[0], shape[1], shape[2], d)
+	}
+	return nil
+}
+
 func checkImages(shape [3]int, imgs ...[]float32) error {
 	size := shape[0] * shape[1] * shape[2]
 	if size <= 0 {

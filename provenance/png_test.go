@@ -15,7 +15,7 @@ import (
 )
 
 // testPNG encodes a small image through a PNGWriter carrying r.
-func testPNG(t *testing.T, r Record) []byte {
+func testPNG(t testing.TB, r Record) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, 7, 5))
 	img.Set(3, 2, color.NRGBA{200, 10, 20, 255})

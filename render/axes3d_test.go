@@ -32,11 +32,7 @@ func TestComposite(t *testing.T) {
 // With Axes the panes show behind the surface, the same in both backends,
 // and the surface itself is unchanged where it covers them.
 func TestAxesPanes(t *testing.T) {
-	rs := []Renderer{NewCPU()}
-	if g, err := NewGL(); err == nil {
-		defer g.Close()
-		rs = append(rs, g)
-	}
+	rs := backends(t)
 	var pics []*image.RGBA
 	for _, r := range rs {
 		s := &Scene{Field: waves(48), Axes: true, XLabel: "s", YLabel: "t", ZLabel: "z"}

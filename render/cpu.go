@@ -10,8 +10,31 @@ import (
 // supersamples where GL multisamples).
 func NewCPU() Renderer { return &renderer{b: &cpuBackend{}} }
 
-// maxCPUSamples bounds the supersampled buffer (about 20 bytes a sample).
-const maxCPUSamples = 1 << 26
+// maxSupersamples bounds the supersampled buffers of the CPU backend and of GL on a software
+// rasteriser (2^26 samples: about 20 bytes a sample on the CPU, 12 with GL); a larger picture gets
+// fewer samples per pixel rather than gigabytes of buffers (16384×8192 pixels at 16 samples asked
+// for 8 GiB: issue 20).
+const maxSupersamples = 1 << 26
+
+// supersampling returns the factor per axis a w×h picture is drawn larger by to antialias with
+// samples per pixel: round(√samples), lowered until the buffer holds at most maxSupersamples.
+func supersampling(w, h, samples int) int {
+	ss := max(int(math.Round(math.Sqrt(float64(samples)))), 1)
+	for ss > 1 && int64(w)*int64(h)*int64(ss*ss) > maxSupersamples {
+		ss--
+	}
+	return ss
+}
+
+// MemoryNeed estimates the host memory Render takes besides the picture itself for a w×h picture
+// with samples per pixel: a second picture under the axes, and about 20 bytes per supersample
+// (supersampling) for the colour and depth buffers (the CPU raster's, or a software GL's
+// framebuffers and read-back; a GPU's multisampled buffers live in its own memory).
+func MemoryNeed(w, h, samples int) int64 {
+	px := int64(w) * int64(h)
+	ss := int64(supersampling(w, h, samples))
+	return 4*px + 20*px*ss*ss
+}
 
 // cpuBackend draws the surface with raster; its buffers are reused.
 type cpuBackend struct {
@@ -31,10 +54,7 @@ func (c *cpuBackend) close() error { return nil }
 // surface draws f into dst at round(√samples) times the resolution in each
 // direction and box-filters it down.
 func (c *cpuBackend) surface(dst *image.RGBA, f *frame) error {
-	ss := max(int(math.Round(math.Sqrt(float64(f.st.samples)))), 1)
-	for ss > 1 && f.w*f.h*ss*ss > maxCPUSamples {
-		ss-- // huge pictures: fewer samples rather than gigabytes of buffers
-	}
+	ss := supersampling(f.w, f.h, f.st.samples)
 	w, h := f.w*ss, f.h*ss
 	c.r.setup(f.mesh, f.view.mvp, w, h)
 	c.r.visibility()

@@ -2,7 +2,6 @@ package render
 
 import (
 	"image"
-	"math"
 	"strings"
 
 	"github.com/surfscope/surfscope/render/internal/gl"
@@ -49,7 +48,7 @@ func (g *glBackend) surface(dst *image.RGBA, f *frame) error {
 	}
 	w, h, samples, ss := f.w, f.h, f.st.samples, 1
 	if g.supersample && samples > 1 {
-		ss = max(int(math.Round(math.Sqrt(float64(samples)))), 1)
+		ss = supersampling(w, h, samples)
 		w, h, samples = w*ss, h*ss, 1
 	}
 	fr := &gl.Frame{

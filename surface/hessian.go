@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/train"
 )
@@ -194,6 +195,10 @@ type lanczosResult struct {
 // tol·max(|θ_min|, |θ_max|), or m steps, or an invariant subspace (β_k ≈ 0: the Ritz values are
 // eigenvalues).
 func lanczos(n, m int, tol float64, hvp func(dst, v []float64) error, rng *rand.Rand) (*lanczosResult, error) {
+	// The m Lanczos vectors and a few working ones, float64 over every parameter.
+	if err := memcap.Check(fmt.Sprintf("%d Lanczos steps over %d parameters", m, n), memcap.Mul(int64(m)+6, int64(n), 8)); err != nil {
+		return nil, fmt.Errorf("surface: Hessian: %w (fewer --hessian-steps need less)", err)
+	}
 	q := make([][]float64, 0, m)
 	v := make([]float64, n)
 	for i := range v {

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/internal/parallel"
 	"github.com/surfscope/surfscope/projection"
 )
@@ -40,7 +41,8 @@ type Options struct {
 const MaxPoints = projection.MaxAxis * projection.MaxAxis
 
 // Sample evaluates f at every grid point of probe p and returns the logits as a Grid. Work is split
-// into chunks spread over workers; progress, when not nil, is called with the number of points done
+// into chunks spread over workers (the grid and their buffers must fit the memory cap of
+// internal/memcap, checked before they are allocated); progress, when not nil, is called with the number of points done
 // so far after each chunk (from one goroutine at a time, in no particular order of chunks). When
 // ctx is cancelled, Sample stops after the chunks in flight and returns ctx.Err(). The result does
 // not depend on the number of workers.
@@ -64,6 +66,10 @@ func Sample(ctx context.Context, f Forwarder, p *projection.Probe, opt *Options,
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	k := f.NumClasses()
+	need := memcap.Mul(int64(total), int64(k), 4) + memcap.Mul(int64(o.Workers), int64(o.Chunk), int64(f.InputSize()+k), 4)
+	if err := memcap.Check(fmt.Sprintf("a grid of %d×%d points of %d logits", nx, ny, k), need); err != nil {
+		return nil, fmt.Errorf("surface: %w", err)
+	}
 	g := &Grid{NX: nx, NY: ny, K: k, S: p.S, T: p.T, Values: make([]float32, total*k), Probe: p}
 	af, useAffine := f.(affineForwarder)
 	useAffine = useAffine && !o.Plain

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
 )
@@ -231,5 +232,17 @@ func TestSampleErrorsNameTheCulprit(t *testing.T) {
 	cancel()
 	if _, err := s.Sample(ctx, nil); err != context.Canceled {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// A picture whose buffers would not fit the memory cap is refused before any is allocated.
+func TestRenderChecksTheMemoryCap(t *testing.T) {
+	s := Default()
+	s.Grid, s.Width, s.Height, s.Samples = 9, 16384, 8192, 16
+	g, set := sampled(t, s)
+	t.Setenv(memcap.EnvVar, "1GB")
+	_, err := s.Render(render.NewCPU(), g, set)
+	if err == nil || !strings.Contains(err.Error(), "a 16384x8192 picture with 16 samples a pixel needs about 3.8 GB") {
+		t.Fatalf("Render: %v", err)
 	}
 }

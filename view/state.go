@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/surfscope/surfscope/dataset"
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/render"
 	"github.com/surfscope/surfscope/surface"
@@ -274,6 +275,10 @@ func (s State) Scene(g *surface.Grid, set *dataset.Set) (render.Scene, error) {
 func (s State) Render(r render.Renderer, g *surface.Grid, set *dataset.Set) (*image.RGBA, error) {
 	sc, err := s.Scene(g, set)
 	if err != nil {
+		return nil, err
+	}
+	need := 4*int64(s.Width)*int64(s.Height) + render.MemoryNeed(s.Width, s.Height, s.Samples)
+	if err := memcap.Check(fmt.Sprintf("a %dx%d picture with %d samples a pixel", s.Width, s.Height, s.Samples), need); err != nil {
 		return nil, err
 	}
 	img := image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))

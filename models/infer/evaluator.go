@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/internal/parallel"
 	"github.com/surfscope/surfscope/models"
 )
@@ -31,7 +32,10 @@ type Evaluator struct {
 	probes  []*AffineProbe // ForwardAffine's cache: the last probes built, most recent first
 }
 
-// New validates n (Net.Shapes) and compiles it.
+// New validates n (Net.Shapes) and compiles it. It returns an error, before any scratch memory
+// is allocated, when the scratch the evaluator may hold at once (WorkingBytes) is over the memory
+// cap (internal/memcap): a net of modest values can still ask for huge im2col buffers, such as a
+// 1000×1000 kernel.
 func New(n *models.Net) (*Evaluator, error) {
 	shapes, err := n.Shapes()
 	if err != nil {
@@ -41,7 +45,22 @@ func New(n *models.Net) (*Evaluator, error) {
 	e.fast = compile(n, shapes, planOptions{fuse: true})
 	e.full = compile(n, shapes, planOptions{})
 	e.affine = newAffinePlans(n, shapes)
+	workers := int64(cap(unitTokens))
+	if err := memcap.Check(fmt.Sprintf("the forward pass (%d workers × %s of scratch)", workers, memcap.Format(e.WorkingBytes()/workers)), e.WorkingBytes()); err != nil {
+		return nil, fmt.Errorf("infer: %w", err)
+	}
 	return e, nil
+}
+
+// WorkingBytes returns the most scratch memory the evaluator holds at once: one scratch of each
+// of its plans (Forward's, InputGrad's with its gradients, an affine probe's) for each of the
+// GOMAXPROCS work units that may run at a time.
+func (e *Evaluator) WorkingBytes() int64 {
+	floats := int64(e.fast.scratchFloats()) + int64(e.full.gradScratchFloats()) + int64(e.affine.input.scratchFloats())
+	if e.affine.front != nil {
+		floats += int64(e.affine.front.scratchFloats())
+	}
+	return memcap.Mul(int64(cap(unitTokens)), floats, 4)
 }
 
 // InputSize returns the number of values per sample, C·H·W.

@@ -20,8 +20,8 @@ type scratch struct {
 	cat  [][]float32 // a concat step's input views of one sample
 }
 
-func (p *plan) newScratch() *scratch {
-	sc := &scratch{vals: make([][]float32, len(p.size)), pads: make([][]float32, len(p.steps)), v: make([][]float32, len(p.size))}
+// scratchFloats returns the floats of one scratch (newScratch).
+func (p *plan) scratchFloats() int {
 	total := p.col + p.wide
 	for i, b := range p.buf {
 		if b == i && !(i == 0 && p.extInput) {
@@ -31,7 +31,12 @@ func (p *plan) newScratch() *scratch {
 	for i := range p.steps {
 		total += p.steps[i].padSize()
 	}
-	mem := make([]float32, total)
+	return total
+}
+
+func (p *plan) newScratch() *scratch {
+	sc := &scratch{vals: make([][]float32, len(p.size)), pads: make([][]float32, len(p.steps)), v: make([][]float32, len(p.size))}
+	mem := make([]float32, p.scratchFloats())
 	take := func(n int) []float32 {
 		s := mem[:n:n]
 		mem = mem[n:]

@@ -86,6 +86,20 @@ func softmaxGrad(g, z []float32, label int) {
 	g[label]--
 }
 
+// gradScratchFloats returns the floats of one gradient scratch (getGradScratch).
+func (p *plan) gradScratchFloats() int {
+	total, dpad := p.scratchFloats(), 0
+	for i := range p.steps {
+		dpad = max(dpad, p.steps[i].padSize())
+	}
+	for i, b := range p.buf {
+		if b == i {
+			total += p.unit * p.size[i]
+		}
+	}
+	return total + dpad
+}
+
 func (p *plan) getGradScratch() *gradScratch {
 	if gs, ok := p.gradPool.Get().(*gradScratch); ok {
 		return gs

@@ -8,7 +8,7 @@ import (
 
 	pb "github.com/advancedclimatesystems/gonnx/onnx"
 
-	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/nettest"
 	"github.com/surfscope/surfscope/models/onnx"
 )
 
@@ -38,35 +38,11 @@ func FuzzRead(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Read returned an invalid net: %v", err)
 		}
-		if forwardCost(net, shapes) > 1e7 { // keep each run fast
+		if nettest.ForwardCost(net, shapes) > 1e7 { // keep each run fast
 			return
 		}
 		if _, err := net.ForwardReference(make([]float32, net.InputSize())); err != nil {
 			t.Fatalf("forward pass of an imported net: %v", err)
 		}
 	})
-}
-
-// forwardCost estimates the multiply-adds of ForwardReference: windows cost their area per
-// output value, dense layers their weight.
-func forwardCost(net *models.Net, shapes [][]int) float64 {
-	cost := 0.0
-	for i, nd := range net.Nodes {
-		out := 1.0
-		for _, d := range shapes[i] {
-			out *= float64(d)
-		}
-		switch nd.Op {
-		case models.OpConv:
-			w := nd.Params["weight"]
-			cost += out * float64(w.Len()/w.Shape[0])
-		case models.OpMaxPool, models.OpAvgPool:
-			cost += out * float64(nd.Attr.Kernel[0]) * float64(nd.Attr.Kernel[1])
-		case models.OpDense:
-			cost += float64(nd.Params["weight"].Len())
-		default:
-			cost += out
-		}
-	}
-	return cost
 }

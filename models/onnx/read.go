@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/surfscope/surfscope/internal/inputfile"
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/models"
 )
 
@@ -33,6 +34,11 @@ func Load(path string) (*models.Net, error) {
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.Size() > maxModelBytes {
 		return nil, fmt.Errorf("onnx: %s: file of %d bytes is larger than %d", path, st.Size(), maxModelBytes)
+	} else if err == nil {
+		// The bytes, the decoded protobuf and the net's float32 weights: about three times the file.
+		if err := memcap.Check(fmt.Sprintf("importing a %s ONNX file", memcap.Format(st.Size())), memcap.Mul(st.Size(), 3)); err != nil {
+			return nil, fmt.Errorf("onnx: %s: %w", path, err)
+		}
 	}
 	return Read(f, path)
 }
@@ -57,11 +63,20 @@ type options struct {
 }
 
 func read(r io.Reader, name string, opt options) (*models.Net, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxModelBytes+1))
+	// The import takes about three times the bytes read: read no more than a third of the memory cap.
+	limit := int64(maxModelBytes)
+	if c, _, err := memcap.Limit(); err == nil && c > 0 && c/3 < limit {
+		limit = c / 3
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("onnx: %s: %v", name, err)
 	}
-	if len(data) > maxModelBytes {
+	if int64(len(data)) > limit {
+		if limit < maxModelBytes {
+			err := memcap.Check(fmt.Sprintf("importing an ONNX file of more than %s", memcap.Format(limit)), memcap.Mul(limit+1, 3))
+			return nil, fmt.Errorf("onnx: %s: %w", name, err)
+		}
 		return nil, fmt.Errorf("onnx: %s: larger than %d bytes", name, maxModelBytes)
 	}
 	var m pb.ModelProto

@@ -113,9 +113,9 @@ func decodeState(r io.Reader) (*State, error) {
 	if n > maxStateHeader {
 		return nil, fmt.Errorf("header length %d", n)
 	}
-	hb := make([]byte, n)
-	if _, err := io.ReadFull(r, hb); err != nil {
-		return nil, fmt.Errorf("truncated header: %v", err)
+	hb, err := io.ReadAll(io.LimitReader(r, int64(n))) // grows as the header arrives
+	if err != nil || uint64(len(hb)) != n {
+		return nil, fmt.Errorf("truncated header: %d of %d bytes (%v)", len(hb), n, err)
 	}
 	var h stateHeader
 	if err := json.Unmarshal(hb, &h); err != nil {

@@ -151,6 +151,9 @@ func Continue(ctx context.Context, st *State, train, test *dataset.Set, progress
 	if err := checkData("test", test, net); err != nil {
 		return st.History, err
 	}
+	if err := checkMemory(net, cfg); err != nil {
+		return st.History, err
+	}
 	t, err := newTrainer(st, train, test)
 	if err != nil {
 		return st.History, err

@@ -116,6 +116,9 @@ func Analyze(ctx context.Context, net *models.Net, images []float32, labels []in
 		sizes = []int{m / 8, m / 4, m / 2}
 	}
 	sizes = slices.Compact(slices.Sorted(slices.Values(sizes)))
+	if err := checkMemory(net, m, Options{Kernel: opt.Kernel, TrainSizes: sizes, Trials: opt.Trials, Initial: opt.Initial}); err != nil {
+		return nil, err
+	}
 	r := &Report{Output: opt.Kernel.Output.String(), Samples: m, Classes: net.Classes, Ridge: opt.Ridge,
 		Sampling: WithoutReplacement, RelativeChange: Number(math.NaN()), Alignment: Number(math.NaN())}
 	if opt.WithReplacement {

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/surfscope/surfscope/internal/memcap"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
 )
@@ -83,6 +84,10 @@ func ProjectPlane(ctx context.Context, net *models.Net, k *KernelReport, samples
 		return nil, fmt.Errorf("ntk: plane projection needs the kernel's eigenvectors")
 	}
 	modes = min(modes, m)
+	if err := memcap.Check(fmt.Sprintf("the cross-kernel of %d plane points and %d samples", np, m),
+		memcap.Mul(int64(np), int64(m+modes+1), 8)); err != nil {
+		return nil, fmt.Errorf("ntk: %w", err)
+	}
 	ev, err := infer.New(net)
 	if err != nil {
 		return nil, err
