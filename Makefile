@@ -64,13 +64,17 @@ test:
 fuzz:
 	FUZZTIME=60 scripts/fuzz.sh
 
-# Standard workloads of ../shared/bench/WORKLOADS.md beside the PyTorch reference (ratios printed),
-# then the Go benchmarks of the hot paths.
-WORKLOADS ?= mlp-plane,cnn-plane,landscape
+# Every standard workload of ../shared/bench/WORKLOADS.md, each followed by the PyTorch reference's
+# run of it, with their ratio and target (a table at the end), then the Go benchmarks of the hot
+# paths. A short form: make bench WORKLOADS=mlp-plane,mlp-plane-shortcut (BENCH_GO= skips the Go
+# benchmarks). THREADS sets both sides' threads.
+WORKLOADS ?= all
+THREADS   ?= 2
+BENCH_GO  ?= ./render ./surface ./dataset
 bench: build
 	$(PKGS) install bench || echo "no PyTorch reference: install python3-torch to get ratios"
-	./$(BIN) bench --workloads $(WORKLOADS)
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./render ./surface ./dataset
+	./$(BIN) bench --workloads $(WORKLOADS) --threads $(THREADS)
+	$(if $(BENCH_GO),$(GO) test -run '^$$' -bench . -benchtime 3x $(BENCH_GO))
 
 generate:
 	$(GO) generate ./...

@@ -9,163 +9,208 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models/infer"
-	"github.com/surfscope/surfscope/surface"
 )
 
 // benchResult is one line of the standard workload format of shared/bench/WORKLOADS.md.
 type benchResult struct {
 	impl, workload, unit string
 	metric               float64
+	extra                []string // further key=value fields, as the reference prints them
+	peakRSSMB            float64  // 0 when not measured
 }
 
 func (r benchResult) String() string {
-	return fmt.Sprintf("impl=%s workload=%s metric=%.6g unit=%s", r.impl, r.workload, r.metric, r.unit)
+	s := fmt.Sprintf("impl=%s workload=%s metric=%.6g unit=%s", r.impl, r.workload, r.metric, r.unit)
+	if len(r.extra) > 0 {
+		s += " " + strings.Join(r.extra, " ")
+	}
+	if r.peakRSSMB > 0 && !strings.Contains(s, "peak_rss_mb=") {
+		s += fmt.Sprintf(" peak_rss_mb=%.0f", r.peakRSSMB)
+	}
+	return s
 }
 
 // higherIsBetter says whether a larger metric of this unit is faster.
 func higherIsBetter(unit string) bool { return strings.HasSuffix(unit, "/s") }
 
-// benchTargets are the speed targets of the issues, as surfscope/PyTorch speed-ups.
-var benchTargets = map[string]float64{"mlp-plane": 5, "cnn-plane": 2, "mlp-train": 1, "cnn-train": 0.5, "landscape": 2}
-
-// workload runs one standard workload and returns its lines.
-type workload func(ctx context.Context, stderr io.Writer) ([]benchResult, error)
-
-func benchWorkloads(grid int) map[string]workload {
-	plane := func(name string) workload {
-		return func(ctx context.Context, stderr io.Writer) ([]benchResult, error) {
-			b, err := infer.BenchPlaneDetail(ctx, name, grid)
-			if err != nil {
-				return nil, err
-			}
-			fmt.Fprintf(stderr, "%s: %d points in %.2fs, %.1f GFLOP/s of the whole net (%.1f executed with the plane shortcut)\n",
-				name, b.Points, b.Seconds, b.NetGFLOPs, b.ExecGFLOPs)
-			return []benchResult{{"surfscope", name, "points/s", b.PointsPerSec}}, nil
-		}
-	}
-	return map[string]workload{
-		"mlp-plane": plane("mlp-plane"),
-		"cnn-plane": plane("cnn-plane"),
-		"landscape": func(ctx context.Context, stderr io.Writer) ([]benchResult, error) {
-			train, err := dataset.Open(dataset.MNIST, dataset.Train)
-			if err != nil {
-				return nil, err
-			}
-			set := train.Head(2000)
-			sec, err := surface.BenchLandscape(ctx, nil, set.Images, set.Labels, 51)
-			if err != nil {
-				return nil, err
-			}
-			fmt.Fprintf(stderr, "landscape: 51x51 parameter plane, loss on 2,000 MNIST images in %.2fs\n", sec)
-			return []benchResult{{"surfscope", "landscape", "s", sec}}, nil
-		},
-	}
-}
-
 // benchConfig is what `surfscope bench` is asked to do.
 type benchConfig struct {
 	workloads      []string
-	all            map[string]workload
-	python, script string // the PyTorch reference
-	grid           int
+	python, script string // the PyTorch reference; script "" for none
+	grid, threads  int
+	isolate        bool // each workload in a process of its own
 }
 
+// cmdBench runs each workload, then the reference's workload right after it, and prints both
+// lines and their ratio; a table of every ratio against its target ends the run.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c, err := parseBench(args, stderr)
 	if err != nil {
 		return err
 	}
-	gflops, blas := infer.SgemmPeak(512, time.Second)
-	fmt.Fprintf(stdout, "machine: sgemm peak %.1f GFLOP/s (%s)\n", gflops, blas)
-	ours := map[string]benchResult{}
+	if !c.isolate {
+		runtime.GOMAXPROCS(c.threads)
+	}
+	if c.isolate || c.script != "" { // not in a child of an isolated run
+		gflops, blas := infer.SgemmPeak(512, time.Second)
+		fmt.Fprintf(stdout, "machine: sgemm peak %.1f GFLOP/s (%s), %d threads\n", gflops, blas, c.threads)
+	}
+	theirs := map[string]benchResult{}
+	var rows []benchRow
 	for _, n := range c.workloads {
-		res, err := c.all[n](ctx, stderr)
+		load := loadAverage()
+		o, err := c.runOurs(ctx, n, stderr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", n, err)
 		}
-		for _, r := range res {
-			fmt.Fprintln(stdout, r)
-			ours[r.workload] = r
+		fmt.Fprintln(stdout, o)
+		ref := referenceName(n)
+		t, ok := theirs[ref]
+		if !ok && c.script != "" {
+			if t, err = c.runReference(ctx, ref, stderr); err != nil {
+				fmt.Fprintf(stdout, "no PyTorch reference for %s: %v\n", n, err)
+			} else {
+				theirs[ref], ok = t, true
+			}
+		}
+		if ok {
+			fmt.Fprintln(stdout, t)
+			row := newBenchRow(n, o, t)
+			row.load = load
+			fmt.Fprintln(stdout, row.line())
+			rows = append(rows, row)
 		}
 	}
-	theirs, err := runReference(ctx, c.python, c.script, c.workloads, c.grid, stderr)
-	if err != nil {
-		fmt.Fprintf(stdout, "no PyTorch reference: %v\n", err)
-		return nil
+	if len(rows) > 0 {
+		printBenchTable(stdout, rows)
 	}
-	printRatios(stdout, c.workloads, ours, theirs)
 	return nil
 }
 
 // parseBench reads the flags of `surfscope bench`.
 func parseBench(args []string, stderr io.Writer) (*benchConfig, error) {
-	fs := newFlags("bench", "[--workloads mlp-plane,cnn-plane] [--reference PATH] [--grid 256]", stderr)
+	fs := newFlags("bench", "[--workloads all|NAME,...] [--threads 2] [--grid 256] [--reference PATH]", stderr)
 	c := &benchConfig{}
-	names := fs.String("workloads", "mlp-plane,cnn-plane,landscape", "comma-separated workloads of shared/bench/WORKLOADS.md")
-	fs.StringVar(&c.script, "reference", filepath.Join("..", "shared", "bench", "torch_reference.py"), "PyTorch reference script (skipped if absent)")
+	names := fs.String("workloads", "all", "comma-separated workloads of shared/bench/WORKLOADS.md, or all: "+strings.Join(benchWorkloadNames, ","))
+	fs.StringVar(&c.script, "reference", filepath.Join("..", "shared", "bench", "torch_reference.py"), "PyTorch reference script (\"\" or absent: none)")
 	fs.StringVar(&c.python, "python", "/usr/bin/python3", "Python with Debian's python3-torch")
 	fs.IntVar(&c.grid, "grid", 256, "plane workloads: points per axis")
-	if err := parse(fs, args); err != nil {
+	fs.IntVar(&c.threads, "threads", 2, "threads of both surfscope (GOMAXPROCS) and the reference (--threads)")
+	fs.BoolVar(&c.isolate, "isolate", true, "run each workload in a process of its own (its own peak RSS, no state carried over)")
+	if err := parse(fs, args, map[string]flagRule{"threads": between(1, 1024)}); err != nil {
 		return nil, err
 	}
-	c.all = benchWorkloads(c.grid)
+	if *names == "all" {
+		*names = strings.Join(benchWorkloadNames, ",")
+	}
 	for _, n := range strings.Split(*names, ",") {
 		if n = strings.TrimSpace(n); n == "" {
 			continue
 		}
-		if c.all[n] == nil {
-			return nil, fmt.Errorf("unknown workload %q", n)
+		if !slicesContains(benchWorkloadNames, n) {
+			return nil, fmt.Errorf("unknown workload %q (want all or some of %s)", n, strings.Join(benchWorkloadNames, ","))
 		}
 		c.workloads = append(c.workloads, n)
+	}
+	if c.script != "" {
+		if _, err := os.Stat(c.script); err != nil {
+			fmt.Fprintf(stderr, "bench: no PyTorch reference (%v): surfscope's figures only\n", err)
+			c.script = ""
+		}
 	}
 	return c, nil
 }
 
-// printRatios prints the reference's line and surfscope's speed-up over it for each workload,
-// against the issues' targets.
-func printRatios(w io.Writer, names []string, ours, theirs map[string]benchResult) {
-	for _, n := range names {
-		o, ok1 := ours[n]
-		t, ok2 := theirs[n]
-		if !ok1 || !ok2 || o.unit != t.unit || o.metric <= 0 || t.metric <= 0 {
-			continue
-		}
-		fmt.Fprintln(w, t)
-		speedup := o.metric / t.metric
-		if !higherIsBetter(o.unit) {
-			speedup = t.metric / o.metric
-		}
-		verdict := ""
-		if target, ok := benchTargets[n]; ok {
-			verdict = fmt.Sprintf(" (target ≥%gx: %s)", target, map[bool]string{true: "met", false: "NOT met"}[speedup >= target])
-		}
-		fmt.Fprintf(w, "ratio workload=%s surfscope/pytorch speed-up=%.2fx%s\n", n, speedup, verdict)
+// loadAverage returns the machine's 1-minute load average as /proc/loadavg says it, or "?": the
+// ratios of a run on a machine loaded far beyond its cores are not the ratios of an idle one
+// (PyTorch's OpenMP threads spin at their barriers).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
 	}
+	return "?"
 }
 
-// runReference runs the PyTorch reference script for the workloads and parses its lines.
-func runReference(ctx context.Context, python, script string, names []string, grid int, stderr io.Writer) (map[string]benchResult, error) {
-	if _, err := os.Stat(script); err != nil {
-		return nil, err
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
 	}
-	if _, err := exec.LookPath(python); err != nil {
-		return nil, err
+	return false
+}
+
+// runOurs runs workload n, in a child process of this executable when c.isolate (GOMAXPROCS set to
+// c.threads there, and the child's peak RSS recorded), else in this process.
+func (c *benchConfig) runOurs(ctx context.Context, n string, stderr io.Writer) (benchResult, error) {
+	if !c.isolate {
+		r, err := runBenchWorkload(ctx, n, c.grid, stderr)
+		var ru syscall.Rusage
+		if err == nil && syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+			r.peakRSSMB = float64(ru.Maxrss) / 1024
+		}
+		return r, err
 	}
-	args := []string{script, "--threads", "2", "--grid", strconv.Itoa(grid), "--workloads", strings.Join(names, ",")}
+	exe, err := os.Executable()
+	if err != nil {
+		return benchResult{}, err
+	}
+	cmd := exec.CommandContext(ctx, exe, "bench", "--isolate=false", "--reference=", "--threads", strconv.Itoa(c.threads),
+		"--grid", strconv.Itoa(c.grid), "--workloads", n)
+	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(c.threads))
+	lines, rss, err := runLines(cmd, stderr)
+	if err != nil {
+		return benchResult{}, err
+	}
+	r, ok := lines[n]
+	if !ok || r.impl != "surfscope" {
+		return benchResult{}, fmt.Errorf("the bench process printed no line for %s", n)
+	}
+	r.peakRSSMB = rss
+	return r, nil
+}
+
+// runReference runs the PyTorch reference script for workload n and returns its line.
+func (c *benchConfig) runReference(ctx context.Context, n string, stderr io.Writer) (benchResult, error) {
+	if _, err := exec.LookPath(c.python); err != nil {
+		return benchResult{}, err
+	}
+	args := []string{c.script, "--threads", strconv.Itoa(c.threads), "--grid", strconv.Itoa(c.grid), "--workloads", n}
 	if dir, err := dataset.MNISTDir(); err == nil {
 		args = append(args, "--mnist", dir)
 	}
-	cmd := exec.CommandContext(ctx, python, args...)
+	lines, rss, err := runLines(exec.CommandContext(ctx, c.python, args...), stderr)
+	if err != nil {
+		return benchResult{}, fmt.Errorf("%s: %w", c.script, err)
+	}
+	r, ok := lines[n]
+	if !ok {
+		return benchResult{}, fmt.Errorf("%s printed no line for %s", c.script, n)
+	}
+	r.peakRSSMB = rss
+	return r, nil
+}
+
+// runLines runs cmd (its stderr to stderr) and returns the workload lines it printed by workload,
+// and its peak resident memory in MB.
+func runLines(cmd *exec.Cmd, stderr io.Writer) (map[string]benchResult, float64, error) {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%s: %w", script, err)
+		return nil, 0, err
+	}
+	rss := 0.0
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = float64(ru.Maxrss) / 1024
 	}
 	res := map[string]benchResult{}
 	sc := bufio.NewScanner(&out)
@@ -174,10 +219,10 @@ func runReference(ctx context.Context, python, script string, names []string, gr
 			res[r.workload] = r
 		}
 	}
-	return res, nil
+	return res, rss, nil
 }
 
-// parseBenchLine reads "impl=I workload=W metric=V unit=U".
+// parseBenchLine reads "impl=I workload=W metric=V unit=U [key=value ...]".
 func parseBenchLine(line string) (benchResult, bool) {
 	var r benchResult
 	for _, f := range strings.Fields(line) {
@@ -195,6 +240,8 @@ func parseBenchLine(line string) (benchResult, bool) {
 				return r, false
 			}
 			r.metric = x
+		default:
+			r.extra = append(r.extra, f)
 		}
 	}
 	return r, r.impl != "" && r.workload != "" && r.unit != ""

@@ -2,8 +2,10 @@ package surface
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
+	"runtime"
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
@@ -66,8 +68,8 @@ type RegionMap struct {
 type patternSource struct {
 	op    models.Op
 	attr  models.Attr
+	input int   // the node's input node
 	shape []int // shape of the node's input
-	ev    *infer.Evaluator
 	size  int
 }
 
@@ -75,25 +77,29 @@ type patternSource struct {
 // when not nil, is called with the points done so far. It returns an error for a net with smooth
 // activations, and ctx's error when ctx is cancelled.
 func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, progress func(done, total int)) (*RegionMap, error) {
-	srcs, units, err := patternSources(net)
+	pm, err := newPatternMap(net)
 	if err != nil {
 		return nil, err
 	}
 	if len(p.Origin) != net.InputSize() {
 		return nil, fmt.Errorf("surface: linear regions: probe points have %d values, the net takes %d", len(p.Origin), net.InputSize())
 	}
-	pm := &patternMap{srcs: srcs, units: units}
+	at, err := pm.tap.Affine(p.Origin, p.Dirs)
+	if err != nil {
+		return nil, fmt.Errorf("surface: linear regions: %v", err)
+	}
+	units := pm.units
 	nx, ny := p.Dims()
 	total := nx * ny
 	hashes := make([]uint64, total)
-	const chunk = 64
-	pattern := make([]byte, chunk*units)
+	// Chunks of several work units, so that the units of a chunk run in parallel.
+	chunk := 64 * max(4, 2*runtime.GOMAXPROCS(0))
+	pattern := make([]byte, min(chunk, total)*units)
 	// ring holds the patterns of the last nx points: slot k%nx is the point above k until k is
 	// written, slot (k−1)%nx the point to its left.
 	ring := make([]byte, nx*units)
 	switches := 0
 	coef := make([]float32, chunk*len(p.Dirs))
-	var out []float32
 	seed := maphash.MakeSeed()
 	for lo := 0; lo < total; lo += chunk {
 		if err := ctx.Err(); err != nil {
@@ -103,10 +109,9 @@ func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, pr
 		for q := 0; q < n; q++ {
 			p.Coef(coef[q*len(p.Dirs):], lo+q)
 		}
-		out = pm.encode(pattern, out, p.Origin, p.Dirs, coef[:n*len(p.Dirs)], n)
+		pm.encode(pattern, at, coef[:n*len(p.Dirs)], n, func(q int, cur []byte) { hashes[lo+q] = maphash.Bytes(seed, cur) })
 		for q := 0; q < n; q++ {
 			cur := pattern[q*units : (q+1)*units]
-			hashes[lo+q] = maphash.Bytes(seed, cur)
 			k := lo + q
 			i, j := k%nx, k/nx
 			if i > 0 {
@@ -148,24 +153,51 @@ func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, pr
 	return rm, nil
 }
 
-// patternMap evaluates activation patterns: units bytes per point from the pattern sources.
+// patternMap evaluates activation patterns: units bytes per point from the pattern sources, whose
+// inputs one Tap computes in a single pass per point (the affine first layers by the probe
+// shortcut, infer.AffineTap).
 type patternMap struct {
 	srcs  []*patternSource
+	offs  []int // each source's first byte in a pattern
 	units int
+	tap   *infer.Tap // the sources' inputs, in order
 }
 
-// encode writes the patterns of the n points origin + Σ_d coef[q·len(dirs)+d]·dirs[d] into dst
-// (units bytes each), using buf as scratch space, and returns buf.
-func (pm *patternMap) encode(dst []byte, buf []float32, origin []float32, dirs [][]float32, coef []float32, n int) []float32 {
+// newPatternMap returns the pattern map of net's piecewise-linear nodes (patternSources).
+func newPatternMap(net *models.Net) (*patternMap, error) {
+	srcs, units, err := patternSources(net)
+	if err != nil {
+		return nil, err
+	}
+	pm := &patternMap{srcs: srcs, units: units}
+	nodes := make([]int, len(srcs))
 	off := 0
-	for _, s := range pm.srcs {
-		buf = s.ev.ForwardAffine(buf, origin, dirs, coef, n)
-		for q := 0; q < n; q++ {
-			s.encode(dst[q*pm.units+off:], buf[q*s.size:(q+1)*s.size])
-		}
+	for k, s := range srcs {
+		nodes[k] = s.input
+		pm.offs = append(pm.offs, off)
 		off += s.units()
 	}
-	return buf
+	if pm.tap, err = infer.NewTap(net, nodes); err != nil {
+		return nil, fmt.Errorf("surface: linear regions: %v", err)
+	}
+	return pm, nil
+}
+
+// encode writes the patterns of the n points of at with coefficients coef into dst (units bytes
+// each). Work units run in parallel; done, when not nil, is called for each point q < n with its
+// pattern as soon as it is written, possibly concurrently for different points.
+func (pm *patternMap) encode(dst []byte, at *infer.AffineTap, coef []float32, n int, done func(q int, pattern []byte)) {
+	at.Run(coef, n, func(lo, hi int, values [][]float32) {
+		for q := lo; q < hi; q++ {
+			pat := dst[q*pm.units : (q+1)*pm.units]
+			for k, s := range pm.srcs {
+				s.encode(pat[pm.offs[k]:], values[k][(q-lo)*s.size:(q-lo+1)*s.size])
+			}
+			if done != nil {
+				done(q, pat)
+			}
+		}
+	})
 }
 
 // Count returns the grid's count of regions: the distinct patterns when the regions are convex,
@@ -197,19 +229,26 @@ func ConvexRegions(net *models.Net) bool {
 	return true
 }
 
-// hamming counts the positions where a and b differ.
+// hamming counts the positions where a and b (of equal length) differ, eight bytes at a time:
+// neighbouring patterns mostly agree.
 func hamming(a, b []byte) int {
-	n := 0
-	for i := range a {
-		if a[i] != b[i] {
-			n++
+	n, i := 0, 0
+	for ; i+8 <= len(a); i += 8 {
+		if binary.LittleEndian.Uint64(a[i:]) == binary.LittleEndian.Uint64(b[i:]) {
+			continue
 		}
+		for k := i; k < i+8; k++ {
+			n += int(b2u(a[k] != b[k]))
+		}
+	}
+	for ; i < len(a); i++ {
+		n += int(b2u(a[i] != b[i]))
 	}
 	return n
 }
 
-// patternSources returns, for every piecewise-linear node of net, an evaluator of its input (the
-// net cut after the node's input, flattened), and the number of pattern bytes per point.
+// patternSources returns the piecewise-linear nodes of net as pattern sources, and the number of
+// pattern bytes per point.
 func patternSources(net *models.Net) ([]*patternSource, int, error) {
 	shapes, err := net.Shapes()
 	if err != nil {
@@ -232,17 +271,7 @@ func patternSources(net *models.Net) ([]*patternSource, int, error) {
 			continue
 		}
 		in := nd.Inputs[0]
-		size := 1
-		for _, d := range shapes[in] {
-			size *= d
-		}
-		cut := &models.Net{Input: net.Input, Classes: size,
-			Nodes: append(append([]models.Node(nil), net.Nodes[:in+1]...), models.Node{Name: "pattern", Op: models.OpFlatten, Inputs: []int{in}})}
-		ev, err := infer.New(cut)
-		if err != nil {
-			return nil, 0, fmt.Errorf("surface: linear regions: node %d %q: %v", i, nd.Name, err)
-		}
-		s := &patternSource{op: nd.Op, attr: nd.Attr, shape: shapes[in], ev: ev, size: size}
+		s := &patternSource{op: nd.Op, attr: nd.Attr, input: in, shape: shapes[in], size: models.ShapeSize(shapes[in])}
 		if nd.Op == models.OpMaxPool && nd.Attr.Kernel[0]*nd.Attr.Kernel[1] > 256 {
 			return nil, 0, fmt.Errorf("surface: linear regions: node %d %q: pool windows over 256 values", i, nd.Name)
 		}
@@ -276,6 +305,7 @@ func (s *patternSource) poolOut() (oh, ow int) {
 func (s *patternSource) encode(dst []byte, x []float32) {
 	switch s.op {
 	case models.OpReLU, models.OpLeakyReLU:
+		dst = dst[:len(x)]
 		for k, v := range x {
 			dst[k] = b2u(v > 0)
 		}
@@ -284,6 +314,10 @@ func (s *patternSource) encode(dst []byte, x []float32) {
 			dst[k] = b2u(v > s.attr.Min) + b2u(v > s.attr.Max)
 		}
 	case models.OpMaxPool:
+		if s.pool2() {
+			encodePool2(dst, x, s.shape[0], s.shape[1], s.shape[2])
+			return
+		}
 		a := s.attr
 		sh, sw := max(a.Stride[0], 1), max(a.Stride[1], 1)
 		H, W := s.shape[1], s.shape[2]
@@ -311,6 +345,36 @@ func (s *patternSource) encode(dst []byte, x []float32) {
 				}
 			}
 		}
+	}
+}
+
+// pool2 reports whether the source is a 2×2 max pool of stride 2 without padding over even sides.
+func (s *patternSource) pool2() bool {
+	a := s.attr
+	return a.Kernel == [2]int{2, 2} && a.Stride == [2]int{2, 2} && a.Pad == [4]int{} && s.shape[1]%2 == 0 && s.shape[2]%2 == 0
+}
+
+// encodePool2 writes the winning position (0 … 3, first of equals in scan order) of every window
+// of a 2×2 max pool of stride 2 over c planes of h×w values x.
+func encodePool2(dst []byte, x []float32, c, h, w int) {
+	k := 0
+	for r := 0; r < c*h; r += 2 {
+		top, bot := x[r*w:(r+1)*w], x[(r+1)*w:(r+2)*w]
+		out := dst[k : k+w/2]
+		for ox := range out {
+			best, at := top[2*ox], byte(0)
+			if v := top[2*ox+1]; v > best {
+				best, at = v, 1
+			}
+			if v := bot[2*ox]; v > best {
+				best, at = v, 2
+			}
+			if bot[2*ox+1] > best {
+				at = 3
+			}
+			out[ox] = at
+		}
+		k += w / 2
 	}
 }
 

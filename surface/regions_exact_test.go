@@ -7,6 +7,7 @@ import (
 
 	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/infer"
 	"github.com/surfscope/surfscope/models/modelfile"
 	"github.com/surfscope/surfscope/projection"
 )
@@ -165,18 +166,15 @@ func TestExactRegionsAgreeWithPatterns(t *testing.T) {
 // cellPatterns returns the set of activation patterns at the centres of ex's cells.
 func cellPatterns(t *testing.T, net *models.Net, p *projection.Probe, ex *ExactPartition) map[string]bool {
 	t.Helper()
-	srcs, units, err := patternSources(net)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pm := &patternMap{srcs: srcs, units: units}
+	pm, at := testPatternMap(t, net, p)
+	units := pm.units
 	coef := make([]float32, 0, 2*len(ex.Cells))
 	for _, c := range ex.Cells {
 		z := centroid(c)
 		coef = append(coef, float32(z[0]), float32(z[1]))
 	}
 	dst := make([]byte, units*len(ex.Cells))
-	pm.encode(dst, nil, p.Origin, p.Dirs, coef[:len(p.Dirs)*len(ex.Cells)], len(ex.Cells))
+	pm.encode(dst, at, coef[:len(p.Dirs)*len(ex.Cells)], len(ex.Cells), nil)
 	out := map[string]bool{}
 	for q := range ex.Cells {
 		out[string(dst[q*units:(q+1)*units])] = true
@@ -184,21 +182,32 @@ func cellPatterns(t *testing.T, net *models.Net, p *projection.Probe, ex *ExactP
 	return out
 }
 
-// gridPatterns returns the set of activation patterns at the grid points of p.
-func gridPatterns(t *testing.T, net *models.Net, p *projection.Probe) map[string]bool {
+// testPatternMap returns net's pattern map and its affine tap on p.
+func testPatternMap(t *testing.T, net *models.Net, p *projection.Probe) (*patternMap, *infer.AffineTap) {
 	t.Helper()
-	srcs, units, err := patternSources(net)
+	pm, err := newPatternMap(net)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pm := &patternMap{srcs: srcs, units: units}
+	at, err := pm.tap.Affine(p.Origin, p.Dirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pm, at
+}
+
+// gridPatterns returns the set of activation patterns at the grid points of p.
+func gridPatterns(t *testing.T, net *models.Net, p *projection.Probe) map[string]bool {
+	t.Helper()
+	pm, at := testPatternMap(t, net, p)
+	units := pm.units
 	n := p.Len()
 	coef := make([]float32, len(p.Dirs)*n)
 	for k := 0; k < n; k++ {
 		p.Coef(coef[k*len(p.Dirs):], k)
 	}
 	dst := make([]byte, units*n)
-	pm.encode(dst, nil, p.Origin, p.Dirs, coef, n)
+	pm.encode(dst, at, coef, n, nil)
 	out := map[string]bool{}
 	for q := 0; q < n; q++ {
 		out[string(dst[q*units:(q+1)*units])] = true

@@ -3,6 +3,7 @@ package surface
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -202,5 +203,39 @@ func TestRegionCountHeadline(t *testing.T) {
 	}
 	if sum.Convex || sum.Basis != BasisComponents || sum.Count != sum.Components || sum.Count != 2 || sum.Exact != nil {
 		t.Errorf("product net: %+v", sum)
+	}
+}
+
+// The 2×2 max-pool pattern (the fast path) is the position of the first largest value of each
+// window, ties included (scan order: top left, top right, bottom left, bottom right).
+func TestPool2PatternMatchesTheWindowScan(t *testing.T) {
+	const c, h, w = 3, 6, 8
+	r := rand.New(rand.NewPCG(4, 4))
+	x := make([]float32, c*h*w)
+	for i := range x {
+		x[i] = float32(r.IntN(3)) // many ties
+	}
+	fast := &patternSource{op: models.OpMaxPool, attr: models.Attr{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}}, shape: []int{c, h, w}}
+	if !fast.pool2() {
+		t.Fatal("a 2×2 pool of stride 2 not on the fast path")
+	}
+	got := make([]byte, fast.units())
+	fast.encode(got, x)
+	k := 0
+	for ch := 0; ch < c; ch++ {
+		for oy := 0; oy < h/2; oy++ {
+			for ox := 0; ox < w/2; ox++ {
+				at, best := 0, x[(ch*h+2*oy)*w+2*ox]
+				for q := 1; q < 4; q++ {
+					if v := x[(ch*h+2*oy+q/2)*w+2*ox+q%2]; v > best {
+						at, best = q, v
+					}
+				}
+				if got[k] != byte(at) {
+					t.Fatalf("channel %d window (%d,%d): %d, want %d", ch, oy, ox, got[k], at)
+				}
+				k++
+			}
+		}
 	}
 }

@@ -91,20 +91,22 @@ func BenchmarkSgemm(b *testing.B) {
 
 func TestBenchPlaneSmallGrid(t *testing.T) {
 	for _, w := range PlaneWorkloads {
-		r, err := BenchPlaneDetail(context.Background(), w, 8)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Points != 64 || !(r.PointsPerSec > 0) || !(r.ExecGFLOPs > 0) {
-			t.Errorf("%s: %+v", w, r)
+		for _, shortcut := range []bool{false, true} {
+			r, err := BenchPlaneDetail(context.Background(), w, 8, shortcut)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Points != 64 || !(r.PointsPerSec > 0) || !(r.ExecGFLOPs > 0) || shortcut == (r.ExecGFLOPs == r.NetGFLOPs) {
+				t.Errorf("%s shortcut %v: %+v", w, shortcut, r)
+			}
 		}
 	}
-	if _, err := BenchPlane(context.Background(), "resnet-plane", 8); err == nil {
+	if _, err := BenchPlane(context.Background(), "resnet-plane", 8, false); err == nil {
 		t.Error("unknown workload accepted")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := BenchPlane(ctx, "mlp-plane", 8); err == nil {
+	if _, err := BenchPlane(ctx, "mlp-plane", 8, true); err == nil {
 		t.Error("cancelled context ignored")
 	}
 }

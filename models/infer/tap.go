@@ -18,6 +18,7 @@ type Tap struct {
 	nodes     []int
 	sizes     []int
 	inputSize int
+	aff       *tapAffine // Affine's plans
 }
 
 // NewTap validates n and compiles it to compute the values of nodes (indices into n.Nodes, node 0
@@ -37,6 +38,7 @@ func NewTap(n *models.Net, nodes []int) (*Tap, error) {
 		t.sizes = append(t.sizes, models.ShapeSize(shapes[i]))
 	}
 	t.p = compile(n, shapes, planOptions{fuse: true, keep: keep})
+	t.aff = newTapAffine(n, shapes, keep)
 	return t, nil
 }
 

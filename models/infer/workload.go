@@ -68,15 +68,18 @@ type PlaneBench struct {
 }
 
 // BenchPlane times a plane workload: the net's logits on a grid×grid plane x0 + a·u + b·v,
-// a, b in [−1, 1], x0 uniform in [0,1) and u, v Gaussian, sampled in chunks of 256 points through
-// ForwardAffine as surface.Sample does. It stops early with ctx's error.
-func BenchPlane(ctx context.Context, workload string, grid int) (pointsPerSec float64, err error) {
-	b, err := BenchPlaneDetail(ctx, workload, grid)
+// a, b in [−1, 1], x0 uniform in [0,1) and u, v Gaussian. With shortcut it samples in chunks of 256
+// points through the exact plane shortcut (AffineProbe, as surface.Sample does); without, it does
+// the reference's work: every point formed in pixel space, in batches of the reference's size
+// (4,096 for the MLP, 1,024 for the CNN), and the whole net run on it (Forward). It stops early
+// with ctx's error.
+func BenchPlane(ctx context.Context, workload string, grid int, shortcut bool) (pointsPerSec float64, err error) {
+	b, err := BenchPlaneDetail(ctx, workload, grid, shortcut)
 	return b.PointsPerSec, err
 }
 
 // BenchPlaneDetail is BenchPlane with the timing details.
-func BenchPlaneDetail(ctx context.Context, workload string, grid int) (PlaneBench, error) {
+func BenchPlaneDetail(ctx context.Context, workload string, grid int, shortcut bool) (PlaneBench, error) {
 	if grid < 2 {
 		return PlaneBench{}, fmt.Errorf("infer: plane grid %d, want at least 2", grid)
 	}
@@ -89,26 +92,68 @@ func BenchPlaneDetail(ctx context.Context, workload string, grid int) (PlaneBenc
 		return PlaneBench{}, err
 	}
 	x0, dirs := planeDirections(n.InputSize())
-	pr, err := e.Affine(x0, dirs)
+	total := grid * grid
+	var sec, execFLOPs float64
+	if shortcut {
+		sec, execFLOPs, err = planeShortcut(ctx, e, x0, dirs, grid)
+	} else {
+		batch := map[string]int{"mlp-plane": 4096, "cnn-plane": 1024}[workload]
+		sec, err = planeFormed(ctx, e, x0, dirs, grid, batch)
+		execFLOPs = e.FLOPs()
+	}
 	if err != nil {
 		return PlaneBench{}, err
 	}
+	pps := float64(total) / sec
+	return PlaneBench{Points: total, Seconds: sec, PointsPerSec: pps,
+		NetGFLOPs: pps * e.FLOPs() / 1e9, ExecGFLOPs: pps * execFLOPs / 1e9}, nil
+}
+
+// planeShortcut samples the plane through the affine shortcut in chunks of 256 points and returns
+// the seconds it took (building the probe included) and the FLOPs executed per point.
+func planeShortcut(ctx context.Context, e *Evaluator, x0 []float32, dirs [][]float32, grid int) (float64, float64, error) {
 	const chunk = 256
 	total := grid * grid
 	start := time.Now()
+	pr, err := e.Affine(x0, dirs)
+	if err != nil {
+		return 0, 0, err
+	}
 	var coef, out []float32
 	for lo := 0; lo < total; lo += chunk {
 		if err := ctx.Err(); err != nil {
-			return PlaneBench{}, err
+			return 0, 0, err
 		}
 		m := min(chunk, total-lo)
 		coef = planeCoefficients(coef, grid, lo, m)
 		out = pr.Forward(out, coef, m)
 	}
-	sec := time.Since(start).Seconds()
-	pps := float64(total) / sec
-	return PlaneBench{Points: total, Seconds: sec, PointsPerSec: pps,
-		NetGFLOPs: pps * e.FLOPs() / 1e9, ExecGFLOPs: pps * pr.FLOPs() / 1e9}, nil
+	return time.Since(start).Seconds(), pr.FLOPs(), nil
+}
+
+// planeFormed forms every point x0 + a·u + b·v of the plane in batches and runs the whole net on
+// each batch, returning the seconds it took.
+func planeFormed(ctx context.Context, e *Evaluator, x0 []float32, dirs [][]float32, grid, batch int) (float64, error) {
+	total, size := grid*grid, len(x0)
+	x := make([]float32, batch*size)
+	u, v := dirs[0], dirs[1]
+	start := time.Now()
+	var coef, out []float32
+	for lo := 0; lo < total; lo += batch {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		m := min(batch, total-lo)
+		coef = planeCoefficients(coef, grid, lo, m)
+		for k := 0; k < m; k++ {
+			a, b, p := coef[2*k], coef[2*k+1], x[k*size:(k+1)*size]
+			for i := range p {
+				p[i] = x0[i] + a*u[i] + b*v[i]
+			}
+		}
+		out = e.Forward(out, x, m)
+	}
+	return time.Since(start).Seconds(), nil
 }
 
 // planeDirections returns the seeded x0, u and v of the plane workloads.

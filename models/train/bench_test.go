@@ -1,60 +1,17 @@
 package train
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
 
-	"github.com/surfscope/surfscope/dataset"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/train/internal/graph"
 )
 
-// The standard training workloads of shared/bench/WORKLOADS.md: the first 10,000 MNIST training
-// images, batch 128, Adam 1e-3, until 100% training accuracy. They run only when
-// SURFSCOPE_TRAIN_WORKLOADS names them (e.g. "mlp-train,cnn-train"), and print lines in the
-// reference script's format.
-func TestTrainWorkloads(t *testing.T) {
-	want := os.Getenv("SURFSCOPE_TRAIN_WORKLOADS")
-	if want == "" {
-		t.Skip("set SURFSCOPE_TRAIN_WORKLOADS=mlp-train,cnn-train,... to run")
-	}
-	full, err := dataset.Open(dataset.MNIST, dataset.Train)
-	if err != nil {
-		t.Skip(err)
-	}
-	train := full.Head(10000)
-	for _, w := range strings.Split(want, ",") {
-		net, epochs, err := workloadNet(w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist, err := Run(context.Background(), net, train, nil, Config{UntilFit: true, MaxEpochs: epochs}, func(p Progress) {
-			if p.Done != nil {
-				t.Logf("%s epoch %d: %+v", w, p.Epoch, *p.Done)
-			}
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		times := make([]float64, len(hist))
-		for i, h := range hist {
-			times[i] = h.Seconds
-		}
-		reached := "None"
-		if last := hist[len(hist)-1]; last.TrainAcc == 1 {
-			reached = fmt.Sprint(len(hist))
-		}
-		var ru syscall.Rusage
-		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		fmt.Printf("impl=surfscope workload=%s metric=%.3f unit=s/epoch epochs_to_100=%s peak_rss_mb=%d train_acc=%.4f gates=%v\n",
-			w, median(times), reached, ru.Maxrss/1024, hist[len(hist)-1].TrainAcc, hist[len(hist)-1].Gates)
-	}
-}
-
+// workloadNet returns the net of a training workload of shared/bench/WORKLOADS.md (`surfscope
+// bench` runs them beside the PyTorch reference) and its epoch cap there.
 func workloadNet(name string) (*models.Net, int, error) {
 	switch name {
 	case "mlp-train":

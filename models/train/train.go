@@ -26,6 +26,10 @@ type Config struct {
 	Flip        bool    `json:"flip,omitempty"`         // flip each training image horizontally with probability 1/2
 	Mixup       float64 `json:"mixup,omitempty"`        // mixup α (Beta(α,α) mixing weights); 0 means none
 	Schedule    string  `json:"schedule,omitempty"`     // "" constant, "cosine" or "step" (÷10 at 50% and 75% of MaxEpochs)
+	// DropLast drops the last partial batch of each epoch, as PyTorch's DataLoader(drop_last=True)
+	// and the speed reference's loop do; by default it is topped up from the start of the epoch's
+	// permutation. With fewer images than BatchSize an epoch then has no step, which is an error.
+	DropLast bool `json:"drop_last,omitempty"`
 }
 
 func (c Config) withDefaults() (Config, error) {

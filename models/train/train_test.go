@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -359,5 +360,37 @@ func TestRunRecordsAnUnfittedNet(t *testing.T) {
 	acc := hist[0].TrainAcc
 	if !ok || err != nil || fit.Fits || fit.TrainAccuracy != acc || fit.Misclassified != int(math.Round((1-acc)*300)) || fit.Epochs != 1 || acc == 1 {
 		t.Errorf("after one epoch at %.4f: fit record %+v (%v, %v)", acc, fit, ok, err)
+	}
+}
+
+// DropLast trains on whole batches only, as the PyTorch reference loop does: 70 images in batches
+// of 16 give 4 steps an epoch (the default tops the fifth up to 5), and fewer images than a batch
+// are an error.
+func TestDropLastBatches(t *testing.T) {
+	data := quadrantSet(70, 4)
+	for _, c := range []struct {
+		drop bool
+		want int
+	}{{false, 5}, {true, 4}} {
+		net, err := models.NewMLP(models.MLPConfig{Input: [3]int{1, 8, 8}, Classes: 4, Hidden: []int{8}}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := 0
+		_, err = Run(context.Background(), net, data, nil, Config{MaxEpochs: 1, BatchSize: 16, DropLast: c.drop}, func(p Progress) {
+			if p.Done == nil {
+				steps++
+				if p.Batches != c.want {
+					t.Errorf("drop %v: %d batches an epoch, want %d", c.drop, p.Batches, c.want)
+				}
+			}
+		})
+		if err != nil || steps != c.want {
+			t.Errorf("drop %v: %d steps, error %v; want %d steps", c.drop, steps, err, c.want)
+		}
+	}
+	net, _ := models.NewMLP(models.MLPConfig{Input: [3]int{1, 8, 8}, Classes: 4, Hidden: []int{8}}, 1)
+	if _, err := Run(context.Background(), net, quadrantSet(10, 4), nil, Config{MaxEpochs: 1, BatchSize: 16, DropLast: true}, nil); err == nil || !strings.Contains(err.Error(), "no full batch") {
+		t.Errorf("10 images, batch 16, drop-last: error %v", err)
 	}
 }

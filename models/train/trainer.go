@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -56,6 +57,12 @@ func newTrainer(st *State, train, test *dataset.Set) (*trainer, error) {
 		k: net.Classes, flip: cfg.Flip, mixup: cfg.Mixup, rng: t.rng}
 	t.ids = make([]int, cfg.BatchSize)
 	t.batches = (train.Len() + cfg.BatchSize - 1) / cfg.BatchSize
+	if cfg.DropLast {
+		if t.batches = train.Len() / cfg.BatchSize; t.batches == 0 {
+			t.close()
+			return nil, fmt.Errorf("train: %d training images make no full batch of %d (drop-last)", train.Len(), cfg.BatchSize)
+		}
+	}
 	return t, nil
 }
 
@@ -82,8 +89,8 @@ func (t *trainer) epoch(ctx context.Context, epoch int, progress func(Progress))
 		if err := ctx.Err(); err != nil {
 			return EpochStats{}, err
 		}
-		// The last batch is topped up from the start of the permutation, so every step sees a
-		// full batch and every image is seen at least once per epoch.
+		// The last batch is topped up from the start of the permutation (or dropped with
+		// DropLast), so every step sees a full batch.
 		for s := range t.ids {
 			t.ids[s] = perm[(b*len(t.ids)+s)%n]
 		}
