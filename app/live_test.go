@@ -35,7 +35,7 @@ func TestLiveSurfaceFollowsTraining(t *testing.T) {
 	waitFor(t, "the first grid", 60*time.Second, func() bool { return u.session.Snapshot().Grid != nil })
 	if os.Getenv("SURFSCOPE_LONG") == "" {
 		u.model.form.widths.SetText("32")
-		u.model.form.epochs.SetText("3")
+		u.model.form.epochs.SetText("40") // long enough (≈ 1 s idle) for several live pictures
 		u.model.form.untilFit.SetChecked(false)
 	}
 	titles := trainWatchingTitles(t, u)

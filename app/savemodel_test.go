@@ -29,7 +29,12 @@ func TestSaveTrainedModel(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "trained.safetensors")
 	u.exportWith(path, u.modelSaver)
-	waitFor(t, "the model to be saved", 30*time.Second, func() bool { return strings.HasPrefix(u.status.Text, "saved the model") })
+	// The status line may already show the trained model's surface, sampled after training, when
+	// the save ends: wait for the export job and the session instead.
+	abs, _ := filepath.Abs(path)
+	waitFor(t, "the model to be saved", 30*time.Second, func() bool {
+		return !u.exports.running && u.session.Snapshot().ModelID.Path == abs
+	})
 	got, err := models.Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +54,7 @@ func TestSaveTrainedModel(t *testing.T) {
 		t.Errorf("provenance %+v, %v", rec, err)
 	}
 	after := u.session.Snapshot()
-	if abs, _ := filepath.Abs(path); after.ModelID.Path != abs || after.ModelID.SHA256 == "" || !strings.Contains(u.window.Title(), "trained.safetensors") {
+	if after.ModelID.Path != abs || after.ModelID.SHA256 == "" || !strings.Contains(u.window.Title(), "trained.safetensors") {
 		t.Errorf("after saving, the model is %+v, the window %q", after.ModelID, u.window.Title())
 	}
 }
