@@ -102,30 +102,46 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 			cb.fit(a.y0, a.y1, f.lay.fontSize)
 		}
 	}
-
 	px0, px1 := int(math.Round(a.x0)), int(math.Round(a.x1))
 	py0, py1 := int(math.Round(a.y0)), int(math.Round(a.y1))
-	w, h := px1-px0, py1-py0
-	if w <= 0 || h <= 0 {
+	if px1 <= px0 || py1 <= py0 {
 		return nil
 	}
-	// Per pixel: colour fraction and contour parameter (NaN outside/gaps),
-	// and for categorical scenes the continuous field column and row.
-	tv := make([]float32, w*h)
-	sv := make([]float32, w*h)
-	var uv [][2]float32
+	px := sampleHeatmapPixels(f, &a, xl, yl, px0, py0, px1-px0, py1-py0)
+	paintHeatmap(dst, f, px, px0, py0)
+	drawAxes(dst, &a, f.lay.fontSize, f.ink(), s.XLabel, s.YLabel)
+	return nil
+}
+
+// heatmapPixels holds, per pixel of the plot area (row-major, w×h), the
+// colour fraction tv and the contour parameter sv (NaN outside the field or
+// in its gaps) and, for categorical scenes, the continuous field column and
+// row uv.
+type heatmapPixels struct {
+	w, h   int
+	tv, sv []float32
+	uv     [][2]float32
+}
+
+// heatmapCell is where one pixel column or row falls in the grid.
+type heatmapCell struct {
+	k  int
+	t  float64
+	ok bool
+}
+
+// sampleHeatmapPixels interpolates the scene's field (and colour field)
+// bilinearly at the centre of every pixel of the w×h plot area whose top
+// left corner is (px0, py0).
+func sampleHeatmapPixels(f *frame, a *plotArea, xl, yl axisLookup, px0, py0, w, h int) *heatmapPixels {
+	s, m := f.scene, f.mesh
+	px := &heatmapPixels{w: w, h: h, tv: make([]float32, w*h), sv: make([]float32, w*h)}
 	if s.Categorical {
-		uv = make([][2]float32, w*h)
+		px.uv = make([][2]float32, w*h)
 	}
 	levels := float64(s.Contours + 1)
 	crange := m.cmax - m.cmin
-	// Where each pixel column and row falls in the grid.
-	type cell struct {
-		k  int
-		t  float64
-		ok bool
-	}
-	cols, rows := make([]cell, w), make([]cell, h)
+	cols, rows := make([]heatmapCell, w), make([]heatmapCell, h)
 	for x := range cols {
 		c := &cols[x]
 		c.k, c.t, c.ok = xl.locate(a.dataX(float64(px0+x) + 0.5))
@@ -141,7 +157,7 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 			o := y*w + x
 			i, ti, okX := cols[x].k, cols[x].t, cols[x].ok
 			if !okX || !okY {
-				tv[o], sv[o] = nan, nan
+				px.tv[o], px.sv[o] = nan, nan
 				continue
 			}
 			z := bilinear(s.Field, i, xl.step(), ti, k, yl.step(), tj)
@@ -150,35 +166,40 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 				c = bilinear(s.Color, i, xl.step(), ti, k, yl.step(), tj)
 			}
 			if !finite(z) || !finite(c) {
-				tv[o], sv[o] = nan, nan
+				px.tv[o], px.sv[o] = nan, nan
 				continue
 			}
 			t := 0.5
 			if crange > 0 {
 				t = (c - m.cmin) / crange
 			}
-			tv[o] = float32(t)
-			sv[o] = float32(heightFraction(z, m.zmin, m.zmax) * levels)
-			if uv != nil {
-				uv[o] = [2]float32{float32(float64(i) + ti*float64(xl.step())), float32(float64(k) + tj*float64(yl.step()))}
+			px.tv[o] = float32(t)
+			px.sv[o] = float32(heightFraction(z, m.zmin, m.zmax) * levels)
+			if px.uv != nil {
+				px.uv[o] = [2]float32{float32(float64(i) + ti*float64(xl.step())), float32(float64(k) + tj*float64(yl.step()))}
 			}
 		}
 	})
+	return px
+}
+
+// heatmapClassShader is the class shader of a categorical scene: the class
+// of every grid point and the palette.
+func heatmapClassShader(f *frame) *shader {
+	m := f.mesh
+	classes := gridClasses(make([]float32, 0, m.nx*m.ny), f.scene, m.nx, m.ny)
+	return &shader{classes: classes, nx: m.nx, ny: m.ny, palette: paletteTable(f.scene.Palette), lineScale: 1}
+}
+
+// paintHeatmap colours the sampled pixels into dst at (px0, py0): the
+// colormap (or the class shader's colours and boundaries), then contours.
+func paintHeatmap(dst *image.RGBA, f *frame, px *heatmapPixels, px0, py0 int) {
 	b := dst.Bounds()
-	contours := float32(s.Contours)
+	contours := float32(f.scene.Contours)
+	w, h, tv, sv, uv := px.w, px.h, px.tv, px.sv, px.uv
 	var sh *shader
 	if uv != nil {
-		cf := s.Color
-		if cf == nil {
-			cf = s.Field
-		}
-		classes := make([]float32, m.nx*m.ny)
-		for j := 0; j < m.ny; j++ {
-			for i := 0; i < m.nx; i++ {
-				classes[j*m.nx+i] = float32(math.Round(cf.Z(i, j)))
-			}
-		}
-		sh = &shader{classes: classes, nx: m.nx, ny: m.ny, palette: paletteTable(s.Palette), lineScale: 1}
+		sh = heatmapClassShader(f)
 	}
 	forEach(h, func(y int) {
 		for x := 0; x < w; x++ {
@@ -207,8 +228,6 @@ func drawHeatmap(dst *image.RGBA, f *frame) error {
 			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = to8(c[0]), to8(c[1]), to8(c[2]), 255
 		}
 	})
-	drawAxes(dst, &a, f.lay.fontSize, f.ink(), s.XLabel, s.YLabel)
-	return nil
 }
 
 // centralDiff is the derivative of v along one axis at offset o (position p

@@ -192,9 +192,23 @@ func (m *mesh) build(s *Scene, st *settings) error {
 	if err := m.measure(s, st); err != nil {
 		return err
 	}
-	f := s.Field
 	m.cols = samples(m.cols, m.nx, st.step)
 	m.rows = samples(m.rows, m.ny, st.step)
+	m.sampleHeights(s)
+	m.fillVertices()
+	m.classes = m.classes[:0]
+	if s.Categorical {
+		m.classes = gridClasses(m.classes, s, m.nx, m.ny)
+	}
+	m.triangulate()
+	return nil
+}
+
+// sampleHeights fills the world coordinates of the sampled columns and rows,
+// the world heights and colour values of the vertices, and which of them are
+// finite.
+func (m *mesh) sampleHeights(s *Scene) {
+	f := s.Field
 	na, nb := len(m.cols), len(m.rows)
 	n := na * nb
 	m.xs = grow(m.xs, na)
@@ -226,7 +240,13 @@ func (m *mesh) build(s *Scene, st *settings) error {
 			}
 		}
 	}
+}
 
+// fillVertices writes every vertex: position, unit normal, colour fraction,
+// height fraction and grid coordinates (zero for a non-finite vertex).
+func (m *mesh) fillVertices() {
+	na, nb := len(m.cols), len(m.rows)
+	n := na * nb
 	if cap(m.verts) < n*vertexFloats {
 		m.verts = make([]float32, n*vertexFloats)
 	}
@@ -252,20 +272,27 @@ func (m *mesh) build(s *Scene, st *settings) error {
 			v[6], v[7], v[8], v[9] = float32(t), float32(h), float32(m.cols[a]), float32(m.rows[b])
 		}
 	}
+}
 
-	m.classes = m.classes[:0]
-	if s.Categorical {
-		cf := s.Color
-		if cf == nil {
-			cf = f
-		}
-		for j := 0; j < m.ny; j++ {
-			for i := 0; i < m.nx; i++ {
-				m.classes = append(m.classes, float32(math.Round(cf.Z(i, j))))
-			}
+// gridClasses appends to dst the class of every grid point of a categorical
+// scene, row by row: its colour field (or height field) rounded.
+func gridClasses(dst []float32, s *Scene, nx, ny int) []float32 {
+	cf := s.Color
+	if cf == nil {
+		cf = s.Field
+	}
+	for j := 0; j < ny; j++ {
+		for i := 0; i < nx; i++ {
+			dst = append(dst, float32(math.Round(cf.Z(i, j))))
 		}
 	}
+	return dst
+}
 
+// triangulate lists two triangles per cell of four finite corners and one
+// per cell of three.
+func (m *mesh) triangulate() {
+	na, nb := len(m.cols), len(m.rows)
 	m.idx = m.idx[:0]
 	for b := 0; b+1 < nb; b++ {
 		for a := 0; a+1 < na; a++ {
@@ -286,7 +313,6 @@ func (m *mesh) build(s *Scene, st *settings) error {
 			}
 		}
 	}
-	return nil
 }
 
 // slope returns dz/dx and dz/dy in world units at mesh vertex (a, b), by

@@ -207,6 +207,55 @@ func BuildAtlasPart(ctx context.Context, net *models.Net, images []float32, labe
 	}
 	img := func(i int) []float32 { return images[i*D : (i+1)*D] }
 	rng := rand.New(rand.NewPCG(c.Seed, 0xa71a5))
+	r := &atlasRun{ctx: ctx, ev: ev, opt: atlasSummaryOptions(net, ev, &c), sh: sh, progress: progress,
+		part: &AtlasPart{Model: net.Arch["arch"], Shard: sh, Config: c}}
+	for k := range c.Planes + c.Lines + c.Flips + c.Randoms + 1 {
+		if sh.Owns(k) {
+			r.total++
+		}
+	}
+	err = r.probes("plane", c.Planes, func() (*projection.Probe, error) {
+		i, j, k := distinct3(rng, N)
+		return projection.DataPlane(net.Input, img(i), img(j), img(k), c.Grid, 0.1)
+	}, func(add func(string, float64), s *ProbeSummary) { addPlane(add, "plane.", s) })
+	if err != nil {
+		return nil, err
+	}
+	err = r.probes("line", c.Lines, func() (*projection.Probe, error) {
+		i, j := differentLabels(rng, labels)
+		return projection.MixupLine(net.Input, img(i), img(j), c.Points, 0, 1)
+	}, addLine)
+	if err != nil {
+		return nil, err
+	}
+	err = r.probes("flip", c.Flips, func() (*projection.Probe, error) {
+		return projection.FlipPlane(net.Input, img(rng.IntN(N)), rng.Uint64(), c.Grid, 0.1)
+	}, func(add func(string, float64), s *ProbeSummary) {
+		add("flip.odd_share", s.Symmetry.OddShare)
+		add("flip.abs_diff", s.Symmetry.MeanAbsDiff)
+		add("flip.disagree", s.Symmetry.Disagree)
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = r.probes("random", c.Randoms, func() (*projection.Probe, error) {
+		return projection.RandomPlane(net.Input, img(rng.IntN(N)), rng.Uint64(), c.Grid, c.RandomRange, 0)
+	}, func(add func(string, float64), s *ProbeSummary) { addPlane(add, "random.", s) })
+	if err != nil {
+		return nil, err
+	}
+	if sh.Owns(r.item) {
+		if r.part.Split, err = measureSplit(ctx, ev, net, images, labels, r.opt.GateNet != nil); err != nil {
+			return nil, err
+		}
+		r.part.Split.Index = r.item
+		r.step()
+	}
+	return r.part, nil
+}
+
+// atlasSummaryOptions are the summaries an atlas asks of every probe.
+func atlasSummaryOptions(net *models.Net, ev *infer.Evaluator, c *AtlasConfig) *SummaryOptions {
 	opt := &SummaryOptions{Degree: c.Degree, Eval: ev, NoExact: !c.Exact}
 	if c.Regions && PiecewiseLinear(net) {
 		opt.Net = net
@@ -217,90 +266,61 @@ func BuildAtlasPart(ctx context.Context, net *models.Net, images []float32, labe
 	if len(net.Gates()) > 0 {
 		opt.GateNet = net
 	}
-	part := &AtlasPart{Model: net.Arch["arch"], Shard: sh, Config: c}
-	items := c.Planes + c.Lines + c.Flips + c.Randoms + 1
-	total, done, item := 0, 0, 0
-	for k := range items {
-		if sh.Owns(k) {
-			total++
+	return opt
+}
+
+// atlasRun is one shard's pass over an atlas's items: item counts the items drawn so far (owned or
+// not), done and total the shard's own.
+type atlasRun struct {
+	ctx               context.Context
+	ev                *infer.Evaluator
+	opt               *SummaryOptions
+	sh                shard.Shard
+	part              *AtlasPart
+	item, done, total int
+	progress          func(done, total int)
+}
+
+func (r *atlasRun) step() {
+	r.done++
+	if r.progress != nil {
+		r.progress(r.done, r.total)
+	}
+}
+
+// probes draws count probes of one kind with build (up to 20 tries each: a draw can fail, e.g.
+// on collinear images), and samples, summarises and records those the shard owns.
+func (r *atlasRun) probes(kind string, count int, build func() (*projection.Probe, error),
+	record func(add func(string, float64), s *ProbeSummary)) error {
+	for n := 0; n < count; n++ {
+		var p *projection.Probe
+		var err error
+		for try := 0; try < 20; try++ {
+			if p, err = build(); err == nil {
+				break
+			}
 		}
-	}
-	step := func() {
-		done++
-		if progress != nil {
-			progress(done, total)
+		if err != nil {
+			return fmt.Errorf("surface: atlas: %s probe %d: %v", kind, n, err)
 		}
-	}
-	run := func(kind string, count int, build func() (*projection.Probe, error), record func(add func(string, float64), s *ProbeSummary)) error {
-		for n := 0; n < count; n++ {
-			var p *projection.Probe
-			var err error
-			for try := 0; try < 20; try++ {
-				if p, err = build(); err == nil {
-					break
-				}
-			}
-			if err != nil {
-				return fmt.Errorf("surface: atlas: %s probe %d: %v", kind, n, err)
-			}
-			item++
-			if !sh.Owns(item - 1) {
-				continue
-			}
-			g, err := Sample(ctx, ev, p, nil, nil)
-			if err != nil {
-				return err
-			}
-			s, err := Summarize(ctx, g, opt)
-			if err != nil {
-				return err
-			}
-			r := &ProbeRecord{Index: item - 1, Kind: kind}
-			record(r.add, s)
-			part.Probes = append(part.Probes, r)
-			step()
+		r.item++
+		if !r.sh.Owns(r.item - 1) {
+			continue
 		}
-		return nil
-	}
-	err = run("plane", c.Planes, func() (*projection.Probe, error) {
-		i, j, k := distinct3(rng, N)
-		return projection.DataPlane(net.Input, img(i), img(j), img(k), c.Grid, 0.1)
-	}, func(add func(string, float64), s *ProbeSummary) { addPlane(add, "plane.", s) })
-	if err != nil {
-		return nil, err
-	}
-	err = run("line", c.Lines, func() (*projection.Probe, error) {
-		i, j := differentLabels(rng, labels)
-		p, err := projection.MixupLine(net.Input, img(i), img(j), c.Points, 0, 1)
-		return p, err
-	}, addLine)
-	if err != nil {
-		return nil, err
-	}
-	err = run("flip", c.Flips, func() (*projection.Probe, error) {
-		return projection.FlipPlane(net.Input, img(rng.IntN(N)), rng.Uint64(), c.Grid, 0.1)
-	}, func(add func(string, float64), s *ProbeSummary) {
-		add("flip.odd_share", s.Symmetry.OddShare)
-		add("flip.abs_diff", s.Symmetry.MeanAbsDiff)
-		add("flip.disagree", s.Symmetry.Disagree)
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = run("random", c.Randoms, func() (*projection.Probe, error) {
-		return projection.RandomPlane(net.Input, img(rng.IntN(N)), rng.Uint64(), c.Grid, c.RandomRange, 0)
-	}, func(add func(string, float64), s *ProbeSummary) { addPlane(add, "random.", s) })
-	if err != nil {
-		return nil, err
-	}
-	if sh.Owns(item) {
-		if part.Split, err = measureSplit(ctx, ev, net, images, labels, opt.GateNet != nil); err != nil {
-			return nil, err
+		g, err := Sample(r.ctx, r.ev, p, nil, nil)
+		if err != nil {
+			return err
 		}
-		part.Split.Index = item
-		step()
+		s, err := Summarize(r.ctx, g, r.opt)
+		if err != nil {
+			return err
+		}
+		rec := &ProbeRecord{Index: r.item - 1, Kind: kind}
+		record(rec.add, s)
+		r.part.Probes = append(r.part.Probes, rec)
+		r.step()
 	}
-	return part, nil
+	return nil
 }
 
 // measureSplit measures the model's flip consistency over the whole split, and the gates'

@@ -223,7 +223,8 @@ func (m *mlpCurvature) forward(ctx context.Context) (float64, error) {
 }
 
 // hvp writes H·v into dst and returns the mean loss; when grad is not nil it also writes the
-// gradient there. The forward pass runs on the first call only.
+// gradient there. The forward pass runs on the first call only. The exact R-operator of
+// Pearlmutter (1994), "Fast exact multiplication by the Hessian", Neural Computation 6(1).
 func (m *mlpCurvature) hvp(ctx context.Context, dst, v, grad []float64) (float64, error) {
 	if m.chunks == nil {
 		if _, err := m.forward(ctx); err != nil {
@@ -238,95 +239,115 @@ func (m *mlpCurvature) hvp(ctx context.Context, dst, v, grad []float64) (float64
 		clear(grad)
 		gw, gb = m.split(grad)
 	}
-	L := len(m.w)
 	for _, c := range m.chunks {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		rows := c.rows
-		// R-forward: ra[l] = R(a[l]) (ra[0] = 0), rz[l] = R(z[l]).
-		ra, rz := make([]*mat.Dense, L), make([]*mat.Dense, L)
-		for l := 0; l < L; l++ {
-			out, _ := m.w[l].Dims()
-			rz[l] = mat.NewDense(rows, out, nil)
-			rz[l].Mul(c.a[l], vw[l].T())
-			if l > 0 {
-				var t mat.Dense
-				t.Mul(ra[l], m.w[l].T())
-				rz[l].Add(rz[l], &t)
-			}
-			zr, br := rz[l].RawMatrix().Data, vb[l].RawMatrix().Data
-			for q := range zr {
-				zr[q] += br[q%out]
-			}
-			if l < L-1 {
-				ra[l+1] = mat.NewDense(rows, out, nil)
-				rr, g1 := ra[l+1].RawMatrix().Data, c.d1[l].RawMatrix().Data
-				for q := range rr {
-					rr[q] = g1[q] * zr[q]
-				}
-			}
-		}
-		// Rδ = (diag p − p pᵀ) Rz / N at the output.
-		delta := c.delta
-		rdelta := mat.NewDense(rows, m.k, nil)
-		pr, rzr, rdr := c.pr.RawMatrix().Data, rz[L-1].RawMatrix().Data, rdelta.RawMatrix().Data
-		for s := 0; s < rows; s++ {
-			p, r := pr[s*m.k:(s+1)*m.k], rzr[s*m.k:(s+1)*m.k]
-			d := dot64(p, r)
-			for k := range p {
-				rdr[s*m.k+k] = p[k] * (r[k] - d) / float64(m.n)
-			}
-		}
-		// Backward and R-backward.
-		for l := L - 1; l >= 0; l-- {
-			var t mat.Dense
-			t.Mul(rdelta.T(), c.a[l])
-			hw[l].Add(hw[l], &t)
-			if l > 0 {
-				t.Reset()
-				t.Mul(delta.T(), ra[l])
-				hw[l].Add(hw[l], &t)
-			}
-			if grad != nil {
-				t.Reset()
-				t.Mul(delta.T(), c.a[l])
-				gw[l].Add(gw[l], &t)
-			}
-			if m.hasBias[l] {
-				out, _ := m.w[l].Dims()
-				hr, rd, dd := hb[l].RawMatrix().Data, rdelta.RawMatrix().Data, delta.RawMatrix().Data
-				for q := range rd {
-					hr[q%out] += rd[q]
-				}
-				if grad != nil {
-					gr := gb[l].RawMatrix().Data
-					for q := range dd {
-						gr[q%out] += dd[q]
-					}
-				}
-			}
-			if l == 0 {
-				break
-			}
-			var e, re, t2 mat.Dense
-			e.Mul(delta, m.w[l])
-			re.Mul(rdelta, m.w[l])
-			t2.Mul(delta, vw[l])
-			re.Add(&re, &t2)
-			_, in := m.w[l].Dims()
-			nd, nrd := mat.NewDense(rows, in, nil), mat.NewDense(rows, in, nil)
-			ndr, nrr := nd.RawMatrix().Data, nrd.RawMatrix().Data
-			er, rer := e.RawMatrix().Data, re.RawMatrix().Data
-			g1, g2, rzp := c.d1[l-1].RawMatrix().Data, c.d2[l-1].RawMatrix().Data, rz[l-1].RawMatrix().Data
-			for q := range ndr {
-				ndr[q] = g1[q] * er[q]
-				nrr[q] = g1[q]*rer[q] + g2[q]*rzp[q]*er[q]
-			}
-			delta, rdelta = nd, nrd
-		}
+		ra, rz := m.rForward(c, vw, vb)
+		m.rBackward(c, ra, rz, vw, m.outputRDelta(c, rz[len(rz)-1]), hw, hb, gw, gb)
 	}
 	return m.loss, nil
+}
+
+// rForward is the R-forward pass of one chunk: ra[l] = R(a[l]) (ra[0] = 0), rz[l] = R(z[l]) for
+// the direction (vw, vb).
+func (m *mlpCurvature) rForward(c *mlpChunk, vw, vb []*mat.Dense) (ra, rz []*mat.Dense) {
+	L := len(m.w)
+	ra, rz = make([]*mat.Dense, L), make([]*mat.Dense, L)
+	for l := 0; l < L; l++ {
+		out, _ := m.w[l].Dims()
+		rz[l] = mat.NewDense(c.rows, out, nil)
+		rz[l].Mul(c.a[l], vw[l].T())
+		if l > 0 {
+			var t mat.Dense
+			t.Mul(ra[l], m.w[l].T())
+			rz[l].Add(rz[l], &t)
+		}
+		zr, br := rz[l].RawMatrix().Data, vb[l].RawMatrix().Data
+		for q := range zr {
+			zr[q] += br[q%out]
+		}
+		if l < L-1 {
+			ra[l+1] = mat.NewDense(c.rows, out, nil)
+			rr, g1 := ra[l+1].RawMatrix().Data, c.d1[l].RawMatrix().Data
+			for q := range rr {
+				rr[q] = g1[q] * zr[q]
+			}
+		}
+	}
+	return ra, rz
+}
+
+// outputRDelta is Rδ = (diag p − p pᵀ) Rz / N at the softmax output.
+func (m *mlpCurvature) outputRDelta(c *mlpChunk, rzOut *mat.Dense) *mat.Dense {
+	rdelta := mat.NewDense(c.rows, m.k, nil)
+	pr, rzr, rdr := c.pr.RawMatrix().Data, rzOut.RawMatrix().Data, rdelta.RawMatrix().Data
+	for s := 0; s < c.rows; s++ {
+		p, r := pr[s*m.k:(s+1)*m.k], rzr[s*m.k:(s+1)*m.k]
+		d := dot64(p, r)
+		for k := range p {
+			rdr[s*m.k+k] = p[k] * (r[k] - d) / float64(m.n)
+		}
+	}
+	return rdelta
+}
+
+// rBackward runs the backward and R-backward passes of one chunk, adding H·v to (hw, hb) and,
+// when gw is not nil, the gradient to (gw, gb).
+func (m *mlpCurvature) rBackward(c *mlpChunk, ra, rz, vw []*mat.Dense, rdelta *mat.Dense, hw, hb, gw, gb []*mat.Dense) {
+	delta := c.delta
+	for l := len(m.w) - 1; l >= 0; l-- {
+		var t mat.Dense
+		t.Mul(rdelta.T(), c.a[l])
+		hw[l].Add(hw[l], &t)
+		if l > 0 {
+			t.Reset()
+			t.Mul(delta.T(), ra[l])
+			hw[l].Add(hw[l], &t)
+		}
+		if gw != nil {
+			t.Reset()
+			t.Mul(delta.T(), c.a[l])
+			gw[l].Add(gw[l], &t)
+		}
+		if m.hasBias[l] {
+			m.addBiasRows(l, hb, rdelta, gb, delta)
+		}
+		if l == 0 {
+			break
+		}
+		var e, re, t2 mat.Dense
+		e.Mul(delta, m.w[l])
+		re.Mul(rdelta, m.w[l])
+		t2.Mul(delta, vw[l])
+		re.Add(&re, &t2)
+		_, in := m.w[l].Dims()
+		nd, nrd := mat.NewDense(c.rows, in, nil), mat.NewDense(c.rows, in, nil)
+		ndr, nrr := nd.RawMatrix().Data, nrd.RawMatrix().Data
+		er, rer := e.RawMatrix().Data, re.RawMatrix().Data
+		g1, g2, rzp := c.d1[l-1].RawMatrix().Data, c.d2[l-1].RawMatrix().Data, rz[l-1].RawMatrix().Data
+		for q := range ndr {
+			ndr[q] = g1[q] * er[q]
+			nrr[q] = g1[q]*rer[q] + g2[q]*rzp[q]*er[q]
+		}
+		delta, rdelta = nd, nrd
+	}
+}
+
+// addBiasRows adds layer l's bias parts: the rows of rdelta to hb[l] and, when gb is not nil,
+// the rows of delta to gb[l].
+func (m *mlpCurvature) addBiasRows(l int, hb []*mat.Dense, rdelta *mat.Dense, gb []*mat.Dense, delta *mat.Dense) {
+	out, _ := m.w[l].Dims()
+	hr, rd := hb[l].RawMatrix().Data, rdelta.RawMatrix().Data
+	for q := range rd {
+		hr[q%out] += rd[q]
+	}
+	if gb != nil {
+		gr, dd := gb[l].RawMatrix().Data, delta.RawMatrix().Data
+		for q := range dd {
+			gr[q%out] += dd[q]
+		}
+	}
 }
 
 func to64s(x []float32) []float64 {

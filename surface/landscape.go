@@ -224,28 +224,9 @@ func newFirstLayerEval(net *models.Net, theta ParamVector, dirs []ParamVector, i
 	if err != nil {
 		return nil, err
 	}
-	// The cut is the first node any direction moves.
-	cut := -1
-	for t, key := range theta.Keys {
-		for d := range dirs {
-			if anyNonZero(dirs[d].Data[t]) && (cut < 0 || key.Node < cut) {
-				cut = key.Node
-			}
-		}
-	}
+	cut := shortcutCut(net, theta, dirs)
 	if cut < 0 {
 		return nil, nil
-	}
-	nd := net.Nodes[cut]
-	if nd.Op != models.OpDense && nd.Op != models.OpConv {
-		return nil, nil
-	}
-	for k := cut + 1; k < len(net.Nodes); k++ {
-		for _, in := range net.Nodes[k].Inputs {
-			if in < cut {
-				return nil, nil
-			}
-		}
 	}
 	m := 1
 	for _, s := range shapes[cut] {
@@ -255,38 +236,82 @@ func newFirstLayerEval(net *models.Net, theta ParamVector, dirs []ParamVector, i
 	if (1+len(dirs))*N*m > maxFrontFloats {
 		return nil, nil
 	}
-	// Heads: the net up to the cut with the cut's parameters θ, then each direction's.
-	head := func(params func(t int) []float32) ([]float32, error) {
-		h := &models.Net{Input: net.Input, Classes: m, Nodes: slices.Clone(net.Nodes[:cut+1])}
-		h.Nodes[cut].Params = map[string]*models.Tensor{}
-		for t, key := range theta.Keys {
-			if key.Node == cut {
-				if v := params(t); v != nil && (key.Name == "weight" || anyNonZero(v)) {
-					h.Nodes[cut].Params[key.Name] = &models.Tensor{Shape: nd.Params[key.Name].Shape, Data: v}
-				}
-			}
-		}
-		ev, err := infer.New(h)
-		if err != nil {
-			return nil, err
-		}
-		return ev.Forward(nil, images, N), nil
-	}
 	f := &firstLayerEval{n: N}
-	z0, err := head(func(t int) []float32 { return theta.Data[t] })
-	if err != nil {
-		return nil, nil
-	}
-	f.z = append(f.z, z0)
-	for d := range dirs {
-		zd, err := head(func(t int) []float32 { return dirs[d].Data[t] })
+	for d := -1; d < len(dirs); d++ { // θ's head first, then each direction's
+		params := func(t int) []float32 { return theta.Data[t] }
+		if d >= 0 {
+			params = func(t int) []float32 { return dirs[d].Data[t] }
+		}
+		z, err := headOutputs(net, theta, cut, m, images, params)
 		if err != nil {
 			return nil, nil
 		}
-		f.z = append(f.z, zd)
+		f.z = append(f.z, z)
 	}
-	// The tail: node cut becomes the input, [m,1,1] for a vector.
-	in := shapes[cut]
+	if f.tail = tailNet(net, shapes[cut], cut); f.tail == nil {
+		return nil, nil
+	}
+	f.tailTheta = tailParams(theta, cut)
+	for d := range dirs {
+		f.tailDirs = append(f.tailDirs, tailParams(dirs[d], cut))
+	}
+	ok, err := tailMatchesNet(net, f.tail, images, f.z[0], m)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return f, nil
+}
+
+// shortcutCut is the node where the first-layer shortcut cuts the net: the first node any
+// direction moves, when it is a dense or convolution layer that no later node skips; else −1.
+func shortcutCut(net *models.Net, theta ParamVector, dirs []ParamVector) int {
+	cut := -1
+	for t, key := range theta.Keys {
+		for d := range dirs {
+			if anyNonZero(dirs[d].Data[t]) && (cut < 0 || key.Node < cut) {
+				cut = key.Node
+			}
+		}
+	}
+	if cut < 0 {
+		return -1
+	}
+	if op := net.Nodes[cut].Op; op != models.OpDense && op != models.OpConv {
+		return -1
+	}
+	for k := cut + 1; k < len(net.Nodes); k++ {
+		for _, in := range net.Nodes[k].Inputs {
+			if in < cut {
+				return -1
+			}
+		}
+	}
+	return cut
+}
+
+// headOutputs runs the net up to node cut (m outputs a sample) on the images, with the cut's
+// parameters given by params (index into theta.Keys; a nil or all-zero bias is left out).
+func headOutputs(net *models.Net, theta ParamVector, cut, m int, images []float32, params func(t int) []float32) ([]float32, error) {
+	nd := net.Nodes[cut]
+	h := &models.Net{Input: net.Input, Classes: m, Nodes: slices.Clone(net.Nodes[:cut+1])}
+	h.Nodes[cut].Params = map[string]*models.Tensor{}
+	for t, key := range theta.Keys {
+		if key.Node == cut {
+			if v := params(t); v != nil && (key.Name == "weight" || anyNonZero(v)) {
+				h.Nodes[cut].Params[key.Name] = &models.Tensor{Shape: nd.Params[key.Name].Shape, Data: v}
+			}
+		}
+	}
+	ev, err := infer.New(h)
+	if err != nil {
+		return nil, err
+	}
+	return ev.Forward(nil, images, len(images)/net.InputSize()), nil
+}
+
+// tailNet is the net after node cut, whose output (of shape in) becomes its input ([m,1,1] for a
+// vector); nil when it cannot be built.
+func tailNet(net *models.Net, in []int, cut int) *models.Net {
 	var input [3]int
 	switch len(in) {
 	case 1:
@@ -294,52 +319,55 @@ func newFirstLayerEval(net *models.Net, theta ParamVector, dirs []ParamVector, i
 	case 3:
 		input = [3]int{in[0], in[1], in[2]}
 	default:
-		return nil, nil
+		return nil
 	}
-	f.tail = &models.Net{Input: input, Classes: net.Classes, Nodes: []models.Node{{Name: "input", Op: models.OpInput}}}
+	tail := &models.Net{Input: input, Classes: net.Classes, Nodes: []models.Node{{Name: "input", Op: models.OpInput}}}
 	for k := cut + 1; k < len(net.Nodes); k++ {
 		c := net.Nodes[k]
 		c.Inputs = make([]int, len(net.Nodes[k].Inputs))
 		for i, x := range net.Nodes[k].Inputs {
 			c.Inputs[i] = x - cut
 		}
-		f.tail.Nodes = append(f.tail.Nodes, c)
+		tail.Nodes = append(tail.Nodes, c)
 	}
-	if f.tail.Validate() != nil {
-		return nil, nil
+	if tail.Validate() != nil {
+		return nil
 	}
-	keep := func(v ParamVector) ParamVector {
-		var out ParamVector
-		for t, key := range v.Keys {
-			if key.Node > cut {
-				out.Keys = append(out.Keys, ParamKey{key.Node - cut, key.Name})
-				out.Data = append(out.Data, v.Data[t])
-			}
+	return tail
+}
+
+// tailParams keeps v's parameters of the nodes after cut, renumbered as in tailNet.
+func tailParams(v ParamVector, cut int) ParamVector {
+	var out ParamVector
+	for t, key := range v.Keys {
+		if key.Node > cut {
+			out.Keys = append(out.Keys, ParamKey{key.Node - cut, key.Name})
+			out.Data = append(out.Data, v.Data[t])
 		}
-		return out
 	}
-	f.tailTheta = keep(theta)
-	for d := range dirs {
-		f.tailDirs = append(f.tailDirs, keep(dirs[d]))
-	}
-	// Check the centre against the whole net on a few images.
-	few := min(N, 16)
+	return out
+}
+
+// tailMatchesNet checks the tail on the head's outputs z0 (m a sample) against the whole net on
+// the first few images.
+func tailMatchesNet(net, tail *models.Net, images, z0 []float32, m int) (bool, error) {
+	few := min(len(images)/net.InputSize(), 16)
 	full, err := infer.New(net)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
 	want := full.Forward(nil, images[:few*net.InputSize()], few)
-	tev, err := infer.New(f.tail)
+	tev, err := infer.New(tail)
 	if err != nil {
-		return nil, nil
+		return false, nil
 	}
 	got := tev.Forward(nil, z0[:few*m], few)
 	for i := range want {
 		if math.Abs(float64(got[i]-want[i])) > 1e-3*(1+math.Abs(float64(want[i]))) {
-			return nil, nil
+			return false, nil
 		}
 	}
-	return f, nil
+	return true, nil
 }
 
 func (f *firstLayerEval) logits(dst []float32, c []float64) ([]float32, error) {
