@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
@@ -154,9 +153,8 @@ func slicesContains(list []string, s string) bool {
 func (c *benchConfig) runOurs(ctx context.Context, n string, stderr io.Writer) (benchResult, error) {
 	if !c.isolate {
 		r, err := runBenchWorkload(ctx, n, c.grid, stderr)
-		var ru syscall.Rusage
-		if err == nil && syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-			r.peakRSSMB = float64(ru.Maxrss) / 1024
+		if err == nil {
+			r.peakRSSMB = selfPeakRSSMB()
 		}
 		return r, err
 	}
@@ -208,10 +206,7 @@ func runLines(cmd *exec.Cmd, stderr io.Writer) (map[string]benchResult, float64,
 	if err := cmd.Run(); err != nil {
 		return nil, 0, err
 	}
-	rss := 0.0
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = float64(ru.Maxrss) / 1024
-	}
+	rss := childPeakRSSMB(cmd.ProcessState)
 	res := map[string]benchResult{}
 	sc := bufio.NewScanner(&out)
 	for sc.Scan() {
