@@ -101,33 +101,13 @@ func topComponents(data []float32, mean []float64, n, D, k int, seed uint64) ([]
 		}
 	}
 	orthonormalize(v, rng)
-	const rows = 512
-	block := mat.NewDense(rows, D, nil)
+	block := mat.NewDense(pcaBlockRows, D, nil)
 	var y, z, w mat.Dense
 	prev := []float64{math.Inf(1), math.Inf(1)}
 	var vals []float64
 	var ritz mat.Dense
 	for it := 0; it < 300; it++ {
-		// z = Xcᵀ Xc v, accumulated over blocks of rows.
-		z.Reset()
-		z.ReuseAs(D, b)
-		z.Zero()
-		for lo := 0; lo < n; lo += rows {
-			m := min(rows, n-lo)
-			xb := block.Slice(0, m, 0, D).(*mat.Dense)
-			raw := xb.RawMatrix()
-			for s := 0; s < m; s++ {
-				dst := raw.Data[s*raw.Stride : s*raw.Stride+D]
-				for c, x := range data[(lo+s)*D : (lo+s+1)*D] {
-					dst[c] = float64(x) - mean[c]
-				}
-			}
-			y.Reset()
-			y.Mul(xb, v)
-			w.Reset()
-			w.Mul(xb.T(), &y)
-			z.Add(&z, &w)
-		}
+		covarianceTimes(&z, block, &y, &w, v, data, mean, n, D)
 		// Rayleigh–Ritz on span(v): vᵀ C v = vᵀ z / n.
 		var h mat.Dense
 		h.Mul(v.T(), &z)
@@ -175,6 +155,34 @@ func topComponents(data []float32, mean []float64, n, D, k int, seed uint64) ([]
 		vecs[c], vars[c] = e, vals[col]
 	}
 	return vecs, vars, nil
+}
+
+// pcaBlockRows is how many centred rows topComponents holds at a time.
+const pcaBlockRows = 512
+
+// covarianceTimes sets z = Xcᵀ Xc v for the n rows of data centred on mean, accumulated over
+// blocks of pcaBlockRows rows (block, y and w are scratch).
+func covarianceTimes(z, block, y, w *mat.Dense, v *mat.Dense, data []float32, mean []float64, n, D int) {
+	_, b := v.Dims()
+	z.Reset()
+	z.ReuseAs(D, b)
+	z.Zero()
+	for lo := 0; lo < n; lo += pcaBlockRows {
+		m := min(pcaBlockRows, n-lo)
+		xb := block.Slice(0, m, 0, D).(*mat.Dense)
+		raw := xb.RawMatrix()
+		for s := 0; s < m; s++ {
+			dst := raw.Data[s*raw.Stride : s*raw.Stride+D]
+			for c, x := range data[(lo+s)*D : (lo+s+1)*D] {
+				dst[c] = float64(x) - mean[c]
+			}
+		}
+		y.Reset()
+		y.Mul(xb, v)
+		w.Reset()
+		w.Mul(xb.T(), y)
+		z.Add(z, w)
+	}
 }
 
 // orthonormalize replaces the columns of a by an orthonormal basis of their span: classical

@@ -89,33 +89,8 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 		kind = g.Probe.Kind
 	}
 	s.Kind = kind
-	var grads []float64
-	var curv curvatureSamples
-	for k := 0; k < g.K; k++ {
-		if err := ctx.Err(); err != nil { // each class takes about a second on a 1024² plane
-			return nil, err
-		}
-		f := g.Isometric(k)
-		gn, err := GradientNorm(f)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range gn.Values {
-			grads = append(grads, float64(v))
-		}
-		if g.NY > 1 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if err := curv.add(f); err != nil {
-				return nil, err
-			}
-		}
-	}
-	s.Gradient = Describe(grads)
-	if g.NY > 1 {
-		c := curv.summary()
-		s.Curvature = &c
+	if err := summarizeSmoothness(ctx, g, s); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -160,6 +135,40 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 		}
 	}
 	return s, nil
+}
+
+// summarizeSmoothness fills s's gradient-norm distribution and, on a plane, its curvature, over
+// every class's isometric surface.
+func summarizeSmoothness(ctx context.Context, g *Grid, s *ProbeSummary) error {
+	var grads []float64
+	var curv curvatureSamples
+	for k := 0; k < g.K; k++ {
+		if err := ctx.Err(); err != nil { // each class takes about a second on a 1024² plane
+			return err
+		}
+		f := g.Isometric(k)
+		gn, err := GradientNorm(f)
+		if err != nil {
+			return err
+		}
+		for _, v := range gn.Values {
+			grads = append(grads, float64(v))
+		}
+		if g.NY > 1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := curv.add(f); err != nil {
+				return err
+			}
+		}
+	}
+	s.Gradient = Describe(grads)
+	if g.NY > 1 {
+		c := curv.summary()
+		s.Curvature = &c
+	}
+	return nil
 }
 
 // summarizeRegions counts the regions of net on probe p on the grid and, when exact is set and

@@ -93,19 +93,8 @@ type AffineProbe struct {
 // themselves per point, it forms the points explicitly instead). It copies x0 and dirs. It returns
 // an error if x0 or a direction does not have InputSize values or holds NaN or Inf.
 func (e *Evaluator) Affine(x0 []float32, dirs [][]float32) (*AffineProbe, error) {
-	if len(x0) != e.inputSize {
-		return nil, fmt.Errorf("infer: affine probe: x0 has %d values, want %d", len(x0), e.inputSize)
-	}
-	if err := finite(x0); err != nil {
-		return nil, fmt.Errorf("infer: affine probe: x0: %v", err)
-	}
-	for d, v := range dirs {
-		if len(v) != e.inputSize {
-			return nil, fmt.Errorf("infer: affine probe: direction %d has %d values, want %d", d, len(v), e.inputSize)
-		}
-		if err := finite(v); err != nil {
-			return nil, fmt.Errorf("infer: affine probe: direction %d: %v", d, err)
-		}
+	if err := checkAffine("affine probe", e.inputSize, x0, dirs); err != nil {
+		return nil, err
 	}
 	nd := len(dirs)
 	pr := &AffineProbe{ndirs: nd, x0: slices.Clone(x0), dirs: make([][]float32, nd), output: e.classes}
@@ -264,4 +253,24 @@ func (p *plan) values(x []float32, m int, nodes []int) [][]float32 {
 		p.putScratch(sc)
 	})
 	return out
+}
+
+// checkAffine checks that x0 and every direction of an affine probe have size values and hold no
+// NaN or Inf; what names the caller in the error.
+func checkAffine(what string, size int, x0 []float32, dirs [][]float32) error {
+	if len(x0) != size {
+		return fmt.Errorf("infer: %s: x0 has %d values, want %d", what, len(x0), size)
+	}
+	if err := finite(x0); err != nil {
+		return fmt.Errorf("infer: %s: x0: %v", what, err)
+	}
+	for d, v := range dirs {
+		if len(v) != size {
+			return fmt.Errorf("infer: %s: direction %d has %d values, want %d", what, d, len(v), size)
+		}
+		if err := finite(v); err != nil {
+			return fmt.Errorf("infer: %s: direction %d: %v", what, d, err)
+		}
+	}
+	return nil
 }

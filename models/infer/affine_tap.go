@@ -101,19 +101,8 @@ type AffineTap struct {
 // Evaluator.Affine. It returns an error if x0 or a direction does not have the input's size or
 // holds NaN or Inf.
 func (t *Tap) Affine(x0 []float32, dirs [][]float32) (*AffineTap, error) {
-	if len(x0) != t.inputSize {
-		return nil, fmt.Errorf("infer: affine tap: x0 has %d values, want %d", len(x0), t.inputSize)
-	}
-	if err := finite(x0); err != nil {
-		return nil, fmt.Errorf("infer: affine tap: x0: %v", err)
-	}
-	for d, v := range dirs {
-		if len(v) != t.inputSize {
-			return nil, fmt.Errorf("infer: affine tap: direction %d has %d values, want %d", d, len(v), t.inputSize)
-		}
-		if err := finite(v); err != nil {
-			return nil, fmt.Errorf("infer: affine tap: direction %d: %v", d, err)
-		}
+	if err := checkAffine("affine tap", t.inputSize, x0, dirs); err != nil {
+		return nil, err
 	}
 	a, nd := t.aff, len(dirs)
 	at := &AffineTap{t: t, ndirs: nd}
