@@ -68,7 +68,41 @@ func boxPlot(key string, variants []string, values map[string][]float64) ([]byte
 	}
 	p.NominalX(names...)
 	p.X.Min, p.X.Max = -0.6, float64(len(variants))-0.4 // room for the outer boxes
+	p.Y.Min, p.Y.Max = padRange(p.Y.Min, p.Y.Max)
 	return svg(p, 6.2*vg.Centimeter, 5.2*vg.Centimeter)
+}
+
+// padRange widens [lo, hi] by 6% of its span on each side (of |lo|, or 1, when the span is zero),
+// so a box or whisker at the end of the range is drawn inside the axes, not on their edge.
+func padRange(lo, hi float64) (float64, float64) {
+	pad := 0.06 * (hi - lo)
+	if pad == 0 {
+		pad = 0.06 * math.Max(math.Abs(lo), 1)
+	}
+	return lo - pad, hi + pad
+}
+
+// minBoxValues is the fewest values a variant needs for its box to say more than the table does.
+const minBoxValues = 3
+
+// worthABoxPlot says whether a metric's values, by variant, show a distribution: some variant has
+// at least minBoxValues values, and the values are not one and the same number on every probe of
+// every variant (a saturated region count, a degree at its cap). The table reports those.
+func worthABoxPlot(values map[string][]float64) bool {
+	enough, first, varies := false, math.NaN(), false
+	for _, vals := range values {
+		if len(vals) >= minBoxValues {
+			enough = true
+		}
+		for _, v := range vals {
+			if math.IsNaN(first) {
+				first = v
+			} else if v != first {
+				varies = true
+			}
+		}
+	}
+	return enough && varies
 }
 
 // lighten mixes c with white, 3:1 for white.
@@ -96,8 +130,8 @@ func linePlot(title, x, y string, curves []curve, logX, logY bool) ([]byte, erro
 	if logY {
 		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, decades{}
 	}
-	p.Legend.Top, p.Legend.TextStyle.Font.Size = true, vg.Points(8)
-	drawn := 0
+	p.Legend.TextStyle.Font.Size = vg.Points(8)
+	drawn, plotted := 0, []plotter.XYs(nil)
 	for _, c := range curves {
 		var xy plotter.XYs
 		for i := range c.xs {
@@ -126,12 +160,62 @@ func linePlot(title, x, y string, curves []curve, logX, logY bool) ([]byte, erro
 		if c.name != "" {
 			p.Legend.Add(c.name, l)
 		}
+		plotted = append(plotted, xy)
 		drawn++
 	}
 	if drawn == 0 {
 		return nil, fmt.Errorf("study: %s: nothing to plot", title)
 	}
+	p.Legend.Top, p.Legend.Left = emptiestCorner(p, plotted)
 	return svg(p, 12*vg.Centimeter, 8*vg.Centimeter)
+}
+
+// emptiestCorner picks the corner of p's data area where the legend covers the least of the
+// plotted curves: the legend's box is taken as the outer 40% of the width and 30% of the height, and
+// each curve is walked along its segments in the axes' own scales (so log axes count as drawn).
+// Ties keep the top right.
+func emptiestCorner(p *plot.Plot, curves []plotter.XYs) (top, left bool) {
+	const steps = 16   // samples per segment
+	var hits [2][2]int // [top][left]
+	mark := func(x, y float64) {
+		for t := 0; t < 2; t++ {
+			for l := 0; l < 2; l++ {
+				if (l == 1 && x <= 0.4 || l == 0 && x >= 0.6) && (t == 1 && y >= 0.7 || t == 0 && y <= 0.3) {
+					hits[t][l]++
+				}
+			}
+		}
+	}
+	for _, xy := range curves {
+		for i := range xy {
+			x1 := p.X.Scale.Normalize(p.X.Min, p.X.Max, xy[i].X)
+			y1 := p.Y.Scale.Normalize(p.Y.Min, p.Y.Max, xy[i].Y)
+			if i == 0 {
+				mark(x1, y1)
+				continue
+			}
+			x0 := p.X.Scale.Normalize(p.X.Min, p.X.Max, xy[i-1].X)
+			y0 := p.Y.Scale.Normalize(p.Y.Min, p.Y.Max, xy[i-1].Y)
+			for k := 1; k <= steps; k++ {
+				f := float64(k) / steps
+				mark(x0+f*(x1-x0), y0+f*(y1-y0))
+			}
+		}
+	}
+	top, left = true, false
+	for _, c := range [][2]bool{{true, true}, {false, false}, {false, true}} {
+		if n := hits[b2i(c[0])][b2i(c[1])]; n < hits[b2i(top)][b2i(left)] {
+			top, left = c[0], c[1]
+		}
+	}
+	return top, left
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // decades marks a log axis at powers of ten (every second or third one over a long range),

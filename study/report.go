@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/surface"
 )
 
 // ReportFile is the study's report in its folder.
@@ -83,17 +84,20 @@ type reportDoc struct {
 // reportDataset is one dataset's section.
 type reportDataset struct {
 	*DatasetResults
-	Variants  []string
-	Pairs     [][2]string
-	Shared    []MetricResults
-	Differ    []headline
-	Figures   []reportFigure
-	Boxes     []template.HTML
-	Spectrum  template.HTML
-	Accuracy  template.HTML
-	Loss      template.HTML
-	Gates     []gateRow
-	GateCurve template.HTML
+	Variants []string
+	Pairs    [][2]string
+	Shared   []MetricResults
+	Differ   []headline
+	Figures  []reportFigure
+	Boxes    []template.HTML
+	// BoxesLeftOut are the metrics without a box plot: fewer than minBoxValues values for every
+	// variant, or one value on every probe.
+	BoxesLeftOut []string
+	Spectrum     template.HTML
+	Accuracy     template.HTML
+	Loss         template.HTML
+	Gates        []gateRow
+	GateCurve    template.HTML
 }
 
 // gateRow is one gated variant's saturation: the shares of gate outputs below 0.05 and above 0.95
@@ -226,6 +230,10 @@ func (rd *reportDataset) drawPlots() {
 				vals[v.Variant] = finite(v.Atlas.Values[m.Metric])
 			}
 		}
+		if !worthABoxPlot(vals) {
+			rd.BoxesLeftOut = append(rd.BoxesLeftOut, m.Metric)
+			continue
+		}
 		if b, err := boxPlot(m.Metric, rd.Variants, vals); err == nil {
 			rd.Boxes = append(rd.Boxes, inlineSVG(b))
 		}
@@ -253,20 +261,24 @@ func inlineSVG(b []byte) template.HTML {
 	return template.HTML(s) // drawn by gonum/plot from our own numbers and names
 }
 
+// formatNumber prints a number of the report with three significant digits (whole numbers from
+// 100 on), or – for NaN.
+func formatNumber(x any) string {
+	v := toFloat(x)
+	switch {
+	case math.IsNaN(v):
+		return "–"
+	case v != 0 && (math.Abs(v) >= 1e5 || math.Abs(v) < 1e-3):
+		return fmt.Sprintf("%.3g", v)
+	case math.Abs(v) >= 100:
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
 // reportFuncs format numbers for the report.
 var reportFuncs = template.FuncMap{
-	"g": func(x any) string {
-		v := toFloat(x)
-		switch {
-		case math.IsNaN(v):
-			return "–"
-		case v != 0 && (math.Abs(v) >= 1e5 || math.Abs(v) < 1e-3):
-			return fmt.Sprintf("%.3g", v)
-		case math.Abs(v) >= 100:
-			return fmt.Sprintf("%.0f", v)
-		}
-		return fmt.Sprintf("%.3g", v)
-	},
+	"g": formatNumber,
 	"pct": func(x any) string {
 		if v := toFloat(x); !math.IsNaN(v) {
 			return fmt.Sprintf("%.2f%%", 100*v)
@@ -284,7 +296,8 @@ var reportFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.4f", v)
 	},
-	"dur": func(s float64) string { return roundDuration(time.Duration(s * float64(time.Second))).String() },
+	"ratio": hessianRatio,
+	"dur":   func(s float64) string { return roundDuration(time.Duration(s * float64(time.Second))).String() },
 	"stat": func(m MetricResults, v string) any {
 		st, ok := m.Stats[v]
 		if !ok {
@@ -353,4 +366,17 @@ func ntkRow(v VariantResults) *ntkSummary {
 		s.NetMSE, s.NetError = m.SoftmaxMSE, m.Error
 	}
 	return s
+}
+
+// hessianRatio formats |λmin/λmax| for the report. When λmin's residual bound reaches past zero the
+// sign and size of λmin are not resolved, and the ratio is shown as the bound it is:
+// ≤ (|λmin| + bound)/|λmax|.
+func hessianRatio(h *surface.HessianSpectrum) string {
+	if h.Max == 0 || math.IsNaN(h.Ratio) {
+		return "–"
+	}
+	if h.MinBound >= math.Abs(h.Min) {
+		return "≤ " + formatNumber((math.Abs(h.Min)+h.MinBound)/math.Abs(h.Max))
+	}
+	return formatNumber(h.Ratio)
 }
