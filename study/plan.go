@@ -1,11 +1,10 @@
 package study
 
 import (
-	"fmt"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
+
+	"github.com/surfscope/surfscope/internal/shard"
 )
 
 // Stage names. A cell runs StageModel and then its analyses; a dataset's StageFigures draws its
@@ -122,24 +121,12 @@ func b2f(b bool) float64 {
 }
 
 // Shard is one share of a study's units: Index in 0…Count−1 (Slurm's $SLURM_ARRAY_TASK_ID with
-// --array=0-(n−1), Kubernetes' JOB_COMPLETION_INDEX). The zero value is the whole study.
-type Shard struct{ Index, Count int }
+// --array=0-(n−1), Kubernetes' JOB_COMPLETION_INDEX). The zero value is the whole study. It is the
+// same share the atlas and landscape parts use.
+type Shard = shard.Shard
 
 // ParseShard reads "i/n" (0 ≤ i < n).
-func ParseShard(s string) (Shard, error) {
-	a, b, ok := strings.Cut(s, "/")
-	i, err1 := strconv.Atoi(a)
-	n, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
-		return Shard{}, fmt.Errorf("--shard %q: want i/n with 0 ≤ i < n (e.g. 0/4 … 3/4)", s)
-	}
-	return Shard{Index: i, Count: n}, nil
-}
-
-func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
-
-// sharded reports whether s splits the study.
-func (s Shard) sharded() bool { return s.Count > 1 }
+func ParseShard(s string) (Shard, error) { return shard.Parse(s) }
 
 // selectUnits returns the units a run does: those of the chosen stages (all for none), and of
 // them the shard's share. Units are dealt to shards round-robin in plan order by a key: the cell
@@ -152,7 +139,7 @@ func selectUnits(all []*unit, stages []string, sh Shard) []*unit {
 	var keys []string
 	var out []*unit
 	for _, u := range all {
-		if !chosen(u.stage) || sh.sharded() && u.cell == nil {
+		if !chosen(u.stage) || sh.Split() && u.cell == nil {
 			continue
 		}
 		key := u.key
@@ -162,7 +149,7 @@ func selectUnits(all []*unit, stages []string, sh Shard) []*unit {
 		if !slices.Contains(keys, key) {
 			keys = append(keys, key)
 		}
-		if !sh.sharded() || slices.Index(keys, key)%sh.Count == sh.Index {
+		if !sh.Split() || slices.Index(keys, key)%sh.Count == sh.Index {
 			out = append(out, u)
 		}
 	}

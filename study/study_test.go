@@ -371,12 +371,12 @@ func TestSelectUnits(t *testing.T) {
 	all := units(&c, plan(&c))
 	seen := map[string]int{}
 	for i := 0; i < 4; i++ {
-		for _, u := range selectUnits(all, nil, Shard{i, 4}) {
+		for _, u := range selectUnits(all, nil, Shard{Index: i, Count: 4}) {
 			if u.cell == nil {
 				t.Fatalf("shard %d has %s", i, u.key)
 			}
 			seen[u.key]++
-			if first := selectUnits(all, nil, Shard{i, 4}); first[0].cell.id() != u.cell.id() && u.stage == StageModel && len(first) < 5 {
+			if first := selectUnits(all, nil, Shard{Index: i, Count: 4}); first[0].cell.id() != u.cell.id() && u.stage == StageModel && len(first) < 5 {
 				t.Fatalf("shard %d split cell %s", i, u.cell.id())
 			}
 		}
@@ -390,8 +390,8 @@ func TestSelectUnits(t *testing.T) {
 		}
 	}
 	// Analyses alone: consecutive units of one cell go to different shards.
-	a := selectUnits(all, []string{StageAtlas, StageNTK}, Shard{0, 2})
-	b := selectUnits(all, []string{StageAtlas, StageNTK}, Shard{1, 2})
+	a := selectUnits(all, []string{StageAtlas, StageNTK}, Shard{Index: 0, Count: 2})
+	b := selectUnits(all, []string{StageAtlas, StageNTK}, Shard{Index: 1, Count: 2})
 	if len(a) != 6 || len(b) != 6 || a[0].key != "sample/add/atlas" || b[0].key != "sample/add/ntk" {
 		t.Errorf("analysis shards: %d and %d units, first %s and %s", len(a), len(b), a[0].key, b[0].key)
 	}
