@@ -4,6 +4,9 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"strings"
+
+	"golang.org/x/image/font"
 )
 
 // DrawTextBlock fills rect of dst with background and writes lines into it from the top left, in
@@ -46,4 +49,51 @@ func DrawTextBlock(dst draw.Image, rect image.Rectangle, lines []string, size fl
 		}
 		drawText(target, f, line, x, y, alignLeft, ink)
 	}
+}
+
+// WrapLines breaks lines so that each fits a text block width pixels wide at size pixels (the
+// margins DrawTextBlock leaves included): at the last "; " that fits, else at the last space, else
+// (one word wider than the block) not at all. A caption's clauses stay whole where they can.
+func WrapLines(lines []string, size float64, width int) []string {
+	f := face(size)
+	room := float64(width) - size // DrawTextBlock's margins: 0.5·size on each side
+	var out []string
+	for _, line := range lines {
+		for textWidth(f, line) > room {
+			cut := lastBreak(f, line, room)
+			if cut <= 0 {
+				break
+			}
+			out = append(out, line[:cut])
+			line = line[cut:]
+			for len(line) > 0 && line[0] == ' ' {
+				line = line[1:]
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// lastBreak is the byte offset at which line is best broken so that line[:offset] is at most room
+// pixels wide: after the last fitting "; " (keeping the semicolon), else at the last fitting space;
+// 0 when neither fits.
+func lastBreak(f font.Face, line string, room float64) int {
+	space := 0
+	for i := 0; i < len(line); i++ {
+		if line[i] != ' ' {
+			continue
+		}
+		if textWidth(f, line[:i]) > room {
+			break
+		}
+		space = i
+	}
+	if space == 0 {
+		return 0
+	}
+	if semi := strings.LastIndex(line[:space+1], "; "); semi > 0 {
+		return semi + 1
+	}
+	return space
 }

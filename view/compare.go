@@ -248,7 +248,7 @@ type PanelOptions struct {
 	TileWidth, TileHeight int  // each picture, in pixels (default 800x600)
 	Columns               int  // tiles per row (default: all in one row up to 3, else 2 or 3 a row)
 	Difference            bool // add the picture of the first tile minus the second
-	CaptionLines          int  // caption lines under each tile (default 2; negative: no captions)
+	CaptionLines          int  // caption lines under each tile (default: the longest wrapped caption's, at least 2; negative: no captions)
 }
 
 // RenderPanel draws the tiles side by side, each with its caption under it, plus the difference of
@@ -293,9 +293,16 @@ func RenderScenes(r render.Renderer, scenes []render.Scene, captions [][]string,
 	if w <= 0 || h <= 0 {
 		w, h = 800, 600
 	}
+	wrapped := make([][]string, len(captions))
+	most := 0
+	for k, c := range captions {
+		wrapped[k] = render.WrapLines(c, captionSize(w), w)
+		most = max(most, len(wrapped[k]))
+	}
+	captions = wrapped
 	lines := o.CaptionLines
 	if lines == 0 {
-		lines = 2
+		lines = max(2, most)
 	}
 	capH := 0
 	if lines > 0 {
