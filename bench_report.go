@@ -14,9 +14,18 @@ type benchRow struct {
 	target       string  // "≥ 2×", "≤ 0.5×, peak RSS < 1024 MB" or "none"
 	verdict      string  // "met", "NOT met" or ""
 	load         string  // the machine's load average when the workload started
+	absolute     bool    // an absolute target in seconds, no reference (newAbsoluteRow)
 }
 
+// noReference stands for the ratio of a row with an absolute target.
+const noReference = "no PyTorch reference (absolute target)"
+
+// newBenchRow is workload name's row: surfscope's result o against the reference's t, or against
+// its absolute target (t unused) for the workloads of absoluteTargets.
 func newBenchRow(name string, o, t benchResult) benchRow {
+	if _, ok := absoluteTargets[name]; ok {
+		return newAbsoluteRow(name, o)
+	}
 	r := benchRow{name: name, ours: o, theirs: t, target: "none"}
 	if o.unit != t.unit || o.metric <= 0 || t.metric <= 0 {
 		r.verdict = fmt.Sprintf("units differ (%s, %s)", o.unit, t.unit)
@@ -48,6 +57,9 @@ func (r benchRow) line() string {
 		kind = "speed"
 	}
 	s := fmt.Sprintf("ratio workload=%s surfscope/pytorch=%.3f (%s, %s) target=%q", r.name, r.ratio, r.ours.unit, kind, r.target)
+	if r.absolute {
+		s = fmt.Sprintf("absolute workload=%s surfscope=%.3g %s, %s, target=%q", r.name, r.ours.metric, r.ours.unit, noReference, r.target)
+	}
 	if r.verdict != "" {
 		s += " " + r.verdict
 	}
@@ -63,8 +75,12 @@ func printBenchTable(w io.Writer, rows []benchRow) {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "workload\tsurfscope\tpytorch\tunit\tratio\ttarget\tverdict\tpeak RSS MB (ours, theirs)\tload")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%.4g\t%.4g\t%s\t%.3f\t%s\t%s\t%.0f, %.0f\t%s\n", r.name, r.ours.metric, r.theirs.metric,
-			r.ours.unit, r.ratio, r.target, r.verdict, r.ours.peakRSSMB, r.theirs.peakRSSMB, r.load)
+		theirs, ratio, rss := fmt.Sprintf("%.4g", r.theirs.metric), fmt.Sprintf("%.3f", r.ratio), fmt.Sprintf("%.0f, %.0f", r.ours.peakRSSMB, r.theirs.peakRSSMB)
+		if r.absolute {
+			theirs, ratio, rss = "—", noReference, fmt.Sprintf("%.0f, —", r.ours.peakRSSMB)
+		}
+		fmt.Fprintf(tw, "%s\t%.4g\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.name, r.ours.metric, theirs,
+			r.ours.unit, ratio, r.target, r.verdict, rss, r.load)
 	}
 	tw.Flush()
 }

@@ -21,7 +21,8 @@ import (
 
 // benchWorkloadNames lists every workload in the order `surfscope bench` runs them by default.
 var benchWorkloadNames = []string{"mlp-plane", "mlp-plane-shortcut", "cnn-plane", "cnn-plane-shortcut",
-	"mlp-train", "cnn-train", "resnet8-train", "resnet8mul-train", "landscape", "ntk"}
+	"mlp-train", "cnn-train", "resnet8-train", "resnet8mul-train", "landscape", "ntk",
+	"atlas-cnn", "atlas-resnet8mul", "app-resnet8-256", "app-first-surface"}
 
 // benchTarget is an issue's speed target for a workload, as the ratio surfscope/PyTorch of the
 // metric: at least min for rates (points/s), at most max for times.
@@ -49,13 +50,18 @@ func referenceName(w string) string {
 }
 
 // runBenchWorkload runs the workload name in this process and returns its line (without peak RSS).
-func runBenchWorkload(ctx context.Context, name string, grid int, stderr io.Writer) (benchResult, error) {
+// dir is the run's work folder, where training workloads leave their nets for the absolute
+// workloads ("" for none).
+func runBenchWorkload(ctx context.Context, name string, grid int, dir string, stderr io.Writer) (benchResult, error) {
 	r := benchResult{impl: "surfscope", workload: name}
+	if r, ok, err := runAbsoluteWorkload(ctx, name, dir, stderr); ok {
+		return r, err
+	}
 	switch name {
 	case "mlp-plane", "cnn-plane", "mlp-plane-shortcut", "cnn-plane-shortcut":
 		return benchPlane(ctx, name, grid, stderr)
 	case "mlp-train", "cnn-train", "resnet8-train", "resnet8mul-train":
-		return benchTrain(ctx, name, stderr)
+		return benchTrain(ctx, name, dir, stderr)
 	case "landscape":
 		return benchLandscape(ctx, stderr)
 	case "ntk":
@@ -119,7 +125,7 @@ func benchFit(ctx context.Context, name string, net *models.Net, set *dataset.Se
 	})
 }
 
-func benchTrain(ctx context.Context, name string, stderr io.Writer) (benchResult, error) {
+func benchTrain(ctx context.Context, name, dir string, stderr io.Writer) (benchResult, error) {
 	set, err := benchTrainingSet()
 	if err != nil {
 		return benchResult{}, err
@@ -130,6 +136,9 @@ func benchTrain(ctx context.Context, name string, stderr io.Writer) (benchResult
 	}
 	hist, err := benchFit(ctx, name, net, set, epochs, stderr)
 	if err != nil {
+		return benchResult{}, err
+	}
+	if err := saveBenchNet(dir, name, net); err != nil {
 		return benchResult{}, err
 	}
 	times := make([]float64, len(hist))

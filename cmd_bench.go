@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +46,8 @@ type benchConfig struct {
 	workloads      []string
 	python, script string // the PyTorch reference; script "" for none
 	grid, threads  int
-	isolate        bool // each workload in a process of its own
+	isolate        bool   // each workload in a process of its own
+	workdir        string // where training workloads leave their nets for the absolute workloads
 }
 
 // cmdBench runs each workload, then the reference's workload right after it, and prints both
@@ -62,6 +64,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		gflops, blas := infer.SgemmPeak(512, time.Second)
 		fmt.Fprintf(stdout, "machine: sgemm peak %.1f GFLOP/s (%s), %d threads\n", gflops, blas, c.threads)
 	}
+	if c.workdir == "" {
+		if c.workdir, err = os.MkdirTemp("", "surfscope-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(c.workdir)
+	}
 	theirs := map[string]benchResult{}
 	var rows []benchRow
 	for _, n := range c.workloads {
@@ -71,6 +79,13 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("%s: %w", n, err)
 		}
 		fmt.Fprintln(stdout, o)
+		if _, abs := absoluteTargets[n]; abs {
+			row := newBenchRow(n, o, benchResult{})
+			row.load = load
+			fmt.Fprintln(stdout, row.line())
+			rows = append(rows, row)
+			continue
+		}
 		ref := referenceName(n)
 		t, ok := theirs[ref]
 		if !ok && c.script != "" {
@@ -104,7 +119,9 @@ func parseBench(args []string, stderr io.Writer) (*benchConfig, error) {
 	fs.IntVar(&c.grid, "grid", 256, "plane workloads: points per axis")
 	fs.IntVar(&c.threads, "threads", 2, "threads of both surfscope (GOMAXPROCS) and the reference (--threads)")
 	fs.BoolVar(&c.isolate, "isolate", true, "run each workload in a process of its own (its own peak RSS, no state carried over)")
-	if err := parse(fs, args, map[string]flagRule{"threads": between(1, 1024)}); err != nil {
+	fs.StringVar(&c.workdir, "workdir", "", "folder where training workloads leave their nets for the atlas and app workloads (default: a temporary one, removed at the end)")
+	fs.IntVar(&benchAtlasProbes, "atlas-probes", 100, "atlas workloads: data planes, mixup lines and flip planes, each (the issue's 100)")
+	if err := parse(fs, args, map[string]flagRule{"threads": between(1, 1024), "atlas-probes": between(1, 100000)}); err != nil {
 		return nil, err
 	}
 	if *names == "all" {
@@ -152,7 +169,7 @@ func slicesContains(list []string, s string) bool {
 // c.threads there, and the child's peak RSS recorded), else in this process.
 func (c *benchConfig) runOurs(ctx context.Context, n string, stderr io.Writer) (benchResult, error) {
 	if !c.isolate {
-		r, err := runBenchWorkload(ctx, n, c.grid, stderr)
+		r, err := runBenchWorkload(ctx, n, c.grid, c.workdir, stderr)
 		if err == nil {
 			r.peakRSSMB = selfPeakRSSMB()
 		}
@@ -163,7 +180,7 @@ func (c *benchConfig) runOurs(ctx context.Context, n string, stderr io.Writer) (
 		return benchResult{}, err
 	}
 	cmd := exec.CommandContext(ctx, exe, "bench", "--isolate=false", "--reference=", "--threads", strconv.Itoa(c.threads),
-		"--grid", strconv.Itoa(c.grid), "--workloads", n)
+		"--grid", strconv.Itoa(c.grid), "--workdir", c.workdir, "--atlas-probes", strconv.Itoa(benchAtlasProbes), "--workloads", n)
 	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(c.threads))
 	lines, rss, err := runLines(cmd, stderr)
 	if err != nil {
@@ -173,7 +190,8 @@ func (c *benchConfig) runOurs(ctx context.Context, n string, stderr io.Writer) (
 	if !ok || r.impl != "surfscope" {
 		return benchResult{}, fmt.Errorf("the bench process printed no line for %s", n)
 	}
-	r.peakRSSMB = rss
+	r.peakRSSMB = rss // the child's, its own processes (the app under Xvfb) included
+	r.extra = slices.DeleteFunc(r.extra, func(f string) bool { return strings.HasPrefix(f, "peak_rss_mb=") })
 	return r, nil
 }
 

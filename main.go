@@ -30,6 +30,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/surfscope/surfscope/app"
 	_ "github.com/surfscope/surfscope/internal/cleanlocale" // before Fyne's initialisers
@@ -65,6 +66,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return runCommand(fs.Args(), stdout, stderr)
+	}
+	if os.Getenv(firstSurfaceEnv) == "1" { // surfscope bench's app-first-surface
+		opts.FirstSurface = func(d time.Duration) {
+			fmt.Fprintf(stdout, "impl=surfscope workload=app-first-surface metric=%.6g unit=s\n", d.Seconds())
+		}
 	}
 	console.Release() // Windows: close the console window made for the app alone
 	if err := app.Run(opts); err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -27,6 +29,9 @@ type Options struct {
 	Data  string // dataset name or folder; "" means the last one used, else "sample"
 	Probe string // probe spec; "" means "data:0,1,2"
 	Study string // study folder to show in the Study tab (selected); "" means none
+	// FirstSurface, when set, is called with the time from New to the first surface drawn in the
+	// Surface tab, and the app then quits: how `surfscope bench` times the app's start.
+	FirstSurface func(time.Duration)
 }
 
 // Run opens the main window and blocks until it is closed.
@@ -94,6 +99,9 @@ func New(a fyne.App, r render.Renderer, opts Options) *UI {
 	u.jobs = newJobs(u.showError)
 	u.window = a.NewWindow("surfscope")
 	u.surface = u.newSurfaceView()
+	if opts.FirstSurface != nil {
+		u.quitAtFirstSurface(time.Now())
+	}
 	u.gallery = NewGallery()
 	u.gallery.OnPick = u.pick
 	u.build()
@@ -106,6 +114,18 @@ func New(a fyne.App, r render.Renderer, opts Options) *UI {
 		u.tabs.SelectIndex(len(u.tabs.Items) - 1)
 	}
 	return u
+}
+
+// quitAtFirstSurface reports the time since start to opts.FirstSurface when the Surface tab has
+// drawn its first surface, and quits the app.
+func (u *UI) quitAtFirstSurface(start time.Time) {
+	var once sync.Once
+	u.surface.OnFrame = func() {
+		once.Do(func() {
+			u.opts.FirstSurface(time.Since(start))
+			fyne.Do(u.app.Quit)
+		})
+	}
 }
 
 // newSurfaceView returns a view drawing with the window's renderer that reports its errors in the

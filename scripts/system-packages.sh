@@ -6,7 +6,7 @@
 #   scripts/system-packages.sh install [GROUP...] install what is missing (apt-get as root; otherwise
 #                                                 print the exact command to run and fail)
 # Groups: build (compile and run the app), test (what `make test` needs beyond build),
-#         bench (the PyTorch reference of `make bench`), package (`make package` and its tests in
+#         bench (the PyTorch reference and the display of `make bench`), package (`make package` and its tests in
 #         `make package-test`). Default: build.
 set -euo pipefail
 
@@ -23,8 +23,9 @@ build=(gcc pkg-config libgl1-mesa-dev libegl-dev libegl1-mesa-dev libx11-dev lib
 test=(xvfb xauth xdotool imagemagick python3-numpy libonnx-testdata dataset-fashion-mnist python3-vtk9 ffmpeg
   slurm-wlm munge)
 # The speed reference of ../shared/bench/torch_reference.py (and the ONNX fixture script; SciPy for the
-# rank tests' reference values, study/ranktest/testdata/reference.py).
-bench=(python3-torch python3-onnx python3-scipy)
+# rank tests' reference values, study/ranktest/testdata/reference.py); a virtual display for the
+# app-first-surface workload (the real app under xvfb-run).
+bench=(python3-torch python3-onnx python3-scipy xvfb xauth)
 # make package: the Windows cross-compiler (and windres), zip, xz, dpkg-shlibdeps for the .deb's
 # dependencies; make package-test: wine to run the Windows build, desktop-file-validate.
 package=(gcc-mingw-w64-x86-64 zip xz-utils dpkg-dev wine wine64 desktop-file-utils)
@@ -44,6 +45,8 @@ for g in "${groups[@]}"; do
     *) echo "system-packages: unknown group $g (build, test, bench, package, all)" >&2; exit 2 ;;
   esac
 done
+# Each package once (xvfb is in test and bench).
+mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | awk '!seen[$0]++')
 
 missing() {
   local p
