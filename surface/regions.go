@@ -1,15 +1,11 @@
 package surface
 
 import (
-	"context"
 	"encoding/binary"
 	"fmt"
-	"hash/maphash"
-	"runtime"
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
-	"github.com/surfscope/surfscope/projection"
 )
 
 // Linear regions. A net built from dense and convolution layers, ReLU, leaky ReLU, clip, max
@@ -73,86 +69,6 @@ type patternSource struct {
 	size  int
 }
 
-// LinearRegions computes the activation-pattern map of net over the grid of probe p. progress,
-// when not nil, is called with the points done so far. It returns an error for a net with smooth
-// activations, and ctx's error when ctx is cancelled.
-func LinearRegions(ctx context.Context, net *models.Net, p *projection.Probe, progress func(done, total int)) (*RegionMap, error) {
-	pm, err := newPatternMap(net)
-	if err != nil {
-		return nil, err
-	}
-	if len(p.Origin) != net.InputSize() {
-		return nil, fmt.Errorf("surface: linear regions: probe points have %d values, the net takes %d", len(p.Origin), net.InputSize())
-	}
-	at, err := pm.tap.Affine(p.Origin, p.Dirs)
-	if err != nil {
-		return nil, fmt.Errorf("surface: linear regions: %v", err)
-	}
-	units := pm.units
-	nx, ny := p.Dims()
-	total := nx * ny
-	hashes := make([]uint64, total)
-	// Chunks of several work units, so that the units of a chunk run in parallel.
-	chunk := 64 * max(4, 2*runtime.GOMAXPROCS(0))
-	pattern := make([]byte, min(chunk, total)*units)
-	// ring holds the patterns of the last nx points: slot k%nx is the point above k until k is
-	// written, slot (k−1)%nx the point to its left.
-	ring := make([]byte, nx*units)
-	switches := 0
-	coef := make([]float32, chunk*len(p.Dirs))
-	seed := maphash.MakeSeed()
-	for lo := 0; lo < total; lo += chunk {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		n := min(chunk, total-lo)
-		for q := 0; q < n; q++ {
-			p.Coef(coef[q*len(p.Dirs):], lo+q)
-		}
-		pm.encode(pattern, at, coef[:n*len(p.Dirs)], n, func(q int, cur []byte) { hashes[lo+q] = maphash.Bytes(seed, cur) })
-		for q := 0; q < n; q++ {
-			cur := pattern[q*units : (q+1)*units]
-			k := lo + q
-			i, j := k%nx, k/nx
-			if i > 0 {
-				switches += hamming(cur, ring[(i-1)*units:i*units])
-			}
-			if j > 0 {
-				switches += hamming(cur, ring[i*units:(i+1)*units])
-			}
-			copy(ring[i*units:(i+1)*units], cur)
-		}
-		if progress != nil {
-			progress(lo+n, total)
-		}
-	}
-	labels, regions := components(hashes, nx, ny)
-	distinct := map[uint64]bool{}
-	for _, h := range hashes {
-		distinct[h] = true
-	}
-	f := NewField(nx, ny, p.S, p.T)
-	for k, l := range labels {
-		f.Values[k] = float32(l)
-	}
-	rm := &RegionMap{Labels: f, Components: regions, Patterns: len(distinct), Units: units, Switches: switches,
-		Convex: ConvexRegions(net)}
-	rm.Saturated = rm.Count() == total
-	// Distance travelled: ny rows of length |S| span, nx columns of length |T| span.
-	sx, sy := norm32(p.Dirs[0]), 1.0
-	if len(p.Dirs) > 1 {
-		sy = norm32(p.Dirs[1])
-	}
-	length := float64(ny) * sx * (p.S[nx-1] - p.S[0])
-	if ny > 1 {
-		length += float64(nx) * sy * (p.T[ny-1] - p.T[0])
-	}
-	if length > 0 {
-		rm.SwitchRate = float64(switches) / length
-	}
-	return rm, nil
-}
-
 // patternMap evaluates activation patterns: units bytes per point from the pattern sources, whose
 // inputs one Tap computes in a single pass per point (the affine first layers by the probe
 // shortcut, infer.AffineTap).
@@ -160,22 +76,30 @@ type patternMap struct {
 	srcs  []*patternSource
 	offs  []int // each source's first byte in a pattern
 	units int
-	tap   *infer.Tap // the sources' inputs, in order
+	tap   *infer.Tap // the sources' inputs, in order, then the output when logits ≥ 0
+	// logits is the index of the net's output among the tap's nodes (−1: not tapped), classes its
+	// values per point.
+	logits, classes int
 }
 
-// newPatternMap returns the pattern map of net's piecewise-linear nodes (patternSources).
-func newPatternMap(net *models.Net) (*patternMap, error) {
+// newPatternMap returns the pattern map of net's piecewise-linear nodes (patternSources); with
+// logits set, its tap computes the net's output in the same pass.
+func newPatternMap(net *models.Net, logits bool) (*patternMap, error) {
 	srcs, units, err := patternSources(net)
 	if err != nil {
 		return nil, err
 	}
-	pm := &patternMap{srcs: srcs, units: units}
+	pm := &patternMap{srcs: srcs, units: units, logits: -1, classes: net.Classes}
 	nodes := make([]int, len(srcs))
 	off := 0
 	for k, s := range srcs {
 		nodes[k] = s.input
 		pm.offs = append(pm.offs, off)
 		off += s.units()
+	}
+	if logits {
+		pm.logits = len(nodes)
+		nodes = append(nodes, len(net.Nodes)-1)
 	}
 	if pm.tap, err = infer.NewTap(net, nodes); err != nil {
 		return nil, fmt.Errorf("surface: linear regions: %v", err)
@@ -184,10 +108,14 @@ func newPatternMap(net *models.Net) (*patternMap, error) {
 }
 
 // encode writes the patterns of the n points of at with coefficients coef into dst (units bytes
-// each). Work units run in parallel; done, when not nil, is called for each point q < n with its
-// pattern as soon as it is written, possibly concurrently for different points.
-func (pm *patternMap) encode(dst []byte, at *infer.AffineTap, coef []float32, n int, done func(q int, pattern []byte)) {
+// each) and, when the map taps the logits and logits is not nil, their logits into logits
+// ([n][classes]). Work units run in parallel; done, when not nil, is called for each point q < n
+// with its pattern as soon as it is written, possibly concurrently for different points.
+func (pm *patternMap) encode(dst []byte, logits []float32, at *infer.AffineTap, coef []float32, n int, done func(q int, pattern []byte)) {
 	at.Run(coef, n, func(lo, hi int, values [][]float32) {
+		if logits != nil && pm.logits >= 0 {
+			copy(logits[lo*pm.classes:hi*pm.classes], values[pm.logits])
+		}
 		for q := lo; q < hi; q++ {
 			pat := dst[q*pm.units : (q+1)*pm.units]
 			for k, s := range pm.srcs {

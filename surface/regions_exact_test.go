@@ -174,7 +174,7 @@ func cellPatterns(t *testing.T, net *models.Net, p *projection.Probe, ex *ExactP
 		coef = append(coef, float32(z[0]), float32(z[1]))
 	}
 	dst := make([]byte, units*len(ex.Cells))
-	pm.encode(dst, at, coef[:len(p.Dirs)*len(ex.Cells)], len(ex.Cells), nil)
+	pm.encode(dst, nil, at, coef[:len(p.Dirs)*len(ex.Cells)], len(ex.Cells), nil)
 	out := map[string]bool{}
 	for q := range ex.Cells {
 		out[string(dst[q*units:(q+1)*units])] = true
@@ -185,7 +185,7 @@ func cellPatterns(t *testing.T, net *models.Net, p *projection.Probe, ex *ExactP
 // testPatternMap returns net's pattern map and its affine tap on p.
 func testPatternMap(t *testing.T, net *models.Net, p *projection.Probe) (*patternMap, *infer.AffineTap) {
 	t.Helper()
-	pm, err := newPatternMap(net)
+	pm, err := newPatternMap(net, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func gridPatterns(t *testing.T, net *models.Net, p *projection.Probe) map[string
 		p.Coef(coef[k*len(p.Dirs):], k)
 	}
 	dst := make([]byte, units*n)
-	pm.encode(dst, at, coef, n, nil)
+	pm.encode(dst, nil, at, coef, n, nil)
 	out := map[string]bool{}
 	for q := 0; q < n; q++ {
 		out[string(dst[q*units:(q+1)*units])] = true

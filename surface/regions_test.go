@@ -168,14 +168,14 @@ func TestRegionCountHeadline(t *testing.T) {
 	if rm.Components != 66 || rm.Patterns != 3 || !rm.Convex || rm.Count() != 3 || rm.Saturated {
 		t.Errorf("thin diagonal strip: %d components, %d patterns, convex %v, count %d", rm.Components, rm.Patterns, rm.Convex, rm.Count())
 	}
-	sum, err := summarizeRegions(ctx, strip, unitPlane(t, 64), true)
+	sum, err := summarizeRegions(ctx, strip, unitPlane(t, 64), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Count != 3 || sum.Basis != BasisExact || sum.Exact.Regions != 3 || sum.Components != 66 {
 		t.Errorf("thin diagonal strip summary: %+v", sum)
 	}
-	if sum, _ := summarizeRegions(ctx, strip, unitPlane(t, 64), false); sum.Count != 3 || sum.Basis != BasisPatterns {
+	if sum, _ := summarizeRegions(ctx, strip, unitPlane(t, 64), nil, false); sum.Count != 3 || sum.Basis != BasisPatterns {
 		t.Errorf("thin diagonal strip without the exact count: %+v", sum)
 	}
 	// Lines between the grid's columns and rows of a 4×4 grid over [−1, 1]² (at −1, −1/3, 1/3, 1):
@@ -197,7 +197,7 @@ func TestRegionCountHeadline(t *testing.T) {
 			"weight": {Shape: []int{1, 2}, Data: []float32{1, 1}}, "bias": {Shape: []int{1}, Data: []float32{-0.25}}}},
 		{Op: models.OpReLU, Inputs: []int{3}},
 	}}
-	sum, err = summarizeRegions(ctx, sq, unitPlane(t, 32), true)
+	sum, err = summarizeRegions(ctx, sq, unitPlane(t, 32), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package surface
 import (
 	"context"
 	"fmt"
+	"runtime"
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/projection"
@@ -62,6 +63,9 @@ type SummaryOptions struct {
 	// well for MLPs (ExactRegionsSupported) unless NoExact.
 	Net     *models.Net
 	NoExact bool
+	// Regions, when set with Net, is the grid probe's region map already counted
+	// (RegionCounter.SampleRegions), used instead of counting again.
+	Regions *RegionMap
 	// Grader, when set, measures exact input gradients (a infer.Evaluator).
 	Grader InputGrader
 	// Eval, when set, evaluates the net between the grid points for the degree's aliasing guard
@@ -125,7 +129,7 @@ func Summarize(ctx context.Context, g *Grid, opt *SummaryOptions) (*ProbeSummary
 		s.InputGradient = &st
 	}
 	if o.Net != nil && g.Probe != nil && PiecewiseLinear(o.Net) {
-		if s.Regions, err = summarizeRegions(ctx, o.Net, g.Probe, !o.NoExact); err != nil {
+		if s.Regions, err = summarizeRegions(ctx, o.Net, g.Probe, o.Regions, !o.NoExact); err != nil {
 			return nil, err
 		}
 	}
@@ -171,12 +175,14 @@ func summarizeSmoothness(ctx context.Context, g *Grid, s *ProbeSummary) error {
 	return nil
 }
 
-// summarizeRegions counts the regions of net on probe p on the grid and, when exact is set and
-// the net is an MLP, exactly.
-func summarizeRegions(ctx context.Context, net *models.Net, p *projection.Probe, exact bool) (*RegionSummary, error) {
-	rm, err := LinearRegions(ctx, net, p, nil)
-	if err != nil {
-		return nil, err
+// summarizeRegions counts the regions of net on probe p on the grid (unless rm already holds
+// them) and, when exact is set and the net is an MLP, exactly.
+func summarizeRegions(ctx context.Context, net *models.Net, p *projection.Probe, rm *RegionMap, exact bool) (*RegionSummary, error) {
+	var err error
+	if rm == nil {
+		if rm, err = LinearRegions(ctx, net, p, nil); err != nil {
+			return nil, err
+		}
 	}
 	r := &RegionSummary{Count: rm.Count(), Basis: BasisPatterns, Patterns: rm.Patterns, Components: rm.Components,
 		Convex: rm.Convex, Saturated: rm.Saturated, Units: rm.Units, Switches: rm.Switches, SwitchRate: rm.SwitchRate}
@@ -216,7 +222,9 @@ func evaluateOnProbe(ctx context.Context, f Forwarder, p *projection.Probe, poin
 	if D != f.InputSize() {
 		return nil, fmt.Errorf("surface: probe points have %d values, the net takes %d", D, f.InputSize())
 	}
-	const chunk = 64
+	// Chunks of several of the evaluator's work units (64 points or a power-of-two fraction),
+	// which run in parallel; each unit's points are the same as with chunks of 64.
+	chunk := 64 * max(4, 2*runtime.GOMAXPROCS(0))
 	x := make([]float32, chunk*D)
 	var out, buf []float32
 	for lo := 0; lo < len(points); lo += chunk {
