@@ -1,11 +1,15 @@
 package surface
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
+	"github.com/surfscope/surfscope/internal/parallel"
 	"github.com/surfscope/surfscope/internal/softmax"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
@@ -76,29 +80,55 @@ func LossLandscape(ctx context.Context, net *models.Net, dirs []ParamVector, alp
 	if betas != nil {
 		g.T = slices.Clone(betas)
 	}
-	c := make([]float64, len(dirs))
-	var logits []float32
-	for j := 0; j < ny; j++ {
-		for i := 0; i < nx; i++ {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			c[0] = alphas[i]
-			if len(dirs) > 1 {
-				c[1] = betas[j]
-			}
-			var err error
-			if logits, err = ev.logits(logits, c); err != nil {
-				return nil, err
-			}
-			loss, acc := meanLoss(logits, labels, net.Classes)
-			g.Values[(j*nx+i)*2], g.Values[(j*nx+i)*2+1] = float32(loss), float32(acc)
-			if progress != nil {
-				progress(j*nx+i+1, nx*ny)
-			}
-		}
+	// Model lines recompute batch-norm statistics on a net of their own per point: one at a time.
+	workers := runtime.GOMAXPROCS(0)
+	if len(o.BatchNormImages) > 0 {
+		workers = 1
+	}
+	if err := landscapePoints(ctx, ev, g, len(dirs), labels, net.Classes, workers, progress); err != nil {
+		return nil, err
 	}
 	return g, nil
+}
+
+// landscapePoints fills g (its axes set) with the loss and accuracy of ev at every grid point,
+// up to workers points at once: each point's numbers are computed alone, whatever runs beside it.
+// progress gets the points done so far, from one goroutine at a time.
+func landscapePoints(ctx context.Context, ev landscapeEval, g *Grid, ndirs int, labels []int, classes, workers int,
+	progress func(done, total int)) error {
+	total := g.NX * g.NY
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		done     int
+		firstErr error
+	)
+	logits := make([][]float32, workers)
+	err := parallel.Chunks(ctx, total, 1, workers, func(w, k, _ int) {
+		c := make([]float64, ndirs)
+		c[0] = g.S[k%g.NX]
+		if ndirs > 1 {
+			c[1] = g.T[k/g.NX]
+		}
+		var err error
+		if logits[w], err = ev.logits(logits[w], c); err != nil {
+			mu.Lock()
+			firstErr = cmp.Or(firstErr, err)
+			mu.Unlock()
+			cancel()
+			return
+		}
+		loss, acc := meanLoss(logits[w], labels, classes)
+		g.Values[k*2], g.Values[k*2+1] = float32(loss), float32(acc)
+		if progress != nil {
+			mu.Lock()
+			done++
+			progress(done, total)
+			mu.Unlock()
+		}
+	})
+	return cmp.Or(firstErr, err)
 }
 
 // ModelLine evaluates the loss and accuracy along θ_a + λ(θ_b − θ_a) for λ in lambdas (λ = 0 is
@@ -212,7 +242,7 @@ type firstLayerEval struct {
 	tailDirs  []ParamVector
 	z         [][]float32 // z[0] = L(u; θ), z[1+d] = L(u; dirs[d]), [N][m] each
 	n         int
-	buf       []float32
+	bufs      sync.Pool // of *[]float32, the combined first-layer outputs of one point
 }
 
 // maxFrontFloats bounds the three first-layer outputs the shortcut keeps (192 MiB).
@@ -372,10 +402,13 @@ func tailMatchesNet(net, tail *models.Net, images, z0 []float32, m int) (bool, e
 
 func (f *firstLayerEval) logits(dst []float32, c []float64) ([]float32, error) {
 	z := f.z
-	if cap(f.buf) < len(z[0]) {
-		f.buf = make([]float32, len(z[0]))
+	buf, _ := f.bufs.Get().(*[]float32)
+	if buf == nil {
+		buf = new([]float32)
+		*buf = make([]float32, len(z[0]))
 	}
-	u := f.buf[:len(z[0])]
+	defer f.bufs.Put(buf)
+	u := *buf
 	copy(u, z[0])
 	for d := range c {
 		if a := float32(c[d]); a != 0 {

@@ -2,6 +2,7 @@ package surface
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"testing"
 
@@ -166,4 +167,59 @@ func TestLossLandscapeZeroDirection(t *testing.T) {
 	if g.Values[0] != g.Values[2] || g.Values[0] != g.Values[4] {
 		t.Fatalf("line from a model to itself: %v", g.Values)
 	}
+}
+
+// Grid points evaluated several at a time give, bit for bit, the numbers of one at a time (each
+// point is computed alone), progress counts up to the total, and an evaluation's error stops the
+// landscape.
+func TestLandscapePointsDoNotDependOnWorkers(t *testing.T) {
+	net := smallMLP(t, models.OpReLU, 2)
+	x, y := randomData(1, 150, 20, 3)
+	dirs := []ParamVector{FilterNormalized(net, 1, nil), FilterNormalized(net, 2, nil)}
+	c := projection.Linspace(-1, 1, 7)
+	for _, plain := range []bool{false, true} {
+		var ev landscapeEval = &plainEval{net: net, theta: ParamsOf(net), dirs: dirs, images: x}
+		if !plain {
+			f, err := newFirstLayerEval(net, ParamsOf(net), dirs, x)
+			if f == nil || err != nil {
+				t.Fatalf("no first-layer shortcut (%v)", err)
+			}
+			ev = f
+		}
+		var grids [2]*Grid
+		for i, workers := range []int{1, 3} {
+			g := &Grid{NX: 7, NY: 7, K: 2, S: c, T: c, Values: make([]float32, 7*7*2)}
+			last := 0
+			err := landscapePoints(context.Background(), ev, g, 2, y, 3, workers, func(done, total int) {
+				if done != last+1 || total != 49 {
+					t.Errorf("progress %d/%d after %d", done, total, last)
+				}
+				last = done
+			})
+			if err != nil || last != 49 {
+				t.Fatalf("%d workers: %v, progress reached %d", workers, err, last)
+			}
+			grids[i] = g
+		}
+		for k, v := range grids[0].Values {
+			if grids[1].Values[k] != v {
+				t.Fatalf("plain %v: value %d is %v with 3 workers, %v with 1", plain, k, grids[1].Values[k], v)
+			}
+		}
+	}
+	bad := failingEval{&plainEval{net: net, theta: ParamsOf(net), dirs: dirs, images: x}}
+	g := &Grid{NX: 7, NY: 7, K: 2, S: c, T: c, Values: make([]float32, 7*7*2)}
+	if err := landscapePoints(context.Background(), bad, g, 2, y, 3, 3, nil); err == nil || err.Error() != "bad point" {
+		t.Errorf("an evaluation's error gave %v", err)
+	}
+}
+
+// failingEval fails at the grid's centre.
+type failingEval struct{ landscapeEval }
+
+func (f failingEval) logits(dst []float32, c []float64) ([]float32, error) {
+	if c[0] == 0 && c[1] == 0 {
+		return nil, errors.New("bad point")
+	}
+	return f.landscapeEval.logits(dst, c)
 }
