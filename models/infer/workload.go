@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/surfscope/surfscope/internal/parallel"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/internal/sgemm"
 )
@@ -109,8 +110,9 @@ func BenchPlaneDetail(ctx context.Context, workload string, grid int, shortcut b
 		NetGFLOPs: pps * e.FLOPs() / 1e9, ExecGFLOPs: pps * execFLOPs / 1e9}, nil
 }
 
-// planeShortcut samples the plane through the affine shortcut in chunks of 256 points and returns
-// the seconds it took (building the probe included) and the FLOPs executed per point.
+// planeShortcut samples the plane through the affine shortcut as surface.Sample does: chunks of
+// 256 points, GOMAXPROCS of them in flight, each evaluated by the probe in its work units. It
+// returns the seconds it took (building the probe included) and the FLOPs executed per point.
 func planeShortcut(ctx context.Context, e *Evaluator, x0 []float32, dirs [][]float32, grid int) (float64, float64, error) {
 	const chunk = 256
 	total := grid * grid
@@ -119,14 +121,14 @@ func planeShortcut(ctx context.Context, e *Evaluator, x0 []float32, dirs [][]flo
 	if err != nil {
 		return 0, 0, err
 	}
-	var coef, out []float32
-	for lo := 0; lo < total; lo += chunk {
-		if err := ctx.Err(); err != nil {
-			return 0, 0, err
-		}
-		m := min(chunk, total-lo)
-		coef = planeCoefficients(coef, grid, lo, m)
-		out = pr.Forward(out, coef, m)
+	workers := runtime.GOMAXPROCS(0)
+	coef, out := make([][]float32, workers), make([][]float32, workers)
+	err = parallel.Chunks(ctx, total, chunk, workers, func(w, lo, hi int) {
+		coef[w] = planeCoefficients(coef[w], grid, lo, hi-lo)
+		out[w] = pr.Forward(out[w], coef[w], hi-lo)
+	})
+	if err != nil {
+		return 0, 0, err
 	}
 	return time.Since(start).Seconds(), pr.FLOPs(), nil
 }
