@@ -3,6 +3,7 @@ package surface
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
@@ -18,7 +19,8 @@ import (
 // fixes the piece. Sigmoid, tanh, GELU and softmax inside the net are smooth and have no pieces.
 //
 // LinearRegions evaluates the pattern at every grid point of a probe, hashes it (64-bit maphash of
-// one byte per unit: collisions among the P distinct patterns of a grid have probability about
+// the packed pattern: one bit per ReLU unit, two per clip unit or 2×2 pool window, eight per other
+// pool window; collisions among the P distinct patterns of a grid have probability about
 // P²/2⁶⁵) and counts the distinct patterns and the 4-connected components of equal patterns
 // (2-connected along a line).
 //
@@ -74,8 +76,9 @@ type patternSource struct {
 // shortcut, infer.AffineTap).
 type patternMap struct {
 	srcs  []*patternSource
-	offs  []int // each source's first byte in a pattern
+	offs  []int // each source's first byte in a pattern (a multiple of 8)
 	units int
+	size  int // bytes per pattern: every source's fields packed into 64-bit words
 	tap   *infer.Tap // the sources' inputs, in order, then the output when logits ≥ 0
 	// logits is the index of the net's output among the tap's nodes (−1: not tapped), classes its
 	// values per point.
@@ -95,8 +98,9 @@ func newPatternMap(net *models.Net, logits bool) (*patternMap, error) {
 	for k, s := range srcs {
 		nodes[k] = s.input
 		pm.offs = append(pm.offs, off)
-		off += s.units()
+		off += s.bytes()
 	}
+	pm.size = off
 	if logits {
 		pm.logits = len(nodes)
 		nodes = append(nodes, len(net.Nodes)-1)
@@ -107,7 +111,7 @@ func newPatternMap(net *models.Net, logits bool) (*patternMap, error) {
 	return pm, nil
 }
 
-// encode writes the patterns of the n points of at with coefficients coef into dst (units bytes
+// encode writes the patterns of the n points of at with coefficients coef into dst (size bytes
 // each) and, when the map taps the logits and logits is not nil, their logits into logits
 // ([n][classes]). Work units run in parallel; done, when not nil, is called for each point q < n
 // with its pattern as soon as it is written, possibly concurrently for different points.
@@ -117,9 +121,9 @@ func (pm *patternMap) encode(dst []byte, logits []float32, at *infer.AffineTap, 
 			copy(logits[lo*pm.classes:hi*pm.classes], values[pm.logits])
 		}
 		for q := lo; q < hi; q++ {
-			pat := dst[q*pm.units : (q+1)*pm.units]
+			pat := dst[q*pm.size : (q+1)*pm.size]
 			for k, s := range pm.srcs {
-				s.encode(pat[pm.offs[k]:], values[k][(q-lo)*s.size:(q-lo+1)*s.size])
+				s.encode(pat[pm.offs[k]:pm.offs[k]+s.bytes()], values[k][(q-lo)*s.size:(q-lo+1)*s.size])
 			}
 			if done != nil {
 				done(q, pat)
@@ -157,20 +161,35 @@ func ConvexRegions(net *models.Net) bool {
 	return true
 }
 
-// hamming counts the positions where a and b (of equal length) differ, eight bytes at a time:
-// neighbouring patterns mostly agree.
-func hamming(a, b []byte) int {
-	n, i := 0, 0
-	for ; i+8 <= len(a); i += 8 {
-		if binary.LittleEndian.Uint64(a[i:]) == binary.LittleEndian.Uint64(b[i:]) {
+// switches counts the units whose fields differ between the patterns a and b.
+func (pm *patternMap) switches(a, b []byte) int {
+	n := 0
+	for k, s := range pm.srcs {
+		lo, hi := pm.offs[k], pm.offs[k]+s.bytes()
+		n += hammingFields(a[lo:hi], b[lo:hi], s.width())
+	}
+	return n
+}
+
+// hammingFields counts the fields of width bits (1, 2 or 8) that differ between a and b (of equal
+// length, a multiple of 8 bytes), a 64-bit word at a time: neighbouring patterns mostly agree.
+func hammingFields(a, b []byte, width int) int {
+	n := 0
+	for i := 0; i < len(a); i += 8 {
+		x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:])
+		if x == 0 {
 			continue
 		}
-		for k := i; k < i+8; k++ {
-			n += int(b2u(a[k] != b[k]))
+		switch width { // one bit per differing field, at its lowest position
+		case 2:
+			x = (x | x>>1) & 0x5555555555555555
+		case 8:
+			x |= x >> 4
+			x |= x >> 2
+			x |= x >> 1
+			x &= 0x0101010101010101
 		}
-	}
-	for ; i < len(a); i++ {
-		n += int(b2u(a[i] != b[i]))
+		n += bits.OnesCount64(x)
 	}
 	return n
 }
@@ -212,7 +231,22 @@ func patternSources(net *models.Net) ([]*patternSource, int, error) {
 	return srcs, units, nil
 }
 
-// units returns the number of pattern bytes the source writes per point.
+// width returns the bits of one unit's field: 1 for a ReLU's on/off, 2 for a clip's piece (0, 1,
+// 2) or a 2×2 pool's winner (0 … 3), 8 for the winner of a larger pool window (below 256).
+func (s *patternSource) width() int {
+	switch {
+	case s.op == models.OpClip, s.op == models.OpMaxPool && s.pool2():
+		return 2
+	case s.op == models.OpMaxPool:
+		return 8
+	}
+	return 1
+}
+
+// bytes returns the bytes the source's fields take in a pattern: whole 64-bit words.
+func (s *patternSource) bytes() int { return (s.units()*s.width() + 63) / 64 * 8 }
+
+// units returns the number of pattern units (fields) the source writes per point.
 func (s *patternSource) units() int {
 	if s.op != models.OpMaxPool {
 		return s.size
@@ -229,48 +263,102 @@ func (s *patternSource) poolOut() (oh, ow int) {
 	return oh, ow
 }
 
-// encode writes one point's pattern bytes from the values x of the node's input.
+// encode writes one point's fields from the values x of the node's input into dst (bytes()
+// bytes, padding bits zero).
 func (s *patternSource) encode(dst []byte, x []float32) {
 	switch s.op {
 	case models.OpReLU, models.OpLeakyReLU:
-		dst = dst[:len(x)]
-		for k, v := range x {
-			dst[k] = b2u(v > 0)
-		}
+		packSigns(dst, x)
 	case models.OpClip:
-		for k, v := range x {
-			dst[k] = b2u(v > s.attr.Min) + b2u(v > s.attr.Max)
+		var f fieldWriter
+		for _, v := range x {
+			f.put(dst, uint64(b2u(v > s.attr.Min)+b2u(v > s.attr.Max)), 2)
 		}
+		f.flush(dst)
 	case models.OpMaxPool:
 		if s.pool2() {
 			encodePool2(dst, x, s.shape[0], s.shape[1], s.shape[2])
 			return
 		}
-		a := s.attr
-		sh, sw := max(a.Stride[0], 1), max(a.Stride[1], 1)
-		H, W := s.shape[1], s.shape[2]
-		oh, ow := s.poolOut()
-		k := 0
-		for c := 0; c < s.shape[0]; c++ {
-			plane := x[c*H*W : (c+1)*H*W]
-			for oy := 0; oy < oh; oy++ {
-				for ox := 0; ox < ow; ox++ {
-					best, at := float32(0), -1
-					for ky := 0; ky < a.Kernel[0]; ky++ {
-						y := oy*sh - a.Pad[0] + ky
-						for kx := 0; kx < a.Kernel[1]; kx++ {
-							xx := ox*sw - a.Pad[1] + kx
-							if y < 0 || y >= H || xx < 0 || xx >= W {
-								continue
-							}
-							if v := plane[y*W+xx]; at < 0 || v > best {
-								best, at = v, ky*a.Kernel[1]+kx
-							}
+		clear(dst)
+		encodePool(dst, x, s)
+	}
+}
+
+// packSigns sets bit k of dst (little-endian 64-bit words) when x[k] > 0, the padding bits zero.
+// It writes a byte per value first (a loop without dependencies between values) and packs each
+// eight of them with one multiplication: byte j (0 or 1) of a little-endian word b lands on bit
+// 56 + j of b·0x0102040810204080, with no carries into those bits (Warren, "Hacker's Delight",
+// 2nd ed., 2012, §7-3).
+func packSigns(dst []byte, x []float32) {
+	var flags [64]byte
+	for w := 0; len(x) > 0; w++ {
+		n := min(len(x), 64)
+		clear(flags[n:])
+		for i, v := range x[:n] {
+			flags[i] = b2u(v > 0)
+		}
+		var m uint64
+		for j := 0; j < 8; j++ {
+			b := binary.LittleEndian.Uint64(flags[8*j:])
+			m |= (b * 0x0102040810204080 >> 56) << (8 * j)
+		}
+		binary.LittleEndian.PutUint64(dst[8*w:], m)
+		x = x[n:]
+	}
+}
+
+// fieldWriter packs fields into little-endian 64-bit words of dst, in order.
+type fieldWriter struct {
+	word  uint64
+	bits  int // bits filled in word
+	index int // word being filled
+}
+
+func (f *fieldWriter) put(dst []byte, v uint64, width int) {
+	f.word |= v << f.bits
+	if f.bits += width; f.bits == 64 {
+		f.flush(dst)
+	}
+}
+
+// flush writes the word being filled (its unfilled bits zero) and starts the next; with no bits
+// filled, it writes nothing.
+func (f *fieldWriter) flush(dst []byte) {
+	if f.bits > 0 {
+		binary.LittleEndian.PutUint64(dst[8*f.index:], f.word)
+		f.word, f.bits = 0, 0
+		f.index++
+	}
+}
+
+// encodePool writes the winning position in the window (scan order, first of equals; 255 for a
+// window wholly in the padding) of every window of a max pool source, a byte each.
+func encodePool(dst []byte, x []float32, s *patternSource) {
+	a := s.attr
+	sh, sw := max(a.Stride[0], 1), max(a.Stride[1], 1)
+	H, W := s.shape[1], s.shape[2]
+	oh, ow := s.poolOut()
+	k := 0
+	for c := 0; c < s.shape[0]; c++ {
+		plane := x[c*H*W : (c+1)*H*W]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				best, at := float32(0), -1
+				for ky := 0; ky < a.Kernel[0]; ky++ {
+					y := oy*sh - a.Pad[0] + ky
+					for kx := 0; kx < a.Kernel[1]; kx++ {
+						xx := ox*sw - a.Pad[1] + kx
+						if y < 0 || y >= H || xx < 0 || xx >= W {
+							continue
+						}
+						if v := plane[y*W+xx]; at < 0 || v > best {
+							best, at = v, ky*a.Kernel[1]+kx
 						}
 					}
-					dst[k] = byte(at)
-					k++
 				}
+				dst[k] = byte(at)
+				k++
 			}
 		}
 	}
@@ -283,27 +371,49 @@ func (s *patternSource) pool2() bool {
 }
 
 // encodePool2 writes the winning position (0 … 3, first of equals in scan order) of every window
-// of a 2×2 max pool of stride 2 over c planes of h×w values x.
+// of a 2×2 max pool of stride 2 over c planes of h×w values x, two bits each (a byte per window
+// first, 32 of them then packed into a 64-bit word by packPairs).
 func encodePool2(dst []byte, x []float32, c, h, w int) {
+	var at [32]byte
 	k := 0
 	for r := 0; r < c*h; r += 2 {
 		top, bot := x[r*w:(r+1)*w], x[(r+1)*w:(r+2)*w]
-		out := dst[k : k+w/2]
-		for ox := range out {
-			best, at := top[2*ox], byte(0)
+		for ox := 0; ox < w/2; ox++ {
+			best, a := top[2*ox], byte(0)
 			if v := top[2*ox+1]; v > best {
-				best, at = v, 1
+				best, a = v, 1
 			}
 			if v := bot[2*ox]; v > best {
-				best, at = v, 2
+				best, a = v, 2
 			}
 			if bot[2*ox+1] > best {
-				at = 3
+				a = 3
 			}
-			out[ox] = at
+			at[k%32] = a
+			if k++; k%32 == 0 {
+				binary.LittleEndian.PutUint64(dst[8*(k/32-1):], packPairs(&at))
+			}
 		}
-		k += w / 2
 	}
+	if k%32 != 0 {
+		clear(at[k%32:])
+		binary.LittleEndian.PutUint64(dst[8*(k/32):], packPairs(&at))
+	}
+}
+
+// packPairs packs 32 values below 4 into 2-bit fields of a word, value i at bits 2i and 2i+1:
+// eight bytes at a time, neighbouring fields merged by shifts and masks (Warren, "Hacker's
+// Delight", 2nd ed., 2012, §7-3).
+func packPairs(at *[32]byte) uint64 {
+	var m uint64
+	for j := 0; j < 4; j++ {
+		x := binary.LittleEndian.Uint64(at[8*j:])
+		x = (x | x>>6) & 0x000F000F000F000F
+		x = (x | x>>12) & 0x000000FF000000FF
+		x = (x | x>>24) & 0xFFFF
+		m |= x << (16 * j)
+	}
+	return m
 }
 
 func b2u(b bool) byte {

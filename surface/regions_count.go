@@ -89,16 +89,16 @@ func (rc *RegionCounter) count(ctx context.Context, pm *patternMap, p *projectio
 	if err != nil {
 		return nil, fmt.Errorf("surface: linear regions: %v", err)
 	}
-	units := pm.units
+	units, size := pm.units, pm.size
 	nx, ny := p.Dims()
 	total := nx * ny
 	hashes := make([]uint64, total)
 	// Chunks of several work units, so that the units of a chunk run in parallel.
 	chunk := 64 * max(4, 2*runtime.GOMAXPROCS(0))
-	pattern := make([]byte, min(chunk, total)*units)
+	pattern := make([]byte, min(chunk, total)*size)
 	// ring holds the patterns of the last nx points: slot k%nx is the point above k until k is
 	// written, slot (k−1)%nx the point to its left.
-	ring := make([]byte, nx*units)
+	ring := make([]byte, nx*size)
 	switches := 0
 	coef := make([]float32, chunk*len(p.Dirs))
 	seed := maphash.MakeSeed()
@@ -116,16 +116,16 @@ func (rc *RegionCounter) count(ctx context.Context, pm *patternMap, p *projectio
 		}
 		pm.encode(pattern, out, at, coef[:n*len(p.Dirs)], n, func(q int, cur []byte) { hashes[lo+q] = maphash.Bytes(seed, cur) })
 		for q := 0; q < n; q++ {
-			cur := pattern[q*units : (q+1)*units]
+			cur := pattern[q*size : (q+1)*size]
 			k := lo + q
 			i, j := k%nx, k/nx
 			if i > 0 {
-				switches += hamming(cur, ring[(i-1)*units:i*units])
+				switches += pm.switches(cur, ring[(i-1)*size:i*size])
 			}
 			if j > 0 {
-				switches += hamming(cur, ring[i*units:(i+1)*units])
+				switches += pm.switches(cur, ring[i*size:(i+1)*size])
 			}
-			copy(ring[i*units:(i+1)*units], cur)
+			copy(ring[i*size:(i+1)*size], cur)
 		}
 		if progress != nil {
 			progress(lo+n, total)

@@ -167,7 +167,7 @@ func TestExactRegionsAgreeWithPatterns(t *testing.T) {
 func cellPatterns(t *testing.T, net *models.Net, p *projection.Probe, ex *ExactPartition) map[string]bool {
 	t.Helper()
 	pm, at := testPatternMap(t, net, p)
-	units := pm.units
+	units := pm.size
 	coef := make([]float32, 0, 2*len(ex.Cells))
 	for _, c := range ex.Cells {
 		z := centroid(c)
@@ -200,7 +200,7 @@ func testPatternMap(t *testing.T, net *models.Net, p *projection.Probe) (*patter
 func gridPatterns(t *testing.T, net *models.Net, p *projection.Probe) map[string]bool {
 	t.Helper()
 	pm, at := testPatternMap(t, net, p)
-	units := pm.units
+	units := pm.size
 	n := p.Len()
 	coef := make([]float32, len(p.Dirs)*n)
 	for k := 0; k < n; k++ {

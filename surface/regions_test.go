@@ -219,8 +219,11 @@ func TestPool2PatternMatchesTheWindowScan(t *testing.T) {
 	if !fast.pool2() {
 		t.Fatal("a 2×2 pool of stride 2 not on the fast path")
 	}
-	got := make([]byte, fast.units())
+	got := make([]byte, fast.bytes())
 	fast.encode(got, x)
+	scan := make([]byte, fast.units()) // the generic window scan, a byte per window
+	encodePool(scan, x, fast)
+	field := func(k int) byte { return got[k/4] >> (2 * (k % 4)) & 3 } // little-endian 2-bit fields
 	k := 0
 	for ch := 0; ch < c; ch++ {
 		for oy := 0; oy < h/2; oy++ {
@@ -231,10 +234,64 @@ func TestPool2PatternMatchesTheWindowScan(t *testing.T) {
 						at, best = q, v
 					}
 				}
-				if got[k] != byte(at) {
-					t.Fatalf("channel %d window (%d,%d): %d, want %d", ch, oy, ox, got[k], at)
+				if field(k) != byte(at) || scan[k] != byte(at) {
+					t.Fatalf("channel %d window (%d,%d): %d (window scan %d), want %d", ch, oy, ox, field(k), scan[k], at)
 				}
 				k++
+			}
+		}
+	}
+}
+
+// hammingFields counts the fields that differ, not the bits: random patterns of 1-, 2- and 8-bit
+// fields packed by fieldWriter, against a field-by-field count.
+func TestHammingFieldsCountsUnits(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	for _, width := range []int{1, 2, 8} {
+		const units = 301 // a partial last word
+		a, b := make([]uint64, units), make([]uint64, units)
+		want := 0
+		for k := range a {
+			a[k] = r.Uint64N(1 << width)
+			b[k] = a[k]
+			if r.IntN(3) == 0 {
+				b[k] = r.Uint64N(1 << width)
+			}
+			want += int(b2u(a[k] != b[k]))
+		}
+		pack := func(v []uint64) []byte {
+			dst := make([]byte, (units*width+63)/64*8)
+			var f fieldWriter
+			for _, x := range v {
+				f.put(dst, x, width)
+			}
+			f.flush(dst)
+			return dst
+		}
+		if got := hammingFields(pack(a), pack(b), width); got != want {
+			t.Errorf("width %d: %d fields differ, want %d", width, got, want)
+		}
+	}
+}
+
+// packSigns sets exactly the bits of the positive values (not 0, −0, negatives or NaN), whole
+// words and a partial last one with its padding zero.
+func TestPackSigns(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	for _, n := range []int{1, 63, 64, 65, 200} {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = []float32{r.Float32() - 0.5, 0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1))}[r.IntN(5)]
+		}
+		dst := make([]byte, (n+63)/64*8)
+		for i := range dst {
+			dst[i] = 0xff
+		}
+		packSigns(dst, x)
+		for k := range len(dst) * 8 {
+			want := k < n && x[k] > 0
+			if got := dst[k/8]>>(k%8)&1 == 1; got != want {
+				t.Fatalf("%d values: bit %d is %v, want %v", n, k, got, want)
 			}
 		}
 	}
