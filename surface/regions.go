@@ -78,7 +78,7 @@ type patternMap struct {
 	srcs  []*patternSource
 	offs  []int // each source's first byte in a pattern (a multiple of 8)
 	units int
-	size  int // bytes per pattern: every source's fields packed into 64-bit words
+	size  int        // bytes per pattern: every source's fields packed into 64-bit words
 	tap   *infer.Tap // the sources' inputs, in order, then the output when logits ≥ 0
 	// logits is the index of the net's output among the tap's nodes (−1: not tapped), classes its
 	// values per point.
