@@ -152,11 +152,7 @@ func (k *convKernel) backward(i int, dx []float32, in [][]float32, _, dy []float
 		clear(dx)
 		for s := 0; s < k.batch; s++ {
 			for o := 0; o < k.cout; o++ {
-				var t float32
-				for _, v := range dy[(s*k.cout+o)*p : (s*k.cout+o+1)*p] {
-					t += v
-				}
-				dx[o] += t
+				dx[o] += kernel.Sum(dy[(s*k.cout+o)*p : (s*k.cout+o+1)*p])
 			}
 		}
 	}
