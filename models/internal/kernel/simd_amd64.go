@@ -61,3 +61,6 @@ func withAVX2(on bool, f func()) {
 	defer func() { useAVX2 = prev }()
 	f()
 }
+
+//go:noescape
+func adamAVX2(p, grad, m, v *float32, n int, wd, b1, c1, b2, c2 float32, stepSize, sqrtC2, eps float64)

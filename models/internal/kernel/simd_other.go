@@ -32,3 +32,7 @@ func normGradAVX2(dx, dy, xh *float32, n int, a, mDy, mDyXh float32) {
 
 // withAVX2 runs f; without AVX2 kernels there is nothing to switch.
 func withAVX2(_ bool, f func()) { f() }
+
+func adamAVX2(p, grad, m, v *float32, n int, wd, b1, c1, b2, c2 float32, stepSize, sqrtC2, eps float64) {
+	panic("kernel: no AVX2")
+}
