@@ -52,7 +52,7 @@ func Im2col(col, x []float32, c int, g Window) {
 				x0, x1 := span(g.W, g.OW, g.SW, g.PL, kx*g.DW)
 				r := col[row*ohw : (row+1)*ohw]
 				row++
-				if g.rowMajor() {
+				if g.RowMajor() {
 					im2colBlock(r, xc, g.OW, y0, y1, x0, x1, ky*g.DH-g.PT, kx*g.DW-g.PL)
 					continue
 				}
@@ -94,7 +94,7 @@ func Col2imAdd(dx, col []float32, c int, g Window) {
 				r := col[row*ohw : (row+1)*ohw]
 				row++
 				off := kx*g.DW - g.PL
-				if g.rowMajor() {
+				if g.RowMajor() {
 					col2imBlock(xc, r, g.OW, y0, y1, x0, x1, ky*g.DH-g.PT, off)
 					continue
 				}
@@ -110,13 +110,13 @@ func Col2imAdd(dx, col []float32, c int, g Window) {
 	}
 }
 
-// rowMajor reports whether the window moves by one element along both axes over an input as wide
+// RowMajor reports whether the window moves by one element along both axes over an input as wide
 // as the output: then one row of an im2col matrix, (oy, ox) ↦ x[(oy+dy)·W + ox+dx], reads x at a
 // constant offset, and its valid part is one contiguous run of x except the |dx| columns where a
 // row wraps into the next one.
-func (g Window) rowMajor() bool { return g.SH == 1 && g.SW == 1 && g.W == g.OW }
+func (g Window) RowMajor() bool { return g.SH == 1 && g.SW == 1 && g.W == g.OW }
 
-// im2colBlock fills one im2col row r of a rowMajor window: r[oy·ow+ox] = xc[(oy+dy)·ow + ox+dx] for
+// im2colBlock fills one im2col row r of a RowMajor window: r[oy·ow+ox] = xc[(oy+dy)·ow + ox+dx] for
 // oy in [y0, y1), ox in [x0, x1), and 0 elsewhere. It copies the valid run in one piece and then
 // zeroes the wrapped columns between its rows.
 func im2colBlock(r, xc []float32, ow, y0, y1, x0, x1, dy, dx int) {
