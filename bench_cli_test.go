@@ -67,6 +67,25 @@ func TestBenchRunsBesideTheReference(t *testing.T) {
 	}
 }
 
+// A reference that dies (the NTK reference's 23 GB can meet the OOM killer) leaves surfscope's figure
+// in the table, with the reason and no verdict.
+func TestBenchKeepsAWorkloadWhoseReferenceDied(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "ref.sh")
+	if err := os.WriteFile(script, []byte("kill -9 $$\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "bench", "--isolate=false", "--python", "/bin/sh", "--reference", script, "--grid", "8", "--threads", "1",
+		"--workloads", "mlp-plane")
+	table := out[strings.LastIndex(out, "workload "):]
+	if !strings.Contains(out, "no PyTorch reference for mlp-plane: "+script+": signal: killed") ||
+		!strings.Contains(table, "mlp-plane") || !strings.Contains(table, "reference failed") || !strings.Contains(table, "≥ 2×") {
+		t.Errorf("the table lacks mlp-plane's row with the reference's failure:\n%s", out)
+	}
+	if strings.Contains(table, "met") {
+		t.Errorf("a row without a reference has a verdict:\n%s", table)
+	}
+}
+
 // A workload with an absolute target has no reference: its verdict is its seconds against the
 // target, and a run without a display says so instead of failing.
 func TestBenchAbsoluteRowVerdicts(t *testing.T) {

@@ -15,6 +15,7 @@ type benchRow struct {
 	verdict      string  // "met", "NOT met" or ""
 	load         string  // the machine's load average when the workload started
 	absolute     bool    // an absolute target in seconds, no reference (newAbsoluteRow)
+	refFailed    string  // why the reference gave no figure (failedReferenceRow)
 }
 
 // noReference stands for the ratio of a row with an absolute target.
@@ -36,17 +37,34 @@ func newBenchRow(name string, o, t benchResult) benchRow {
 	if !ok {
 		return r
 	}
-	met := true
-	if tg.min > 0 {
-		r.target, met = fmt.Sprintf("≥ %g×", tg.min), r.ratio >= tg.min
-	} else {
-		r.target, met = fmt.Sprintf("≤ %g×", tg.max), r.ratio <= tg.max
-	}
+	r.target = targetText(tg)
+	met := tg.min > 0 && r.ratio >= tg.min || tg.min <= 0 && r.ratio <= tg.max
 	if tg.maxRSSMB > 0 {
-		r.target += fmt.Sprintf(", peak RSS < %g MB", tg.maxRSSMB)
 		met = met && o.peakRSSMB > 0 && o.peakRSSMB < tg.maxRSSMB
 	}
 	r.verdict = map[bool]string{true: "met", false: "NOT met"}[met]
+	return r
+}
+
+// targetText is a ratio target as the table shows it: "≥ 2×", "≤ 0.5×, peak RSS < 1024 MB".
+func targetText(tg benchTarget) string {
+	t := fmt.Sprintf("≤ %g×", tg.max)
+	if tg.min > 0 {
+		t = fmt.Sprintf("≥ %g×", tg.min)
+	}
+	if tg.maxRSSMB > 0 {
+		t += fmt.Sprintf(", peak RSS < %g MB", tg.maxRSSMB)
+	}
+	return t
+}
+
+// failedReferenceRow is the row of workload name when the reference gave no figure (err: killed
+// for memory, not installed): surfscope's result stays in the table, without ratio or verdict.
+func failedReferenceRow(name string, o benchResult, load string, err error) benchRow {
+	r := benchRow{name: name, ours: o, target: "none", load: load, refFailed: err.Error()}
+	if tg, ok := benchTargets[name]; ok {
+		r.target = targetText(tg)
+	}
 	return r
 }
 
@@ -76,8 +94,11 @@ func printBenchTable(w io.Writer, rows []benchRow) {
 	fmt.Fprintln(tw, "workload\tsurfscope\tpytorch\tunit\tratio\ttarget\tverdict\tpeak RSS MB (ours, theirs)\tload")
 	for _, r := range rows {
 		theirs, ratio, rss := fmt.Sprintf("%.4g", r.theirs.metric), fmt.Sprintf("%.3f", r.ratio), fmt.Sprintf("%.0f, %.0f", r.ours.peakRSSMB, r.theirs.peakRSSMB)
-		if r.absolute {
+		switch {
+		case r.absolute:
 			theirs, ratio, rss = "—", noReference, fmt.Sprintf("%.0f, —", r.ours.peakRSSMB)
+		case r.refFailed != "":
+			theirs, ratio, rss = "—", "reference failed (see its line above)", fmt.Sprintf("%.0f, —", r.ours.peakRSSMB)
 		}
 		fmt.Fprintf(tw, "%s\t%.4g\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.name, r.ours.metric, theirs,
 			r.ours.unit, ratio, r.target, r.verdict, rss, r.load)

@@ -120,17 +120,9 @@ const maxAtlasBytes = 256 << 20
 
 // showAtlas prints the table of atlases saved with --json.
 func showAtlas(w io.Writer, path string) error {
-	f, err := inputfile.Open(path)
+	b, err := inputfile.ReadAll(path, maxAtlasBytes)
 	if err != nil {
 		return err
-	}
-	defer f.Close() // read-only
-	b, err := io.ReadAll(io.LimitReader(f, maxAtlasBytes+1))
-	if err != nil {
-		return fmt.Errorf("%s: %v", path, err)
-	}
-	if len(b) > maxAtlasBytes {
-		return fmt.Errorf("%s: larger than %d bytes: not an atlas file written by --json", path, maxAtlasBytes)
 	}
 	var file atlasFile
 	if err = json.Unmarshal(b, &file); err != nil {

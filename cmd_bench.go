@@ -91,9 +91,10 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if !ok && c.script != "" {
 			if t, err = c.runReference(ctx, ref, stderr); err != nil {
 				fmt.Fprintf(stdout, "no PyTorch reference for %s: %v\n", n, err)
-			} else {
-				theirs[ref], ok = t, true
+				rows = append(rows, failedReferenceRow(n, o, load, err))
+				continue
 			}
+			theirs[ref], ok = t, true
 		}
 		if ok {
 			fmt.Fprintln(stdout, t)

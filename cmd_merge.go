@@ -125,17 +125,9 @@ func readParts(paths []string) ([]*partFile, error) {
 
 // readPart reads a part file's provenance and header.
 func readPart(path string) (*partFile, error) {
-	f, err := inputfile.Open(path)
+	b, err := inputfile.ReadAll(path, maxPartBytes)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close() // read-only
-	b, err := io.ReadAll(io.LimitReader(f, maxPartBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if len(b) > maxPartBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes: not a part file written with --shard", path, maxPartBytes)
 	}
 	var head struct {
 		Provenance provenance.Record `json:"provenance"`

@@ -68,7 +68,7 @@ func parseStudy(args []string, stderr io.Writer) (*studyConfig, error) {
 	}
 	if v.quick {
 		c.cfg = study.Quick()
-		overrideSet(fs, &c.cfg, &f) // the flags given on the command line win over the preset
+		overrideSet(fs, &c.cfg) // the flags given on the command line win over the preset
 	} else {
 		c.cfg = f
 	}
@@ -136,42 +136,14 @@ func registerStudyFlags(fs *flag.FlagSet, c *studyConfig, f *study.Config, v *st
 		"planes": atLeast(0), "lines": atLeast(0), "flips": atLeast(0), "landscape-grid": atLeast(0), "hessian-images": atLeast(0), "epochs": atLeast(1)}
 }
 
-// overrideSet copies into cfg (a preset) the settings of every flag given on the command line,
-// which were parsed into from.
-func overrideSet(fs *flag.FlagSet, cfg, from *study.Config) {
+// overrideSet sets in cfg (a preset) every flag given on the command line, parsed by fs: the
+// flags are bound to cfg on a second flag set and given the values fs parsed.
+func overrideSet(fs *flag.FlagSet, cfg *study.Config) {
+	again := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+	registerStudyFlags(again, &studyConfig{}, cfg, &studyFlagValues{})
 	fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "depth":
-			cfg.Depth = from.Depth
-		case "width":
-			cfg.Width = from.Width
-		case "se":
-			cfg.SE = from.SE
-		case "models":
-			cfg.Models = from.Models
-		case "limit":
-			cfg.Limit = from.Limit
-		case "seed":
-			cfg.Seed = from.Seed
-		case "epochs":
-			cfg.Train.MaxEpochs = from.Train.MaxEpochs
-		case "planes":
-			cfg.Settings.Planes = from.Settings.Planes
-		case "lines":
-			cfg.Settings.Lines = from.Settings.Lines
-		case "flips":
-			cfg.Settings.Flips = from.Settings.Flips
-		case "randoms":
-			cfg.Settings.Randoms = from.Settings.Randoms
-		case "grid":
-			cfg.Settings.Grid = from.Settings.Grid
-		case "ntk":
-			cfg.Settings.NTK = from.Settings.NTK
-		case "hessian-images":
-			cfg.Settings.HessianImages = from.Settings.HessianImages
-		case "landscape-grid":
-			cfg.Settings.LandscapeGrid = from.Settings.LandscapeGrid
-		}
+		// The value was read from the command line by fs, so it is valid for the same flag here.
+		_ = again.Set(fl.Name, fl.Value.String())
 	})
 }
 

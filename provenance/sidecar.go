@@ -94,19 +94,5 @@ func fileSHA256(path string) (string, error) {
 // a device that would block or never end): internal/inputfile.
 func openRegular(path string) (*os.File, error) { return inputfile.Open(path) }
 
-// readRegular reads a regular file of at most limit bytes.
-func readRegular(path string, limit int64) ([]byte, error) {
-	f, err := openRegular(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close() // read-only
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
-	}
-	return b, nil
-}
+// readRegular reads a regular file of at most limit bytes: internal/inputfile.
+func readRegular(path string, limit int64) ([]byte, error) { return inputfile.ReadAll(path, limit) }

@@ -43,20 +43,12 @@ func hashConfig(stage string, cfg any) (string, []byte, error) {
 
 // readRecord reads the record at path; a missing file is (nil, nil).
 func readRecord(path string) (*Record, error) {
-	f, err := inputfile.Open(path)
+	b, err := inputfile.ReadAll(path, maxRecordBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close() // read-only
-	b, err := io.ReadAll(io.LimitReader(f, maxRecordBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if len(b) > maxRecordBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes: not a study record", path, maxRecordBytes)
 	}
 	var r Record
 	if err := json.Unmarshal(b, &r); err != nil {

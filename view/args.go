@@ -43,10 +43,10 @@ func (s *State) Register(fs *flag.FlagSet) {
 	fs.IntVar(&s.Class, "class", s.Class, "logit drawn as height (-1: the class of the probe's first image)")
 	fs.StringVar(&s.View, "view", s.View, "surface (3D) or heatmap; lines are always drawn as curves")
 	fs.StringVar(&s.Colormap, "colormap", s.Colormap, "colormap: "+strings.Join(render.ColormapNames(), ", ")+" (suffix _r reverses; default: viridis, coolwarm for curvatures)")
-	fs.Var((*colorRange)(s), "color-range", "colour range LO,HI (default: automatic, see --color-clip and --symmetric)")
+	fs.Var(valueRange{&s.ColorMin, &s.ColorMax}, "color-range", "colour range LO,HI (default: automatic, see --color-clip and --symmetric)")
 	fs.Float64Var(&s.ColorClip, "color-clip", s.ColorClip, "automatic colour range: percent of the values left out at each end (1 = 1st to 99th percentile; 0 = full range)")
 	fs.BoolVar(&s.Symmetric, "symmetric", s.Symmetric, "automatic colour range symmetric about zero")
-	fs.Var((*heightRange)(s), "height-range", "height range LO,HI drawn from the floor to the top of the 3D box (default: automatic, see --height-clip)")
+	fs.Var(valueRange{&s.HeightMin, &s.HeightMax}, "height-range", "height range LO,HI drawn from the floor to the top of the 3D box (default: automatic, see --height-clip)")
 	fs.BoolVar(&s.HeightClip, "height-clip", s.HeightClip, "automatic height range: clip far outliers at Tukey's far-out fences (q1 − 3·IQR, q3 + 3·IQR)")
 	fs.IntVar(&s.Contours, "contours", s.Contours, "number of contour lines (0 = none)")
 	fs.StringVar(&s.Theme, "theme", s.Theme, "background: light or dark (as the app's themes)")
@@ -152,19 +152,20 @@ func parseFloats(text string, n, m int) ([]float64, error) {
 	return v, nil
 }
 
-// colorRange is the --color-range flag: "LO,HI", or empty for the values' own range.
-type colorRange State
+// valueRange is a "LO,HI" flag (--color-range, --height-range) over two fields of a State; empty
+// (or 0,0 in the State) is the automatic range.
+type valueRange struct{ lo, hi *float64 }
 
-func (c *colorRange) String() string {
-	if c == nil || c.ColorMin == 0 && c.ColorMax == 0 {
+func (r valueRange) String() string {
+	if r.lo == nil || *r.lo == 0 && *r.hi == 0 {
 		return ""
 	}
-	return formatFloats(c.ColorMin, c.ColorMax)
+	return formatFloats(*r.lo, *r.hi)
 }
 
-func (c *colorRange) Set(text string) error {
+func (r valueRange) Set(text string) error {
 	if strings.TrimSpace(text) == "" {
-		c.ColorMin, c.ColorMax = 0, 0
+		*r.lo, *r.hi = 0, 0
 		return nil
 	}
 	v, err := parseFloats(text, 2, 0)
@@ -174,33 +175,7 @@ func (c *colorRange) Set(text string) error {
 	if !(v[0] < v[1]) {
 		return errors.New("want LO < HI")
 	}
-	c.ColorMin, c.ColorMax = v[0], v[1]
-	return nil
-}
-
-// heightRange is the --height-range flag: "LO,HI", or empty for the automatic range.
-type heightRange State
-
-func (c *heightRange) String() string {
-	if c == nil || c.HeightMin == 0 && c.HeightMax == 0 {
-		return ""
-	}
-	return formatFloats(c.HeightMin, c.HeightMax)
-}
-
-func (c *heightRange) Set(text string) error {
-	if strings.TrimSpace(text) == "" {
-		c.HeightMin, c.HeightMax = 0, 0
-		return nil
-	}
-	v, err := parseFloats(text, 2, 0)
-	if err != nil {
-		return err
-	}
-	if !(v[0] < v[1]) {
-		return errors.New("want LO < HI")
-	}
-	c.HeightMin, c.HeightMax = v[0], v[1]
+	*r.lo, *r.hi = v[0], v[1]
 	return nil
 }
 

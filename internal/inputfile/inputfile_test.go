@@ -70,3 +70,20 @@ func TestOpen(t *testing.T) {
 		t.Errorf("CheckFS: %v", err)
 	}
 }
+
+func TestReadAllStopsAtTheLimit(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.json")
+	if err := os.WriteFile(path, []byte("0123456789"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadAll(path, 10); err != nil || string(b) != "0123456789" {
+		t.Errorf("ReadAll at the limit = %q, %v; want the file", b, err)
+	}
+	if _, err := ReadAll(path, 9); err == nil || !strings.Contains(err.Error(), path+": larger than 9 bytes") {
+		t.Errorf("ReadAll over the limit: %v; want an error naming the file and the limit", err)
+	}
+	if _, err := ReadAll(filepath.Join(dir, "missing"), 9); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadAll of a missing file: %v; want fs.ErrNotExist", err)
+	}
+}

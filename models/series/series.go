@@ -64,17 +64,9 @@ func Read(dir string) (*Index, error) {
 	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("series: %s is not a checkpoint series: no %s", dir, IndexName)
 	}
-	f, err := inputfile.Open(path)
+	b, err := inputfile.ReadAll(path, maxIndexBytes)
 	if err != nil {
 		return nil, fmt.Errorf("series: %v", err)
-	}
-	defer f.Close() // read-only
-	b, err := io.ReadAll(io.LimitReader(f, maxIndexBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("series: %s: %v", path, err)
-	}
-	if len(b) > maxIndexBytes {
-		return nil, fmt.Errorf("series: %s: larger than %d bytes", path, maxIndexBytes)
 	}
 	var ix Index
 	if err := json.Unmarshal(b, &ix); err != nil {

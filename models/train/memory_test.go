@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"runtime"
-	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/surfscope/surfscope/internal/memcap"
+	"github.com/surfscope/surfscope/internal/memcap/memcaptest"
 	"github.com/surfscope/surfscope/models"
 )
 
@@ -43,32 +41,13 @@ func TestMemoryNeedBoundsAnEpoch(t *testing.T) {
 		t.Fatal(err)
 	}
 	need -= 4 * int64(net.NumParams()) // the net exists already
-	defer debug.SetGCPercent(debug.SetGCPercent(5))
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		var ms runtime.MemStats
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(time.Millisecond):
-			}
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-		}
-	}()
-	_, err = Run(context.Background(), net, train, nil, cfg, nil)
-	close(done)
+	used, err := memcaptest.HeapRise(func() error {
+		_, err := Run(context.Background(), net, train, nil, cfg, nil)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	used := int64(peak.Load()) - int64(base.HeapInuse)
 	t.Logf("heap in use rose by %s at most; estimate %s", memcap.Format(used), memcap.Format(need))
 	if used > need {
 		t.Errorf("Run held %d bytes, more than MemoryNeed's %d", used, need)

@@ -3,13 +3,11 @@ package ntk
 import (
 	"context"
 	"runtime"
-	"runtime/debug"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/surfscope/surfscope/internal/memcap"
+	"github.com/surfscope/surfscope/internal/memcap/memcaptest"
 	"github.com/surfscope/surfscope/models"
 )
 
@@ -63,32 +61,15 @@ func TestMemoryNeedBoundsAnalyze(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer debug.SetGCPercent(debug.SetGCPercent(5)) // heap in use ≈ live data
-	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		var ms runtime.MemStats
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(time.Millisecond):
-			}
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-		}
-	}()
-	rep, err := Analyze(context.Background(), net, images, labels, opt, nil)
-	close(done)
+	var rep *Report
+	used, err := memcaptest.HeapRise(func() error {
+		var err error
+		rep, err = Analyze(context.Background(), net, images, labels, opt, nil)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	used := int64(peak.Load()) - int64(base.HeapInuse)
 	t.Logf("heap in use rose by %s at most; estimate %s (kernel %s)", memcap.Format(used), memcap.Format(need), memcap.Format(8*m*m))
 	if used > need || 2*used < need {
 		t.Errorf("Analyze held %d bytes; MemoryNeed's %d should be above, and within twice", used, need)
