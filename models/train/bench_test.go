@@ -49,7 +49,7 @@ func median(v []float64) float64 {
 // BenchmarkTrainStep times one training step (forward, gradients, Adam) of each workload net on
 // a batch of 128.
 func BenchmarkTrainStep(b *testing.B) {
-	for _, w := range []string{"mlp-train", "cnn-train", "resnet8-add"} {
+	for _, w := range []string{"mlp-train", "cnn-train", "resnet8-add", "resnet8-mul"} {
 		b.Run(w, func(b *testing.B) {
 			net, _, err := workloadNet(w)
 			if err != nil {

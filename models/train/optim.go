@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/surfscope/surfscope/internal/parallel"
+	"github.com/surfscope/surfscope/models/internal/kernel"
 )
 
 // optimizer updates parameters in place from their gradients. save returns its state (sharing
@@ -49,19 +50,13 @@ func (o *adamOptimizer) step(params, grads [][]float32, lr float64) {
 	o.t++
 	c1 := 1 - math.Pow(o.beta1, float64(o.t))
 	c2 := 1 - math.Pow(o.beta2, float64(o.t))
-	b1, b2, eps, wd := float32(o.beta1), float32(o.beta2), o.eps, float32(o.decay)
-	stepSize := lr / c1
-	sqrtC2 := math.Sqrt(c2)
+	b1, b2 := float32(o.beta1), float32(o.beta2)
+	c := kernel.AdamCoefficients{WD: float32(o.decay), B1: b1, C1: 1 - b1, B2: b2, C2: 1 - b2,
+		StepSize: lr / c1, SqrtC2: math.Sqrt(c2), Eps: o.eps}
 	for j, p := range params {
 		g, m, v := grads[j], o.m[j], o.v[j]
 		parallel.Split(len(p), 1<<14, func(_, lo, hi int) {
-			for i := lo; i < hi; i++ {
-				gi := g[i] + wd*p[i]
-				m[i] = b1*m[i] + (1-b1)*gi
-				v[i] = b2*v[i] + (1-b2)*gi*gi
-				den := math.Sqrt(float64(v[i]))/sqrtC2 + eps
-				p[i] -= float32(stepSize * float64(m[i]) / den)
-			}
+			kernel.AdamStep(p[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], c)
 		})
 	}
 }

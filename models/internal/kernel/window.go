@@ -52,6 +52,10 @@ func Im2col(col, x []float32, c int, g Window) {
 				x0, x1 := span(g.W, g.OW, g.SW, g.PL, kx*g.DW)
 				r := col[row*ohw : (row+1)*ohw]
 				row++
+				if g.RowMajor() {
+					im2colBlock(r, xc, g.OW, y0, y1, x0, x1, ky*g.DH-g.PT, kx*g.DW-g.PL)
+					continue
+				}
 				clear(r[:y0*g.OW])
 				clear(r[y1*g.OW:])
 				off := kx*g.DW - g.PL
@@ -90,6 +94,10 @@ func Col2imAdd(dx, col []float32, c int, g Window) {
 				r := col[row*ohw : (row+1)*ohw]
 				row++
 				off := kx*g.DW - g.PL
+				if g.RowMajor() {
+					col2imBlock(xc, r, g.OW, y0, y1, x0, x1, ky*g.DH-g.PT, off)
+					continue
+				}
 				for oy := y0; oy < y1; oy++ {
 					src := r[oy*g.OW : (oy+1)*g.OW]
 					dst := xc[(oy*g.SH-g.PT+ky*g.DH)*g.W:]
@@ -98,6 +106,64 @@ func Col2imAdd(dx, col []float32, c int, g Window) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// RowMajor reports whether the window moves by one element along both axes over an input as wide
+// as the output: then one row of an im2col matrix, (oy, ox) ↦ x[(oy+dy)·W + ox+dx], reads x at a
+// constant offset, and its valid part is one contiguous run of x except the |dx| columns where a
+// row wraps into the next one.
+func (g Window) RowMajor() bool { return g.SH == 1 && g.SW == 1 && g.W == g.OW }
+
+// im2colBlock fills one im2col row r of a RowMajor window: r[oy·ow+ox] = xc[(oy+dy)·ow + ox+dx] for
+// oy in [y0, y1), ox in [x0, x1), and 0 elsewhere. It copies the valid run in one piece and then
+// zeroes the wrapped columns between its rows.
+func im2colBlock(r, xc []float32, ow, y0, y1, x0, x1, dy, dx int) {
+	if y0 >= y1 || x0 >= x1 {
+		clear(r)
+		return
+	}
+	lo, hi := y0*ow+x0, (y1-1)*ow+x1
+	src := (y0+dy)*ow + x0 + dx
+	clear(r[:lo])
+	copy(r[lo:hi], xc[src:src+hi-lo])
+	clear(r[hi:])
+	for oy := y0; oy < y1-1; oy++ {
+		gap := r[oy*ow+x1 : (oy+1)*ow+x0]
+		for i := range gap {
+			gap[i] = 0
+		}
+	}
+}
+
+// col2imBlock is im2colBlock's adjoint: it adds r[oy·ow+ox] onto xc[(oy+dy)·ow + ox+dx] for oy in
+// [y0, y1), ox in [x0, x1). It adds the valid run in one piece, after saving the elements of xc
+// under the wrapped columns, and then puts those back, so every element of xc receives exactly
+// the additions of the row-by-row loop, in the same order.
+func col2imBlock(xc, r []float32, ow, y0, y1, x0, x1, dy, dx int) {
+	width := x1 - x0
+	if y0 >= y1 || width <= 0 {
+		return
+	}
+	gap := ow - width
+	var saved [64]float32
+	rows := y1 - y0 // rows per piece: as many as the saved gaps fit in
+	if gap > 0 {
+		rows = max(1, len(saved)/gap)
+	}
+	for a := y0; a < y1; a += rows {
+		b := min(a+rows, y1)
+		lo, hi := a*ow+x0, (b-1)*ow+x1
+		dst := xc[(a+dy)*ow+x0+dx:][:hi-lo]
+		n := 0
+		for oy := a; oy < b-1; oy++ {
+			n += copy(saved[n:], dst[(oy-a)*ow+width:][:gap])
+		}
+		AddTo(dst, r[lo:hi])
+		n = 0
+		for oy := a; oy < b-1; oy++ {
+			n += copy(dst[(oy-a)*ow+width:][:gap], saved[n:])
 		}
 	}
 }

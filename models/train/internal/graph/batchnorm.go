@@ -6,6 +6,7 @@ import (
 
 	"github.com/surfscope/surfscope/internal/parallel"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/kernel"
 )
 
 // bnKernel is batch normalisation over a batch of [C, …] samples (Ioffe & Szegedy 2015), plane
@@ -59,55 +60,44 @@ func (k *bnKernel) channel(v []float32, c int, f func(row []float32, s int)) {
 func (k *bnKernel) forward(y []float32, in [][]float32) {
 	k.step++
 	x, gamma, beta := in[0], in[1], in[2]
-	n := float64(k.batch * k.plane)
 	parallel.Split(k.c, 1, func(_, lo, hi int) {
 		for c := lo; c < hi; c++ {
-			var mean, inv float64
-			if k.training {
-				sum, ss := 0.0, 0.0
-				k.channel(x, c, func(row []float32, _ int) {
-					var a float32
-					for _, v := range row {
-						a += v
-					}
-					sum += float64(a)
-				})
-				mean = sum / n
-				m := float32(mean)
-				k.channel(x, c, func(row []float32, _ int) {
-					var a float32
-					for _, v := range row {
-						d := v - m
-						a += d * d
-					}
-					ss += float64(a)
-				})
-				variance := ss / n
-				inv = 1 / math.Sqrt(variance+k.eps)
-				unbiased := variance
-				if n > 1 {
-					unbiased = ss / (n - 1)
-				}
-				k.runMean[c] = float32((1-k.momentum)*float64(k.runMean[c]) + k.momentum*mean)
-				k.runVar[c] = float32((1-k.momentum)*float64(k.runVar[c]) + k.momentum*unbiased)
-			} else {
-				mean = float64(k.runMean[c])
-				inv = 1 / math.Sqrt(float64(k.runVar[c])+k.eps)
-			}
+			mean, inv := k.statistics(x, c)
 			k.invStd[c] = float32(inv)
 			g, b, m, is := gamma[c], beta[c], float32(mean), float32(inv)
 			for s := 0; s < k.batch; s++ {
 				off := (s*k.c + c) * k.plane
-				for i := off; i < off+k.plane; i++ {
-					xh := (x[i] - m) * is
-					if k.training {
-						k.xhat[i] = xh
-					}
-					y[i] = g*xh + b
+				var xh []float32
+				if k.training {
+					xh = k.xhat[off : off+k.plane]
 				}
+				kernel.Normalize(y[off:off+k.plane], xh, x[off:off+k.plane], m, is, g, b)
 			}
 		}
 	})
+}
+
+// statistics returns the mean and 1/σ that normalise channel c: in training mode those of the
+// batch (two passes: the mean, then the squared deviations from it; per-plane sums in float32,
+// accumulated in float64), which also move the running statistics; else the running ones.
+func (k *bnKernel) statistics(x []float32, c int) (mean, inv float64) {
+	if !k.training {
+		return float64(k.runMean[c]), 1 / math.Sqrt(float64(k.runVar[c])+k.eps)
+	}
+	n := float64(k.batch * k.plane)
+	sum, ss := 0.0, 0.0
+	k.channel(x, c, func(row []float32, _ int) { sum += float64(kernel.Sum(row)) })
+	mean = sum / n
+	m := float32(mean)
+	k.channel(x, c, func(row []float32, _ int) { ss += float64(kernel.SumSqDev(row, m)) })
+	variance := ss / n
+	unbiased := variance
+	if n > 1 {
+		unbiased = ss / (n - 1)
+	}
+	k.runMean[c] = float32((1-k.momentum)*float64(k.runMean[c]) + k.momentum*mean)
+	k.runVar[c] = float32((1-k.momentum)*float64(k.runVar[c]) + k.momentum*unbiased)
+	return mean, 1 / math.Sqrt(variance+k.eps)
 }
 
 // sums fills sumDy and sumDyXh for this step's dy, once.
@@ -122,12 +112,8 @@ func (k *bnKernel) sums(dy []float32) {
 			var sd, sdx float64
 			for s := 0; s < k.batch; s++ {
 				off := (s*k.c + c) * k.plane
-				var a, b float32 // per-plane partial sums in float32, accumulated in float64
-				xh := k.xhat[off : off+k.plane]
-				for j, g := range dy[off : off+k.plane] {
-					a += g
-					b += g * xh[j]
-				}
+				// per-plane partial sums in float32, accumulated in float64
+				a, b := kernel.SumDot(dy[off:off+k.plane], k.xhat[off:off+k.plane])
 				sd += float64(a)
 				sdx += float64(b)
 			}
@@ -174,11 +160,7 @@ func (k *bnKernel) backward(i int, dx []float32, in [][]float32, _, dy []float32
 			mDy, mDyXh := float32(k.sumDy[c]/n), float32(k.sumDyXh[c]/n)
 			for s := 0; s < k.batch; s++ {
 				off := (s*k.c + c) * k.plane
-				xh := k.xhat[off : off+k.plane]
-				d := dx[off : off+k.plane]
-				for j, g := range dy[off : off+k.plane] {
-					d[j] = a * (g - mDy - xh[j]*mDyXh)
-				}
+				kernel.NormGrad(dx[off:off+k.plane], dy[off:off+k.plane], k.xhat[off:off+k.plane], a, mDy, mDyXh)
 			}
 		}
 	})

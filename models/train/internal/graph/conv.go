@@ -21,13 +21,18 @@ type convKernel struct {
 	identity         bool        // 1×1, stride 1, no padding: the sample is its own im2col matrix
 	cols             [][]float32 // per worker
 	partial          [][]float32 // per worker ∂W accumulators
-	// saved holds every sample's im2col matrix from the forward pass for ∂W, when training and
-	// it fits in convSaveBytes; otherwise ∂W lowers the samples again.
+	// saved holds every sample's im2col matrix from the forward pass for ∂W, when training, the
+	// window is strided (not kernel.Window.RowMajor) and it fits in convSaveBytes; otherwise ∂W
+	// lowers each sample again into its worker's buffer.
 	saved []float32
 }
 
 // convSaveBytes bounds the im2col matrices one training convolution keeps between its forward
-// and backward passes.
+// and backward passes. Stride-1 windows are not kept at all: their im2col is a few contiguous
+// copies per row, and lowering a sample again into a buffer that stays in the core's cache costs
+// less CPU time than writing every sample's matrix out to memory and reading it back (measured
+// on ResNet-8 and the CNN of shared/bench/WORKLOADS.md); it also saves their memory (58 MB for a
+// 16-channel 28×28 layer at batch 128).
 const convSaveBytes = 64 << 20
 
 func newConvKernel(batch int, in, out []int, nd *models.Node, training, inputGrad bool) *convKernel {
@@ -35,7 +40,7 @@ func newConvKernel(batch int, in, out []int, nd *models.Node, training, inputGra
 		inputGrad: inputGrad, fixed: nd.Fixed, g: kernel.ConvWindow(nd, in, out)}
 	k.identity = k.g.KH == 1 && k.g.KW == 1 && k.g.SH == 1 && k.g.SW == 1 && k.g.PT == 0 && k.g.PL == 0 &&
 		k.g.OH == k.g.H && k.g.OW == k.g.W
-	if size := batch * k.kdim() * k.plane(); training && !k.fixed && !k.identity && size*4 <= convSaveBytes {
+	if size := batch * k.kdim() * k.plane(); training && !k.fixed && !k.identity && !k.g.RowMajor() && size*4 <= convSaveBytes {
 		k.saved = make([]float32, size)
 	}
 	workers := runtime.GOMAXPROCS(0)
@@ -152,11 +157,7 @@ func (k *convKernel) backward(i int, dx []float32, in [][]float32, _, dy []float
 		clear(dx)
 		for s := 0; s < k.batch; s++ {
 			for o := 0; o < k.cout; o++ {
-				var t float32
-				for _, v := range dy[(s*k.cout+o)*p : (s*k.cout+o+1)*p] {
-					t += v
-				}
-				dx[o] += t
+				dx[o] += kernel.Sum(dy[(s*k.cout+o)*p : (s*k.cout+o+1)*p])
 			}
 		}
 	}

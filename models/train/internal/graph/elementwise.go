@@ -5,6 +5,7 @@ import (
 
 	"github.com/surfscope/surfscope/internal/parallel"
 	"github.com/surfscope/surfscope/models"
+	"github.com/surfscope/surfscope/models/internal/kernel"
 	"github.com/surfscope/surfscope/models/internal/layout"
 )
 
@@ -24,9 +25,7 @@ func (k *activationKernel) forward(y []float32, in [][]float32) {
 	parallel.Split(len(x), elementChunk, func(_, lo, hi int) {
 		switch k.op {
 		case models.OpReLU:
-			for i := lo; i < hi; i++ {
-				y[i] = max(x[i], 0)
-			}
+			kernel.ReLUForward(y[lo:hi], x[lo:hi])
 		case models.OpLeakyReLU:
 			for i := lo; i < hi; i++ {
 				if v := x[i]; v < 0 {
@@ -59,13 +58,7 @@ func (k *activationKernel) backward(_ int, dx []float32, in [][]float32, y, dy [
 	parallel.Split(len(x), elementChunk, func(_, lo, hi int) {
 		switch k.op {
 		case models.OpReLU:
-			for i := lo; i < hi; i++ {
-				if x[i] > 0 {
-					dx[i] = dy[i]
-				} else {
-					dx[i] = 0
-				}
-			}
+			kernel.ReLUGrad(dx[lo:hi], x[lo:hi], dy[lo:hi])
 		case models.OpLeakyReLU:
 			for i := lo; i < hi; i++ {
 				if x[i] < 0 {
@@ -184,8 +177,25 @@ func newBroadcastKernel(op models.Op, batch int, out, a, b []int, gradA, gradB b
 
 func (k *broadcastKernel) needsGrad(i int) bool { return (i == 0 && k.gradA) || (i == 1 && k.gradB) }
 
+// same reports whether a, b and the output have one shape, so that no index maps are needed.
+func (k *broadcastKernel) same() bool { return k.idxA == nil && k.idxB == nil }
+
 func (k *broadcastKernel) forward(y []float32, in [][]float32) {
 	a, b := in[0], in[1]
+	if k.same() {
+		parallel.Split(len(y), elementChunk, func(_, lo, hi int) {
+			if k.op == models.OpAdd {
+				copy(y[lo:hi], a[lo:hi])
+				kernel.AddTo(y[lo:hi], b[lo:hi])
+				return
+			}
+			yy, aa, bb := y[lo:hi], a[lo:hi], b[lo:hi]
+			for i := range yy {
+				yy[i] = aa[i] * bb[i]
+			}
+		})
+		return
+	}
 	parallel.Split(k.batch, max(1, elementChunk/k.sizeOut), func(_, lo, hi int) {
 		for s := lo; s < hi; s++ {
 			yo, ao, bo := s*k.sizeOut, s*k.sizeA, s*k.sizeB
@@ -206,6 +216,21 @@ func (k *broadcastKernel) backward(i int, dx []float32, in [][]float32, _, dy []
 	size, idx, other, otherIdx, otherSize := k.sizeA, k.idxA, in[1], k.idxB, k.sizeB
 	if i == 1 {
 		size, idx, other, otherIdx, otherSize = k.sizeB, k.idxB, in[0], k.idxA, k.sizeA
+	}
+	if k.same() {
+		// The same operations as below (0 + dy, or 0 + dy·other), without the index maps.
+		parallel.Split(len(dx), elementChunk, func(_, lo, hi int) {
+			d, g, o := dx[lo:hi], dy[lo:hi], other[lo:hi]
+			clear(d)
+			if k.op == models.OpAdd {
+				kernel.AddTo(d, g)
+				return
+			}
+			for j := range d {
+				d[j] += g[j] * o[j]
+			}
+		})
+		return
 	}
 	clear(dx)
 	parallel.Split(k.batch, max(1, elementChunk/k.sizeOut), func(_, lo, hi int) {
