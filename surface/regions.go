@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 
+	"github.com/surfscope/surfscope/internal/bitpack"
 	"github.com/surfscope/surfscope/models"
 	"github.com/surfscope/surfscope/models/infer"
 )
@@ -268,7 +269,7 @@ func (s *patternSource) poolOut() (oh, ow int) {
 func (s *patternSource) encode(dst []byte, x []float32) {
 	switch s.op {
 	case models.OpReLU, models.OpLeakyReLU:
-		packSigns(dst, x)
+		bitpack.Positive(dst, x)
 	case models.OpClip:
 		var f fieldWriter
 		for _, v := range x {
@@ -282,29 +283,6 @@ func (s *patternSource) encode(dst []byte, x []float32) {
 		}
 		clear(dst)
 		encodePool(dst, x, s)
-	}
-}
-
-// packSigns sets bit k of dst (little-endian 64-bit words) when x[k] > 0, the padding bits zero.
-// It writes a byte per value first (a loop without dependencies between values) and packs each
-// eight of them with one multiplication: byte j (0 or 1) of a little-endian word b lands on bit
-// 56 + j of b·0x0102040810204080, with no carries into those bits (Warren, "Hacker's Delight",
-// 2nd ed., 2012, §7-3).
-func packSigns(dst []byte, x []float32) {
-	var flags [64]byte
-	for w := 0; len(x) > 0; w++ {
-		n := min(len(x), 64)
-		clear(flags[n:])
-		for i, v := range x[:n] {
-			flags[i] = b2u(v > 0)
-		}
-		var m uint64
-		for j := 0; j < 8; j++ {
-			b := binary.LittleEndian.Uint64(flags[8*j:])
-			m |= (b * 0x0102040810204080 >> 56) << (8 * j)
-		}
-		binary.LittleEndian.PutUint64(dst[8*w:], m)
-		x = x[n:]
 	}
 }
 

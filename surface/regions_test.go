@@ -273,26 +273,3 @@ func TestHammingFieldsCountsUnits(t *testing.T) {
 		}
 	}
 }
-
-// packSigns sets exactly the bits of the positive values (not 0, −0, negatives or NaN), whole
-// words and a partial last one with its padding zero.
-func TestPackSigns(t *testing.T) {
-	r := rand.New(rand.NewPCG(6, 6))
-	for _, n := range []int{1, 63, 64, 65, 200} {
-		x := make([]float32, n)
-		for i := range x {
-			x[i] = []float32{r.Float32() - 0.5, 0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1))}[r.IntN(5)]
-		}
-		dst := make([]byte, (n+63)/64*8)
-		for i := range dst {
-			dst[i] = 0xff
-		}
-		packSigns(dst, x)
-		for k := range len(dst) * 8 {
-			want := k < n && x[k] > 0
-			if got := dst[k/8]>>(k%8)&1 == 1; got != want {
-				t.Fatalf("%d values: bit %d is %v, want %v", n, k, got, want)
-			}
-		}
-	}
-}
