@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/surfscope/surfscope/internal/shard"
 	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/surface"
 	"github.com/surfscope/surfscope/view"
@@ -23,12 +22,9 @@ type atlasPartFile struct {
 
 // parseShard reads --shard ("" is the whole atlas) and checks the flags it goes with.
 func (c *atlasConfig) parseShard(s string) error {
-	if s == "" {
-		return nil
-	}
 	var err error
-	if c.shard, err = shard.Parse(s); err != nil {
-		return &flagError{err.Error()}
+	if c.shard, err = parseShardFlag(s); err != nil || s == "" {
+		return err
 	}
 	switch {
 	case c.show != "":

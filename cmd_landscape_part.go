@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/surfscope/surfscope/dataset"
-	"github.com/surfscope/surfscope/internal/shard"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/provenance"
 	"github.com/surfscope/surfscope/surface"
@@ -46,12 +45,9 @@ type landscapePartFile struct {
 
 // parseShard reads --shard ("" is the whole plane) and checks the flags it goes with.
 func (c *landscapeConfig) parseShard(s string) error {
-	if s == "" {
-		return nil
-	}
 	var err error
-	if c.shard, err = shard.Parse(s); err != nil {
-		return &flagError{err.Error()}
+	if c.shard, err = parseShardFlag(s); err != nil || s == "" {
+		return err
 	}
 	switch {
 	case !c.shard.Split():

@@ -77,10 +77,8 @@ func parseStudy(args []string, stderr io.Writer) (*studyConfig, error) {
 		c.cfg.Shortcuts = splitList(v.shortcuts)
 	}
 	var err error
-	if v.shard != "" {
-		if c.opts.Shard, err = study.ParseShard(v.shard); err != nil {
-			return nil, &flagError{err.Error()}
-		}
+	if c.opts.Shard, err = parseShardFlag(v.shard); err != nil {
+		return nil, err
 	}
 	c.opts.Stages = splitList(v.stages)
 	for _, st := range c.opts.Stages {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/surfscope/surfscope/internal/atomicfile"
+	"github.com/surfscope/surfscope/internal/shard"
 	"github.com/surfscope/surfscope/projection"
 	"github.com/surfscope/surfscope/view"
 )
@@ -172,4 +173,17 @@ func samplingIgnored(s view.Sampling) map[string]string {
 		}
 	}
 	return out
+}
+
+// parseShardFlag reads --shard: "" is the whole work (the zero Shard), else "i/n"; a bad value is
+// a flag error.
+func parseShardFlag(s string) (shard.Shard, error) {
+	if s == "" {
+		return shard.Shard{}, nil
+	}
+	sh, err := shard.Parse(s)
+	if err != nil {
+		return shard.Shard{}, &flagError{err.Error()}
+	}
+	return sh, nil
 }

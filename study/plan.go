@@ -125,9 +125,6 @@ func b2f(b bool) float64 {
 // same share the atlas and landscape parts use.
 type Shard = shard.Shard
 
-// ParseShard reads "i/n" (0 ≤ i < n).
-func ParseShard(s string) (Shard, error) { return shard.Parse(s) }
-
 // selectUnits returns the units a run does: those of the chosen stages (all for none), and of
 // them the shard's share. Units are dealt to shards round-robin in plan order by a key: the cell
 // when the run trains (so that a cell's model and its analyses stay in one shard), else the unit

@@ -401,9 +401,4 @@ func TestSelectUnits(t *testing.T) {
 			t.Errorf("%s planned with its setting 0", u.key)
 		}
 	}
-	for _, bad := range []string{"1/1x", "2/2", "-1/3", "0/0", "x"} {
-		if _, err := ParseShard(bad); err == nil {
-			t.Errorf("--shard %q accepted", bad)
-		}
-	}
 }

@@ -56,3 +56,11 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRefusesBadShares(t *testing.T) {
+	for _, bad := range []string{"1/1x", "2/2", "-1/3", "0/0", "x"} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("--shard %q accepted", bad)
+		}
+	}
+}
