@@ -101,39 +101,43 @@ func (e *Evaluator) Affine(x0 []float32, dirs [][]float32) (*AffineProbe, error)
 	for d := range dirs {
 		pr.dirs[d] = slices.Clone(dirs[d])
 	}
-	a := e.affine
-	// Cost per point in multiply-adds: combining the given values, then the remaining steps.
-	if a.front != nil && float64(nd*a.frontSize)+a.front.flops/2 < float64(nd*e.inputSize)+a.input.flops/2 {
-		pr.p, pr.nodes = a.front, a.frontier
+	pr.p, pr.nodes, pr.base, pr.delta = e.affine.start(e.full, e.inputSize, x0, dirs)
+	return pr, nil
+}
+
+// start chooses how the points x0 + Σ_d c_d·dirs[d] are evaluated and prepares it, returning the
+// plan to run, the nodes whose values are combined per point, and per node the values at x0 and
+// the differences L(dirs[d]) − L(0). When combining the frontier's values costs less per point
+// than computing them (multiply-adds), the frontier is evaluated by values (a plan that keeps it)
+// on x0, every direction and 0; otherwise the points are formed at the input.
+func (a *affinePlans) start(values *plan, inputSize int, x0 []float32, dirs [][]float32) (p *plan, nodes []int, base, delta [][]float32) {
+	nd := len(dirs)
+	if a.front != nil && float64(nd*a.frontSize)+a.front.flops/2 < float64(nd*inputSize)+a.input.flops/2 {
 		m := nd + 2
-		x := make([]float32, m*e.inputSize)
+		x := make([]float32, m*inputSize)
 		copy(x, x0)
 		for d, v := range dirs {
-			copy(x[(d+1)*e.inputSize:], v)
+			copy(x[(d+1)*inputSize:], v)
 		}
-		vals := e.full.values(x, m, a.frontier)
+		vals := values.values(x, m, a.frontier)
 		for fi, f := range a.frontier {
-			sz := e.full.size[f]
+			sz := values.size[f]
 			v := vals[fi]
-			zero := v[(m-1)*sz : m*sz]
-			delta := v[sz : (m-1)*sz]
+			zero, diff := v[(m-1)*sz:m*sz], v[sz:(m-1)*sz]
 			for d := 0; d < nd; d++ {
 				for k, z := range zero {
-					delta[d*sz+k] -= z
+					diff[d*sz+k] -= z
 				}
 			}
-			pr.base = append(pr.base, v[:sz])
-			pr.delta = append(pr.delta, delta)
+			base, delta = append(base, v[:sz]), append(delta, diff)
 		}
-		return pr, nil
+		return a.front, a.frontier, base, delta
 	}
-	pr.p, pr.nodes = a.input, []int{0}
-	delta := make([]float32, nd*e.inputSize)
+	diff := make([]float32, nd*inputSize)
 	for d, v := range dirs {
-		copy(delta[d*e.inputSize:], v)
+		copy(diff[d*inputSize:], v)
 	}
-	pr.base, pr.delta = [][]float32{pr.x0}, [][]float32{delta}
-	return pr, nil
+	return a.input, []int{0}, [][]float32{slices.Clone(x0)}, [][]float32{diff}
 }
 
 func finite(v []float32) error {

@@ -13,10 +13,7 @@ import (
 // included), a plan that starts from them, a plan that starts from the input, and one that computes
 // the frontier's values from whole inputs.
 type tapAffine struct {
-	frontier  []int
-	frontSize int
-	front     *plan // the frontier given; nil if it is just the input
-	input     *plan // the input given (in scratch)
+	affinePlans
 	values    *plan // unfused, computes the frontier from the input
 	inputSize int
 }
@@ -106,35 +103,7 @@ func (t *Tap) Affine(x0 []float32, dirs [][]float32) (*AffineTap, error) {
 	}
 	a, nd := t.aff, len(dirs)
 	at := &AffineTap{t: t, ndirs: nd}
-	if a.front != nil && float64(nd*a.frontSize)+a.front.flops/2 < float64(nd*t.inputSize)+a.input.flops/2 {
-		at.p, at.nodes = a.front, a.frontier
-		m := nd + 2
-		x := make([]float32, m*t.inputSize)
-		copy(x, x0)
-		for d, v := range dirs {
-			copy(x[(d+1)*t.inputSize:], v)
-		}
-		vals := a.values.values(x, m, a.frontier)
-		for fi, f := range a.frontier {
-			sz := a.values.size[f]
-			v := vals[fi]
-			zero, delta := v[(m-1)*sz:m*sz], v[sz:(m-1)*sz]
-			for d := 0; d < nd; d++ {
-				for k, z := range zero {
-					delta[d*sz+k] -= z
-				}
-			}
-			at.base = append(at.base, v[:sz])
-			at.delta = append(at.delta, delta)
-		}
-		return at, nil
-	}
-	at.p, at.nodes = a.input, []int{0}
-	delta := make([]float32, nd*t.inputSize)
-	for d, v := range dirs {
-		copy(delta[d*t.inputSize:], v)
-	}
-	at.base, at.delta = [][]float32{slices.Clone(x0)}, [][]float32{delta}
+	at.p, at.nodes, at.base, at.delta = a.start(a.values, t.inputSize, x0, dirs)
 	return at, nil
 }
 
