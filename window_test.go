@@ -50,8 +50,8 @@ func TestWindowShowsSurface(t *testing.T) {
 	}
 	home := t.TempDir() // fresh preferences; the export dialog starts here
 	cmd := exec.Command(exe)
-	// The data is the embedded sample with its training images eight times over, so that training
-	// lasts long enough to watch the live surface (liveWatch).
+	// The data is the embedded sample's training images four times over, one copy mislabelled, so
+	// that training runs all its epochs and lasts long enough to watch the live surface (liveData).
 	cmd.Env = append(os.Environ(), "SURFSCOPE_TEST_APP=--probe data:0,1,2 --data "+liveData(t), "FYNE_SCALE=1", "HOME="+home, "XDG_CONFIG_HOME="+home)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
@@ -81,8 +81,7 @@ func TestWindowShowsSurface(t *testing.T) {
 
 	// Train a new model from the keyboard (Model ▸ Train, Ctrl+T) as a person would, and wait for
 	// the window title to name the trained model and the surface to come back. The model before
-	// and the model after go into the comparison (Model ▸ Add to Comparison, Ctrl+Shift+A); the
-	// default training settings reproduce the embedded model bit for bit, so their difference is 0.
+	// and the model after go into the comparison (Model ▸ Add to Comparison, Ctrl+Shift+A).
 	if _, err := exec.LookPath("xdotool"); err != nil {
 		t.Skip("xdotool is not installed (scripts/system-packages.sh install test): training from the keyboard not tried")
 	}
